@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace CloudArchive.Cli;
+
+/// <summary>Builds the command tree; each command group lives in its own folder under Commands/.</summary>
+public static class CliApp
+{
+    /// <summary>Builds the root command with every registered command group.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("CloudArchive: confidential cloud archive for medical images");
+        return root;
+    }
+
+    /// <summary>Runs the CLI with the given arguments.</summary>
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var parse = Build().Parse(args);
+        return parse.InvokeAsync(cancellationToken: cancellationToken);
+    }
+}
