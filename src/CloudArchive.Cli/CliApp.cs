@@ -9,6 +9,8 @@ public static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand("CloudArchive: confidential cloud archive for medical images");
+        root.Add(Commands.Dicom.DicomCommands.Create());
+        root.Add(Commands.Deid.DeidCommand.Create());
         return root;
     }
 

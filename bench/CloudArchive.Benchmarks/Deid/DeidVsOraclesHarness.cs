@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Reflection;
+using CloudArchive.Benchmarks.DicomOracle;
+using CloudArchive.Deidentification;
+using CloudArchive.Dicom;
+
+namespace CloudArchive.Benchmarks.Deid;
+
+/// <summary>
+/// <c>harness deid-vs-oracles [--instances N] [--keep DIR]</c>: de-identifies the shared sample corpus and a generated
+/// study of N instances (default 500, written with the project's writer from CT_small.dcm with new UIDs) with
+/// CloudArchive (whole process: this executable in child mode), <c>gdcmanon</c> (PS3.15 E.1 basic mode with a
+/// throw-away certificate) and a pydicom de-identifier (tools/deid/pydicom_deid.py), and prints files/s, MB/s and
+/// peak RSS side by side. Exit 0 when CloudArchive is faster than both baselines on both inputs.
+/// </summary>
+public sealed class DeidVsOraclesHarness : IHarness
+{
+    /// <inheritdoc />
+    public string Name => "deid-vs-oracles";
+
+    /// <inheritdoc />
+    public string Description => "De-identify samples + a generated study: CloudArchive vs gdcmanon vs pydicom (files/s, MB/s, peak RSS)";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        if (args.Length == 4 && args[0] == "--child")
+        {
+            return await ChildAsync(args[1], args[2], args[3], cancellationToken).ConfigureAwait(false);
+        }
+
+        var instances = 500;
+        string? keep = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--instances" when i + 1 < args.Length:
+                    instances = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--keep" when i + 1 < args.Length:
+                    keep = args[++i];
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"unknown argument {args[i]}").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+
+        var repo = BenchPaths.RepositoryRoot();
+        var work = keep ?? Directory.CreateTempSubdirectory("deid-bench").FullName;
+        Directory.CreateDirectory(work);
+        try
+        {
+            var secret = Path.Combine(work, "secret");
+            await File.WriteAllTextAsync(secret, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), cancellationToken).ConfigureAwait(false);
+            var corpus = Path.Combine(work, "corpus");
+            Directory.CreateDirectory(corpus);
+            foreach (var f in Directory.GetFiles(Path.Combine(repo, "testdata", "dicom")).Where(f => !f.EndsWith(".md", StringComparison.Ordinal) && !f.EndsWith("SHA256SUMS", StringComparison.Ordinal)))
+            {
+                File.Copy(f, Path.Combine(corpus, Path.GetFileName(f)), overwrite: true);
+            }
+
+            var study = Path.Combine(work, "study");
+            await GenerateStudyAsync(Path.Combine(repo, "testdata", "dicom", "CT_small.dcm"), study, instances, cancellationToken).ConfigureAwait(false);
+
+            string? cert = null;
+            if (ProcessMeasurement.Find("gdcmanon") is not null && ProcessMeasurement.Find("openssl") is not null)
+            {
+                cert = Path.Combine(work, "cert.pem");
+                var key = Path.Combine(work, "key.pem");
+                var gen = await ProcessMeasurement.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-keyout", key, "-out", cert, "-days", "2", "-nodes", "-subj", "/CN=deid-bench"], cancellationToken).ConfigureAwait(false);
+                if (gen.ExitCode != 0)
+                {
+                    cert = null;
+                }
+            }
+
+            var rows = new List<(string Input, string Tool, ProcessMeasurement.Run Run, int Files, long Bytes, int Outputs)>();
+            foreach (var (label, dir) in new[] { ("samples", corpus), ($"study x{instances}", study) })
+            {
+                var files = Directory.GetFiles(dir).Length;
+                var bytes = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
+                foreach (var tool in new[] { "cloudarchive", "gdcmanon", "pydicom" })
+                {
+                    var outDir = Path.Combine(work, "out", label.Replace(' ', '-'), tool);
+                    Directory.CreateDirectory(outDir);
+                    ProcessMeasurement.Run? run = tool switch
+                    {
+                        "cloudarchive" => await RunSelfAsync(dir, outDir, secret, cancellationToken).ConfigureAwait(false),
+                        "gdcmanon" when cert is not null => await ProcessMeasurement.RunAsync("gdcmanon", ["--continue", "-c", cert, "-r", "-i", dir, "-o", outDir], cancellationToken).ConfigureAwait(false),
+                        "pydicom" when File.Exists("/usr/bin/python3") => await ProcessMeasurement.RunAsync("/usr/bin/python3", [Path.Combine(repo, "tools", "deid", "pydicom_deid.py"), Path.Combine(repo, "data", "dicom", "confidentiality_profile.json"), secret, dir, outDir], cancellationToken).ConfigureAwait(false),
+                        _ => null,
+                    };
+                    if (run is not null)
+                    {
+                        rows.Add((label, tool, run, files, bytes, Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Count()));
+                    }
+                }
+            }
+
+            Console.WriteLine("| input | tool | files in | outputs | seconds | files/s | MB/s | peak RSS MiB | exit |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in rows)
+            {
+                var s = r.Run.Wall.TotalSeconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Input} | {r.Tool} | {r.Files} | {r.Outputs} | {s:F2} | {r.Files / s:F1} | {r.Bytes / 1e6 / s:F2} | {r.Run.PeakRssBytes / 1048576.0:F0} | {r.Run.ExitCode} |"));
+            }
+
+            var ok = true;
+            foreach (var group in rows.GroupBy(r => r.Input))
+            {
+                var ours = group.FirstOrDefault(r => r.Tool == "cloudarchive");
+                foreach (var other in group.Where(r => r.Tool != "cloudarchive"))
+                {
+                    if (ours.Run is null || ours.Run.Wall >= other.Run.Wall)
+                    {
+                        ok = false;
+                        Console.WriteLine($"bound missed: cloudarchive is not faster than {other.Tool} on {group.Key}");
+                    }
+                }
+            }
+
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            if (keep is null)
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<ProcessMeasurement.Run> RunSelfAsync(string input, string output, string secret, CancellationToken ct)
+    {
+        var exe = Environment.ProcessPath!;
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
+        {
+            args.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        args.AddRange(["harness", "deid-vs-oracles", "--child", input, output, secret]);
+        return await ProcessMeasurement.RunAsync(exe, args, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The measured CloudArchive process: Basic Profile over every file of a directory, all cores.</summary>
+    private static async Task<int> ChildAsync(string input, string output, string secretFile, CancellationToken ct)
+    {
+        var secret = await ProjectSecret.ReadFileAsync(secretFile, ct).ConfigureAwait(false);
+
+        // The baselines refuse nothing, so the burned-in refusal policy is switched off to process the same files.
+        var settings = DeidSettings.Create("basic", [], pixel: new PixelPolicy(false, [], []));
+        var processor = new DeidFileProcessor(new Deidentifier(settings, secret));
+        var ok = 0;
+        var failed = 0;
+        await Parallel.ForEachAsync(Directory.GetFiles(input), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (f, c) =>
+        {
+            var (r, _) = await processor.ProcessAsync(f, output, null, c).ConfigureAwait(false);
+            if (r.Outcome == InstanceOutcome.Deidentified)
+            {
+                Interlocked.Increment(ref ok);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }).ConfigureAwait(false);
+        Console.WriteLine($"ok={ok} failed={failed}");
+        return 0;
+    }
+
+    private static async Task GenerateStudyAsync(string template, string dir, int count, CancellationToken ct)
+    {
+        Directory.CreateDirectory(dir);
+        const string root = "1.2.826.0.1.3680043.9.7777.20240101";
+        for (var i = 0; i < count; i++)
+        {
+            await using var f = await DicomFile.OpenAsync(template, null, ct).ConfigureAwait(false);
+            var ds = f.Dataset;
+            ds.SetString(new DicomTag(0x0020, 0x000D), root + ".1");
+            ds.SetString(new DicomTag(0x0020, 0x000E), root + ".2");
+            ds.SetString(DicomTags.SopInstanceUid, root + ".3." + (i + 1).ToString(CultureInfo.InvariantCulture));
+            ds.SetString(new DicomTag(0x0020, 0x0013), (i + 1).ToString(CultureInfo.InvariantCulture));
+            ds.SetString(new DicomTag(0x0010, 0x0010), "Bench^Patient");
+            await f.SaveAsync(Path.Combine(dir, $"i{i:D4}.dcm"), null, ct).ConfigureAwait(false);
+        }
+    }
+}

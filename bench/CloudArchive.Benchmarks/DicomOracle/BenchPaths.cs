@@ -1,0 +1,24 @@
+namespace CloudArchive.Benchmarks.DicomOracle;
+
+/// <summary>Finds the checkout (the directory holding CloudArchive.sln) from the binaries, the working directory or these sources.</summary>
+internal static class BenchPaths
+{
+    public static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, SourceDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CloudArchive.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException("CloudArchive.sln not found above the binaries, the working directory or the benchmark sources.");
+    }
+
+    // Binaries built with --artifacts-path live outside the checkout; the compile-time source path still points into it.
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? ".";
+}

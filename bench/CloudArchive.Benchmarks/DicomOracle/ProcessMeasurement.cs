@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CloudArchive.Benchmarks.DicomOracle;
+
+/// <summary>
+/// Runs one external process under <c>/usr/bin/time -f %M</c>: wall time from a stopwatch around the
+/// whole process (start-up included, which is what "whole process" means) and its peak resident set.
+/// </summary>
+internal static class ProcessMeasurement
+{
+    /// <summary>One process run.</summary>
+    public sealed record Run(int ExitCode, TimeSpan Wall, long PeakRssBytes, string Stdout, string Stderr);
+
+    public static bool TimeAvailable => File.Exists("/usr/bin/time");
+
+    public static async Task<Run> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var rssFile = Path.GetTempFileName();
+        try
+        {
+            var info = new ProcessStartInfo(TimeAvailable ? "/usr/bin/time" : fileName)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            if (TimeAvailable)
+            {
+                foreach (var a in new[] { "-f", "%M", "-o", rssFile, fileName })
+                {
+                    info.ArgumentList.Add(a);
+                }
+            }
+
+            foreach (var a in arguments)
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            var sw = Stopwatch.StartNew();
+            using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            sw.Stop();
+            long rss = 0;
+            if (TimeAvailable)
+            {
+                var text = (await File.ReadAllTextAsync(rssFile, cancellationToken).ConfigureAwait(false)).Trim().Split('\n')[^1];
+                rss = long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : 0;
+            }
+
+            return new Run(process.ExitCode, sw.Elapsed, rss, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        }
+        finally
+        {
+            File.Delete(rssFile);
+        }
+    }
+
+    /// <summary>Full path of <paramref name="name"/> on PATH, or null.</summary>
+    public static string? Find(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+}

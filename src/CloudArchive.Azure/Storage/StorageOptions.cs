@@ -1,0 +1,202 @@
+using Azure.Core;
+
+namespace CloudArchive.Azure.Storage;
+
+/// <summary>
+/// Everything that configures the Blob and Queue clients: where the account is, how big uploads are cut,
+/// which optional service features may be used, and (inherited from <see cref="ClientOptions"/>) the
+/// Azure.Core retry, logging and transport settings.
+/// </summary>
+/// <remarks>
+/// Configuration keys (section <c>CloudArchive:Storage</c>, env <c>CloudArchive__Storage__*</c>) are listed in
+/// <see cref="SettingKeys"/> and read by <see cref="FromSettings"/>. Logging is set up so that the
+/// <c>Authorization</c> header, SAS signatures, metadata and tag values are never written to logs: only the
+/// headers and query parameters named here are logged, everything else is shown as <c>REDACTED</c>.
+/// </remarks>
+public sealed class StorageOptions : ClientOptions
+{
+    /// <summary>Names of the configuration keys read by <see cref="FromSettings"/>.</summary>
+    public static class SettingKeys
+    {
+        /// <summary>A storage connection string (account key, SAS, or <c>UseDevelopmentStorage=true</c>).</summary>
+        public const string ConnectionString = "CloudArchive:Storage:ConnectionString";
+
+        /// <summary>The blob service endpoint used with an Entra ID credential.</summary>
+        public const string ServiceUri = "CloudArchive:Storage:ServiceUri";
+
+        /// <summary>The queue service endpoint used with an Entra ID credential (derived from ServiceUri if absent).</summary>
+        public const string QueueServiceUri = "CloudArchive:Storage:QueueServiceUri";
+
+        /// <summary><c>true</c>/<c>false</c>: whether immutability policies and legal holds may be used.</summary>
+        public const string ImmutabilitySupported = "CloudArchive:Storage:ImmutabilitySupported";
+
+        /// <summary>Largest upload sent as one Put Blob, in bytes.</summary>
+        public const string SingleUploadThresholdBytes = "CloudArchive:Storage:SingleUploadThresholdBytes";
+
+        /// <summary>Block size of staged uploads, in bytes.</summary>
+        public const string BlockSizeBytes = "CloudArchive:Storage:BlockSizeBytes";
+
+        /// <summary>Blocks uploaded in parallel (and held in memory) per staged upload.</summary>
+        public const string MaxUploadConcurrency = "CloudArchive:Storage:MaxUploadConcurrency";
+
+        /// <summary><c>Base64</c> or <c>Raw</c>: queue message encoding.</summary>
+        public const string QueueMessageEncoding = "CloudArchive:Storage:QueueMessageEncoding";
+    }
+
+    /// <summary>Headers that carry no secret and no caller data; all others are logged as REDACTED.</summary>
+    private static readonly string[] SafeHeaders =
+    [
+        "x-ms-request-id", "x-ms-client-request-id", "x-ms-return-client-request-id", "x-ms-version", "x-ms-date",
+        "x-ms-error-code", "x-ms-blob-type", "x-ms-lease-action", "x-ms-lease-duration", "x-ms-lease-state",
+        "x-ms-lease-status", "x-ms-delete-snapshots", "x-ms-blob-append-offset", "x-ms-blob-committed-block-count",
+        "x-ms-request-server-encrypted", "x-ms-approximate-messages-count", "x-ms-immutability-policy-mode",
+        "x-ms-legal-hold", "Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "ETag",
+        "Last-Modified", "Date", "Server", "Retry-After", "Transfer-Encoding", "User-Agent", "Accept",
+    ];
+
+    /// <summary>Query parameters that carry no secret; <c>sig</c>, <c>popreceipt</c>, names and prefixes are redacted.</summary>
+    private static readonly string[] SafeQueryParameters =
+    [
+        "restype", "comp", "maxresults", "include", "numofmessages", "visibilitytimeout", "messagettl",
+        "peekonly", "timeout", "api-version", "sv", "ss", "srt", "sp", "st", "se", "spr", "sr",
+    ];
+
+    /// <summary>Creates options with the defaults described on each property.</summary>
+    public StorageOptions()
+    {
+        Diagnostics.LoggedHeaderNames.Clear();
+        foreach (var name in SafeHeaders)
+        {
+            Diagnostics.LoggedHeaderNames.Add(name);
+        }
+
+        Diagnostics.LoggedQueryParameters.Clear();
+        foreach (var name in SafeQueryParameters)
+        {
+            Diagnostics.LoggedQueryParameters.Add(name);
+        }
+
+        Diagnostics.IsLoggingContentEnabled = false;
+        Diagnostics.ApplicationId = "cloudarchive";
+    }
+
+    /// <summary>A storage connection string; when set it wins over <see cref="ServiceUri"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The blob service endpoint (e.g. <c>https://acct.blob.core.windows.net</c>) for Entra ID auth.</summary>
+    public Uri? ServiceUri { get; set; }
+
+    /// <summary>The queue service endpoint for Entra ID auth; derived from <see cref="ServiceUri"/> when null.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>
+    /// Whether version-level immutability policies and legal holds may be used. Null (the default) means:
+    /// false for the development storage emulator and for loopback/IP endpoints (Azurite lacks them),
+    /// true otherwise. When false, those operations throw <see cref="NotSupportedException"/> without
+    /// sending anything.
+    /// </summary>
+    public bool? ImmutabilitySupported { get; set; }
+
+    /// <summary>
+    /// Largest upload (in bytes) sent as a single Put Blob; larger ones are staged in blocks. For a stream that
+    /// cannot seek, at most <see cref="BlockSizeBytes"/> is read ahead to decide. Default 16 MiB.
+    /// </summary>
+    public long SingleUploadThresholdBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Block size of staged uploads. Default 8 MiB; at most 4000 MiB.</summary>
+    public int BlockSizeBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Blocks of one staged upload in flight at once. Memory held by an upload is at most this many blocks.
+    /// Default 4.
+    /// </summary>
+    public int MaxUploadConcurrency { get; set; } = 4;
+
+    /// <summary>Chunk fetched per ranged GET by the seekable read stream. Default 4 MiB.</summary>
+    public int ReadChunkBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How many times a broken download is resumed (ranged GET from the current offset). Default 3.</summary>
+    public int MaxDownloadResumes { get; set; } = 3;
+
+    /// <summary>How queue message text is encoded. Default <see cref="QueueMessageEncoding.Base64"/>.</summary>
+    public QueueMessageEncoding QueueMessageEncoding { get; set; } = QueueMessageEncoding.Base64;
+
+    /// <summary>
+    /// Builds options from configuration values looked up by key (e.g. <c>key =&gt; configuration[key]</c>);
+    /// missing keys keep their defaults. Throws <see cref="FormatException"/> naming the key of a bad value.
+    /// </summary>
+    public static StorageOptions FromSettings(Func<string, string?> getSetting)
+    {
+        ArgumentNullException.ThrowIfNull(getSetting);
+        var options = new StorageOptions
+        {
+            ConnectionString = NullIfBlank(getSetting(SettingKeys.ConnectionString)),
+        };
+
+        if (NullIfBlank(getSetting(SettingKeys.ServiceUri)) is { } serviceUri)
+        {
+            options.ServiceUri = ParseUri(SettingKeys.ServiceUri, serviceUri);
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.QueueServiceUri)) is { } queueUri)
+        {
+            options.QueueServiceUri = ParseUri(SettingKeys.QueueServiceUri, queueUri);
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.ImmutabilitySupported)) is { } immutability)
+        {
+            options.ImmutabilitySupported = bool.TryParse(immutability, out var b)
+                ? b
+                : throw new FormatException($"{SettingKeys.ImmutabilitySupported} must be true or false.");
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.SingleUploadThresholdBytes)) is { } threshold)
+        {
+            options.SingleUploadThresholdBytes = ParsePositive(SettingKeys.SingleUploadThresholdBytes, threshold, long.MaxValue);
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.BlockSizeBytes)) is { } blockSize)
+        {
+            options.BlockSizeBytes = (int)ParsePositive(SettingKeys.BlockSizeBytes, blockSize, MaxBlockSizeBytes);
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.MaxUploadConcurrency)) is { } concurrency)
+        {
+            options.MaxUploadConcurrency = (int)ParsePositive(SettingKeys.MaxUploadConcurrency, concurrency, 64);
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.QueueMessageEncoding)) is { } encoding)
+        {
+            options.QueueMessageEncoding = Enum.TryParse<QueueMessageEncoding>(encoding, ignoreCase: true, out var e) && Enum.IsDefined(e)
+                ? e
+                : throw new FormatException($"{SettingKeys.QueueMessageEncoding} must be Base64 or Raw.");
+        }
+
+        return options;
+    }
+
+    /// <summary>The service's largest block (4000 MiB) that still fits an <see cref="int"/> buffer length.</summary>
+    internal const long MaxBlockSizeBytes = int.MaxValue - 64;
+
+    /// <summary>Checks the numeric settings and throws <see cref="ArgumentOutOfRangeException"/> for a bad one.</summary>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(SingleUploadThresholdBytes, 0, nameof(SingleUploadThresholdBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockSizeBytes, 1, nameof(BlockSizeBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUploadConcurrency, 1, nameof(MaxUploadConcurrency));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadChunkBytes, 1, nameof(ReadChunkBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDownloadResumes, 0, nameof(MaxDownloadResumes));
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Uri ParseUri(string key, string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new FormatException($"{key} must be an absolute http(s) URI.");
+
+    private static long ParsePositive(string key, string value, long max) =>
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 && n <= max
+            ? n
+            : throw new FormatException($"{key} must be a whole number between 1 and {max}.");
+}

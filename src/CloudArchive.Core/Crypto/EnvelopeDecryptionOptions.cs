@@ -1,0 +1,18 @@
+namespace CloudArchive.Core.Crypto;
+
+/// <summary>Options for reading CSE v2.x blobs.</summary>
+public sealed class EnvelopeDecryptionOptions
+{
+    /// <summary>
+    /// Require <c>ca_plainlength</c> (default true): without it, a blob cut at a region boundary is indistinguishable
+    /// from a shorter blob. Set false only to read blobs written by other tools, whose length then comes from the
+    /// ciphertext length alone.
+    /// </summary>
+    public bool RequirePlainLength { get; init; } = true;
+
+    /// <summary>
+    /// Accept the nonce layouts written by the .NET and Python SDKs besides ours (default true). Ordering is enforced
+    /// either way: a region's nonce must encode its position.
+    /// </summary>
+    public bool AcceptForeignNonceLayouts { get; init; } = true;
+}

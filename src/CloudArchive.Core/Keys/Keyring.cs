@@ -1,0 +1,388 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Core.Cryptography;
+using CloudArchive.Core.Crypto;
+
+namespace CloudArchive.Core.Keys;
+
+/// <summary>
+/// The keyring: per-study 256-bit keys and the index key, each wrapped by the KEK and stored with the KEK's
+/// versioned id. Creation is race-safe across processes (create-only write; a loser adopts the winner's key),
+/// unwrapped keys are cached (bounded, TTL), <see cref="RewrapAsync"/> moves entries to the current KEK version
+/// after a rotation, and <see cref="ShredStudyAsync"/> destroys a study key for good.
+/// </summary>
+public sealed class Keyring : IDisposable
+{
+    private const int KeyLength = 32;
+    private const int MaxReplaceAttempts = 5;
+    private const int LockStripes = 64;
+
+    private readonly IKeyringStore _store;
+    private readonly IKeyEncryptionKeyProvider _kek;
+    private readonly IKeyEncryptionKeyResolver _unwrapResolver;
+    private readonly ILegalHoldQuery _holds;
+    private readonly IKeyAuditSink _audit;
+    private readonly TimeProvider _time;
+    private readonly StudyKeyCache _cache;
+    private readonly SemaphoreSlim[] _stripes;
+
+    /// <summary>Creates a keyring.</summary>
+    /// <param name="store">Where entries live.</param>
+    /// <param name="kek">Wraps new and re-wrapped keys with its current version.</param>
+    /// <param name="legalHolds">Consulted before every shred.</param>
+    /// <param name="audit">Receives key-management events.</param>
+    /// <param name="options">Cache tuning.</param>
+    /// <param name="unwrapResolver">Resolves the KEK ids stored in entries; defaults to <paramref name="kek"/>. Use a
+    /// <see cref="KeyEncryptionKeyRouter"/> when entries may be wrapped by more than one provider.</param>
+    /// <param name="timeProvider">Clock (tests use a fake).</param>
+    public Keyring(IKeyringStore store, IKeyEncryptionKeyProvider kek, ILegalHoldQuery legalHolds, IKeyAuditSink audit, KeyringOptions? options = null, IKeyEncryptionKeyResolver? unwrapResolver = null, TimeProvider? timeProvider = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _kek = kek ?? throw new ArgumentNullException(nameof(kek));
+        _holds = legalHolds ?? throw new ArgumentNullException(nameof(legalHolds));
+        _audit = audit ?? throw new ArgumentNullException(nameof(audit));
+        _unwrapResolver = unwrapResolver ?? kek;
+        _time = timeProvider ?? TimeProvider.System;
+        options ??= new KeyringOptions();
+        _cache = new StudyKeyCache(options.CacheCapacity, options.CacheTimeToLive, _time);
+        _stripes = Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    }
+
+    /// <summary>Number of unwrapped keys currently cached.</summary>
+    public int CachedKeyCount => _cache.Count;
+
+    /// <summary>
+    /// Returns the study's key, creating it if the study is new. Concurrent callers — in this process or others —
+    /// all receive the same key. Dispose the result to zero the copy.
+    /// </summary>
+    /// <exception cref="KeyringException"><see cref="KeyringFailureReason.StudyShredded"/> if the study was shredded.</exception>
+    public async Task<SymmetricKeyEncryptionKey> GetOrCreateStudyKeyAsync(string studyKey, CancellationToken cancellationToken = default)
+    {
+        var name = KeyringNames.Study(studyKey);
+        var key = await GetOrCreateAsync(name, "study", studyKey, cancellationToken).ConfigureAwait(false);
+        return Wrap(studyKey, key, disposeAfterUnwrap: false);
+    }
+
+    /// <summary>Returns an existing study key (for reading). Dispose the result to zero the copy.</summary>
+    /// <exception cref="KeyringException">
+    /// <see cref="KeyringFailureReason.StudyShredded"/> (key destroyed), <see cref="KeyringFailureReason.KeyNotFound"/>,
+    /// <see cref="KeyringFailureReason.UnwrapFailed"/> or <see cref="KeyringFailureReason.CorruptEntry"/>.
+    /// </exception>
+    public async Task<SymmetricKeyEncryptionKey> GetStudyKeyAsync(string studyKey, CancellationToken cancellationToken = default)
+    {
+        var key = await GetExistingStudyKeyAsync(studyKey, disposeAfterUnwrap: false, cancellationToken).ConfigureAwait(false);
+        return key;
+    }
+
+    /// <summary>
+    /// A resolver for the key ids found in archive blobs (<c>urn:cloudarchive:study:{studyKey}</c>), for
+    /// <see cref="EnvelopeDecryptor"/>. Failures surface as <see cref="EnvelopeDecryptionException"/> with
+    /// <see cref="EnvelopeFailureReason.KeyDestroyed"/> for shredded studies.
+    /// </summary>
+    public IKeyEncryptionKeyResolver StudyKeyResolver => new StudyKeyResolver(this);
+
+    /// <summary>Returns the namer for opaque study/instance keys, creating the index key on first use.</summary>
+    public async Task<OpaqueKeyNamer> GetIndexKeyNamerAsync(CancellationToken cancellationToken = default)
+    {
+        var key = await GetOrCreateAsync(KeyringNames.IndexKey, "index", null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new OpaqueKeyNamer(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// Re-wraps every entry not yet wrapped by the KEK's current version (after a rotation). Paged, resumable
+    /// through <see cref="RewrapOptions.ContinuationToken"/>, idempotent (current entries are skipped), safe to run
+    /// concurrently with ingest and with another rewrap (compare-and-swap on the ETag).
+    /// </summary>
+    public async Task<RewrapResult> RewrapAsync(RewrapOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RewrapOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1);
+        var current = await _kek.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
+        long scanned = 0, rewrapped = 0, skipped = 0, vanished = 0;
+        var failures = new List<(string, string)>();
+        string? token = options.ContinuationToken;
+        int pages = 0;
+        do
+        {
+            if (options.MaxPages is { } max && pages >= max)
+            {
+                break;
+            }
+
+            var pageToken = token;
+            var page = await _store.ListAsync(string.Empty, token, options.PageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var name in page.Names)
+            {
+                if (!IsKeyEntry(name))
+                {
+                    continue;
+                }
+
+                scanned++;
+                var outcome = await RewrapEntryAsync(name, current, cancellationToken).ConfigureAwait(false);
+                switch (outcome.Kind)
+                {
+                    case RewrapOutcome.Done: rewrapped++; break;
+                    case RewrapOutcome.Current: skipped++; break;
+                    case RewrapOutcome.Gone: vanished++; break;
+                    default: failures.Add((name, outcome.Reason!)); break;
+                }
+
+                options.Progress?.Report(new RewrapProgress(scanned, rewrapped, skipped, vanished, failures.Count) { ResumeToken = pageToken });
+            }
+
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        var totals = new RewrapProgress(scanned, rewrapped, skipped, vanished, failures.Count) { ResumeToken = token };
+        await _audit.RecordAsync(new KeyAuditEvent(KeyAuditAction.KeysRewrapped, _time.GetUtcNow(), failures.Count == 0, KekKeyId: current.KeyId, Actor: options.Actor, Count: rewrapped), cancellationToken).ConfigureAwait(false);
+        return new RewrapResult(totals, current.KeyId, token, failures);
+    }
+
+    /// <summary>
+    /// Crypto-shreds a study: deletes its keyring entry with every snapshot and version, so every copy of its
+    /// ciphertext (backups included) becomes unreadable. Refused under legal hold. Audited either way.
+    /// Other processes stop using a cached copy within <see cref="KeyringOptions.CacheTimeToLive"/>.
+    /// </summary>
+    /// <exception cref="KeyringException"><see cref="KeyringFailureReason.LegalHold"/> when the study is held.</exception>
+    public async Task<ShredResult> ShredStudyAsync(ShredRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var name = KeyringNames.Study(request.StudyKey);
+        if (await _holds.IsStudyOnHoldAsync(request.StudyKey, cancellationToken).ConfigureAwait(false))
+        {
+            await _audit.RecordAsync(new KeyAuditEvent(KeyAuditAction.StudyKeyShredRefused, _time.GetUtcNow(), false, request.StudyKey, Actor: request.Actor, Reason: "legal hold"), cancellationToken).ConfigureAwait(false);
+            throw new KeyringException(KeyringFailureReason.LegalHold, $"Study {request.StudyKey} is under legal hold; its key cannot be shredded until the hold is released.", name);
+        }
+
+        var now = _time.GetUtcNow();
+        // The tombstone goes first so that a concurrent creator sees the shred and never recreates the key.
+        await _store.TryCreateAsync(KeyringNames.Tombstone(request.StudyKey), Tombstone(now), cancellationToken).ConfigureAwait(false);
+        bool existed = await _store.DeleteAllVersionsAsync(name, cancellationToken).ConfigureAwait(false);
+        _cache.Remove(name);
+        await _audit.RecordAsync(new KeyAuditEvent(KeyAuditAction.StudyKeyShredded, now, true, request.StudyKey, Actor: request.Actor, Reason: request.Reason), cancellationToken).ConfigureAwait(false);
+        return new ShredResult(request.StudyKey, existed, now);
+    }
+
+    /// <summary>Zeroes and drops every cached key.</summary>
+    public void Dispose()
+    {
+        _cache.Dispose();
+        foreach (var s in _stripes)
+        {
+            s.Dispose();
+        }
+    }
+
+    internal async Task<SymmetricKeyEncryptionKey> GetExistingStudyKeyAsync(string studyKey, bool disposeAfterUnwrap, CancellationToken cancellationToken)
+    {
+        var name = KeyringNames.Study(studyKey);
+        var key = new byte[KeyLength];
+        try
+        {
+            if (!_cache.TryGet(name, key))
+            {
+                var doc = await _store.GetAsync(name, cancellationToken).ConfigureAwait(false);
+                if (doc is null)
+                {
+                    CryptographicOperations.ZeroMemory(key);
+                    throw await AbsentAsync(studyKey, name, cancellationToken).ConfigureAwait(false);
+                }
+
+                var unwrapped = await UnwrapAsync(name, doc, cancellationToken).ConfigureAwait(false);
+                unwrapped.CopyTo(key, 0);
+                CryptographicOperations.ZeroMemory(unwrapped);
+                _cache.Set(name, key);
+            }
+
+            return Wrap(studyKey, key, disposeAfterUnwrap);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private static bool IsKeyEntry(string name)
+        => name == KeyringNames.IndexKey || (name.StartsWith(KeyringNames.StudiesPrefix, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal));
+
+    private static byte[] Tombstone(DateTimeOffset when)
+        => Encoding.UTF8.GetBytes($"{{\"schema\":1,\"kind\":\"shredded\",\"shredded\":\"{when.UtcDateTime:O}\"}}");
+
+    private static SymmetricKeyEncryptionKey Wrap(string studyKey, byte[] key, bool disposeAfterUnwrap)
+    {
+        try
+        {
+            return new SymmetricKeyEncryptionKey(KeyringNames.StudyKeyId(studyKey), key, disposeAfterUnwrap);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private async Task<KeyringException> AbsentAsync(string studyKey, string name, CancellationToken cancellationToken)
+    {
+        var tombstone = await _store.GetAsync(KeyringNames.Tombstone(studyKey), cancellationToken).ConfigureAwait(false);
+        return tombstone is not null
+            ? new KeyringException(KeyringFailureReason.StudyShredded, $"The key of study {studyKey} was destroyed (crypto-shredded); its data is unrecoverable.", name)
+            : new KeyringException(KeyringFailureReason.KeyNotFound, $"The keyring holds no key for study {studyKey}.", name);
+    }
+
+    private async Task<byte[]> GetOrCreateAsync(string name, string kind, string? studyKey, CancellationToken cancellationToken)
+    {
+        var key = new byte[KeyLength];
+        if (_cache.TryGet(name, key))
+        {
+            return key;
+        }
+
+        // Serialize creators of the same entry inside this process so a burst of ingests costs one KEK call.
+        var stripe = _stripes[(StringComparer.Ordinal.GetHashCode(name) & int.MaxValue) % LockStripes];
+        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_cache.TryGet(name, key))
+            {
+                return key;
+            }
+
+            var existing = await _store.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                if (studyKey is not null && await _store.GetAsync(KeyringNames.Tombstone(studyKey), cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    throw new KeyringException(KeyringFailureReason.StudyShredded, $"Study {studyKey} was crypto-shredded; a new key will not be created for it.", name);
+                }
+
+                RandomNumberGenerator.Fill(key);
+                var current = await _kek.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
+                var wrapped = await current.WrapKeyAsync(_kek.WrapAlgorithm, key, cancellationToken).ConfigureAwait(false);
+                var entry = new WrappedKeyEntry(kind, current.KeyId, _kek.WrapAlgorithm, wrapped, _time.GetUtcNow(), null);
+                if (await _store.TryCreateAsync(name, entry.ToJson(), cancellationToken).ConfigureAwait(false))
+                {
+                    if (studyKey is not null && await _store.GetAsync(KeyringNames.Tombstone(studyKey), cancellationToken).ConfigureAwait(false) is not null)
+                    {
+                        // A shred ran between our check and our write: undo, never resurrect a shredded study.
+                        await _store.DeleteAllVersionsAsync(name, cancellationToken).ConfigureAwait(false);
+                        CryptographicOperations.ZeroMemory(key);
+                        throw new KeyringException(KeyringFailureReason.StudyShredded, $"Study {studyKey} was crypto-shredded; a new key will not be created for it.", name);
+                    }
+
+                    _cache.Set(name, key);
+                    var action = studyKey is null ? KeyAuditAction.IndexKeyCreated : KeyAuditAction.StudyKeyCreated;
+                    await _audit.RecordAsync(new KeyAuditEvent(action, entry.Created, true, studyKey, current.KeyId), cancellationToken).ConfigureAwait(false);
+                    return key;
+                }
+
+                // Lost the race: adopt the winner's key.
+                CryptographicOperations.ZeroMemory(key);
+                existing = await _store.GetAsync(name, cancellationToken).ConfigureAwait(false)
+                    ?? throw new KeyringException(KeyringFailureReason.Contention, $"Keyring entry {name} was created and deleted concurrently; retry.", name);
+            }
+
+            var unwrapped = await UnwrapAsync(name, existing, cancellationToken).ConfigureAwait(false);
+            unwrapped.CopyTo(key, 0);
+            CryptographicOperations.ZeroMemory(unwrapped);
+            _cache.Set(name, key);
+            return key;
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw;
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<byte[]> UnwrapAsync(string name, KeyringDocument doc, CancellationToken cancellationToken)
+    {
+        var entry = WrappedKeyEntry.Parse(doc.Content, name);
+        byte[] key;
+        try
+        {
+            var kek = await _unwrapResolver.ResolveAsync(entry.KekKeyId, cancellationToken).ConfigureAwait(false)
+                ?? throw new KeyNotFoundException("resolver returned no key");
+            key = await kek.UnwrapKeyAsync(entry.Algorithm, entry.WrappedKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not KeyringException)
+        {
+            throw new KeyringException(KeyringFailureReason.UnwrapFailed, $"Keyring entry {name} could not be unwrapped with KEK {entry.KekKeyId}.", name, ex);
+        }
+
+        if (key.Length != KeyLength)
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw new KeyringException(KeyringFailureReason.CorruptEntry, $"Keyring entry {name} does not hold a 256-bit key.", name);
+        }
+
+        return key;
+    }
+
+    private async Task<(RewrapOutcome Kind, string? Reason)> RewrapEntryAsync(string name, IKeyEncryptionKey current, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxReplaceAttempts; attempt++)
+        {
+            var doc = await _store.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (doc is null)
+            {
+                return (RewrapOutcome.Gone, null);
+            }
+
+            WrappedKeyEntry entry;
+            byte[] key;
+            try
+            {
+                entry = WrappedKeyEntry.Parse(doc.Content, name);
+                if (string.Equals(entry.KekKeyId, current.KeyId, StringComparison.Ordinal))
+                {
+                    return (RewrapOutcome.Current, null);
+                }
+
+                key = await UnwrapAsync(name, doc, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeyringException ex)
+            {
+                return (RewrapOutcome.Failed, ex.Reason.ToString());
+            }
+
+            byte[] wrapped;
+            try
+            {
+                wrapped = await current.WrapKeyAsync(_kek.WrapAlgorithm, key, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            var updated = entry with { KekKeyId = current.KeyId, Algorithm = _kek.WrapAlgorithm, WrappedKey = wrapped, Rewrapped = _time.GetUtcNow() };
+            if (await _store.TryReplaceAsync(name, updated.ToJson(), doc.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                return (RewrapOutcome.Done, null);
+            }
+        }
+
+        return (RewrapOutcome.Failed, KeyringFailureReason.Contention.ToString());
+    }
+
+    private enum RewrapOutcome
+    {
+        Done,
+        Current,
+        Gone,
+        Failed,
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using CloudArchive.Dicom;
+
+namespace CloudArchive.Core.Retention;
+
+/// <summary>
+/// Reads <see cref="RetentionFacts"/> from an instance's dataset: StudyDate (0008,0020), falling back to
+/// SeriesDate (0008,0021) and AcquisitionDate (0008,0022), PatientBirthDate (0010,0030) and Modality
+/// (0008,0060). A date that is absent, empty or not a valid DA value (<c>YYYYMMDD</c>; the ACR-NEMA form
+/// <c>YYYY.MM.DD</c> is also read) is treated as unknown, which the evaluator resolves conservatively.
+/// </summary>
+public static class RetentionFactsReader
+{
+    private static readonly DicomTag StudyDate = new(0x0008, 0x0020);
+    private static readonly DicomTag SeriesDate = new(0x0008, 0x0021);
+    private static readonly DicomTag AcquisitionDate = new(0x0008, 0x0022);
+    private static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
+    private static readonly DicomTag Modality = new(0x0008, 0x0060);
+
+    /// <summary>Reads the facts from a dataset.</summary>
+    /// <param name="dataset">The instance's main dataset.</param>
+    /// <param name="ingestDate">Today's date (UTC) at ingest.</param>
+    /// <param name="jurisdiction">The jurisdiction configured for the source, if any.</param>
+    public static RetentionFacts Read(DicomDataset dataset, DateOnly ingestDate, string? jurisdiction)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return new RetentionFacts
+        {
+            IngestDate = ingestDate,
+            ExamDate = ParseDate(Text(dataset, StudyDate)) ?? ParseDate(Text(dataset, SeriesDate)) ?? ParseDate(Text(dataset, AcquisitionDate)),
+            BirthDate = ParseDate(Text(dataset, PatientBirthDate)),
+            Modality = Text(dataset, Modality) is { Length: > 0 } m ? m : null,
+            Jurisdiction = jurisdiction,
+        };
+    }
+
+    /// <summary>Parses a DICOM DA value; null when empty or invalid (never throws).</summary>
+    public static DateOnly? ParseDate(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim('\0', ' ');
+        var formats = new[] { "yyyyMMdd", "yyyy.MM.dd" };
+        return DateOnly.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year >= 1850
+            ? date
+            : null;
+    }
+
+    private static string? Text(DicomDataset dataset, DicomTag tag)
+    {
+        try
+        {
+            return dataset.GetString(tag)?.Trim('\0', ' ');
+        }
+        catch (Exception ex) when (ex is FormatException or DicomFormatException or InvalidOperationException)
+        {
+            // An undecodable value is an unknown value: the evaluator then assumes the conservative case.
+            return null;
+        }
+    }
+}

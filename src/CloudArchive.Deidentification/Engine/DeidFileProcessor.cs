@@ -1,0 +1,148 @@
+using CloudArchive.Dicom;
+
+namespace CloudArchive.Deidentification;
+
+/// <summary>
+/// De-identifies files on disk: reads one instance, applies the <see cref="Deidentifier"/>, writes
+/// <c>&lt;new SOP Instance UID&gt;.dcm</c> (never a name derived from the input, which may carry identifiers) in the
+/// input's transfer syntax, and optionally the JSON report next to it in a report directory.
+/// </summary>
+public sealed class DeidFileProcessor
+{
+    private readonly Deidentifier deidentifier;
+
+    /// <summary>Creates a processor.</summary>
+    public DeidFileProcessor(Deidentifier deidentifier)
+    {
+        this.deidentifier = deidentifier ?? throw new ArgumentNullException(nameof(deidentifier));
+    }
+
+    /// <summary>Processes one file. Refused and failed inputs write no DICOM output; their report says why.</summary>
+    /// <param name="inputPath">The input file.</param>
+    /// <param name="outputDirectory">Where the de-identified file goes (created if needed).</param>
+    /// <param name="reportDirectory">Where the JSON report goes, or null for none.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The report and the output path (null when nothing was written).</returns>
+    public async Task<(InstanceReport Report, string? OutputPath)> ProcessAsync(string inputPath, string outputDirectory, string? reportDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputPath);
+        ArgumentNullException.ThrowIfNull(outputDirectory);
+        InstanceReport report;
+        string? output = null;
+        DicomFile file;
+        try
+        {
+            file = await DicomFile.OpenAsync(inputPath, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DicomFormatException e)
+        {
+            report = deidentifier.NewReport();
+            report.Outcome = InstanceOutcome.Failed;
+            report.Failure = DeidFailure.UnreadableInput;
+            report.Reason = "not readable as DICOM: " + e.GetType().Name;
+            return (report, null);
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            DeidResult result;
+            try
+            {
+                result = await deidentifier.DeidentifyAsync(file, outputDirectory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DeidentificationException e)
+            {
+                report = deidentifier.NewReport();
+                report.Outcome = InstanceOutcome.Failed;
+                report.Failure = e.Failure;
+                report.Reason = e.Message;
+                return (report, null);
+            }
+            catch (Exception e) when (e is DicomFormatException or InvalidOperationException or ArgumentException or FormatException)
+            {
+                // One malformed value must not stop a batch; the instance is reported as failed, nothing is written.
+                report = deidentifier.NewReport();
+                report.Outcome = InstanceOutcome.Failed;
+                report.Failure = DeidFailure.Unsupported;
+                report.Reason = "could not be de-identified: " + e.GetType().Name;
+                return (report, null);
+            }
+
+            report = result.Report;
+            try
+            {
+                if (result.Succeeded)
+                {
+                    Directory.CreateDirectory(outputDirectory);
+                    var name = FileNameFor(report);
+                    output = Path.Combine(outputDirectory, name);
+                    var tmp = output + ".partial";
+                    try
+                    {
+                        await file.SaveAsync(tmp, null, cancellationToken).ConfigureAwait(false);
+                        File.Move(tmp, output, overwrite: true);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ArgumentException or DicomFormatException)
+                    {
+                        TryDelete(tmp);
+                        output = null;
+                        report.Outcome = InstanceOutcome.Failed;
+                        report.Failure = DeidFailure.Unsupported;
+                        report.Reason = "could not be written: " + e.GetType().Name;
+                    }
+                    catch
+                    {
+                        TryDelete(tmp);
+                        throw;
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var s in result.SpoolFiles)
+                {
+                    TryDelete(s);
+                }
+            }
+        }
+
+        if (reportDirectory is not null)
+        {
+            Directory.CreateDirectory(reportDirectory);
+            var reportName = report.OutputSopInstanceUid is { Length: > 0 } uid ? uid + ".json" : null;
+            if (reportName is not null)
+            {
+                var fs = new FileStream(Path.Combine(reportDirectory, reportName), FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+                await using (fs.ConfigureAwait(false))
+                {
+                    await report.WriteAsync(fs, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return (report, output);
+    }
+
+    private string FileNameFor(InstanceReport report)
+    {
+        var uid = report.OutputSopInstanceUid;
+        return uid is { Length: > 0 } && uid.All(c => char.IsAsciiDigit(c) || c == '.')
+            ? uid + ".dcm"
+            : deidentifier.Mapper.Token("file-name", Guid.NewGuid().ToString("N"), 26) + ".dcm";
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a spool file that cannot be deleted now is left in the temp directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

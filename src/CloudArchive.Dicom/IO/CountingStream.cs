@@ -1,0 +1,74 @@
+namespace CloudArchive.Dicom;
+
+/// <summary>A read-only pass-through that first serves a prefix, then the inner stream, counting bytes served.</summary>
+internal sealed class CountingStream : Stream
+{
+    private readonly Stream inner;
+    private readonly byte[] prefix;
+    private int prefixPos;
+
+    public CountingStream(Stream inner, ReadOnlySpan<byte> prefix)
+    {
+        this.inner = inner;
+        this.prefix = prefix.ToArray();
+    }
+
+    public long Count { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => Count;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (prefixPos < prefix.Length)
+        {
+            var n = Math.Min(buffer.Length, prefix.Length - prefixPos);
+            prefix.AsSpan(prefixPos, n).CopyTo(buffer);
+            prefixPos += n;
+            Count += n;
+            return n;
+        }
+
+        var r = inner.Read(buffer);
+        Count += r;
+        return r;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (prefixPos < prefix.Length)
+        {
+            return Read(buffer.Span);
+        }
+
+        var r = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Count += r;
+        return r;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+
+namespace CloudArchive.Dicom;
+
+/// <summary>Buffered forward writer with explicit byte order; bulk values bypass the buffer in fixed-size chunks.</summary>
+internal sealed class DicomOutput
+{
+    private readonly Stream stream;
+    private readonly byte[] buffer;
+    private readonly CancellationToken cancellationToken;
+    private int len;
+
+    public DicomOutput(Stream stream, int bufferSize, CancellationToken cancellationToken)
+    {
+        this.stream = stream;
+        this.cancellationToken = cancellationToken;
+        buffer = new byte[Math.Max(bufferSize, 4096)];
+    }
+
+    public long Written { get; private set; }
+
+    public async ValueTask EnsureSpaceAsync(int n)
+    {
+        if (buffer.Length - len < n)
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void WriteUInt16(ushort v, bool bigEndian)
+    {
+        if (bigEndian)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(len), v);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(len), v);
+        }
+
+        len += 2;
+        Written += 2;
+    }
+
+    public void WriteUInt32(uint v, bool bigEndian)
+    {
+        if (bigEndian)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(len), v);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(len), v);
+        }
+
+        len += 4;
+        Written += 4;
+    }
+
+    public void WriteByte(byte b)
+    {
+        buffer[len++] = b;
+        Written++;
+    }
+
+    /// <summary>Writes bytes, swapping each <paramref name="swapUnit"/>-byte unit when it is above 1.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, int swapUnit)
+    {
+        while (data.Length > 0)
+        {
+            if (len == buffer.Length)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+
+            var room = buffer.Length - len;
+            var take = Math.Min(room, data.Length);
+            if (swapUnit > 1 && take < data.Length)
+            {
+                take -= take % swapUnit;
+                if (take == 0)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            var target = buffer.AsSpan(len, take);
+            data.Span[..take].CopyTo(target);
+            if (swapUnit > 1)
+            {
+                RangeReadStream.Swap(target, swapUnit);
+            }
+
+            len += take;
+            Written += take;
+            data = data[take..];
+        }
+    }
+
+    /// <summary>
+    /// Copies exactly <paramref name="length"/> bytes from <paramref name="source"/> through two fixed-size buffers,
+    /// written straight to the target stream; the next chunk is read while the previous one is being written.
+    /// </summary>
+    public async ValueTask CopyFromAsync(Stream source, long length, int swapUnit, byte[] chunk, byte[] spare)
+    {
+        await FlushAsync().ConfigureAwait(false);
+        var size = Math.Min(chunk.Length, spare.Length);
+        size -= size % 8;
+        var remaining = length;
+        Task pending = Task.CompletedTask;
+        var current = chunk;
+        var other = spare;
+        while (remaining > 0)
+        {
+            var want = (int)Math.Min(size, remaining);
+            var got = await source.ReadAtLeastAsync(current.AsMemory(0, want), want, false, cancellationToken).ConfigureAwait(false);
+            if (got < want)
+            {
+                await pending.ConfigureAwait(false);
+                throw new IOException("A bulk data source returned fewer bytes than its stated length.");
+            }
+
+            if (swapUnit > 1)
+            {
+                RangeReadStream.Swap(current.AsSpan(0, got), swapUnit);
+            }
+
+            await pending.ConfigureAwait(false);
+            pending = stream.WriteAsync(current.AsMemory(0, got), cancellationToken).AsTask();
+            Written += got;
+            remaining -= got;
+            (current, other) = (other, current);
+        }
+
+        await pending.ConfigureAwait(false);
+    }
+
+    public async ValueTask FlushAsync()
+    {
+        if (len > 0)
+        {
+            await stream.WriteAsync(buffer.AsMemory(0, len), cancellationToken).ConfigureAwait(false);
+            len = 0;
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using CloudArchive.Functions;
+
+var app = FunctionsApp.Build(args);
+await app.RunAsync().ConfigureAwait(false);

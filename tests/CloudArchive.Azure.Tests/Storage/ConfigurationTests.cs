@@ -1,0 +1,111 @@
+using CloudArchive.Azure.Storage;
+using Xunit;
+
+namespace CloudArchive.Azure.Tests.Storage;
+
+public sealed class ConfigurationTests
+{
+    private const string Key = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY3ODkwMTIzNDU2Nzg5MA==";
+
+    [Fact]
+    public void Account_key_connection_string_derives_https_blob_and_queue_endpoints()
+    {
+        var cs = StorageConnectionString.Parse($"DefaultEndpointsProtocol=https;AccountName=archive01;AccountKey={Key};EndpointSuffix=core.windows.net");
+        Assert.Equal("archive01", cs.AccountName);
+        Assert.Equal(new Uri("https://archive01.blob.core.windows.net"), cs.BlobEndpoint);
+        Assert.Equal(new Uri("https://archive01.queue.core.windows.net"), cs.QueueEndpoint);
+        Assert.False(cs.IsDevelopmentStorage);
+        Assert.DoesNotContain(Key, cs.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explicit_endpoints_win_and_path_style_endpoints_give_the_account()
+    {
+        var cs = StorageConnectionString.Parse($"BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1/;SharedAccessSignature=?sv=2021-08-06&sig=abc");
+        Assert.Equal("devstoreaccount1", cs.AccountName);
+        Assert.Equal(new Uri("http://127.0.0.1:41000/devstoreaccount1"), cs.BlobEndpoint);
+        Assert.Null(cs.QueueEndpoint);
+        Assert.Equal("sv=2021-08-06&sig=abc", cs.SharedAccessSignature);
+        Assert.DoesNotContain("sig=abc", cs.ToString(), StringComparison.Ordinal);
+        var connection = StorageConnection.FromConnectionString(cs.ToString().Length > 0 ? $"BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1/;SharedAccessSignature=sv=x&sig=y" : string.Empty);
+        var noQueue = Assert.Throws<InvalidOperationException>(() => connection.Queues.GetQueue("q1q"));
+        Assert.Contains("QueueEndpoint", noQueue.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AccountName=a")]
+    [InlineData("AccountKey=" + Key)]
+    [InlineData("AccountName=a;AccountKey=not-base64!")]
+    [InlineData("AccountName=a;AccountKey=" + Key + ";SharedAccessSignature=sig=x")]
+    [InlineData("AccountName=a;AccountKey=" + Key + ";BlobEndpoint=ftp://x")]
+    [InlineData("AccountName=a;AccountKey=" + Key + ";DefaultEndpointsProtocol=gopher")]
+    [InlineData("garbage")]
+    [InlineData("AccountName=a;AccountName=b;AccountKey=" + Key)]
+    public void Bad_connection_strings_are_format_errors_that_never_echo_the_key(string connectionString)
+    {
+        var ex = Assert.Throws<FormatException>(() => StorageConnectionString.Parse(connectionString));
+        Assert.DoesNotContain(Key, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-base64", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_are_read_from_the_documented_keys()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["CloudArchive:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["CloudArchive:Storage:ImmutabilitySupported"] = "true",
+            ["CloudArchive:Storage:SingleUploadThresholdBytes"] = "1048576",
+            ["CloudArchive:Storage:BlockSizeBytes"] = "4194304",
+            ["CloudArchive:Storage:MaxUploadConcurrency"] = "2",
+            ["CloudArchive:Storage:QueueMessageEncoding"] = "raw",
+        };
+        var options = StorageOptions.FromSettings(k => settings.GetValueOrDefault(k));
+        Assert.Equal("UseDevelopmentStorage=true", options.ConnectionString);
+        Assert.True(options.ImmutabilitySupported);
+        Assert.Equal(1048576, options.SingleUploadThresholdBytes);
+        Assert.Equal(4194304, options.BlockSizeBytes);
+        Assert.Equal(2, options.MaxUploadConcurrency);
+        Assert.Equal(QueueMessageEncoding.Raw, options.QueueMessageEncoding);
+        Assert.True(StorageConnection.FromOptions(options).ImmutabilitySupported);
+
+        var empty = StorageOptions.FromSettings(_ => null);
+        Assert.Null(empty.ConnectionString);
+        Assert.Null(empty.ImmutabilitySupported);
+        Assert.Equal(8 * 1024 * 1024, empty.BlockSizeBytes);
+    }
+
+    [Theory]
+    [InlineData("CloudArchive:Storage:ImmutabilitySupported", "yes")]
+    [InlineData("CloudArchive:Storage:BlockSizeBytes", "0")]
+    [InlineData("CloudArchive:Storage:BlockSizeBytes", "-5")]
+    [InlineData("CloudArchive:Storage:MaxUploadConcurrency", "1000")]
+    [InlineData("CloudArchive:Storage:QueueMessageEncoding", "utf7")]
+    [InlineData("CloudArchive:Storage:ServiceUri", "not a uri")]
+    public void Bad_settings_are_format_errors_naming_the_key(string key, string value)
+    {
+        var ex = Assert.Throws<FormatException>(() => StorageOptions.FromSettings(k => k == key ? value : null));
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Default_logging_options_allow_only_safe_headers_and_query_parameters()
+    {
+        var options = new StorageOptions();
+        Assert.DoesNotContain("Authorization", options.Diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain(options.Diagnostics.LoggedHeaderNames, h => h.StartsWith("x-ms-meta", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("x-ms-tags", options.Diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("x-ms-popreceipt", options.Diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("sig", options.Diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("popreceipt", options.Diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("prefix", options.Diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
+        Assert.False(options.Diagnostics.IsLoggingContentEnabled);
+    }
+
+    [Fact]
+    public void Invalid_numeric_options_are_rejected_when_connecting()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => StorageConnection.FromConnectionString("UseDevelopmentStorage=true", new StorageOptions { BlockSizeBytes = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => StorageConnection.FromConnectionString("UseDevelopmentStorage=true", new StorageOptions { MaxUploadConcurrency = 0 }));
+    }
+}

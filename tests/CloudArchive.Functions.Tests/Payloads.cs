@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CloudArchive.Functions.Tests;
+
+/// <summary>Builds invocation bodies exactly as the Functions host does (azure-facts §1.2).</summary>
+internal static class Payloads
+{
+    public const string EventId = "831e1650-001e-001b-66ab-eeb76e069631";
+
+    public static string EventGridEvent(string container = "incoming", string blob = "dir/ct 1.dcm", string? urlOverride = null, string eventType = "Microsoft.Storage.BlobCreated") =>
+        new JsonObject
+        {
+            ["topic"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+            ["subject"] = $"/blobServices/default/containers/{container}/blobs/{blob}",
+            ["eventType"] = eventType,
+            ["eventTime"] = "2026-11-22T10:15:30.1234567Z",
+            ["id"] = EventId,
+            ["data"] = new JsonObject
+            {
+                ["api"] = "PutBlockList",
+                ["clientRequestId"] = "6d79dbfb-0e37-4fc4-981f-442c9ca65760",
+                ["requestId"] = "831e1650-001e-001b-66ab-eeb76e000000",
+                ["eTag"] = "\"0x8D4BCC2E4835CD0\"",
+                ["contentType"] = "application/dicom",
+                ["contentLength"] = 524288,
+                ["blobType"] = "BlockBlob",
+                ["url"] = urlOverride ?? $"https://acct.blob.core.windows.net/{container}/{string.Join('/', blob.Split('/').Select(Uri.EscapeDataString))}",
+                ["sequencer"] = "00000000000004420000000000028963",
+            },
+            ["dataVersion"] = "",
+            ["metadataVersion"] = "1",
+        }.ToJsonString();
+
+    public static string CloudEvent(string blob = "a.dcm") =>
+        new JsonObject
+        {
+            ["specversion"] = "1.0",
+            ["type"] = "Microsoft.Storage.BlobCreated",
+            ["source"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+            ["subject"] = $"/blobServices/default/containers/incoming/blobs/{blob}",
+            ["id"] = "ce-1",
+            ["time"] = "2026-11-22T10:15:30Z",
+            ["data"] = new JsonObject { ["url"] = $"http://127.0.0.1:10000/devstoreaccount1/incoming/{blob}", ["contentLength"] = 10 },
+        }.ToJsonString();
+
+    /// <summary>The host's encoding of a non-object value: JsonConvert.SerializeObject(text), placed as a JSON string.</summary>
+    public static JsonNode DoubleEncoded(object value) => JsonValue.Create(JsonSerializer.Serialize(value))!;
+
+    public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    public static string Invocation(JsonNode? message, int dequeueCount = 1) =>
+        new JsonObject
+        {
+            ["Data"] = new JsonObject { ["message"] = message },
+            ["Metadata"] = new JsonObject
+            {
+                ["DequeueCount"] = DoubleEncoded(dequeueCount),
+                ["ExpirationTime"] = DoubleEncoded("2026-11-29T10:15:31+00:00"),
+                ["Id"] = DoubleEncoded("5f3f8c1e-7a41-4d4b-8c1e-0d4a4e4b9a51"),
+                ["InsertionTime"] = DoubleEncoded("2026-11-22T10:15:31+00:00"),
+                ["NextVisibleTime"] = DoubleEncoded("2026-11-22T10:25:31+00:00"),
+                ["PopReceipt"] = DoubleEncoded("AgAAAAMAAAAAAAAA"),
+                ["sys"] = new JsonObject
+                {
+                    ["MethodName"] = "IngestInstance",
+                    ["UtcNow"] = "2026-11-22T10:15:32.0000000Z",
+                    ["RandGuid"] = "0f8fad5b-d9cb-469f-a165-70867728950e",
+                },
+            },
+        }.ToJsonString();
+}
