@@ -11,6 +11,11 @@ public static class CliApp
         var root = new RootCommand("CloudArchive: confidential cloud archive for medical images");
         root.Add(Commands.Dicom.DicomCommands.Create());
         root.Add(Commands.Deid.DeidCommand.Create());
+        root.Add(Commands.Dev.DevCommands.Create());
+        root.Add(Commands.Upload.UploadCommand.Create());
+        root.Add(Commands.Status.StatusCommand.Create());
+        root.Add(Commands.Doctor.DoctorCommand.Create());
+        root.Add(Commands.Audit.AuditCommands.Create());
         return root;
     }
 

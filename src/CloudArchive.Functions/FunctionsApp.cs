@@ -34,6 +34,7 @@ public static class FunctionsApp
 
         builder.Services.AddOptions<FunctionsOptions>().Bind(builder.Configuration.GetSection(FunctionsOptions.Section));
         configure?.Invoke(builder);
+        LocalTriggers.LocalTriggerRegistration.AddLocalTriggers(builder);
 
         var app = builder.Build();
         app.MapGet("/", () => Results.Json(new { status = "ready" }));

@@ -1,4 +1,5 @@
 using CloudArchive.Functions;
+using CloudArchive.Functions.Composition;
 
-var app = FunctionsApp.Build(args);
+var app = FunctionsApp.Build(args, IngestServiceRegistration.AddIngest);
 await app.RunAsync().ConfigureAwait(false);

@@ -17,6 +17,14 @@ public sealed class BlobCreatedEventParserTests
     }
 
     [Fact]
+    public void A_percent_encoded_subject_agrees_with_the_url()
+    {
+        const string json = """{"id":"1","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/dir/ct%201.dcm","data":{"url":"https://acct.blob.core.windows.net/incoming/dir/ct%201.dcm"}}""";
+
+        Assert.Equal("dir/ct 1.dcm", Assert.Single(BlobCreatedEventParser.Parse(json, "incoming")).BlobName);
+    }
+
+    [Fact]
     public void Path_style_Azurite_urls_skip_the_account_segment()
     {
         var json = Payloads.EventGridEvent(urlOverride: "http://127.0.0.1:10000/devstoreaccount1/incoming/dir/ct%201.dcm");

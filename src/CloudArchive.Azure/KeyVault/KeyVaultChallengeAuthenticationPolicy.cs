@@ -26,10 +26,51 @@ internal sealed class KeyVaultChallengeAuthenticationPolicy : BearerTokenAuthent
     /// <inheritdoc />
     protected override async ValueTask AuthorizeRequestAsync(HttpMessage message)
     {
-        if (_challenges.TryGetValue(Authority(message), out var challenge))
+        if (TryGetCachedChallenge(message) is { } challenge)
         {
             await AuthenticateAndAuthorizeRequestAsync(message, Context(message, challenge)).ConfigureAwait(false);
-            return;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void AuthorizeRequest(HttpMessage message)
+    {
+        if (TryGetCachedChallenge(message) is { } challenge)
+        {
+            AuthenticateAndAuthorizeRequest(message, Context(message, challenge));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<bool> AuthorizeRequestOnChallengeAsync(HttpMessage message)
+    {
+        if (AcceptChallenge(message) is not { } challenge)
+        {
+            return false;
+        }
+
+        await AuthenticateAndAuthorizeRequestAsync(message, Context(message, challenge)).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override bool AuthorizeRequestOnChallenge(HttpMessage message)
+    {
+        if (AcceptChallenge(message) is not { } challenge)
+        {
+            return false;
+        }
+
+        AuthenticateAndAuthorizeRequest(message, Context(message, challenge));
+        return true;
+    }
+
+    /// <summary>The cached challenge for this vault, or null after holding back the body for the first request.</summary>
+    private KeyVaultChallenge? TryGetCachedChallenge(HttpMessage message)
+    {
+        if (_challenges.TryGetValue(Authority(message), out var challenge))
+        {
+            return challenge;
         }
 
         // Unknown vault: send without body so key material is not transmitted before the service has identified itself.
@@ -38,14 +79,12 @@ internal sealed class KeyVaultChallengeAuthenticationPolicy : BearerTokenAuthent
             message.SetProperty(HeldContentProperty, new HeldContent { Content = message.Request.Content });
             message.Request.Content = null;
         }
+
+        return null;
     }
 
-    /// <inheritdoc />
-    protected override void AuthorizeRequest(HttpMessage message)
-        => AuthorizeRequestAsync(message).AsTask().GetAwaiter().GetResult();
-
-    /// <inheritdoc />
-    protected override async ValueTask<bool> AuthorizeRequestOnChallengeAsync(HttpMessage message)
+    /// <summary>Restores the held body, parses and checks the challenge, and caches it.</summary>
+    private KeyVaultChallenge? AcceptChallenge(HttpMessage message)
     {
         if (message.TryGetProperty(HeldContentProperty, out var held) && held is HeldContent { Content: { } content } box)
         {
@@ -57,7 +96,7 @@ internal sealed class KeyVaultChallengeAuthenticationPolicy : BearerTokenAuthent
         var challenge = KeyVaultChallenge.Parse(header);
         if (challenge is null)
         {
-            return false;
+            return null;
         }
 
         if (_verifyResource && !ResourceMatches(challenge, message.Request.Uri.Host ?? string.Empty))
@@ -66,13 +105,8 @@ internal sealed class KeyVaultChallengeAuthenticationPolicy : BearerTokenAuthent
         }
 
         _challenges[Authority(message)] = challenge;
-        await AuthenticateAndAuthorizeRequestAsync(message, Context(message, challenge)).ConfigureAwait(false);
-        return true;
+        return challenge;
     }
-
-    /// <inheritdoc />
-    protected override bool AuthorizeRequestOnChallenge(HttpMessage message)
-        => AuthorizeRequestOnChallengeAsync(message).AsTask().GetAwaiter().GetResult();
 
     private static string Authority(HttpMessage message) => message.Request.Uri.Host + ":" + message.Request.Uri.Port;
 

@@ -100,13 +100,13 @@ public sealed class StorageConnectionString
 
         var blob = EndpointOrNull(parts, "BlobEndpoint");
         var queue = EndpointOrNull(parts, "QueueEndpoint");
-        if (blob is null || queue is null)
+        if (blob is null && accountName is null)
         {
-            if (accountName is null)
-            {
-                throw new FormatException("Storage connection string needs AccountName or BlobEndpoint.");
-            }
+            throw new FormatException("Storage connection string needs AccountName or BlobEndpoint.");
+        }
 
+        if (accountName is not null && (blob is null || queue is null))
+        {
             parts.TryGetValue("DefaultEndpointsProtocol", out var protocol);
             protocol = string.IsNullOrEmpty(protocol) ? "https" : protocol.ToLowerInvariant();
             if (protocol is not ("https" or "http"))
@@ -116,11 +116,13 @@ public sealed class StorageConnectionString
 
             parts.TryGetValue("EndpointSuffix", out var suffix);
             suffix = string.IsNullOrEmpty(suffix) ? "core.windows.net" : suffix;
+
+            // With an explicit BlobEndpoint (Azurite, custom domains) a queue endpoint is never guessed.
+            queue ??= blob is null ? new Uri($"{protocol}://{accountName}.queue.{suffix}") : null;
             blob ??= new Uri($"{protocol}://{accountName}.blob.{suffix}");
-            queue ??= parts.ContainsKey("BlobEndpoint") ? null : new Uri($"{protocol}://{accountName}.queue.{suffix}");
         }
 
-        return new StorageConnectionString(accountName ?? AccountFromEndpoint(blob), accountKey, sas, blob, queue, isDevelopmentStorage: false);
+        return new StorageConnectionString(accountName ?? AccountFromEndpoint(blob!), accountKey, sas, blob!, queue, isDevelopmentStorage: false);
     }
 
     /// <inheritdoc />

@@ -58,9 +58,9 @@ public sealed class StorageRequestException : Exception
             text += " " + serviceMessage;
         }
 
-        if (status == (int)HttpStatusCode.Forbidden && (errorCode is null || errorCode.StartsWith("Authentication", StringComparison.Ordinal)))
+        if (status == (int)HttpStatusCode.Forbidden && (errorCode is null || errorCode.StartsWith("Authentication", StringComparison.Ordinal) || errorCode.StartsWith("Authorization", StringComparison.Ordinal)))
         {
-            text += " Check that the account key, SAS or token is valid and not expired, and that the clock is correct.";
+            text += " Check that the account key, SAS or token is valid and not expired, that it grants this operation, and that the clock is correct.";
         }
 
         if (!string.IsNullOrEmpty(requestId))

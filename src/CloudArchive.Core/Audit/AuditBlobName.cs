@@ -10,15 +10,42 @@ public static class AuditBlobName
     /// <summary>The prefix of every audit log blob.</summary>
     public const string Root = "log/";
 
-    /// <summary>True when <paramref name="writerId"/> is a valid writer id (lowercase letters, digits, '-'; at most 63).</summary>
+    /// <summary>The longest writer id.</summary>
+    public const int MaxWriterIdLength = 100;
+
+    /// <summary>True when <paramref name="writerId"/> is a valid writer id (lowercase letters, digits, '-'; at most 100).</summary>
     public static bool IsValidWriterId(string? writerId) => writerId is not null && AuditFieldRules.WriterId().IsMatch(writerId);
+
+    /// <summary>
+    /// Derives a valid writer id from a host identifier such as <c>WEBSITE_INSTANCE_ID</c> or a machine name
+    /// plus process id: lowercased, every other character replaced by '-', and when that changed or
+    /// shortened the text, a short hash of the original appended so that distinct identifiers stay distinct.
+    /// </summary>
+    public static string WriterIdFrom(string identifier)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(identifier);
+        if (IsValidWriterId(identifier))
+        {
+            return identifier;
+        }
+
+        var cleaned = new string(identifier.ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-').ToArray()).Trim('-');
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identifier)))[..8];
+        var room = MaxWriterIdLength - hash.Length - 1;
+        if (cleaned.Length > room)
+        {
+            cleaned = cleaned[..room].TrimEnd('-');
+        }
+
+        return cleaned.Length == 0 ? hash : $"{cleaned}-{hash}";
+    }
 
     /// <summary>The blob a writer appends to for the hour containing <paramref name="time"/>.</summary>
     public static string For(DateTimeOffset time, string writerId)
     {
         if (!IsValidWriterId(writerId))
         {
-            throw new ArgumentException("A writer id is lowercase letters, digits and '-' (at most 63 characters).", nameof(writerId));
+            throw new ArgumentException("A writer id is lowercase letters, digits and '-' (at most 100 characters).", nameof(writerId));
         }
 
         var utc = time.UtcDateTime;

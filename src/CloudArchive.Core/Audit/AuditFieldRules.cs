@@ -31,7 +31,7 @@ internal static partial class AuditFieldRules
     [GeneratedRegex("^[a-z0-9]+(?:[.-][a-z0-9]+)*(?:=[A-Za-z0-9._:-]{1,64})?$", RegexOptions.CultureInvariant)]
     public static partial Regex Detail();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$", RegexOptions.CultureInvariant)]
     public static partial Regex WriterId();
 
     public static string Require(string? value, Regex pattern, string field, string expected)

@@ -30,7 +30,7 @@ public sealed class AuditLogWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         if (!AuditBlobName.IsValidWriterId(writerId))
         {
-            throw new ArgumentException("A writer id is lowercase letters, digits and '-' (at most 63 characters).", nameof(writerId));
+            throw new ArgumentException("A writer id is lowercase letters, digits and '-' (at most 100 characters).", nameof(writerId));
         }
 
         _store = store;

@@ -76,7 +76,9 @@ public sealed class DeidFileProcessor
                     Directory.CreateDirectory(outputDirectory);
                     var name = FileNameFor(report);
                     output = Path.Combine(outputDirectory, name);
-                    var tmp = output + ".partial";
+                    // Unique per write: two inputs holding the same instance (one SOP Instance UID in two transfer
+                    // syntaxes) may be processed concurrently; the last complete file wins, never a torn one.
+                    var tmp = output + "." + Guid.NewGuid().ToString("N") + ".partial";
                     try
                     {
                         await file.SaveAsync(tmp, null, cancellationToken).ConfigureAwait(false);

@@ -237,7 +237,8 @@ public sealed class Deidentifier
         if (!safe)
         {
             ds.Remove(tag);
-            ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Removed, row.BasicCode, "private", creator is null ? "no private creator" : "creator " + creator));
+            // The creator of a removed block is not named: it is a value of the input and could itself identify.
+            ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Removed, resolved.Action == DeidAction.Remove ? row.BasicCode : resolved.Code, "private", creator is null ? "no private creator" : "not on the safe private list"));
             return false;
         }
 
@@ -439,7 +440,7 @@ public sealed class Deidentifier
         }
 
         ds.Set(DicomValueElement.FromStrings(v.Tag, vr, [shifted]));
-        ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Replaced, action.Code, action.Source, "date shifted by the patient's offset"));
+        ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Replaced, action.Code, action.Source, "date shifted by the per-patient offset"));
     }
 
     /// <summary>Masks identifier tokens (and, when <paramref name="full"/>, other sensitive patterns) in a text value;

@@ -38,7 +38,4 @@ internal static class EffectiveVR
     public static bool IsUnSequence(DicomElement element) =>
         element is DicomValueElement && element.VR == DicomVR.UN && !element.Tag.IsPrivate
         && DicomDictionary.Lookup(element.Tag) is { VRs.Count: > 0 } entry && entry.VRs[0].IsSequence;
-
-    /// <summary>True when the element's value is text that can be interpreted (any string VR, directly or via UN).</summary>
-    public static bool IsText(DicomElement e) => Of(e).IsString;
 }

@@ -226,8 +226,9 @@ internal sealed class DicomInput
     }
 
     /// <summary>The bytes already buffered beyond <see cref="Position"/> (handed to an inflater).</summary>
-    public ReadOnlySpan<byte> TakeBuffered()
+    public ReadOnlySpan<byte> TakeBuffered(out long streamOffset)
     {
+        streamOffset = streamPosition;
         var s = buffer.AsSpan(pos, len - pos);
         bufferStart += len;
         pos = len = 0;

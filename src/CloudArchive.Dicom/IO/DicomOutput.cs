@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace CloudArchive.Dicom;
@@ -102,11 +103,26 @@ internal sealed class DicomOutput
     /// Copies exactly <paramref name="length"/> bytes from <paramref name="source"/> through two fixed-size buffers,
     /// written straight to the target stream; the next chunk is read while the previous one is being written.
     /// </summary>
-    public async ValueTask CopyFromAsync(Stream source, long length, int swapUnit, byte[] chunk, byte[] spare)
+    public async ValueTask CopyFromAsync(Stream source, long length, int swapUnit, int bufferSize)
     {
         await FlushAsync().ConfigureAwait(false);
-        var size = Math.Min(chunk.Length, spare.Length);
+        var size = (int)Math.Min(bufferSize, Math.Max(8, length + 8));
         size -= size % 8;
+        var chunk = ArrayPool<byte>.Shared.Rent(size);
+        var spare = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            await CopyChunkedAsync(source, length, swapUnit, size, chunk, spare).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            ArrayPool<byte>.Shared.Return(spare);
+        }
+    }
+
+    private async ValueTask CopyChunkedAsync(Stream source, long length, int swapUnit, int size, byte[] chunk, byte[] spare)
+    {
         var remaining = length;
         Task pending = Task.CompletedTask;
         var current = chunk;

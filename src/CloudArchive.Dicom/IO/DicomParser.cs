@@ -7,6 +7,7 @@ namespace CloudArchive.Dicom;
 internal sealed class DicomParser
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
+    private const uint MaxMetaValueLength = 1 << 20;
     private static readonly Encoding ImplicitLE = new(false, false);
 
     private readonly Stream source;
@@ -18,6 +19,7 @@ internal sealed class DicomParser
     private DicomInput input = null!;
     private SpoolFile? spool;
     private bool bulkByReference;
+    private bool readingMeta;
     private long elementCount;
 
     public DicomParser(Stream source, DicomReaderOptions options, SafeFileHandle? handle, CancellationToken cancellationToken)
@@ -54,7 +56,9 @@ internal sealed class DicomParser
             if (await input.TryEnsureAsync(8).ConfigureAwait(false) && input.PeekByte(0) == 0x02 && input.PeekByte(1) == 0x00)
             {
                 hadMeta = true;
+                readingMeta = true;
                 await ReadDatasetAsync(meta, new Encoding(true, false), 0, null, false, true, metaOnly: true).ConfigureAwait(false);
+                readingMeta = false;
             }
 
             TransferSyntax ts;
@@ -79,6 +83,11 @@ internal sealed class DicomParser
             };
 
             await ReadBodyAsync(file.Dataset, ts).ConfigureAwait(false);
+            if (preamble is null && !hadMeta && file.Dataset.Count == 0)
+            {
+                throw new DicomFormatException("no DICOM data (empty input)", input.Position);
+            }
+
             foreach (var r in resources)
             {
                 file.Own(r);
@@ -157,7 +166,12 @@ internal sealed class DicomParser
         if (ts.IsDeflated)
         {
             var start = input.Position;
-            var prefix = input.TakeBuffered();
+            var prefix = input.TakeBuffered(out var streamOffset);
+            if (source.CanSeek && source.Position != streamOffset)
+            {
+                source.Seek(streamOffset, SeekOrigin.Begin);
+            }
+
             var zlib = prefix.Length >= 2 && prefix[0] == 0x78 && ((prefix[0] << 8) | prefix[1]) % 31 == 0;
             var counting = new CountingStream(source, prefix);
             Stream inflater = zlib ? new ZLibStream(counting, CompressionMode.Decompress, true) : new DeflateStream(counting, CompressionMode.Decompress, true);
@@ -350,7 +364,13 @@ internal sealed class DicomParser
     {
         CheckedEnd(length, outer, offset, tag, "value");
         var swap = enc.BigEndian ? vr.UnitSize : 1;
-        if (length > options.BulkDataThreshold)
+        // File meta values are always inline: the reader needs them (transfer syntax) and they are small.
+        if (readingMeta && length > MaxMetaValueLength)
+        {
+            throw new DicomFormatException($"file meta element of {length} bytes is implausibly long", offset, tag);
+        }
+
+        if (length > options.BulkDataThreshold && !readingMeta)
         {
             return new DicomValueElement(tag, vr, await ReadBulkAsync(tag, length, swap).ConfigureAwait(false));
         }

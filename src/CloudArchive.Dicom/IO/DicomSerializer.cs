@@ -12,8 +12,6 @@ internal sealed class DicomSerializer
     private readonly DicomWriterOptions options;
     private readonly CancellationToken cancellationToken;
     private readonly Dictionary<DicomDataset, long> contentLengths = new(ReferenceEqualityComparer.Instance);
-    private readonly byte[] chunk;
-    private readonly byte[] spare;
 
     public DicomSerializer(Stream stream, DicomWriterOptions options, CancellationToken cancellationToken)
     {
@@ -25,8 +23,6 @@ internal sealed class DicomSerializer
         this.stream = stream;
         this.options = options;
         this.cancellationToken = cancellationToken;
-        chunk = new byte[options.BufferSize];
-        spare = new byte[options.BufferSize];
     }
 
     public async Task WriteFileAsync(DicomFile file)
@@ -73,9 +69,9 @@ internal sealed class DicomSerializer
 
     private static void CopyUid(DicomDataset meta, DicomTag tag, DicomElement? from)
     {
-        if (from is DicomValueElement { IsBulk: false } v)
+        if (from is DicomValueElement { Length: <= 256 } v)
         {
-            var bytes = v.Bytes.ToArray();
+            var bytes = v.GetBytes().ToArray();
             if ((bytes.Length & 1) == 1)
             {
                 Array.Resize(ref bytes, bytes.Length + 1);
@@ -218,7 +214,7 @@ internal sealed class DicomSerializer
             var s = bulk.OpenRead();
             await using (s.ConfigureAwait(false))
             {
-                await output.CopyFromAsync(s, bulk.Length, 1, chunk, spare).ConfigureAwait(false);
+                await output.CopyFromAsync(s, bulk.Length, 1, options.BufferSize).ConfigureAwait(false);
             }
         }
         else
@@ -239,7 +235,7 @@ internal sealed class DicomSerializer
             var s = bulk.OpenRead();
             await using (s.ConfigureAwait(false))
             {
-                await output.CopyFromAsync(s, bulk.Length, swap, chunk, spare).ConfigureAwait(false);
+                await output.CopyFromAsync(s, bulk.Length, swap, options.BufferSize).ConfigureAwait(false);
             }
         }
         else

@@ -230,11 +230,37 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         return null;
     }
 
+    /// <summary>
+    /// A deep copy: new datasets and sequences all the way down; value elements and fragments are immutable and
+    /// shared (bulk values keep referring to the same source, so the original <see cref="DicomFile"/> must stay open).
+    /// </summary>
+    public DicomDataset Clone()
+    {
+        var copy = new DicomDataset { UndefinedLength = UndefinedLength };
+        foreach (var e in elements.Values)
+        {
+            copy.Set(e switch
+            {
+                DicomSequence seq => CloneSequence(seq),
+                DicomFragmentSequence frag => new DicomFragmentSequence(frag.Tag, frag.VR, frag.OffsetTable, frag.Fragments),
+                _ => e,
+            });
+        }
+
+        return copy;
+    }
+
     /// <inheritdoc />
     public IEnumerator<DicomElement> GetEnumerator() => elements.Values.GetEnumerator();
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static DicomSequence CloneSequence(DicomSequence seq)
+    {
+        var copy = new DicomSequence(seq.Tag, seq.Items.Select(i => i.Clone())) { UndefinedLength = seq.UndefinedLength };
+        return copy;
+    }
 
     /// <summary>Appends without re-sorting when the reader delivers ascending tags (the common case).</summary>
     internal bool TryAppendFromReader(DicomElement element)

@@ -11,6 +11,8 @@ public sealed class DicomCorpusCommandTests
         "MR_truncated.dcm", "rtplan_truncated.dcm", "no_meta.dcm", "emri_small_jpeg_2k_lossless_too_short.dcm",
     };
 
+    public static bool IsUnreadable(string sample) => Unreadable.Contains(sample);
+
     public static TheoryData<string> AllSamples()
     {
         var data = new TheoryData<string>();

@@ -77,6 +77,30 @@ public sealed class AuditEventTests
         Assert.Throws<ArgumentException>(() => AuditBlobName.For(DateTimeOffset.UtcNow, "Func_1"));
     }
 
+    [Theory]
+    [InlineData("func-1", "func-1")]
+    [InlineData("Host_1:4711", "host-1-4711-")]
+    [InlineData("___", "")]
+    public void Host_identifiers_become_valid_distinct_writer_ids(string identifier, string expectedStart)
+    {
+        var id = AuditBlobName.WriterIdFrom(identifier);
+
+        Assert.True(AuditBlobName.IsValidWriterId(id));
+        Assert.StartsWith(expectedStart, id, StringComparison.Ordinal);
+        Assert.NotEqual(AuditBlobName.WriterIdFrom("host-1-4711"), AuditBlobName.WriterIdFrom("Host_1:4711"));
+    }
+
+    [Fact]
+    public void A_64_hex_instance_id_is_a_valid_writer_id_and_long_ids_are_shortened()
+    {
+        var instanceId = new string('a', 64);
+
+        Assert.Equal(instanceId, AuditBlobName.WriterIdFrom(instanceId));
+        var longId = AuditBlobName.WriterIdFrom(new string('X', 300));
+        Assert.True(AuditBlobName.IsValidWriterId(longId));
+        Assert.Equal(AuditBlobName.MaxWriterIdLength, longId.Length);
+    }
+
     [Fact]
     public void Genesis_hash_is_bound_to_the_blob_name()
     {

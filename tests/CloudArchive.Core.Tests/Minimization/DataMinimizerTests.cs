@@ -75,6 +75,32 @@ public sealed class DataMinimizerTests
     }
 
     [Fact]
+    public void An_instance_without_modality_gets_modality_limited_removals_too()
+    {
+        var ds = Dataset();
+        ds.Remove(Modality);
+
+        var report = new DataMinimizer(Policy()).Apply(ds);
+
+        Assert.Equal(["demo", "mg"], report.AppliedRules);
+        Assert.False(ds.Contains(PatientComments));
+    }
+
+    [Fact]
+    public void Sop_class_rules_apply_only_to_their_sop_class()
+    {
+        var policy = MinimizationPolicyLoader.Parse(
+            """{"schema":"cloudarchive/minimization-policy/v1","name":"T","rules":[{"id":"sr","description":"d","when":{"sopClasses":["1.2.840.10008.5.1.4.1.1.88.33"]},"remove":["PatientComments"]}]}""", "t.json");
+        var ct = Dataset();
+        ct.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.2");
+        var sr = Dataset();
+        sr.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.88.33");
+
+        Assert.False(new DataMinimizer(policy).Apply(ct).Changed);
+        Assert.Equal(["(0010,4000)"], new DataMinimizer(policy).Apply(sr).RemovedPaths);
+    }
+
+    [Fact]
     public void Nothing_to_remove_means_unchanged()
     {
         var ds = new DicomDataset();

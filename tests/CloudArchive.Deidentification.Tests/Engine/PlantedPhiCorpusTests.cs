@@ -32,6 +32,7 @@ public class PlantedPhiCorpusTests
         using var tmp = new TempDir("deid-planted");
         var planted = tmp.Sub("in");
         var outDir = tmp.Sub("out");
+        var reportDir = tmp.Sub("reports");
         var n = 0;
         foreach (var sample in Directory.GetFiles(TestPaths.Samples, "*.dcm").Where(f => !Skipped.Contains(Path.GetFileName(f))).Order(StringComparer.Ordinal))
         {
@@ -47,7 +48,7 @@ public class PlantedPhiCorpusTests
         var written = 0;
         foreach (var f in Directory.GetFiles(planted))
         {
-            var (report, output) = await processor.ProcessAsync(f, outDir, null, ct);
+            var (report, output) = await processor.ProcessAsync(f, outDir, reportDir, ct);
             Assert.True(report.Outcome == InstanceOutcome.Deidentified, $"{Path.GetFileName(f)}: {report.Reason}");
             Assert.NotNull(output);
             written++;
@@ -55,7 +56,9 @@ public class PlantedPhiCorpusTests
 
         Assert.Equal(n, written);
         var leaks = new List<string>();
-        foreach (var f in Directory.GetFiles(outDir))
+        // The reports must not carry the planted values either (they name tag paths, never values).
+        Assert.Equal(n, Directory.GetFiles(reportDir).Length);
+        foreach (var f in Directory.GetFiles(outDir).Concat(Directory.GetFiles(reportDir)))
         {
             leaks.AddRange(Hits(await File.ReadAllBytesAsync(f, ct)).Select(h => $"{Path.GetFileName(f)}: {h}"));
         }

@@ -126,4 +126,19 @@ public class SampleCorpusTests
         s.CopyTo(ms);
         return ms.ToArray();
     }
+
+    [Fact]
+    public async Task Two_inputs_of_the_same_instance_processed_concurrently_leave_one_complete_output()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var tmp = new TempDir();
+        var processor = new DeidFileProcessor(Permissive());
+        var names = new[] { "MR_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm" };
+        var results = await Task.WhenAll(names.Select(n => processor.ProcessAsync(Path.Combine(TestPaths.Samples, n), tmp.Path, null, ct)));
+        Assert.All(results, r => Assert.Equal(InstanceOutcome.Deidentified, r.Report.Outcome));
+        Assert.Single(results.Select(r => r.Report.OutputSopInstanceUid).Distinct());
+        var file = Assert.Single(Directory.GetFiles(tmp.Path));
+        await using var d = await DicomFile.OpenAsync(file, null, ct);
+        Assert.Equal("YES", d.Dataset.GetString(new DicomTag(0x0012, 0x0062)));
+    }
 }

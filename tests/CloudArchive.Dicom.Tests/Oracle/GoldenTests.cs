@@ -57,4 +57,20 @@ public sealed class GoldenTests
 
         Assert.True(problems.Count == 0, $"{sample}: {problems.Count} difference(s) from the pydicom golden:\n" + string.Join('\n', problems.Take(40)));
     }
+
+    [Theory]
+    [MemberData(nameof(GoldenFile.Theory), MemberType = typeof(GoldenFile))]
+    public async Task Reader_matches_the_golden_from_a_non_seekable_stream_with_spooled_bulk_data(string sample)
+    {
+        // A download stream cannot be revisited: values above a (small) threshold go to the spool file.
+        var golden = GoldenFile.Load(sample);
+        var options = new DicomReaderOptions { BulkDataThreshold = 256 };
+        var ct = TestContext.Current.CancellationToken;
+        await using var stream = new NonSeekableReadStream(File.OpenRead(Samples.PathOf(sample)));
+        await using var file = await DicomReader.ReadAsync(stream, options, ct);
+
+        var problems = GoldenComparer.Compare(golden.Elements, GoldenNormalizer.Normalize(file));
+
+        Assert.True(problems.Count == 0, $"{sample}: {problems.Count} difference(s) from the pydicom golden:\n" + string.Join('\n', problems.Take(40)));
+    }
 }

@@ -36,6 +36,42 @@ public sealed class StreamingTests
         }
     }
 
+    public static TheoryData<string> Readable()
+    {
+        var d = new TheoryData<string>();
+        foreach (var n in Samples.AllNames().Where(n => !Samples.Unreadable.Contains(n)))
+        {
+            d.Add(n);
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Readable))]
+    public async Task Every_sample_reads_the_same_with_every_value_bulk_from_a_shared_stream_or_a_spool(string name)
+    {
+        await using var reference = await DicomFile.OpenAsync(Samples.PathOf(name), cancellationToken: TestCancellation.Token);
+        var expected = DatasetDump.Format(reference.Dataset);
+        var bytes = await File.ReadAllBytesAsync(Samples.PathOf(name), TestCancellation.Token);
+        var allBulk = new DicomReaderOptions { BulkDataThreshold = 0 };
+        await using (var shared = await DicomFile.ReadAsync(new MemoryStream(bytes), allBulk, TestCancellation.Token))
+        {
+            Assert.Equal(expected, DatasetDump.Format(shared.Dataset));
+        }
+
+        await using (var spooled = await DicomFile.ReadAsync(new NonSeekableStream(new MemoryStream(bytes), 777), allBulk, TestCancellation.Token))
+        {
+            Assert.Equal(expected, DatasetDump.Format(spooled.Dataset));
+        }
+
+        await using (var fromFile = await DicomFile.OpenAsync(Samples.PathOf(name), allBulk, TestCancellation.Token))
+        {
+            Assert.Equal(expected, DatasetDump.Format(fromFile.Dataset));
+            Assert.Equal(await Part10.WriteAsync(reference), await Part10.WriteAsync(fromFile));
+        }
+    }
+
     [Fact]
     public async Task All_bulk_big_endian_values_are_swapped_on_demand()
     {

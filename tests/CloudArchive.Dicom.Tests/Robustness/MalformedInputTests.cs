@@ -135,7 +135,7 @@ public sealed class MalformedInputTests
             s.LongHeader(0x0040, 0xA730, "SQ", 0xFFFFFFFF).Item(0xFFFFFFFF);
         }
 
-        s.ShortElement(0x0040, 0xA160, "UT", "x ");
+        s.ShortElement(0x0040, 0xA160, "LO", "x ");
         for (var i = 0; i < depth; i++)
         {
             s.ItemEnd().SequenceEnd();
@@ -231,6 +231,24 @@ public sealed class MalformedInputTests
         var e = Assert.IsType<DicomValueElement>(f.Dataset[new DicomTag(0x0011, 0x0010)]);
         Assert.Equal(DicomVR.UN, e.VR);
         Assert.Equal(new byte[] { 1, 2, 3, 4 }, e.Bytes.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(131)]
+    public async Task Empty_or_tiny_input_is_not_dicom(int length)
+    {
+        var ex = await Assert.ThrowsAsync<DicomFormatException>(() => ReadAsync(new byte[length], true));
+        Assert.InRange(ex.Offset, 0, length);
+    }
+
+    [Fact]
+    public async Task Text_file_is_rejected_as_not_dicom()
+    {
+        var text = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("hello, this is not a DICOM file at all\n", 40)));
+        await Assert.ThrowsAsync<DicomFormatException>(() => ReadAsync(text, true));
+        await Assert.ThrowsAsync<DicomFormatException>(() => ReadAsync(text, false));
     }
 
     [Fact]

@@ -4,9 +4,9 @@ namespace CloudArchive.Cli.Commands.Dicom;
 public sealed record DicomJsonOptions
 {
     /// <summary>
-    /// Binary values (OB, OD, OF, OL, OV, OW, UN) longer than this many bytes, values the reader kept
-    /// as bulk data, and all encapsulated pixel data are written as <c>BulkDataURI</c>; shorter binary
-    /// values are written as <c>InlineBinary</c> (base64).
+    /// Binary values (OB, OD, OF, OL, OV, OW, UN) longer than this many bytes and all encapsulated pixel
+    /// data are written as <c>BulkDataURI</c>; shorter binary values are written as <c>InlineBinary</c>
+    /// (base64), streamed from disk when the reader left them there.
     /// </summary>
     public int BulkDataThreshold { get; init; } = 1024;
 

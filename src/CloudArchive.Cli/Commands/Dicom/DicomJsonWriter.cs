@@ -100,7 +100,9 @@ public sealed partial class DicomJsonWriter
     {
         var vr = element.VR;
         var binary = vr.IsBinary && !IsNumberVR(vr) && vr != DicomVR.AT;
-        var bulk = binary && (element.IsBulk || element.Length > options.BulkDataThreshold);
+        // The JSON threshold alone decides: a value the reader left on disk is streamed into InlineBinary
+        // when it is short enough, so the output does not depend on the reader's own bulk threshold.
+        var bulk = binary && element.Length > options.BulkDataThreshold;
         if (bulk && options.OmitBulkData)
         {
             return;
@@ -142,6 +144,12 @@ public sealed partial class DicomJsonWriter
         else
         {
             var values = element.GetStrings(characterSet);
+            if (vr == DicomVR.PN && values.All(v => PersonNameGroups(v).All(g => g.Length == 0)))
+            {
+                // "^^^^" has only empty components (PS3.5 6.2: trailing delimiters are padding): no value.
+                values = [];
+            }
+
             if (values.Length > 0)
             {
                 writer.WriteStartArray("Value");
@@ -308,9 +316,19 @@ public sealed partial class DicomJsonWriter
         }
     }
 
+    private static string[] PersonNameGroups(string value) =>
+        value.Split('=').Select(g => g.TrimEnd('^', ' ')).ToArray();
+
     private static void WritePersonName(Utf8JsonWriter writer, string value)
     {
-        var groups = value.Split('=');
+        // Trailing component delimiters are not significant (PS3.5 6.2.1), so "^^^^" is an empty group.
+        var groups = PersonNameGroups(value);
+        if (groups.All(g => g.Length == 0))
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
         string[] names = ["Alphabetic", "Ideographic", "Phonetic"];
         writer.WriteStartObject();
         for (var i = 0; i < groups.Length && i < names.Length; i++)

@@ -113,7 +113,7 @@ public sealed class PipelineBehaviourTests
 
     private static Request HttpClientTransportRequest(string method, string uri)
     {
-        var request = Azure.Core.Pipeline.HttpClientTransport.Shared.CreateRequest();
+        var request = global::Azure.Core.Pipeline.HttpClientTransport.Shared.CreateRequest();
         request.Method = RequestMethod.Parse(method);
         request.Uri.Reset(new Uri(uri));
         return request;

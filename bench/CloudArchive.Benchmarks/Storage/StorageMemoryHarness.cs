@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Testing;
+using CloudArchive.Testing.Azurite;
+
+namespace CloudArchive.Benchmarks.Storage;
+
+/// <summary>
+/// Uploads a generated 1 GiB stream through <c>BlobClient.UploadAsync</c> (staged blocks) to a private Azurite,
+/// downloads it, checks the SHA-256 streaming, and asserts the process's peak working set stays under 256 MiB.
+/// <c>dotnet run -c Release --project bench/CloudArchive.Benchmarks -- harness storage-memory [--size-mib N] [--limit-mib N]</c>.
+/// </summary>
+public sealed class StorageMemoryHarness : IHarness
+{
+    private const long MiB = 1024 * 1024;
+
+    /// <inheritdoc />
+    public string Name => "storage-memory";
+
+    /// <inheritdoc />
+    public string Description => "1 GiB upload+download through the blob client on Azurite; asserts peak working set < 256 MiB";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        long size = 1024 * MiB;
+        long limit = 256 * MiB;
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--size-mib")
+            {
+                size = long.Parse(args[++i], CultureInfo.InvariantCulture) * MiB;
+            }
+            else if (args[i] == "--limit-mib")
+            {
+                limit = long.Parse(args[++i], CultureInfo.InvariantCulture) * MiB;
+            }
+        }
+
+        using var self = Process.GetCurrentProcess();
+        await using var azurite = await AzuriteProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+        var options = new StorageOptions();
+        var connection = azurite.CreateConnection(options);
+        var container = connection.Blobs.GetContainer("memory");
+        await container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var blob = container.GetBlob("one-gib.bin");
+
+        using var sampler = new PeakSampler();
+        self.Refresh();
+        var startWorkingSet = self.WorkingSet64;
+
+        var clock = Stopwatch.StartNew();
+        await blob.UploadAsync(new GeneratedStream(size, 42), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var uploadSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        byte[] downloadedHash;
+        await using (var download = await blob.DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[MiB];
+            int read;
+            while ((read = await download.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            downloadedHash = hash.GetHashAndReset();
+        }
+
+        var downloadSeconds = clock.Elapsed.TotalSeconds;
+        var expected = GeneratedStream.ComputeSha256(size, 42);
+        self.Refresh();
+        var peak = Math.Max(self.PeakWorkingSet64, sampler.Peak);
+
+        Console.WriteLine($"storage-memory: {size / MiB} MiB, block {options.BlockSizeBytes / MiB} MiB x {options.MaxUploadConcurrency} in flight");
+        Console.WriteLine($"  upload   {uploadSeconds,7:0.00} s  {size / 1e6 / uploadSeconds,8:0.0} MB/s");
+        Console.WriteLine($"  download {downloadSeconds,7:0.00} s  {size / 1e6 / downloadSeconds,8:0.0} MB/s");
+        Console.WriteLine($"  working set at start {startWorkingSet / (double)MiB:0.0} MiB; peak {peak / (double)MiB:0.0} MiB (limit {limit / MiB} MiB; sampled every 20 ms and OS high-water mark)");
+        Console.WriteLine($"  managed heap now {GC.GetTotalMemory(false) / (double)MiB:0.0} MiB; GC allocated in total {GC.GetTotalAllocatedBytes() / (double)MiB:0.0} MiB");
+        var hashOk = expected.AsSpan().SequenceEqual(downloadedHash);
+        Console.WriteLine($"  content {(hashOk ? "byte-identical (SHA-256 match)" : "DIFFERS (SHA-256 mismatch)")}");
+        var ok = hashOk && peak < limit;
+        Console.WriteLine(ok ? "PASS" : "FAIL");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>Samples the working set, since the OS high-water mark is not available on every platform.</summary>
+    private sealed class PeakSampler : IDisposable
+    {
+        private readonly Process _process;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private long _peak;
+
+        public PeakSampler()
+        {
+            _process = Process.GetCurrentProcess(); // its own instance: Process is not thread-safe
+            _loop = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    _process.Refresh();
+                    Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), _process.WorkingSet64));
+                    try
+                    {
+                        await Task.Delay(20, _stop.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+
+        public long Peak => Interlocked.Read(ref _peak);
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _loop.GetAwaiter().GetResult();
+            _stop.Dispose();
+            _process.Dispose();
+        }
+    }
+}

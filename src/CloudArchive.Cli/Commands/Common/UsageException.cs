@@ -1,0 +1,10 @@
+namespace CloudArchive.Cli.Commands.Common;
+
+/// <summary>The command cannot run as configured/invoked; the message tells the user what to do (exit code 2).</summary>
+internal sealed class UsageException : Exception
+{
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using CloudArchive.Azure.Storage;
+
+namespace CloudArchive.Cli.Commands.Dev;
+
+/// <summary>
+/// Installs (<c>npm ci</c>, the version pinned in package-lock.json) and starts Azurite for <c>dev up</c>:
+/// blob, queue and table on loopback, the standard ports 10000/10001/10002 when free, data kept under
+/// <c>.cloudarchive/azurite</c> so the archive survives restarts. A watchdog inside node ends Azurite
+/// if the CLI dies without cleaning up.
+/// </summary>
+internal sealed class AzuriteLauncher : IDisposable
+{
+    private const string WatchdogScript = """
+        'use strict';
+        const parent = Number(process.env.CLOUDARCHIVE_PARENT_PID);
+        if (parent > 0) {
+          setInterval(() => {
+            try { process.kill(parent, 0); } catch (e) { if (e.code === 'ESRCH') { process.exit(0); } }
+          }, 1000).unref();
+        }
+        """;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly ChildProcess _process;
+
+    private AzuriteLauncher(ChildProcess process, int blobPort, int queuePort)
+    {
+        _process = process;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The SharedKey connection string of the development account on these ports.</summary>
+    public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
+        $"DefaultEndpointsProtocol=http;AccountName={StorageApi.DevelopmentAccountName};AccountKey={StorageApi.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{StorageApi.DevelopmentAccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageApi.DevelopmentAccountName};");
+
+    /// <summary>Runs <c>npm ci</c> in the checkout when Azurite is not installed. Returns true when it installed.</summary>
+    public static async Task<bool> EnsureInstalledAsync(DevPaths paths, Action<string> status, CancellationToken cancellationToken)
+    {
+        if (File.Exists(paths.AzuriteScript))
+        {
+            return false;
+        }
+
+        status("Azurite is not installed: running `npm ci` (the version pinned in package-lock.json)...");
+        var startInfo = new ProcessStartInfo("npm") { WorkingDirectory = paths.Root };
+        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund" })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        using var npm = ChildProcess.Start("npm", startInfo, Path.Combine(paths.Logs, "npm-ci.log"));
+        await npm.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+
+        if (npm.ExitCode != 0 || !File.Exists(paths.AzuriteScript))
+        {
+            throw new Common.UsageException($"`npm ci` did not install Azurite (see {Path.Combine(paths.Logs, "npm-ci.log")}):{Environment.NewLine}{npm.RecentOutput}");
+        }
+
+        return true;
+    }
+
+    public static async Task<AzuriteLauncher> StartAsync(DevPaths paths, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(paths.AzuriteData);
+        var watchdog = Path.Combine(paths.State, "azurite-watchdog.js");
+        await File.WriteAllTextAsync(watchdog, WatchdogScript, cancellationToken).ConfigureAwait(false);
+        var blob = PortFinder.PreferredOrFree(10000);
+        var queue = PortFinder.PreferredOrFree(10001);
+        var table = PortFinder.PreferredOrFree(10002);
+        var startInfo = new ProcessStartInfo("node") { WorkingDirectory = paths.AzuriteData };
+        foreach (var arg in new[]
+        {
+            "--require", watchdog, paths.AzuriteScript,
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture),
+            "--location", paths.AzuriteData, "--disableTelemetry", "--skipApiVersionCheck",
+        })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.Environment["CLOUDARCHIVE_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment.Remove("AZURITE_ACCOUNTS"); // the dev archive uses the well-known development account
+        var process = ChildProcess.Start("Azurite", startInfo, Path.Combine(paths.Logs, "azurite.log"));
+        var launcher = new AzuriteLauncher(process, blob, queue);
+        try
+        {
+            await launcher.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
+            return launcher;
+        }
+        catch
+        {
+            launcher.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _process.Dispose();
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var port in new[] { BlobPort, QueuePort })
+        {
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException("Azurite exited during start-up:" + Environment.NewLine + _process.RecentOutput);
+                }
+
+                try
+                {
+                    // Any HTTP answer (400/403 to an unsigned request) proves the service is serving.
+                    using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/{StorageApi.DevelopmentAccountName}?comp=list"), timeout.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(200, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new InvalidOperationException($"Azurite did not answer within {StartTimeout.TotalSeconds} s:" + Environment.NewLine + _process.RecentOutput);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using CloudArchive.Azure.Audit;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Cli.Commands.Status;
+using CloudArchive.Cli.Commands.Upload;
+using CloudArchive.Core.Audit;
+using Spectre.Console;
+
+namespace CloudArchive.Cli.Commands.Dev;
+
+/// <summary>
+/// The <c>--demo</c>: uploads the sample studies from <c>testdata/dicom</c> (every sample, including the broken
+/// ones), an exact re-upload, a truncated file, a non-DICOM file and an empty file, waits until ingest has
+/// handled every upload, and summarizes from the archive's own records (audit import events, quarantine reasons).
+/// </summary>
+internal sealed class DemoRunner
+{
+    private static readonly HashSet<string> NotUploads = new(StringComparer.OrdinalIgnoreCase) { "MANIFEST.md", "SHA256SUMS", "DICOMDIR" };
+    private readonly DevPaths _paths;
+    private readonly StorageConnection _connection;
+    private readonly Common.ArchiveSettings _settings;
+
+    public DemoRunner(DevPaths paths, StorageConnection connection, Common.ArchiveSettings settings)
+    {
+        _paths = paths;
+        _connection = connection;
+        _settings = settings;
+    }
+
+    /// <summary>Creates the demo's extra inputs and returns every file to upload under <paramref name="prefix"/>.</summary>
+    public async Task<IReadOnlyList<UploadFile>> PrepareAsync(string prefix, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_paths.Samples))
+        {
+            throw new Common.UsageException($"The demo needs the sample files in {_paths.Samples}.");
+        }
+
+        var files = Directory.EnumerateFiles(_paths.Samples)
+            .Where(f => !NotUploads.Contains(Path.GetFileName(f)))
+            .Order(StringComparer.Ordinal)
+            .Select(f => new UploadFile(f, $"{prefix}samples/{Path.GetFileName(f)}", new FileInfo(f).Length))
+            .ToList();
+
+        var extras = Path.Combine(_paths.State, "demo-inputs");
+        Directory.CreateDirectory(extras);
+        var source = Path.Combine(_paths.Samples, "MR_small.dcm");
+        var truncated = Path.Combine(extras, "MR_small_cut_at_1000.dcm");
+        await using (var input = File.OpenRead(source))
+        await using (var output = File.Create(truncated))
+        {
+            var buffer = new byte[1000];
+            await input.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var notDicom = Path.Combine(extras, "not-dicom.dcm");
+        await File.WriteAllTextAsync(notDicom, "This is a text file, not a DICOM instance.\n", cancellationToken).ConfigureAwait(false);
+        var empty = Path.Combine(extras, "empty.dcm");
+        await File.WriteAllBytesAsync(empty, [], cancellationToken).ConfigureAwait(false);
+        var reupload = Path.Combine(_paths.Samples, "CT_small.dcm");
+
+        files.Add(new UploadFile(reupload, $"{prefix}reupload/CT_small.dcm", new FileInfo(reupload).Length));
+        files.Add(new UploadFile(truncated, $"{prefix}broken/MR_small_cut_at_1000.dcm", new FileInfo(truncated).Length));
+        files.Add(new UploadFile(notDicom, $"{prefix}broken/not-dicom.dcm", new FileInfo(notDicom).Length));
+        files.Add(new UploadFile(empty, $"{prefix}broken/empty.dcm", 0));
+        return files;
+    }
+
+    /// <summary>Uploads, waits with a progress display, and returns the summary.</summary>
+    public async Task<DemoSummary> RunAsync(IAnsiConsole console, string prefix, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var files = await PrepareAsync(prefix, cancellationToken).ConfigureAwait(false);
+        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var incoming = _connection.Blobs.GetContainer(_settings.Container("Incoming"));
+        var poison = _connection.Queues.GetQueue(ArchiveStatusReader.QueueNames(_settings)[1]);
+        var poisonBefore = await SafeCountAsync(poison, cancellationToken).ConfigureAwait(false);
+
+        await UploadCommand.RunWithProgressAsync(console, "Uploading", files.Sum(f => f.Length), files, async report =>
+            await GatewayUploader.UploadAsync(_connection, incoming.Name, files, 4, f => report(f.Length), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        console.MarkupLine($"Uploaded [green]{files.Count}[/] files to [blue]{Markup.Escape(incoming.Name)}/{Markup.Escape(prefix)}[/]; waiting for ingest...");
+
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var remaining = files.Count;
+        var poisoned = 0L;
+        async Task<bool> PollAsync()
+        {
+            remaining = await CountAsync(incoming, prefix, cancellationToken).ConfigureAwait(false);
+            poisoned = await SafeCountAsync(poison, cancellationToken).ConfigureAwait(false) - poisonBefore;
+            // Poisoned messages leave their uploads in incoming (a person must look at them): they count as handled here.
+            return remaining <= poisoned || DateTimeOffset.UtcNow > deadline;
+        }
+
+        if (console.Profile.Capabilities.Interactive)
+        {
+            await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("Ingesting", maxValue: files.Count);
+                    while (!await PollAsync().ConfigureAwait(false))
+                    {
+                        task.Value = files.Count - remaining;
+                        await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    task.Value = files.Count - remaining;
+                }).ConfigureAwait(false);
+        }
+        else
+        {
+            var lastReported = -1;
+            while (!await PollAsync().ConfigureAwait(false))
+            {
+                if (remaining != lastReported)
+                {
+                    console.WriteLine($"ingest: {files.Count - remaining}/{files.Count} handled");
+                    lastReported = remaining;
+                }
+
+                await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await SummarizeAsync(files.Count, prefix, started, remaining, poisoned, remaining > poisoned, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DemoSummary> SummarizeAsync(int uploaded, string prefix, DateTimeOffset since, int remaining, long poisoned, bool timedOut, CancellationToken cancellationToken)
+    {
+        int archived = 0, duplicates = 0, quarantined = 0;
+        var audit = new BlobAuditLogStore(_connection.Blobs.GetContainer(_settings.Container("Audit")));
+        await foreach (var entry in new AuditLogQuery(audit).QueryAsync(new AuditQueryFilter { From = since, EventType = AuditEventType.Import }, cancellationToken).ConfigureAwait(false))
+        {
+            var details = entry.Record.Event.Details;
+            if (details.Contains("quarantined"))
+            {
+                quarantined++;
+            }
+            else if (details.Contains("duplicate"))
+            {
+                duplicates++;
+            }
+            else if (entry.Record.Event.Outcome == AuditOutcome.Success)
+            {
+                archived++;
+            }
+        }
+
+        var reasons = (await ArchiveStatusReader.ReadRecentQuarantineAsync(_connection.Blobs.GetContainer(_settings.Container("Quarantine")), int.MaxValue, cancellationToken).ConfigureAwait(false))
+            .Where(r => r.BlobName.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(r => r.BlobName, StringComparer.Ordinal)
+            .ToList();
+        return new DemoSummary(uploaded, archived, duplicates, quarantined, remaining, poisoned, reasons, timedOut);
+    }
+
+    public static void Render(IAnsiConsole console, DemoSummary summary, string prefix)
+    {
+        var totals = new Table().Title("Demo result").AddColumns("outcome", "uploads");
+        totals.AddRow("uploaded", summary.Uploaded.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        totals.AddRow("[green]archived[/] (encrypted in 'archive')", summary.Archived.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        totals.AddRow("duplicates (already archived, upload removed)", summary.Duplicates.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        totals.AddRow("[yellow]quarantined[/] (with a reason)", summary.Quarantined.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (summary.PoisonMessages > 0)
+        {
+            totals.AddRow("[red]failed to the poison queue[/]", summary.PoisonMessages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (summary.StillInIncoming > 0)
+        {
+            totals.AddRow("[red]still in 'incoming'[/]", summary.StillInIncoming.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        console.Write(totals);
+        if (summary.QuarantineReasons.Count > 0)
+        {
+            var reasons = new Table().Title("Quarantined uploads (from their .reason.json)").AddColumns("upload", "reason", "message");
+            foreach (var r in summary.QuarantineReasons)
+            {
+                reasons.AddRow(Markup.Escape(r.BlobName[prefix.Length..]), Markup.Escape(r.Reason), Markup.Escape(r.Message));
+            }
+
+            console.Write(reasons);
+        }
+
+        if (summary.TimedOut)
+        {
+            console.MarkupLine("[red]Timed out[/] before every upload was handled; see .cloudarchive/logs/functions.log.");
+        }
+    }
+
+    private static async Task<int> CountAsync(BlobContainerClient container, string prefix, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static async Task<long> SafeCountAsync(CloudArchive.Azure.Storage.Queues.QueueClient queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await queue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace CloudArchive.Cli.Commands.Dev;
+
+/// <summary>Where things live for <c>dev up</c>: the checkout (found by <c>CloudArchive.sln</c>) and its <c>.cloudarchive</c> state directory.</summary>
+internal sealed class DevPaths
+{
+    public const string SolutionFileName = "CloudArchive.sln";
+
+    private DevPaths(string root)
+    {
+        Root = root;
+        State = Path.Combine(root, Common.ArchiveSettings.StateDirectoryName);
+    }
+
+    /// <summary>The repository root.</summary>
+    public string Root { get; }
+
+    /// <summary><c>.cloudarchive</c> under the root: Azurite data, local key, logs, dev.env.</summary>
+    public string State { get; }
+
+    public string AzuriteData => Path.Combine(State, "azurite");
+
+    public string Keys => Path.Combine(State, "keys");
+
+    public string Logs => Path.Combine(State, "logs");
+
+    public string DevEnvFile => Path.Combine(State, Common.ArchiveSettings.DevEnvironmentFileName);
+
+    public string AzuriteScript => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "azurite.js");
+
+    public string Samples => Path.Combine(Root, "testdata", "dicom");
+
+    /// <summary>Finds the checkout from <paramref name="start"/> (default: the working directory), then from the CLI's binaries.</summary>
+    public static DevPaths Find(string? start = null)
+    {
+        foreach (var from in new[] { start ?? Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, SolutionFileName)))
+                {
+                    return new DevPaths(dir.FullName);
+                }
+            }
+        }
+
+        throw new Common.UsageException($"`dev up` runs from a CloudArchive checkout: no {SolutionFileName} above {start ?? Environment.CurrentDirectory}.");
+    }
+}

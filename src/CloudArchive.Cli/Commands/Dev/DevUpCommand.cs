@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Globalization;
+using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Core.Crypto;
+using Spectre.Console;
+
+namespace CloudArchive.Cli.Commands.Dev;
+
+/// <summary>
+/// <c>cloudarchive dev up [--demo] [--exit-after-demo]</c>: from a fresh clone, installs and starts Azurite,
+/// creates the containers and queues, generates the (insecure, local) key-encryption key, builds and starts the
+/// function app with local triggers, optionally runs the demo, then keeps running until Ctrl+C, which stops
+/// everything it started.
+/// </summary>
+public static class DevUpCommand
+{
+    /// <summary>The containers of ARCHITECTURE §3.</summary>
+    internal static readonly string[] ContainerRoles = Status.ArchiveStatusReader.ContainerRoles;
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var demo = new Option<bool>("--demo") { Description = "Upload the sample studies (plus a re-upload and broken files), wait for ingest and print a summary" };
+        var exitAfterDemo = new Option<bool>("--exit-after-demo") { Description = "Stop everything after the demo instead of waiting for Ctrl+C (exit code 1 if not every upload was handled)" };
+        var functionsDll = new Option<string?>("--functions-dll") { Description = "Use this CloudArchive.Functions.dll instead of building src/CloudArchive.Functions" };
+        var demoTimeout = new Option<int>("--demo-timeout") { Description = "Seconds to wait for ingest in the demo", DefaultValueFactory = _ => 300 };
+        var command = new Command("up", "Start the local archive: Azurite (ports 10000/10001 when free, data in .cloudarchive/azurite) and the function app with local triggers. Ctrl+C stops both.")
+        {
+            demo, exitAfterDemo, functionsDll, demoTimeout,
+        };
+        command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, () =>
+            RunAsync(OperationsRunner.Console(parse.InvocationConfiguration.Output), parse.GetValue(demo), parse.GetValue(exitAfterDemo), parse.GetValue(functionsDll),
+                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(demoTimeout))), cancellationToken), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IAnsiConsole console, bool demo, bool exitAfterDemo, string? functionsDll, TimeSpan demoTimeout, CancellationToken cancellationToken)
+    {
+        if (exitAfterDemo && !demo)
+        {
+            throw new UsageException("--exit-after-demo needs --demo.");
+        }
+
+        var paths = DevPaths.Find();
+        Directory.CreateDirectory(paths.State);
+        await AzuriteLauncher.EnsureInstalledAsync(paths, m => console.MarkupLine(Markup.Escape(m)), cancellationToken).ConfigureAwait(false);
+
+        console.MarkupLine("Starting Azurite...");
+        using var azurite = await AzuriteLauncher.StartAsync(paths, cancellationToken).ConfigureAwait(false);
+        var connection = Azure.Storage.StorageConnection.FromConnectionString(azurite.ConnectionString);
+        var values = DevSettings.Create(paths, azurite.ConnectionString);
+        var settings = ArchiveSettings.FromValues(values.ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => kv.Value), paths.DevEnvFile);
+        foreach (var role in ContainerRoles)
+        {
+            await connection.Blobs.GetContainer(settings.Container(role)).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var queue in Status.ArchiveStatusReader.QueueNames(settings))
+        {
+            await connection.Queues.GetQueue(queue).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using (var keys = new LocalKeyEncryptionKeyProvider(new LocalKeyEncryptionKeyOptions { KeyPath = paths.Keys }))
+        {
+            var key = await keys.GetCurrentLocalKeyAsync(cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"[yellow]WARN[/] {Markup.Escape(LocalKeyEncryptionKeyProvider.InsecureWarning)} Key version {key.Version} in {Markup.Escape(paths.Keys)}.");
+        }
+
+        await DevSettings.WriteEnvFileAsync(paths.DevEnvFile, values, cancellationToken).ConfigureAwait(false);
+        string dll;
+        if (functionsDll is not null)
+        {
+            dll = Path.GetFullPath(functionsDll);
+        }
+        else
+        {
+            console.MarkupLine("Building the function app (src/CloudArchive.Functions)...");
+            dll = await FunctionHostLauncher.BuildAsync(paths, cancellationToken).ConfigureAwait(false);
+        }
+
+        console.MarkupLine("Starting the function app with local triggers...");
+        using var functions = await FunctionHostLauncher.StartAsync(dll, values, paths, cancellationToken).ConfigureAwait(false);
+        RenderRunning(console, paths, azurite, functions);
+
+        var exitCode = OperationsRunner.Success;
+        if (demo)
+        {
+            var prefix = "demo/" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "/";
+            var summary = await new DemoRunner(paths, connection, settings).RunAsync(console, prefix, demoTimeout, cancellationToken).ConfigureAwait(false);
+            DemoRunner.Render(console, summary, prefix);
+            RenderWhereToLook(console, paths);
+            if (summary.TimedOut || summary.PoisonMessages > 0)
+            {
+                exitCode = OperationsRunner.Failed;
+            }
+        }
+
+        if (exitAfterDemo)
+        {
+            console.MarkupLine("Stopping (--exit-after-demo).");
+            return exitCode;
+        }
+
+        console.MarkupLine("Running. Press [bold]Ctrl+C[/] to stop Azurite and the function app.");
+        try
+        {
+            while (!functions.HasExited)
+            {
+                await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+            }
+
+            console.MarkupLine("[red]The function app exited[/]; stopping. Last output:");
+            console.WriteLine(functions.RecentOutput);
+            return OperationsRunner.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("Stopping Azurite and the function app.");
+            return exitCode;
+        }
+    }
+
+    private static void RenderRunning(IAnsiConsole console, DevPaths paths, AzuriteLauncher azurite, FunctionHostLauncher functions)
+    {
+        var table = new Table().Title("Local archive").AddColumns("what", "where");
+        table.AddRow("Azurite blob", $"http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1 (pid {azurite.ProcessId})");
+        table.AddRow("Azurite queue", $"http://127.0.0.1:{azurite.QueuePort}/devstoreaccount1");
+        table.AddRow("Azurite data", Markup.Escape(paths.AzuriteData));
+        table.AddRow("Function app", $"{functions.BaseUri} (pid {functions.ProcessId}, local triggers on)");
+        table.AddRow("Local key (INSECURE)", Markup.Escape(paths.Keys));
+        table.AddRow("Logs", Markup.Escape(paths.Logs));
+        table.AddRow("Settings for other commands", Markup.Escape(paths.DevEnvFile));
+        console.Write(table);
+    }
+
+    private static void RenderWhereToLook(IAnsiConsole console, DevPaths paths)
+    {
+        console.MarkupLine("Where to look:");
+        console.MarkupLine("  containers: [blue]archive[/] (studies/{studyKey}/{instanceKey}.dcm.enc), [blue]quarantine[/] (upload + .reason.json), [blue]audit[/] (log/yyyy/MM/dd/HH/{writer}.jsonl)");
+        console.MarkupLine("  [bold]cloudarchive status[/]          counts, queue depths, recent quarantine reasons");
+        console.MarkupLine("  [bold]cloudarchive audit query --event 110107[/]   the import audit lines");
+        console.MarkupLine("  [bold]cloudarchive audit verify[/]    check the audit hash chains");
+        console.MarkupLine("  [bold]cloudarchive doctor[/]          configuration and connectivity checks");
+        console.MarkupLine($"  logs: {Markup.Escape(paths.Logs)}");
+    }
+}

@@ -1,0 +1,138 @@
+using CloudArchive.Azure.Storage;
+using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Cli.Commands.Status;
+using CloudArchive.Core.Policies;
+
+namespace CloudArchive.Cli.Commands.Doctor;
+
+/// <summary>
+/// Configuration and connectivity checks: storage configured, reachable and accepting our credentials,
+/// containers and queues present, key provider configured (a local key is a warning: insecure), policies
+/// load and validate. Never prints a secret: only where a setting came from and what is wrong with it.
+/// </summary>
+internal static class ArchiveDoctor
+{
+    public static async Task<IReadOnlyList<DoctorCheck>> RunAsync(ArchiveSettings settings, string baseDirectory, CancellationToken cancellationToken)
+    {
+        var checks = new List<DoctorCheck>();
+        await CheckStorageAsync(settings, checks, cancellationToken).ConfigureAwait(false);
+        CheckKeys(settings, baseDirectory, checks);
+        await CheckPoliciesAsync(settings, baseDirectory, checks, cancellationToken).ConfigureAwait(false);
+        return checks;
+    }
+
+    private static async Task CheckStorageAsync(ArchiveSettings settings, List<DoctorCheck> checks, CancellationToken cancellationToken)
+    {
+        StorageConnection connection;
+        try
+        {
+            connection = settings.Connect();
+            checks.Add(new("storage", "configuration", DoctorSeverity.Ok, $"connection from {settings.Source}; blob endpoint {connection.BlobServiceUri.GetLeftPart(UriPartial.Path)}"));
+        }
+        catch (Exception ex) when (ex is UsageException or FormatException or ArgumentException)
+        {
+            checks.Add(new("storage", "configuration", DoctorSeverity.Fail, ex.Message));
+            return;
+        }
+
+        var first = true;
+        foreach (var role in ArchiveStatusReader.ContainerRoles)
+        {
+            var name = settings.Container(role);
+            try
+            {
+                var exists = await connection.Blobs.GetContainer(name).ExistsAsync(cancellationToken).ConfigureAwait(false);
+                if (first)
+                {
+                    checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Ok, "blob service answered an authenticated request"));
+                    first = false;
+                }
+
+                checks.Add(new("storage", $"container {name}", exists ? DoctorSeverity.Ok : DoctorSeverity.Fail, exists ? "exists" : $"missing (role {role}); `cloudarchive dev up` creates it locally"));
+            }
+            catch (StorageRequestException ex)
+            {
+                checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail,
+                    ex.IsAuthenticationFailure ? $"the account rejected our credentials ({ex.Status} {ex.ErrorCode})" : $"{ex.Operation} answered {ex.Status} {ex.ErrorCode}"));
+                return;
+            }
+            catch (HttpRequestException ex)
+            {
+                checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail, $"not reachable ({ex.HttpRequestError}); is Azurite running?"));
+                return;
+            }
+        }
+
+        foreach (var queue in ArchiveStatusReader.QueueNames(settings))
+        {
+            try
+            {
+                await connection.Queues.GetQueue(queue).GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+                checks.Add(new("storage", $"queue {queue}", DoctorSeverity.Ok, "exists"));
+            }
+            catch (StorageRequestException ex) when (ex.IsNotFound)
+            {
+                checks.Add(new("storage", $"queue {queue}", DoctorSeverity.Fail, "missing"));
+            }
+            catch (StorageRequestException ex)
+            {
+                checks.Add(new("storage", $"queue {queue}", DoctorSeverity.Fail, $"{ex.Status} {ex.ErrorCode}"));
+            }
+        }
+    }
+
+    private static void CheckKeys(ArchiveSettings settings, string baseDirectory, List<DoctorCheck> checks)
+    {
+        var provider = settings["CloudArchive:Keys:Provider"];
+        switch (provider?.ToLowerInvariant())
+        {
+            case null:
+                checks.Add(new("keys", "provider", DoctorSeverity.Fail, "CloudArchive__Keys__Provider is not set (KeyVault or Local)"));
+                break;
+            case "keyvault":
+                var keyId = settings["CloudArchive:Keys:KeyId"];
+                checks.Add(Uri.TryCreate(keyId, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+                    ? new("keys", "provider", DoctorSeverity.Ok, $"Key Vault key {uri.GetLeftPart(UriPartial.Path)}")
+                    : new("keys", "provider", DoctorSeverity.Fail, "CloudArchive__Keys__KeyId must be the https URI of the Key Vault key"));
+                break;
+            case "local":
+                var path = settings["CloudArchive:Keys:LocalKeyFile"];
+                if (path is null)
+                {
+                    checks.Add(new("keys", "local key", DoctorSeverity.Fail, "CloudArchive__Keys__LocalKeyFile is not set"));
+                    break;
+                }
+
+                var full = Path.GetFullPath(path, baseDirectory);
+                var present = File.Exists(full) || (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any());
+                checks.Add(present
+                    ? new("keys", "local key", DoctorSeverity.Warn, $"INSECURE: local key-encryption key at {full} (development only; use Key Vault or Managed HSM in production)")
+                    : new("keys", "local key", DoctorSeverity.Fail, $"no local key at {full}; `cloudarchive dev up` generates one"));
+                break;
+            default:
+                checks.Add(new("keys", "provider", DoctorSeverity.Fail, $"unknown CloudArchive__Keys__Provider '{provider}' (KeyVault or Local)"));
+                break;
+        }
+    }
+
+    private static async Task CheckPoliciesAsync(ArchiveSettings settings, string baseDirectory, List<DoctorCheck> checks, CancellationToken cancellationToken)
+    {
+        var retention = IngestPolicies.SplitFileList(settings["CloudArchive:Policies:RetentionFiles"], baseDirectory);
+        var minimization = settings["CloudArchive:Policies:MinimizationFile"] is { } m ? Path.GetFullPath(m, baseDirectory) : null;
+        if (retention.Count == 0)
+        {
+            checks.Add(new("policies", "retention", DoctorSeverity.Fail, "CloudArchive__Policies__RetentionFiles is not set"));
+            return;
+        }
+
+        try
+        {
+            _ = await IngestPolicies.LoadAsync(retention, minimization, cancellationToken).ConfigureAwait(false);
+            checks.Add(new("policies", "retention and minimization", DoctorSeverity.Ok, $"{retention.Count} retention file(s) and the minimization policy load and validate"));
+        }
+        catch (PolicyValidationException ex)
+        {
+            checks.Add(new("policies", "retention and minimization", DoctorSeverity.Fail, ex.Message));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace CloudArchive.Cli.Commands.Status;
+
+/// <summary>A snapshot of the archive's storage: what is where, what is waiting, what went wrong last.</summary>
+internal sealed record ArchiveStatus(
+    IReadOnlyList<ContainerCount> Containers,
+    IReadOnlyList<QueueDepth> Queues,
+    IReadOnlyList<QuarantineEntry> RecentQuarantine,
+    DateTimeOffset? LastAuditWrite);
+
+/// <summary>Blobs in a container (<see cref="Exists"/> false when the container is missing).</summary>
+internal sealed record ContainerCount(string Role, string Name, bool Exists, long Blobs, long Bytes);
+
+/// <summary>Approximate message count of a queue (<see cref="Exists"/> false when the queue is missing).</summary>
+internal sealed record QueueDepth(string Name, bool Exists, long Messages);
+
+/// <summary>One quarantined upload's reason (code and message from its <c>.reason.json</c>).</summary>
+internal sealed record QuarantineEntry(string BlobName, string Reason, string Message, DateTimeOffset? Time);

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Cli.Commands.Common;
+
+namespace CloudArchive.Cli.Commands.Status;
+
+/// <summary>Reads <see cref="ArchiveStatus"/> from storage: lists each container, asks each queue for its depth,
+/// reads the newest quarantine reason files and the newest audit blob.</summary>
+internal static class ArchiveStatusReader
+{
+    /// <summary>The container roles of ARCHITECTURE §3, in display order.</summary>
+    public static readonly string[] ContainerRoles = ["Incoming", "Archive", "Quarantine", "Keyring", "Research", "Audit", "Control"];
+
+    /// <summary>The ingest queue and its poison queue.</summary>
+    public static string[] QueueNames(ArchiveSettings settings)
+    {
+        var ingest = settings["LocalTriggers:IngestQueue"] ?? "ingest-events";
+        return [ingest, ingest + "-poison"];
+    }
+
+    public static async Task<ArchiveStatus> ReadAsync(StorageConnection connection, ArchiveSettings settings, int recentQuarantine, CancellationToken cancellationToken)
+    {
+        var containers = new List<ContainerCount>();
+        foreach (var role in ContainerRoles)
+        {
+            var name = settings.Container(role);
+            var container = connection.Blobs.GetContainer(name);
+            if (!await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                containers.Add(new ContainerCount(role, name, false, 0, 0));
+                continue;
+            }
+
+            long blobs = 0, bytes = 0;
+            await foreach (var blob in container.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (role == "Quarantine" && blob.Name.EndsWith(".reason.json", StringComparison.Ordinal))
+                {
+                    continue; // count uploads, not their reason files
+                }
+
+                blobs++;
+                bytes += blob.ContentLength;
+            }
+
+            containers.Add(new ContainerCount(role, name, true, blobs, bytes));
+        }
+
+        var queues = new List<QueueDepth>();
+        foreach (var name in QueueNames(settings))
+        {
+            try
+            {
+                queues.Add(new QueueDepth(name, true, await connection.Queues.GetQueue(name).GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false)));
+            }
+            catch (StorageRequestException ex) when (ex.IsNotFound)
+            {
+                queues.Add(new QueueDepth(name, false, 0));
+            }
+        }
+
+        var quarantine = await ReadRecentQuarantineAsync(connection.Blobs.GetContainer(settings.Container("Quarantine")), recentQuarantine, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset? lastAudit = null;
+        var audit = connection.Blobs.GetContainer(settings.Container("Audit"));
+        if (await audit.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var blob in audit.ListBlobsAsync(new BlobListOptions { Prefix = "log/" }, cancellationToken).ConfigureAwait(false))
+            {
+                if (blob.LastModified is { } modified && (lastAudit is null || modified > lastAudit))
+                {
+                    lastAudit = modified;
+                }
+            }
+        }
+
+        return new ArchiveStatus(containers, queues, quarantine, lastAudit);
+    }
+
+    /// <summary>The newest <paramref name="count"/> quarantine reasons (all when <paramref name="count"/> is <see cref="int.MaxValue"/>), newest first.</summary>
+    public static async Task<IReadOnlyList<QuarantineEntry>> ReadRecentQuarantineAsync(BlobContainerClient quarantine, int count, CancellationToken cancellationToken)
+    {
+        if (!await quarantine.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        var reasons = new List<BlobItem>();
+        await foreach (var blob in quarantine.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (blob.Name.EndsWith(".reason.json", StringComparison.Ordinal))
+            {
+                reasons.Add(blob);
+            }
+        }
+
+        var entries = new List<QuarantineEntry>();
+        foreach (var blob in reasons.OrderByDescending(b => b.LastModified).Take(count))
+        {
+            entries.Add(await ReadReasonAsync(quarantine.GetBlob(blob.Name), blob.LastModified, cancellationToken).ConfigureAwait(false));
+        }
+
+        return entries;
+    }
+
+    private static async Task<QuarantineEntry> ReadReasonAsync(BlobClient blob, DateTimeOffset? modified, CancellationToken cancellationToken)
+    {
+        var upload = blob.Name[..^".reason.json".Length];
+        try
+        {
+            await using var download = await blob.DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var json = await JsonDocument.ParseAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = json.RootElement;
+            string Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+            var time = DateTimeOffset.TryParse(Text("time"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : modified;
+            return new QuarantineEntry(upload, Text("reason"), Text("message"), time);
+        }
+        catch (JsonException)
+        {
+            return new QuarantineEntry(upload, "(unreadable reason file)", string.Empty, modified);
+        }
+    }
+}

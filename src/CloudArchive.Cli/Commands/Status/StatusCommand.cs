@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using CloudArchive.Cli.Commands.Common;
+using Spectre.Console;
+
+namespace CloudArchive.Cli.Commands.Status;
+
+/// <summary><c>cloudarchive status</c>: blob counts per container, queue depths (incl. poison), last quarantine reasons, last audit write.</summary>
+public static class StatusCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var recent = new Option<int>("--recent") { Description = "How many recent quarantine reasons to show", DefaultValueFactory = _ => 5 };
+        var connection = OperationsRunner.ConnectionStringOption();
+        var command = new Command("status", "Show what is in the archive's containers and queues and what went wrong last. Exit codes: 0 ok, 2 configuration, 3 storage error.")
+        {
+            recent, connection,
+        };
+        command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var settings = ArchiveSettings.Load(parse.GetValue(connection));
+            var status = await ArchiveStatusReader.ReadAsync(settings.Connect(), settings, Math.Max(0, parse.GetValue(recent)), cancellationToken).ConfigureAwait(false);
+            Render(OperationsRunner.Console(parse.InvocationConfiguration.Output), status);
+            return OperationsRunner.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    internal static void Render(IAnsiConsole console, ArchiveStatus status)
+    {
+        var containers = new Table().Title("Containers").AddColumns("role", "container", "blobs", "bytes");
+        foreach (var c in status.Containers)
+        {
+            containers.AddRow(c.Role, Markup.Escape(c.Name), c.Exists ? c.Blobs.ToString(CultureInfo.InvariantCulture) : "[yellow]missing[/]", c.Exists ? c.Bytes.ToString("N0", CultureInfo.InvariantCulture) : "-");
+        }
+
+        console.Write(containers);
+        var queues = new Table().Title("Queues").AddColumns("queue", "messages");
+        foreach (var q in status.Queues)
+        {
+            var depth = !q.Exists ? "[yellow]missing[/]"
+                : q.Name.EndsWith("-poison", StringComparison.Ordinal) && q.Messages > 0 ? $"[red]{q.Messages}[/]"
+                : q.Messages.ToString(CultureInfo.InvariantCulture);
+            queues.AddRow(Markup.Escape(q.Name), depth);
+        }
+
+        console.Write(queues);
+        if (status.RecentQuarantine.Count > 0)
+        {
+            var reasons = new Table().Title("Recent quarantine").AddColumns("time (UTC)", "upload", "reason", "message");
+            foreach (var r in status.RecentQuarantine)
+            {
+                reasons.AddRow(r.Time?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-", Markup.Escape(r.BlobName), Markup.Escape(r.Reason), Markup.Escape(r.Message));
+            }
+
+            console.Write(reasons);
+        }
+        else
+        {
+            console.MarkupLine("Quarantine: no reasons recorded.");
+        }
+
+        console.MarkupLine("Last audit write: " + (status.LastAuditWrite is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "none"));
+    }
+}

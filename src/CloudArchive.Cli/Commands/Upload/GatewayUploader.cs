@@ -1,0 +1,27 @@
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+
+namespace CloudArchive.Cli.Commands.Upload;
+
+/// <summary>Uploads planned files into the incoming container, streaming each file, a few at a time.</summary>
+internal static class GatewayUploader
+{
+    /// <summary>The content type a DICOM Part 10 upload carries (PS3.18 / RFC 3240).</summary>
+    public const string DicomContentType = "application/dicom";
+
+    public static async Task UploadAsync(StorageConnection connection, string container, IReadOnlyList<UploadFile> files, int parallelism, Action<UploadFile>? uploaded, CancellationToken cancellationToken)
+    {
+        var target = connection.Blobs.GetContainer(container);
+        await target.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (file, ct) =>
+        {
+            var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                await target.GetBlob(file.BlobName).UploadAsync(stream, new BlobUploadOptions { ContentType = DicomContentType }, ct).ConfigureAwait(false);
+            }
+
+            uploaded?.Invoke(file);
+        }).ConfigureAwait(false);
+    }
+}

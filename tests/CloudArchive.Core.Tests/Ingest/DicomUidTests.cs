@@ -1,0 +1,42 @@
+using CloudArchive.Core.Ingest;
+using Xunit;
+
+namespace CloudArchive.Core.Tests.Ingest;
+
+public sealed class DicomUidTests
+{
+    [Theory]
+    [InlineData("1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.2")]
+    [InlineData("1.2.3\0", "1.2.3")]
+    [InlineData("1.2.3 ", "1.2.3")]
+    [InlineData("0.1.0", "0.1.0")]
+    [InlineData("999.999.1", "999.999.1")]
+    public void Valid_uids_are_accepted_with_trailing_padding_removed(string raw, string expected)
+    {
+        Assert.True(DicomUid.TryNormalize(raw, out var uid, out _));
+        Assert.Equal(expected, uid);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData(" 1.2.3", "character")]
+    [InlineData("1.02.3", "leading zero")]
+    [InlineData("1..3", "empty component")]
+    [InlineData("1.2.", "empty component")]
+    [InlineData("1.2.3a", "character")]
+    [InlineData("a3f9c1b2e0d4", "character")]
+    [InlineData("1.2.3\01", "character")]
+    public void Malformed_uids_are_rejected_with_a_reason_that_does_not_echo_the_value(string raw, string expectedProblem)
+    {
+        Assert.False(DicomUid.TryNormalize(raw, out _, out var problem));
+        Assert.Contains(expectedProblem, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_uid_longer_than_64_characters_is_rejected()
+    {
+        Assert.True(DicomUid.TryNormalize("1." + new string('1', 62), out _, out _));
+        Assert.False(DicomUid.TryNormalize("1." + new string('1', 63), out _, out var problem));
+        Assert.Contains("65 characters", problem, StringComparison.Ordinal);
+    }
+}

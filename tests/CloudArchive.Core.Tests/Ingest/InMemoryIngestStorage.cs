@@ -1,0 +1,129 @@
+using CloudArchive.Core.Ingest;
+
+namespace CloudArchive.Core.Tests.Ingest;
+
+/// <summary>
+/// In-memory incoming/archive/quarantine containers with the semantics of the blob adapters (create-only writes,
+/// conditional delete by ETag, quarantine suffixes), plus hooks to inject faults.
+/// </summary>
+internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQuarantineStore
+{
+    private readonly Lock _lock = new();
+    private int _etag;
+
+    public Dictionary<string, (byte[] Content, string ETag)> Incoming { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, (byte[] Content, Dictionary<string, string> Metadata, Dictionary<string, string> Tags)> Archive { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, (byte[] Content, string? Mac)> Quarantine { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Thrown (once each) by the next archive create, after or before the write.</summary>
+    public Exception? FailNextCreateAfterWrite { get; set; }
+
+    public Exception? FailNextCreateBeforeWrite { get; set; }
+
+    public int CreateAttempts { get; private set; }
+
+    public void Upload(string name, byte[] content)
+    {
+        lock (_lock)
+        {
+            Incoming[name] = (content, "\"e" + ++_etag + "\"");
+        }
+    }
+
+    public Task<IncomingUpload?> OpenAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Incoming.TryGetValue(blobName, out var blob)
+                ? new IncomingUpload(new MemoryStream(blob.Content, writable: false), blob.Content.Length, blob.ETag)
+                : null);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string container, string blobName, string etag, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Incoming.TryGetValue(blobName, out var blob) && blob.ETag == etag && Incoming.Remove(blobName));
+        }
+    }
+
+    public Task<ArchiveBlobInfo?> GetInfoAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Archive.TryGetValue(name, out var blob) ? new ArchiveBlobInfo(blob.Content.Length, blob.Metadata) : null);
+        }
+    }
+
+    public async Task<bool> TryCreateAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        CreateAttempts++;
+        if (FailNextCreateBeforeWrite is { } before)
+        {
+            FailNextCreateBeforeWrite = null;
+            throw before;
+        }
+
+        var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        lock (_lock)
+        {
+            if (Archive.ContainsKey(name))
+            {
+                return false;
+            }
+
+            Archive[name] = (buffer.ToArray(), new Dictionary<string, string>(metadata), new Dictionary<string, string>(tags));
+        }
+
+        if (FailNextCreateAfterWrite is { } after)
+        {
+            FailNextCreateAfterWrite = null;
+            throw after;
+        }
+
+        return true;
+    }
+
+    public async Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        lock (_lock)
+        {
+            Archive[name] = (buffer.ToArray(), new Dictionary<string, string>(metadata), []);
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<Stream>(new MemoryStream(Archive[name].Content, writable: false));
+        }
+    }
+
+    public async Task<string> PlaceAsync(string uploadName, Stream content, string? contentMac, ReadOnlyMemory<byte> reasonJson, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        lock (_lock)
+        {
+            for (var i = 1; ; i++)
+            {
+                var name = i == 1 ? uploadName : $"{uploadName}~{i}";
+                if (Quarantine.TryGetValue(name, out var existing) && (contentMac is null || existing.Mac != contentMac))
+                {
+                    continue;
+                }
+
+                Quarantine[name] = (buffer.ToArray(), contentMac);
+                Quarantine[name + ".reason.json"] = (reasonJson.ToArray(), null);
+                return name;
+            }
+        }
+    }
+}

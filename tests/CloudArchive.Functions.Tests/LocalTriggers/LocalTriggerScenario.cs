@@ -1,0 +1,58 @@
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Azure.Storage.Queues;
+using CloudArchive.Testing.Azurite;
+
+namespace CloudArchive.Functions.Tests.LocalTriggers;
+
+/// <summary>Per-test names (incoming container, queue, state container) so tests never see each other's events.</summary>
+internal sealed class LocalTriggerScenario
+{
+    public LocalTriggerScenario(AzuriteFixture azurite)
+    {
+        ConnectionString = azurite.ConnectionString;
+        Connection = azurite.Connection;
+        Incoming = AzuriteFixture.UniqueName("in");
+        Queue = AzuriteFixture.UniqueName("ev");
+        StateContainer = AzuriteFixture.UniqueName("st");
+    }
+
+    public string ConnectionString { get; }
+
+    public StorageConnection Connection { get; }
+
+    public string Incoming { get; }
+
+    public string Queue { get; }
+
+    public string StateContainer { get; }
+
+    public QueueClient IngestQueue => Connection.Queues.GetQueue(Queue);
+
+    public QueueClient PoisonQueue => Connection.Queues.GetQueue(Queue + "-poison");
+
+    public async Task<BlobWriteResult> UploadAsync(string name, byte[] content)
+    {
+        var container = Connection.Blobs.GetContainer(Incoming);
+        await container.CreateIfNotExistsAsync(Xunit.TestContext.Current.CancellationToken);
+        using var stream = new MemoryStream(content);
+        return await container.GetBlob(name).UploadAsync(stream, cancellationToken: Xunit.TestContext.Current.CancellationToken);
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting until {what}.");
+            }
+
+            await Task.Delay(100, Xunit.TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
+}
