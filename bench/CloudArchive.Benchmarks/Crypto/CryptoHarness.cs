@@ -78,7 +78,7 @@ public sealed class CryptoHarness : IHarness
             // Process CPU time ticks at 10 ms on Linux: repeat small inputs so each measurement covers >= 256 MiB.
             // Streaming and single-shot runs alternate so both see the same machine load.
             int reps = (int)Math.Max(1, 256 * MiB / size);
-            int runs = size <= 512 * MiB ? 5 : 3;
+            int runs = size <= 512 * MiB ? 7 : 4;
             using var baseline = new SingleShot(size, region);
             double encCpu = double.MaxValue, pipeCpu = double.MaxValue, baseEncCpu = double.MaxValue, baseDecCpu = double.MaxValue, aesOnlyCpu = double.MaxValue;
             for (int r = 0; r < runs; r++)

@@ -23,6 +23,7 @@ public sealed class EncryptingStream : Stream
     private readonly long? _declaredPlainLength;
     private byte[]? _buffer;
     private bool _disposed;
+    private int _bufferHighWater;
     private int _outPos;
     private int _outLen;
     private long _regionIndex;
@@ -130,6 +131,7 @@ public sealed class EncryptingStream : Stream
                 }
 
                 n += r;
+                _bufferHighWater = Math.Max(_bufferHighWater, CseFormat.NonceLength + n);
             }
 
             SealRegion(n);
@@ -182,6 +184,7 @@ public sealed class EncryptingStream : Stream
                 }
 
                 n += r;
+                _bufferHighWater = Math.Max(_bufferHighWater, CseFormat.NonceLength + n);
             }
 
             SealRegion(n);
@@ -212,7 +215,9 @@ public sealed class EncryptingStream : Stream
             _disposed = true;
             if (_buffer is not null)
             {
-                CryptographicOperations.ZeroMemory(_buffer.AsSpan(0, Math.Min(_buffer.Length, _regionLength + CseFormat.RegionOverhead)));
+                // Only the part ever written can hold plaintext (a stream ending on a region boundary rents the buffer
+                // for a final empty read and never writes to it).
+                CryptographicOperations.ZeroMemory(_buffer.AsSpan(0, _bufferHighWater));
                 ArrayPool<byte>.Shared.Return(_buffer);
                 _buffer = null;
             }
@@ -232,6 +237,7 @@ public sealed class EncryptingStream : Stream
 
     private void SealRegion(int plainCount)
     {
+        _bufferHighWater = Math.Max(_bufferHighWater, plainCount + CseFormat.RegionOverhead);
         _outPos = 0;
         _outLen = SealInto(_buffer!, plainCount);
         _position -= _outLen;

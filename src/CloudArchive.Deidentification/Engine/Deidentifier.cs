@@ -97,7 +97,7 @@ public sealed class Deidentifier
             report.Pixel = ds.Contains(PixelDataTag) ? "unchanged" : "none";
         }
 
-        ProcessDataset(ds, string.Empty, clean: false, ctx);
+        ProcessDataset(ds, string.Empty, false, ctx);
         ReplaceFileMeta(file);
         Mark(ds, report, decision.Kind == PixelDecisionKind.Blank);
 
@@ -197,7 +197,7 @@ public sealed class Deidentifier
                     continue;
                 }
 
-                if (ProcessPrivate(ds, element, p, clean, ctx))
+                if (ProcessPrivate(ds, element, p, ctx))
                 {
                     keptPrivateCreators.Add(tag.PrivateCreatorTag!.Value);
                 }
@@ -225,7 +225,7 @@ public sealed class Deidentifier
     }
 
     /// <summary>Returns true when the private element is kept.</summary>
-    private bool ProcessPrivate(DicomDataset ds, DicomElement element, string p, bool clean, Context ctx)
+    private bool ProcessPrivate(DicomDataset ds, DicomElement element, string p, Context ctx)
     {
         var tag = element.Tag;
         var row = table.PrivateAttributesRow;
@@ -248,7 +248,7 @@ public sealed class Deidentifier
             case DicomSequence seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    ProcessDataset(seq.Items[i], $"{p}[{i}]", clean: true, ctx);
+                    ProcessDataset(seq.Items[i], $"{p}[{i}]", true, ctx);
                 }
 
                 ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Kept, resolved.Code, resolved.Source, "safe private, creator " + creator));
@@ -300,8 +300,10 @@ public sealed class Deidentifier
             case DeidAction.Dummy:
                 if (element is DicomSequence or DicomFragmentSequence || EffectiveVR.IsUnSequence(element))
                 {
+                    // No IOD-specific dummy item is fabricated: dummy codes and value types in kept items (e.g. an SR
+                    // Content Sequence) break far more of the IOD than an empty sequence does.
                     ds.Set(new DicomSequence(tag));
-                    report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Emptied, action.Code, action.Source, "sequence: no IOD-specific dummy item is fabricated; written with zero items"));
+                    report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Emptied, action.Code, action.Source, "sequence: written with zero items"));
                     return;
                 }
 
@@ -391,7 +393,7 @@ public sealed class Deidentifier
             case DicomSequence seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    ProcessDataset(seq.Items[i], $"{p}[{i}]", clean: true, ctx);
+                    ProcessDataset(seq.Items[i], $"{p}[{i}]", true, ctx);
                 }
 
                 ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Cleaned, action.Code, action.Source, "sequence recursed and cleaned"));
@@ -409,7 +411,7 @@ public sealed class Deidentifier
                 return;
             case DicomValueElement v when vr == DicomVR.TM:
                 // Times of day are kept: the offset is whole days, so intervals and SUV timing stay exact (E.3.6 Note 4).
-                Keep(ds, v, vr, action, p, clean: false, ctx);
+                Keep(ds, v, vr, action, p, false, ctx);
                 return;
             case DicomValueElement v when vr == DicomVR.UI:
                 var changed = !settings.Options.Contains(DeidOption.RetainUids) && MapUids(ds, v);

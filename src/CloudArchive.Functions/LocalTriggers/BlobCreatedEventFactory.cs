@@ -37,7 +37,7 @@ public static class BlobCreatedEventFactory
             json.WriteString("api", "PutBlob");
             json.WriteString("clientRequestId", Guid.NewGuid().ToString("D"));
             json.WriteString("requestId", Guid.NewGuid().ToString("D"));
-            json.WriteString("eTag", blob.ETag?.ToString() ?? string.Empty);
+            json.WriteString("eTag", blob.ETag?.ToString().Trim('"') ?? string.Empty);
             json.WriteString("contentType", blob.ContentType ?? "application/octet-stream");
             json.WriteNumber("contentLength", blob.ContentLength);
             json.WriteString("blobType", "BlockBlob");

@@ -72,7 +72,7 @@ internal sealed class LocalTriggerService : BackgroundService
                     _logger.LogInformation("LocalTriggers: enqueued {Count} BlobCreated event(s).", count);
                 }
             }
-            catch (Exception ex) when (ex is StorageRequestException or HttpRequestException or IOException)
+            catch (Exception ex) when (ex is StorageRequestException or global::Azure.RequestFailedException or AggregateException or HttpRequestException or IOException)
             {
                 // Storage unavailable (Azurite restarting): try again on the next tick; nothing was marked as enqueued.
                 _logger.LogWarning("LocalTriggers: scan failed ({Error}); retrying.", ex.GetType().Name);
@@ -92,7 +92,7 @@ internal sealed class LocalTriggerService : BackgroundService
             {
                 received = await drainer.DrainOnceAsync(baseUri, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is StorageRequestException or HttpRequestException or IOException)
+            catch (Exception ex) when (ex is StorageRequestException or global::Azure.RequestFailedException or AggregateException or HttpRequestException or IOException)
             {
                 _logger.LogWarning("LocalTriggers: receive failed ({Error}); retrying.", ex.GetType().Name);
                 received = 0;

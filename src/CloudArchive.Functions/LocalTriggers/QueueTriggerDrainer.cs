@@ -88,7 +88,7 @@ internal sealed class QueueTriggerDrainer
             _logger.LogWarning("LocalTriggers {Function}: message {MessageId} failed delivery {Delivery} ({Status}); retry in {Delay}.", _functionName, message.MessageId, message.DequeueCount, status, _options.RetryDelay);
             return QueueTriggerOutcome.WillRetry;
         }
-        catch (Exception ex) when (ex is StorageRequestException or HttpRequestException)
+        catch (Exception ex) when (ex is StorageRequestException or global::Azure.RequestFailedException or AggregateException or HttpRequestException or IOException)
         {
             // Storage refused the delete/update (e.g. the visibility lapsed and another receiver took it): the message
             // simply reappears; the next delivery decides. Nothing is lost.
@@ -120,7 +120,7 @@ internal sealed class QueueTriggerDrainer
                 var receipt = await _queue.UpdateMessageAsync(message.MessageId, popReceipt, _options.VisibilityTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
                 popReceipt = receipt.PopReceipt;
             }
-            catch (StorageRequestException)
+            catch (Exception ex) when (ex is StorageRequestException or global::Azure.RequestFailedException)
             {
                 // Lost the message (it became visible); the outcome of this call still counts, the delete will fail harmlessly.
             }

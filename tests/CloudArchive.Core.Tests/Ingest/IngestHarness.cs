@@ -8,6 +8,7 @@ using CloudArchive.Core.Policies;
 using CloudArchive.Core.Retention;
 using CloudArchive.Core.Tests.Audit;
 using CloudArchive.Core.Tests.Keys;
+using CloudArchive.Core.Tests.Retention;
 using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.Tests.Ingest;

@@ -46,7 +46,7 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(tags["ca-patient"], audit.Event.Patient?.Value);
         Assert.Contains("unchanged", audit.Event.Details);
 
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new Crypto.EnvelopeEncryptor());
+        var index = new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor());
         var record = await index.ReadAsync(tags["ca-study"], result.InstanceKey!, IngestHarness.Ct);
         Assert.NotNull(record);
         Assert.Equal("CT", record.Modality);
@@ -79,7 +79,7 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Contains("minimized", Assert.Single(_h.AuditRecords()).Event.Details);
         var (_, metadata, tags) = _h.Storage.Archive[_h.InstanceBlob()];
         Assert.NotEqual(metadata[ArchiveMetadata.UploadMac], metadata[ArchiveMetadata.PlainMac]);
-        var record = await new InstanceIndex(_h.Storage, _h.Keyring, new Crypto.EnvelopeEncryptor()).ReadAsync(tags["ca-study"], result.InstanceKey!, IngestHarness.Ct);
+        var record = await new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor()).ReadAsync(tags["ca-study"], result.InstanceKey!, IngestHarness.Ct);
         Assert.Equal(["(0010,1040)"], record!.RemovedPaths);
     }
 
@@ -272,7 +272,8 @@ public sealed class IngestServiceTests : IDisposable
                 return Encoding.UTF8.GetBytes("Patient PLANTED^NAME, this is a discharge letter and not an image.\n");
             case "truncated-pixel-data":
                 var full = await IngestHarness.InstanceAsync(Study, Study + ".3.1");
-                return full[..^100];
+                var pixelData = full.AsSpan().LastIndexOf(new byte[] { 0xE0, 0x7F, 0x10, 0x00 });
+                return full[..(pixelData + 500)];
             case "dataset-without-meta":
                 await using (var file = await DicomFile.ReadAsync(new MemoryStream(await IngestHarness.InstanceAsync(Study, Study + ".3.2")), cancellationToken: IngestHarness.Ct))
                 {

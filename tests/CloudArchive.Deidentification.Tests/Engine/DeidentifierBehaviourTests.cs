@@ -220,4 +220,24 @@ public class DeidentifierBehaviourTests
         Assert.All(names, n => Assert.StartsWith("ANON^", n, StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => originalNames.Contains(n));
     }
+
+    [Fact]
+    public async Task Blanked_pixels_are_written_to_the_output_file_and_the_spool_file_is_deleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var tmp = new TempDir();
+        var input = Path.Combine(tmp.Sub("in"), "us.dcm");
+        await new DicomFile(Image("US", "YES", rows: 8, cols: 10)).SaveAsync(input, null, ct);
+        var rule = new PixelRule("band", "ACME", null, 8, 10, [new PixelRectangle(0, 0, 10, 2)]);
+        var settings = DeidSettings.Create("px", [], pixel: new PixelPolicy(true, PixelPolicy.DefaultSuspectModalities, [rule]));
+        var outDir = tmp.Sub("out");
+        var (report, output) = await new DeidFileProcessor(new Deidentifier(settings, KeyedMapperTests.Secret())).ProcessAsync(input, outDir, null, ct);
+        Assert.Equal(InstanceOutcome.Deidentified, report.Outcome);
+        Assert.Equal(output, Assert.Single(Directory.GetFiles(outDir)));
+        await using var d = await DicomFile.OpenAsync(output!, null, ct);
+        var px = ((DicomValueElement)d.Dataset[PixelData]).GetBytes().ToArray();
+        Assert.Equal(80, px.Length);
+        Assert.All(px.Take(20), b => Assert.Equal(0, b));
+        Assert.All(px.Skip(20), b => Assert.Equal(200, b));
+    }
 }

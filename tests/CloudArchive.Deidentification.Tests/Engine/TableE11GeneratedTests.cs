@@ -9,7 +9,7 @@ namespace CloudArchive.Deidentification.Tests;
 /// One case per row of PS3.15 Table E.1-1, generated from data/dicom/confidentiality_profile.json (read here
 /// independently of the product's loader). Each row is exercised under the Basic Profile and under each of the ten
 /// options alone, with the attribute at the top level, inside a nested sequence item, and encoded as VR UN, and the
-/// outcome is checked against the action code in the table: X absent, Z zero-length, D non-zero replacement, U
+/// outcome is checked against the action code in the table: X absent, Z zero-length, D non-zero replacement (a sequence is written with zero items), U
 /// mapped UID, K unchanged, C without the planted identifier (dates shifted), X/Z/U* kept with its UIDs mapped.
 /// </summary>
 public class TableE11GeneratedTests

@@ -20,6 +20,16 @@ public class KeyedMapperTests
     }
 
     [Theory]
+    [InlineData("1.2.3.4", "2.25.143700715777549039953656967221619124764")]
+    [InlineData("1.2.840.113619.2.1.19450312.1", "2.25.333826258973824188347945039704987503297")]
+    public void Uid_mapping_matches_an_independent_HMAC_computation(string uid, string expected)
+    {
+        // Expected values computed outside .NET (Python hmac/hashlib, the same algorithm as tools/deid/pydicom_deid.py)
+        // with the key bytes 7..38: the mapping depends on nothing but the secret and the UID, in any process.
+        Assert.Equal(expected, new KeyedMapper(Secret()).MapUid(uid));
+    }
+
+    [Theory]
     [InlineData("1.2.840.113619.2.1.19450312.1")]
     [InlineData("1.3.6.1.4.1.9590.100.1.2.1")]
     [InlineData("999.999.2.19941105.112000")]

@@ -2,6 +2,7 @@ using CloudArchive.Core.Ingest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CloudArchive.Functions.Tests.LocalTriggers;

@@ -42,6 +42,10 @@ public sealed class BlobClient
     /// <see cref="StorageOptions.MaxUploadConcurrency"/> in flight (and in memory) and committed in one Put
     /// Block List, so the blob appears atomically with its content type, metadata and tags.
     /// </summary>
+    /// <remarks>
+    /// A create-only upload whose successful response is lost and retried reports 409 although the first try
+    /// stored it; callers that must tell the two apart compare the stored metadata (e.g. a content hash).
+    /// </remarks>
     public async Task<BlobWriteResult> UploadAsync(Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -218,7 +222,9 @@ public sealed class BlobClient
     /// <summary>
     /// Appends one block (at most 100 MiB) to an append blob. With <paramref name="appendPosition"/> the
     /// append happens only if the blob is exactly that long (else 412 <c>AppendPositionConditionNotMet</c>),
-    /// which makes concurrent writers detect each other instead of interleaving.
+    /// which makes concurrent writers detect each other instead of interleaving. Pass it whenever a block must
+    /// land exactly once: Azure.Core retries a request whose response was lost, and only the position
+    /// condition turns a duplicate append into a 412 instead of a second copy.
     /// </summary>
     public async Task<BlobAppendResult> AppendBlockAsync(ReadOnlyMemory<byte> block, long? appendPosition = null, BlobRequestConditions? conditions = null, CancellationToken cancellationToken = default)
     {

@@ -28,6 +28,12 @@ internal static class BlobNames
         {
             throw new ArgumentException("A blob name must be 1-1024 characters without control characters and must not end with '.' or '/'.", nameof(name));
         }
+
+        // URIs collapse "." and ".." segments, so "a/../b" would silently address blob "b".
+        if (name.Split('/').Any(segment => segment is "." or ".."))
+        {
+            throw new ArgumentException("A blob name must not contain '.' or '..' path segments.", nameof(name));
+        }
     }
 
     public static void ValidateMetadata(IReadOnlyDictionary<string, string>? metadata)

@@ -38,9 +38,10 @@ internal static class OperationsRunner
                 + (ex.IsAuthenticationFailure ? " — check the account key / credentials." : string.Empty)).ConfigureAwait(false);
             return StorageError;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
-            await error.WriteLineAsync($"error: storage is not reachable ({ex.HttpRequestError}). Is Azurite running (`cloudarchive dev up`)?").ConfigureAwait(false);
+            // Azure.Core reports transport failures (connection refused, DNS) as RequestFailedException with status 0.
+            await error.WriteLineAsync($"error: storage is not reachable ({ReachabilityReason(ex)}). Is Azurite running (`cloudarchive dev up`)?").ConfigureAwait(false);
             return StorageError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -50,17 +51,50 @@ internal static class OperationsRunner
         }
     }
 
+    /// <summary>
+    /// True for "could not talk to storage": a transport error, Azure.Core's status-0 <c>RequestFailedException</c>, or
+    /// the <see cref="AggregateException"/> its retry policy throws when every attempt failed that way.
+    /// </summary>
+    public static bool IsTransportFailure(Exception ex) => ex switch
+    {
+        HttpRequestException => true,
+        global::Azure.RequestFailedException r => r.Status == 0,
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsTransportFailure),
+        _ => false,
+    };
+
+    /// <summary>A short, secret-free reason for a transport failure.</summary>
+    public static string ReachabilityReason(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e is AggregateException a && a.InnerExceptions.Count > 0 ? a.InnerExceptions[0] : e.InnerException)
+        {
+            if (e is HttpRequestException http)
+            {
+                return http.HttpRequestError.ToString();
+            }
+        }
+
+        return ex.GetType().Name;
+    }
+
     /// <summary>A Spectre console writing to the invocation's output (tests capture it; colours only on a terminal).</summary>
     public static IAnsiConsole Console(TextWriter output)
     {
         var terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        if (!terminal)
+        {
+            // Redirected output (files, CI logs, greps): wide enough that table cells are not wrapped mid-sentence.
+            console.Profile.Width = 240;
+        }
+
+        return console;
     }
 
     /// <summary>Shared <c>--connection-string</c> option.</summary>

@@ -66,7 +66,10 @@ internal sealed class DemoRunner
         return files;
     }
 
-    /// <summary>Uploads, waits with a progress display, and returns the summary.</summary>
+    /// <summary>
+    /// Uploads, waits with a progress display, and returns the summary. The exact re-upload is sent after the first
+    /// wave has been ingested, as a gateway re-sending a study later would, so it meets an archived instance.
+    /// </summary>
     public async Task<DemoSummary> RunAsync(IAnsiConsole console, string prefix, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var files = await PrepareAsync(prefix, cancellationToken).ConfigureAwait(false);
@@ -74,13 +77,38 @@ internal sealed class DemoRunner
         var incoming = _connection.Blobs.GetContainer(_settings.Container("Incoming"));
         var poison = _connection.Queues.GetQueue(ArchiveStatusReader.QueueNames(_settings)[1]);
         var poisonBefore = await SafeCountAsync(poison, cancellationToken).ConfigureAwait(false);
-
-        await UploadCommand.RunWithProgressAsync(console, "Uploading", files.Sum(f => f.Length), files, async report =>
-            await GatewayUploader.UploadAsync(_connection, incoming.Name, files, 4, f => report(f.Length), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-        console.MarkupLine($"Uploaded [green]{files.Count}[/] files to [blue]{Markup.Escape(incoming.Name)}/{Markup.Escape(prefix)}[/]; waiting for ingest...");
-
         var deadline = DateTimeOffset.UtcNow + timeout;
-        var remaining = files.Count;
+        var reuploadPrefix = prefix + "reupload/";
+        var waves = new[]
+        {
+            (Label: "Ingesting", Files: files.Where(f => !f.BlobName.StartsWith(reuploadPrefix, StringComparison.Ordinal)).ToList()),
+            (Label: "Ingesting the re-upload", Files: files.Where(f => f.BlobName.StartsWith(reuploadPrefix, StringComparison.Ordinal)).ToList()),
+        };
+
+        var sent = 0;
+        var remaining = 0;
+        var poisoned = 0L;
+        foreach (var (label, wave) in waves)
+        {
+            await UploadCommand.RunWithProgressAsync(console, "Uploading", wave.Sum(f => f.Length), wave, async report =>
+                await GatewayUploader.UploadAsync(_connection, incoming.Name, wave, 4, f => report(f.Length), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            sent += wave.Count;
+            console.MarkupLine($"Uploaded [green]{wave.Count}[/] file(s) to [blue]{Markup.Escape(incoming.Name)}/{Markup.Escape(prefix)}[/]; waiting for ingest...");
+            (remaining, poisoned) = await WaitForIngestAsync(console, label, incoming, poison, prefix, sent, poisonBefore, deadline, cancellationToken).ConfigureAwait(false);
+            if (remaining > poisoned)
+            {
+                break; // timed out
+            }
+        }
+
+        return await SummarizeAsync(sent, prefix, started, remaining, poisoned, remaining > poisoned, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until every sent upload has left incoming (or its message went to the poison queue), or the deadline passes.</summary>
+    private static async Task<(int Remaining, long Poisoned)> WaitForIngestAsync(
+        IAnsiConsole console, string label, BlobContainerClient incoming, CloudArchive.Azure.Storage.Queues.QueueClient poison, string prefix, int sent, long poisonBefore, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var remaining = sent;
         var poisoned = 0L;
         async Task<bool> PollAsync()
         {
@@ -95,14 +123,14 @@ internal sealed class DemoRunner
             await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask("Ingesting", maxValue: files.Count);
+                    var task = context.AddTask(label, maxValue: sent);
                     while (!await PollAsync().ConfigureAwait(false))
                     {
-                        task.Value = files.Count - remaining;
+                        task.Value = sent - remaining;
                         await Task.Delay(500, cancellationToken).ConfigureAwait(false);
                     }
 
-                    task.Value = files.Count - remaining;
+                    task.Value = sent - remaining;
                 }).ConfigureAwait(false);
         }
         else
@@ -112,7 +140,7 @@ internal sealed class DemoRunner
             {
                 if (remaining != lastReported)
                 {
-                    console.WriteLine($"ingest: {files.Count - remaining}/{files.Count} handled");
+                    console.WriteLine($"ingest: {sent - remaining}/{sent} handled");
                     lastReported = remaining;
                 }
 
@@ -120,7 +148,7 @@ internal sealed class DemoRunner
             }
         }
 
-        return await SummarizeAsync(files.Count, prefix, started, remaining, poisoned, remaining > poisoned, cancellationToken).ConfigureAwait(false);
+        return (remaining, poisoned);
     }
 
     private async Task<DemoSummary> SummarizeAsync(int uploaded, string prefix, DateTimeOffset since, int remaining, long poisoned, bool timedOut, CancellationToken cancellationToken)

@@ -5,10 +5,10 @@ internal sealed class DevPaths
 {
     public const string SolutionFileName = "CloudArchive.sln";
 
-    private DevPaths(string root)
+    private DevPaths(string root, string? state)
     {
         Root = root;
-        State = Path.Combine(root, Common.ArchiveSettings.StateDirectoryName);
+        State = state is null ? Path.Combine(root, Common.ArchiveSettings.StateDirectoryName) : Path.GetFullPath(state);
     }
 
     /// <summary>The repository root.</summary>
@@ -30,7 +30,9 @@ internal sealed class DevPaths
     public string Samples => Path.Combine(Root, "testdata", "dicom");
 
     /// <summary>Finds the checkout from <paramref name="start"/> (default: the working directory), then from the CLI's binaries.</summary>
-    public static DevPaths Find(string? start = null)
+    /// <param name="start">Where to start looking (a directory inside the checkout).</param>
+    /// <param name="state">Another state directory instead of <c>.cloudarchive</c> in the checkout (tests, several archives side by side).</param>
+    public static DevPaths Find(string? start = null, string? state = null)
     {
         foreach (var from in new[] { start ?? Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
@@ -38,7 +40,7 @@ internal sealed class DevPaths
             {
                 if (File.Exists(Path.Combine(dir.FullName, SolutionFileName)))
                 {
-                    return new DevPaths(dir.FullName);
+                    return new DevPaths(dir.FullName, state);
                 }
             }
         }

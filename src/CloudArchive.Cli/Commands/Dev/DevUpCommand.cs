@@ -24,24 +24,25 @@ public static class DevUpCommand
         var exitAfterDemo = new Option<bool>("--exit-after-demo") { Description = "Stop everything after the demo instead of waiting for Ctrl+C (exit code 1 if not every upload was handled)" };
         var functionsDll = new Option<string?>("--functions-dll") { Description = "Use this CloudArchive.Functions.dll instead of building src/CloudArchive.Functions" };
         var demoTimeout = new Option<int>("--demo-timeout") { Description = "Seconds to wait for ingest in the demo", DefaultValueFactory = _ => 300 };
+        var repo = new Option<string?>("--repo") { Description = "The CloudArchive checkout (default: found from the working directory)" };
+        var stateDir = new Option<string?>("--state-dir") { Description = "Where Azurite data, the local key, logs and dev.env live (default: .cloudarchive in the checkout)" };
         var command = new Command("up", "Start the local archive: Azurite (ports 10000/10001 when free, data in .cloudarchive/azurite) and the function app with local triggers. Ctrl+C stops both.")
         {
-            demo, exitAfterDemo, functionsDll, demoTimeout,
+            demo, exitAfterDemo, functionsDll, demoTimeout, repo, stateDir,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, () =>
-            RunAsync(OperationsRunner.Console(parse.InvocationConfiguration.Output), parse.GetValue(demo), parse.GetValue(exitAfterDemo), parse.GetValue(functionsDll),
+            RunAsync(OperationsRunner.Console(parse.InvocationConfiguration.Output), DevPaths.Find(parse.GetValue(repo), parse.GetValue(stateDir)), parse.GetValue(demo), parse.GetValue(exitAfterDemo), parse.GetValue(functionsDll),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(demoTimeout))), cancellationToken), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(IAnsiConsole console, bool demo, bool exitAfterDemo, string? functionsDll, TimeSpan demoTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IAnsiConsole console, DevPaths paths, bool demo, bool exitAfterDemo, string? functionsDll, TimeSpan demoTimeout, CancellationToken cancellationToken)
     {
         if (exitAfterDemo && !demo)
         {
             throw new UsageException("--exit-after-demo needs --demo.");
         }
 
-        var paths = DevPaths.Find();
         Directory.CreateDirectory(paths.State);
         await AzuriteLauncher.EnsureInstalledAsync(paths, m => console.MarkupLine(Markup.Escape(m)), cancellationToken).ConfigureAwait(false);
 

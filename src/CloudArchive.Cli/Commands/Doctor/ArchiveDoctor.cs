@@ -56,9 +56,9 @@ internal static class ArchiveDoctor
                     ex.IsAuthenticationFailure ? $"the account rejected our credentials ({ex.Status} {ex.ErrorCode})" : $"{ex.Operation} answered {ex.Status} {ex.ErrorCode}"));
                 return;
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (OperationsRunner.IsTransportFailure(ex))
             {
-                checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail, $"not reachable ({ex.HttpRequestError}); is Azurite running?"));
+                checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail, $"not reachable ({OperationsRunner.ReachabilityReason(ex)}); is Azurite running?"));
                 return;
             }
         }

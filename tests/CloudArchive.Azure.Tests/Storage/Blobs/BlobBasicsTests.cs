@@ -232,6 +232,8 @@ public sealed class BlobBasicsTests(AzuriteFixture azurite)
         var container = blobs.GetContainer("valid-name");
         Assert.Throws<ArgumentException>(() => container.GetBlob(""));
         Assert.Throws<ArgumentException>(() => container.GetBlob("ends-with-dot."));
+        Assert.Throws<ArgumentException>(() => container.GetBlob("studies/../keyring/index.json"));
+        Assert.Throws<ArgumentException>(() => container.GetBlob("./a"));
         var blob = container.GetBlob("b");
         await Assert.ThrowsAsync<ArgumentException>(() => blob.SetMetadataAsync(new Dictionary<string, string> { ["1bad"] = "x" }, cancellationToken: Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => blob.SetMetadataAsync(new Dictionary<string, string> { ["ok"] = "naïve" }, cancellationToken: Ct));

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using CloudArchive.Testing;
+using Xunit;
+
+namespace CloudArchive.Cli.Tests.Operations;
+
+/// <summary>
+/// <c>dev up --demo --exit-after-demo</c> end to end: Azurite from node_modules, the real function app binary
+/// with local triggers, the demo uploads, and everything stopped afterwards. State goes to a temporary
+/// directory, never into the checkout.
+/// </summary>
+public sealed partial class DevUpDemoTests : IDisposable
+{
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "ca-devup-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    [Fact]
+    public async Task Dev_up_demo_accounts_for_every_upload_and_stops_everything_it_started()
+    {
+        var root = RepositoryPaths.FindRoot();
+        var result = await OperationsCli.RunAsync(
+            "dev", "up", "--demo", "--exit-after-demo", "--demo-timeout", "300",
+            "--repo", root, "--state-dir", _state, "--functions-dll", FunctionsDll());
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("Demo result", result.Output, StringComparison.Ordinal);
+        Assert.Contains("WARN", result.Output, StringComparison.Ordinal); // the insecure local key is announced
+        var uploaded = Count(result.Output, "uploaded");
+        var archived = Count(result.Output, "archived");
+        var duplicates = Count(result.Output, "duplicates");
+        var quarantined = Count(result.Output, "quarantined");
+        Assert.True(uploaded == archived + duplicates + quarantined, result.Output);
+        Assert.True(duplicates == 1, "the exact re-upload is a duplicate:\n" + result.Output);
+        Assert.True(quarantined >= 3, "the truncated, non-DICOM and empty uploads are quarantined:\n" + result.Output);
+        Assert.Contains("broken/empty.dcm", result.Output, StringComparison.Ordinal);
+        Assert.Contains("broken/not-dicom.dcm", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_state, "dev.env")));
+
+        foreach (Match pid in PidPattern().Matches(result.Output))
+        {
+            Assert.True(HasExited(int.Parse(pid.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)), $"process {pid.Value} is still running");
+        }
+    }
+
+    private static int Count(string output, string outcome)
+    {
+        var line = output.Split('\n').First(l => l.TrimStart('│', '|', ' ').StartsWith(outcome, StringComparison.Ordinal));
+        return int.Parse(DigitsAtEnd().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool HasExited(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The function app built next to this test assembly (artifacts layout) or in the project's bin folder.</summary>
+    private static string FunctionsDll()
+    {
+        var here = AppContext.BaseDirectory;
+        var candidates = new[]
+        {
+            Path.GetFullPath(Path.Combine(here, "..", "..", "CloudArchive.Functions", "debug", "CloudArchive.Functions.dll")),
+            Path.Combine(RepositoryPaths.FindRoot(), "src", "CloudArchive.Functions", "bin", "Debug", "net10.0", "CloudArchive.Functions.dll"),
+        };
+        return candidates.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException("CloudArchive.Functions.dll not built: " + string.Join(", ", candidates));
+    }
+
+    [GeneratedRegex(@"\(pid (\d+)")]
+    private static partial Regex PidPattern();
+
+    [GeneratedRegex(@"(\d+)\s*[│|]?\s*$")]
+    private static partial Regex DigitsAtEnd();
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Cli.Commands.Doctor;
+using CloudArchive.Testing;
+using CloudArchive.Testing.Azurite;
+using Xunit;
+
+namespace CloudArchive.Cli.Tests.Operations;
+
+/// <summary><c>status</c> and <c>doctor</c> against a private Azurite laid out like the archive.</summary>
+public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly AzuriteFixture _azurite;
+    private readonly string _keys = Path.Combine(Path.GetTempPath(), "ca-doctor-keys-" + Guid.NewGuid().ToString("N"));
+
+    public StatusAndDoctorTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_keys))
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Status_shows_counts_per_container_queue_depths_incl_poison_quarantine_reasons_and_last_audit_write()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var blobs = _azurite.Connection.Blobs;
+        await UploadAsync("incoming", "gw/one.dcm", [1, 2, 3]);
+        await UploadAsync("incoming", "gw/two.dcm", [4, 5]);
+        await UploadAsync("quarantine", "gw/bad.dcm", [9]);
+        await UploadAsync("quarantine", "gw/bad.dcm.reason.json", Encoding.UTF8.GetBytes(
+            """{"schema":"cloudarchive/quarantine-reason/v1","reason":"not-part10","message":"no DICM prefix","time":"2026-11-22T01:00:00.0000000Z"}"""));
+        var queue = _azurite.Connection.Queues.GetQueue("ingest-events");
+        await queue.CreateIfNotExistsAsync(ct);
+        await queue.SendAsync("{}", cancellationToken: ct);
+        await queue.SendAsync("{}", cancellationToken: ct);
+        var poison = _azurite.Connection.Queues.GetQueue("ingest-events-poison");
+        await poison.CreateIfNotExistsAsync(ct);
+        await poison.SendAsync("{}", cancellationToken: ct);
+        await AuditLogFixtureWriter.WriteAsync(_azurite.Connection, "status-writer", 1, ct);
+
+        var result = await OperationsCli.RunAsync("status", "--connection-string", _azurite.ConnectionString);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("Incoming", StringComparison.Ordinal) && l.Contains(" 2 ", StringComparison.Ordinal) && l.Contains(" 5 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Quarantine", StringComparison.Ordinal) && l.Contains(" 1 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("ingest-events ", StringComparison.Ordinal) && l.Contains(" 2 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("ingest-events-poison", StringComparison.Ordinal) && l.Contains(" 1 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("gw/bad.dcm", StringComparison.Ordinal) && l.Contains("not-part10", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Last audit write: " + DateTime.UtcNow.Year, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Doctor_passes_with_a_warning_for_the_local_key_when_everything_is_in_place_and_fails_on_a_missing_container()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var container in new[] { "incoming", "archive", "quarantine", "keyring", "research", "audit", "control" })
+        {
+            await _azurite.Connection.Blobs.GetContainer(container).CreateIfNotExistsAsync(ct);
+        }
+
+        foreach (var queue in new[] { "ingest-events", "ingest-events-poison" })
+        {
+            await _azurite.Connection.Queues.GetQueue(queue).CreateIfNotExistsAsync(ct);
+        }
+
+        Directory.CreateDirectory(_keys);
+        await File.WriteAllTextAsync(Path.Combine(_keys, "v1.pem"), "placeholder: doctor checks presence only", ct);
+        var root = RepositoryPaths.FindRoot();
+        var settings = ArchiveSettings.FromValues(new Dictionary<string, string>
+        {
+            ["CloudArchive:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["CloudArchive:Keys:Provider"] = "Local",
+            ["CloudArchive:Keys:LocalKeyFile"] = _keys,
+            ["CloudArchive:Policies:RetentionFiles"] = "data/policies/retention/default.json;data/policies/retention/uk-nhs-england.json",
+            ["CloudArchive:Policies:MinimizationFile"] = "data/policies/minimization/default.json",
+        }, "test");
+
+        var checks = await ArchiveDoctor.RunAsync(settings, root, ct);
+
+        Assert.DoesNotContain(checks, c => c.Severity == DoctorSeverity.Fail);
+        var warning = Assert.Single(checks, c => c.Severity == DoctorSeverity.Warn);
+        Assert.Contains("INSECURE", warning.Detail, StringComparison.Ordinal);
+        Assert.Contains(checks, c => c.Check == "retention and minimization" && c.Severity == DoctorSeverity.Ok);
+
+        var wrongContainer = ArchiveSettings.FromValues(new Dictionary<string, string>
+        {
+            ["CloudArchive:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["CloudArchive:Containers:Archive"] = "no-such-archive",
+            ["CloudArchive:Keys:Provider"] = "KeyVault",
+            ["CloudArchive:Keys:KeyId"] = "http://not-https/keys/k",
+            ["CloudArchive:Policies:RetentionFiles"] = "data/policies/retention/missing.json",
+            ["CloudArchive:Policies:MinimizationFile"] = "data/policies/minimization/default.json",
+        }, "test");
+        var failing = await ArchiveDoctor.RunAsync(wrongContainer, root, ct);
+
+        Assert.Contains(failing, c => c.Check == "container no-such-archive" && c.Severity == DoctorSeverity.Fail);
+        Assert.Contains(failing, c => c.Area == "keys" && c.Severity == DoctorSeverity.Fail);
+        Assert.Contains(failing, c => c.Area == "policies" && c.Severity == DoctorSeverity.Fail && c.Detail.Contains("missing.json", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Doctor_command_exits_1_and_says_why_when_storage_is_unreachable()
+    {
+        var port = UploadCommandTests.FreePort();
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Azure.Storage.StorageApi.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+
+        var result = await OperationsCli.RunAsync("doctor", "--connection-string", connection);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FAIL", result.Output, StringComparison.Ordinal);
+        Assert.Contains("not reachable", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Azure.Storage.StorageApi.DevelopmentAccountKey, result.Output, StringComparison.Ordinal);
+    }
+
+    private async Task UploadAsync(string container, string name, byte[] content)
+    {
+        var c = _azurite.Connection.Blobs.GetContainer(container);
+        await c.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        using var stream = new MemoryStream(content);
+        await c.GetBlob(name).UploadAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+    }
+}

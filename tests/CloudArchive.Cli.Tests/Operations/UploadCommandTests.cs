@@ -1,0 +1,80 @@
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Testing.Azurite;
+using Xunit;
+
+namespace CloudArchive.Cli.Tests.Operations;
+
+/// <summary><c>upload</c> against Azurite: what a gateway sends, under which names, byte for byte.</summary>
+public sealed class UploadCommandTests : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly AzuriteFixture _azurite;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ca-upload-" + Guid.NewGuid().ToString("N"));
+
+    public UploadCommandTests(AzuriteFixture azurite)
+    {
+        _azurite = azurite;
+        Directory.CreateDirectory(Path.Combine(_dir, "study", "series2"));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Directories_send_dcm_and_extensionless_files_but_not_DICOMDIR_and_named_files_are_sent_as_given()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "study", "a.dcm"), [1, 2, 3], ct);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "study", "series2", "IM0001"), [4, 5], ct);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "study", "DICOMDIR"), [6], ct);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "study", "notes.txt"), [7], ct);
+        var explicitFile = Path.Combine(_dir, "report.bin");
+        await File.WriteAllBytesAsync(explicitFile, [8, 9, 10, 11], ct);
+        var container = AzuriteFixture.UniqueName("up");
+
+        var result = await OperationsCli.RunAsync("upload", Path.Combine(_dir, "study"), explicitFile, "--container", container, "--prefix", "gw1/", "--connection-string", _azurite.ConnectionString);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Uploaded 3 file(s)", result.Output, StringComparison.Ordinal);
+        var blobs = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
+        await foreach (var blob in _azurite.Connection.Blobs.GetContainer(container).ListBlobsAsync(cancellationToken: ct))
+        {
+            blobs[blob.Name] = blob;
+        }
+
+        Assert.Equal(["gw1/report.bin", "gw1/study/a.dcm", "gw1/study/series2/IM0001"], blobs.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.All(blobs.Values, b => Assert.Equal("application/dicom", b.ContentType));
+        await using var download = await _azurite.Connection.Blobs.GetContainer(container).GetBlob("gw1/report.bin").DownloadAsync(cancellationToken: ct);
+        using var copy = new MemoryStream();
+        await download.Content.CopyToAsync(copy, ct);
+        Assert.Equal(new byte[] { 8, 9, 10, 11 }, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Missing_path_is_a_usage_error_and_uploads_nothing()
+    {
+        var container = AzuriteFixture.UniqueName("up");
+        var result = await OperationsCli.RunAsync("upload", Path.Combine(_dir, "nope.dcm"), "--container", container, "--connection-string", _azurite.ConnectionString);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
+        Assert.False(await _azurite.Connection.Blobs.GetContainer(container).ExistsAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_is_reported_as_a_storage_error_without_the_account_key()
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "x.dcm"), [1], TestContext.Current.CancellationToken);
+        var port = FreePort();
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Azure.Storage.StorageApi.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var result = await OperationsCli.RunAsync("upload", Path.Combine(_dir, "x.dcm"), "--connection-string", connection);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.DoesNotContain(Azure.Storage.StorageApi.DevelopmentAccountKey, result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,26 @@
+using CloudArchive.Core.Ingest;
+
+namespace CloudArchive.Functions.Tests.EndToEnd;
+
+/// <summary>The real archive store, except that the first successful instance write is followed by a "crash".</summary>
+internal sealed class CrashingArchiveStore(IArchiveStore inner) : IArchiveStore
+{
+    private int _crashes = 1;
+
+    public Task<ArchiveBlobInfo?> GetInfoAsync(string name, CancellationToken cancellationToken) => inner.GetInfoAsync(name, cancellationToken);
+
+    public async Task<bool> TryCreateAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var created = await inner.TryCreateAsync(name, content, metadata, tags, cancellationToken);
+        if (created && Interlocked.Decrement(ref _crashes) >= 0)
+        {
+            throw new IOException("Simulated process kill after the archive write.");
+        }
+
+        return created;
+    }
+
+    public Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) => inner.UpsertAsync(name, content, metadata, cancellationToken);
+
+    public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) => inner.OpenReadAsync(name, cancellationToken);
+}

@@ -1,0 +1,331 @@
+using System.Net;
+using CloudArchive.Azure.Ingest;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Ingest;
+using CloudArchive.Dicom;
+using CloudArchive.Testing.Azurite;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace CloudArchive.Functions.Tests.EndToEnd;
+
+/// <summary>
+/// The ingest path end to end: real composition from configuration, the custom-handler HTTP endpoint fed with the
+/// host's payload shape, Azurite for every container, a local KEK.
+/// </summary>
+public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
+{
+    private readonly AzuriteFixture _azurite;
+
+    public IngestEndToEndTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_mixed_batch_ends_with_every_upload_accounted_for_incoming_empty_archive_verified_audited_and_no_phi_in_plaintext()
+    {
+        await using var app = await IngestApp.StartAsync(_azurite);
+        var uploads = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        async Task Upload(string name, byte[] content, string outcome)
+        {
+            uploads[name] = content;
+            expected[name] = outcome;
+            await app.UploadAsync(name, content);
+        }
+
+        // Four multi-instance studies from different encodings; every second instance carries an address and a
+        // telephone number that the default minimization policy removes.
+        var studies = new (string Sample, int Count)[] { ("CT_small.dcm", 3), ("MR_small.dcm", 2), ("JPEG2000.dcm", 2), ("image_dfl.dcm", 2) };
+        var sopUids = new List<(string Name, string Sample, string Study, string Sop, int Patient)>();
+        for (var s = 0; s < studies.Length; s++)
+        {
+            var studyUid = SampleInstances.NewUid();
+            for (var i = 0; i < studies[s].Count; i++)
+            {
+                var sop = SampleInstances.NewUid();
+                var name = $"gateway-1/study-{s}/instance-{i}.dcm";
+                await Upload(name, await SampleInstances.CopyAsync(studies[s].Sample, studyUid, sop, s, withAddress: i % 2 == 1), "Archived");
+                sopUids.Add((name, studies[s].Sample, studyUid, sop, s));
+            }
+        }
+
+        var broken = SampleInstances.BrokenSamples.ToDictionary(n => "broken/" + n, n => File.ReadAllBytes(SampleInstances.SamplePath(n)));
+        foreach (var (name, content) in broken)
+        {
+            await Upload(name, content, "?");
+        }
+
+        await Upload("misc/report.pdf", "%PDF-1.4\n% not an image\n"u8.ToArray(), "Quarantined");
+        await Upload("misc/empty.dcm", [], "Quarantined");
+
+        var results = new Dictionary<string, Handled>(StringComparer.Ordinal);
+        foreach (var name in uploads.Keys.ToList())
+        {
+            results[name] = await app.DeliverAsync(name);
+        }
+
+        // Now the re-uploads: identical bytes of an archived instance, and different content under an archived SOP Instance UID.
+        var original = sopUids[0];
+        await Upload("gateway-2/resend.dcm", uploads[original.Name], "Duplicate");
+        var conflicting = await SampleInstances.CopyAsync(original.Sample, original.Study, original.Sop, original.Patient, withAddress: false, nameSuffix: "X");
+        await Upload("gateway-2/conflict.dcm", conflicting, "Quarantined");
+        results["gateway-2/resend.dcm"] = await app.DeliverAsync("gateway-2/resend.dcm");
+        var archivedBefore = await app.ReadAllAsync(app.Archive, (await new ArchiveInspector(app).ArchivedInstancesAsync())[results[original.Name].InstanceKey!].BlobName);
+        results["gateway-2/conflict.dcm"] = await app.DeliverAsync("gateway-2/conflict.dcm");
+
+        var output = TestContext.Current.TestOutputHelper;
+        foreach (var (name, handled) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            output?.WriteLine($"{name}: {handled.Outcome} {handled.ReasonCode}");
+        }
+
+        // Every upload accounted for, each with the outcome it must have.
+        Assert.Equal(uploads.Keys.Order(), results.Keys.Order());
+        foreach (var (name, outcome) in expected.Where(e => e.Value != "?"))
+        {
+            Assert.True(outcome == results[name].Outcome, $"{name}: expected {outcome}, got {results[name].Outcome} {results[name].ReasonCode}");
+        }
+
+        Assert.Equal("quarantine.not-dicom", results["misc/report.pdf"].ReasonCode);
+        Assert.Equal("quarantine.empty", results["misc/empty.dcm"].ReasonCode);
+        Assert.Equal("quarantine.conflict", results["gateway-2/conflict.dcm"].ReasonCode);
+        Assert.Equal(results[original.Name].InstanceKey, results["gateway-2/resend.dcm"].InstanceKey);
+        Assert.Equal(results[original.Name].InstanceKey, results["gateway-2/conflict.dcm"].InstanceKey);
+        var brokenExpected = new Dictionary<string, string>
+        {
+            ["broken/MR_truncated.dcm"] = "quarantine.dicom-format",
+            ["broken/rtplan_truncated.dcm"] = "quarantine.dicom-format",
+            ["broken/no_meta.dcm"] = "quarantine.not-dicom",
+            ["broken/meta_missing_tsyntax.dcm"] = "quarantine.missing-transfer-syntax",
+            ["broken/bad_sequence.dcm"] = "quarantine.invalid-uid",
+            ["broken/emri_small_jpeg_2k_lossless_too_short.dcm"] = "quarantine.dicom-format",
+            // MediaStorageSOPInstanceUID 1.2.999... but SOPInstanceUID 1.9.999...: which one is the instance is unknowable.
+            ["broken/badVR.dcm"] = "quarantine.meta-mismatch",
+            // Components such as "083000" have leading zeros (PS3.5 §9.1); the space padding alone would be tolerated.
+            ["broken/gdcm_00191113.dcm"] = "quarantine.invalid-uid",
+        };
+        foreach (var (name, code) in brokenExpected)
+        {
+            Assert.True(code == results[name].ReasonCode, $"{name}: expected {code}, got {results[name].Outcome} {results[name].ReasonCode}");
+        }
+
+        Assert.Empty(await app.ListAsync(app.Incoming));
+
+        // Quarantine: one copy (byte-identical) plus a reason file per quarantined upload.
+        var quarantined = results.Where(r => r.Value.Outcome == "Quarantined").Select(r => r.Key).ToList();
+        var quarantineNames = (await app.ListAsync(app.Quarantine)).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(quarantined.Count * 2, quarantineNames.Count);
+        foreach (var name in quarantined)
+        {
+            Assert.Equal(uploads[name], await app.ReadAllAsync(app.Quarantine, name));
+            Assert.Contains(name + ".reason.json", quarantineNames);
+        }
+
+        // Archive: exactly the archived uploads, each decrypting to the upload or to its minimized rewrite.
+        var inspector = new ArchiveInspector(app);
+        var archived = await inspector.ArchivedInstancesAsync();
+        var archivedUploads = results.Where(r => r.Value.Outcome == "Archived").ToList();
+        Assert.Equal(archivedUploads.Select(r => r.Value.InstanceKey!).Order(), archived.Keys.Order());
+        var minimizedCount = 0;
+        foreach (var (name, handled) in archivedUploads)
+        {
+            var (blobName, studyKey) = archived[handled.InstanceKey!];
+            var plain = await inspector.DecryptAsync(blobName);
+            var record = await inspector.IndexRecordAsync(studyKey, handled.InstanceKey!);
+            Assert.NotNull(record);
+            Assert.Equal(uploads[name].Length, record.UploadLength);
+            Assert.Equal(plain.Length, record.ArchivedLength);
+            var tags = await app.Archive.GetBlob(blobName).GetTagsAsync(cancellationToken: Ct);
+            Assert.Equal(studyKey, tags["ca-study"]);
+            Assert.Equal("0", tags["ca-hold"]);
+            Assert.Equal(record.RetainUntil, tags["ca-retain-until"]);
+            Assert.Equal(record.PatientPseudonym, tags["ca-patient"]);
+            if (record.RemovedPaths.Count == 0)
+            {
+                Assert.Equal(uploads[name], plain);
+                continue;
+            }
+
+            minimizedCount++;
+            await using var before = await DicomFile.ReadAsync(new MemoryStream(uploads[name]), cancellationToken: Ct);
+            await using var after = await DicomFile.ReadAsync(new MemoryStream(plain), cancellationToken: Ct);
+            Assert.Equal(before.TransferSyntax.Uid, after.TransferSyntax.Uid);
+            Assert.Equal(ArchiveInspector.PixelData(before.Dataset), ArchiveInspector.PixelData(after.Dataset));
+            Assert.False(after.Dataset.Contains(SampleInstances.PatientAddress));
+            Assert.False(after.Dataset.Contains(SampleInstances.PatientTelephoneNumbers));
+            Assert.Contains("(0010,1040)", record.RemovedPaths);
+            Assert.Equal(before.Dataset.GetString(SampleInstances.PatientId), after.Dataset.GetString(SampleInstances.PatientId));
+        }
+
+        Assert.True(minimizedCount >= 4, $"only {minimizedCount} instances were minimized");
+        Assert.Equal(archivedBefore, await app.ReadAllAsync(app.Archive, archived[results[original.Name].InstanceKey!].BlobName));
+
+        // Audit: chain intact; exactly one successful 110107 "archived" line per archived instance.
+        var report = await inspector.VerifyAuditAsync();
+        Assert.True(report.IsIntact, string.Join("\n", report.Findings.Select(f => f.ToString())));
+        var lines = await inspector.AuditLinesAsync();
+        var archivedLines = lines.Select(l => l.Record.Event)
+            .Where(e => e.EventType == AuditEventType.Import && e.Outcome == AuditOutcome.Success && e.Details.Contains("archived"))
+            .ToList();
+        Assert.Equal(archived.Keys.Order(), archivedLines.Select(e => e.Instance!.Value.Value).Order());
+        Assert.Equal(quarantined.Count, lines.Count(l => l.Record.Event.EventType == AuditEventType.Import && l.Record.Event.Outcome == AuditOutcome.MinorFailure));
+        Assert.Single(lines, l => l.Record.Event.Details.Contains("duplicate"));
+
+        // No planted value anywhere the archive writes plaintext.
+        var leaks = (await inspector.PlaintextSurfacesAsync()).Where(s => s.Text.Contains(SampleInstances.Planted, StringComparison.OrdinalIgnoreCase)).Select(s => s.Where).ToList();
+        Assert.Empty(leaks);
+    }
+
+    [Fact]
+    public async Task A_handler_killed_after_the_archive_write_or_before_the_deletion_loses_nothing_and_stores_nothing_twice_on_redelivery()
+    {
+        await using var app = await IngestApp.StartAsync(_azurite, (services, containers) =>
+        {
+            services.AddSingleton<IArchiveStore>(new CrashingArchiveStore(new BlobArchiveStore(_azurite.Connection.Blobs.GetContainer(containers.Archive))));
+            services.AddSingleton<IIncomingStore>(new CrashingIncomingStore(new BlobIncomingStore(_azurite.Connection.Blobs), "b.dcm"));
+        });
+        var study = SampleInstances.NewUid();
+        var first = await SampleInstances.CopyAsync("MR_small.dcm", study, SampleInstances.NewUid(), 1, withAddress: false);
+        var second = await SampleInstances.CopyAsync("MR_small.dcm", study, SampleInstances.NewUid(), 1, withAddress: true);
+        await app.UploadAsync("a.dcm", first);
+        await app.UploadAsync("b.dcm", second);
+
+        // a.dcm: killed right after the archive write (delivery 1), completed on delivery 2.
+        var a = await app.DeliverAsync("a.dcm");
+        // b.dcm: its archive write, audit and index succeed; killed before the upload's deletion; delivery 2 sees a duplicate.
+        var b = await app.DeliverAsync("b.dcm");
+
+        Assert.Equal(("Archived", "resumed", 1), (a.Outcome, a.ReasonCode, a.FailedDeliveries));
+        Assert.Equal(("Duplicate", 1), (b.Outcome, b.FailedDeliveries));
+        Assert.Empty(await app.ListAsync(app.Incoming));
+        var inspector = new ArchiveInspector(app);
+        var archived = await inspector.ArchivedInstancesAsync();
+        Assert.Equal(new[] { a.InstanceKey!, b.InstanceKey! }.Order(), archived.Keys.Order());
+        Assert.Equal(first, await inspector.DecryptAsync(archived[a.InstanceKey!].BlobName));
+        Assert.Equal(2, (await app.ListAsync(app.Archive, "index/")).Count);
+        var imports = (await inspector.AuditLinesAsync()).Select(l => l.Record.Event).Where(e => e.EventType == AuditEventType.Import).ToList();
+        Assert.Single(imports, e => e.Instance?.Value == a.InstanceKey && (e.Details.Contains("archived") || e.Details.Contains("resumed")));
+        Assert.Single(imports, e => e.Instance?.Value == b.InstanceKey && e.Details.Contains("archived"));
+        Assert.True((await inspector.VerifyAuditAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task Storage_answering_503_mid_upload_ends_after_retries_with_no_loss_and_no_duplicate()
+    {
+        string? archiveContainer = null;
+        var archiveWrites = 0;
+        var transport = new FlakyStorageTransport(request =>
+        {
+            if (archiveContainer is null || request.Method != global::Azure.Core.RequestMethod.Put || !request.Uri.Path.Contains($"/{archiveContainer}/studies/", StringComparison.Ordinal))
+            {
+                return FlakyStorageTransport.Fault.None;
+            }
+
+            // Write 1 is committed but its response is lost (503) and the client's retry (write 2) is refused: the
+            // invocation fails and the re-delivery finds the committed blob. Writes 3 and 4 (the next instance and the
+            // client's retry) are refused: the invocation fails and the re-delivery writes it.
+            return Interlocked.Increment(ref archiveWrites) switch
+            {
+                1 => FlakyStorageTransport.Fault.FailAfterForwarding,
+                2 or 3 or 4 => FlakyStorageTransport.Fault.FailBeforeForwarding,
+                _ => FlakyStorageTransport.Fault.None,
+            };
+        });
+        var options = new StorageOptions { Transport = transport };
+        options.Retry.MaxRetries = 1;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        await using var app = await IngestApp.StartAsync(_azurite, (services, containers) =>
+        {
+            archiveContainer = containers.Archive;
+            services.AddSingleton(_azurite.CreateConnection(options));
+        });
+        var study = SampleInstances.NewUid();
+        var uploads = new Dictionary<string, byte[]>
+        {
+            ["x/1.dcm"] = await SampleInstances.CopyAsync("CT_small.dcm", study, SampleInstances.NewUid(), 2, withAddress: false),
+            ["x/2.dcm"] = await SampleInstances.CopyAsync("CT_small.dcm", study, SampleInstances.NewUid(), 2, withAddress: false),
+            ["x/3.dcm"] = await SampleInstances.CopyAsync("CT_small.dcm", study, SampleInstances.NewUid(), 2, withAddress: true),
+        };
+        foreach (var (name, content) in uploads)
+        {
+            await app.UploadAsync(name, content);
+        }
+
+        var results = new List<Handled>();
+        foreach (var name in uploads.Keys)
+        {
+            results.Add(await app.DeliverAsync(name));
+        }
+
+        Assert.Equal(4, transport.Injected);
+        Assert.All(results, r => Assert.Equal("Archived", r.Outcome));
+        Assert.Equal(("resumed", 1), (results[0].ReasonCode, results[0].FailedDeliveries));
+        Assert.Equal((null, 1), (results[1].ReasonCode, results[1].FailedDeliveries));
+        Assert.Equal(0, results[2].FailedDeliveries);
+        Assert.Empty(await app.ListAsync(app.Incoming));
+        var inspector = new ArchiveInspector(app);
+        var archived = await inspector.ArchivedInstancesAsync();
+        Assert.Equal(results.Select(r => r.InstanceKey!).Order(), archived.Keys.Order());
+        Assert.Equal(uploads["x/1.dcm"], await inspector.DecryptAsync(archived[results[0].InstanceKey!].BlobName));
+        Assert.Equal(uploads["x/2.dcm"], await inspector.DecryptAsync(archived[results[1].InstanceKey!].BlobName));
+        var imports = (await inspector.AuditLinesAsync()).Select(l => l.Record.Event).Where(e => e.EventType == AuditEventType.Import && e.Outcome == AuditOutcome.Success).ToList();
+        Assert.Equal(3, imports.Count);
+        Assert.Equal(results.Select(r => r.InstanceKey!).Order(), imports.Select(e => e.Instance!.Value.Value).Order());
+        Assert.True((await inspector.VerifyAuditAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task An_event_for_an_upload_that_is_gone_is_already_handled()
+    {
+        await using var app = await IngestApp.StartAsync(_azurite);
+
+        var handled = await app.DeliverAsync("never/uploaded.dcm");
+
+        Assert.Equal("AlreadyHandled", handled.Outcome);
+        Assert.Empty(await app.ListAsync(app.Audit));
+    }
+
+    [Fact]
+    public async Task An_invalid_policy_file_stops_the_start_with_a_message_naming_the_file_and_problem()
+    {
+        var bad = Path.Combine(Path.GetTempPath(), "ca-bad-retention-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(bad, """{"schema":"cloudarchive/retention-policy/v1","name":"x","rules":[{"id":"r","description":"d","period":"P1.5Y"}]}""", Ct);
+        try
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            builder.Configuration[CloudArchive.Functions.Composition.IngestSettings.Keys.KeyProvider] = "Local";
+            builder.Configuration[CloudArchive.Functions.Composition.IngestSettings.Keys.LocalKeyFile] = Path.GetTempPath();
+            builder.Configuration[CloudArchive.Functions.Composition.IngestSettings.Keys.RetentionFiles] = bad;
+            builder.Configuration[CloudArchive.Functions.Composition.IngestSettings.Keys.MinimizationFile] = Path.Combine(CloudArchive.Testing.RepositoryPaths.FindRoot(), "data/policies/minimization/default.json");
+
+            var ex = Assert.ThrowsAny<Exception>(() => CloudArchive.Functions.Composition.IngestServiceRegistration.AddIngest(builder));
+
+            Assert.Contains(Path.GetFileName(bad), ex.Message, StringComparison.Ordinal);
+            Assert.Contains("$.rules[0].period", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    [Fact]
+    public void Invalid_key_and_limit_settings_are_all_reported_at_once()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [CloudArchive.Functions.Composition.IngestSettings.Keys.KeyProvider] = "Vault",
+            [CloudArchive.Functions.Composition.IngestSettings.Keys.MaxInstanceBytes] = "-1",
+            [CloudArchive.Functions.Composition.IngestSettings.Keys.AllowedSopClasses] = "1.2.840.10008.5.1.4.1.1.2;1.02.3",
+        };
+
+        var ex = Assert.Throws<InvalidOperationException>(() => CloudArchive.Functions.Composition.IngestSettings.Read(k => settings.GetValueOrDefault(k), "/"));
+
+        Assert.Contains("CloudArchive:Keys:Provider must be Local or KeyVault", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CloudArchive:Ingest:MaxInstanceBytes", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CloudArchive:Ingest:AllowedSopClasses", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CloudArchive:Policies:RetentionFiles", ex.Message, StringComparison.Ordinal);
+    }
+}
