@@ -16,6 +16,7 @@ public static class CliApp
         root.Add(Commands.Status.StatusCommand.Create());
         root.Add(Commands.Doctor.DoctorCommand.Create());
         root.Add(Commands.Audit.AuditCommands.Create());
+        root.Add(Commands.Keys.KeysCommands.Create());
         return root;
     }
 

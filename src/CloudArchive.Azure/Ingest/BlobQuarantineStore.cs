@@ -30,7 +30,7 @@ public sealed class BlobQuarantineStore : IQuarantineStore
             try
             {
                 content.Position = start;
-                await blob.UploadAsync(content, new BlobUploadOptions { Metadata = metadata, Conditions = BlobRequestConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
+                await blob.UploadAsync(new NonClosingStream(content), new BlobUploadOptions { Metadata = metadata, Conditions = BlobRequestConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
             }
             catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
             {

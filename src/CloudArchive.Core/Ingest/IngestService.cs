@@ -28,6 +28,7 @@ namespace CloudArchive.Core.Ingest;
 public sealed class IngestService : IIngestHandler, IDisposable
 {
     private const int CopyBufferSize = 81920;
+    private const int InstanceGateCount = 64;
 
     private readonly IIncomingStore _incoming;
     private readonly IArchiveStore _archive;
@@ -44,6 +45,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private readonly AuditActor _actor;
     private readonly HashSet<string>? _allowedSopClasses;
     private readonly SemaphoreSlim _keysGate = new(1, 1);
+    private readonly SemaphoreSlim[] _instanceGates = Enumerable.Range(0, InstanceGateCount).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private IngestKeys? _keys;
 
     /// <summary>Creates the service.</summary>
@@ -115,6 +117,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
     {
         _keys?.Dispose();
         _keysGate.Dispose();
+        foreach (var gate in _instanceGates)
+        {
+            gate.Dispose();
+        }
     }
 
     private async Task<IngestResult> RunAsync(Context context, CancellationToken cancellationToken)
@@ -198,58 +204,70 @@ public sealed class IngestService : IIngestHandler, IDisposable
                         CorrelationId = context.Request.CorrelationId,
                     };
 
-                    var archiveName = ArchiveNames.Instance(studyKey, context.InstanceKey);
-                    var existing = await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false);
-                    if (existing is null)
+                    // Deliveries of the same instance in this process take turns, so a concurrent duplicate sees a completed
+                    // ingest (Duplicate) rather than a half-written one. Across processes the create-only write still
+                    // guarantees one blob; only the audit may then record the completion twice (docs/ingest.md).
+                    var gate = _instanceGates[(int)((uint)StringComparer.Ordinal.GetHashCode(context.InstanceKey) % InstanceGateCount)];
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
                     {
-                        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-                        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+                        var archiveName = ArchiveNames.Instance(studyKey, context.InstanceKey);
+                        var existing = await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false);
+                        if (existing is null)
                         {
-                            [ArchiveMetadata.StudyTag] = studyKey,
-                            [ArchiveMetadata.PatientTag] = patient ?? "none",
-                            [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
-                            [ArchiveMetadata.HoldTag] = "0",
-                        };
-                        bool created;
-                        var encrypted = await _encryptor.EncryptAsync(plain.Stream, studyKek, leaveOpen: true, plainLength: plain.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        await using (encrypted.ConfigureAwait(false))
-                        {
-                            foreach (var (name, value) in encrypted.GetMetadata())
+                            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+                            var tags = new Dictionary<string, string>(StringComparer.Ordinal)
                             {
-                                metadata[name] = value;
+                                [ArchiveMetadata.StudyTag] = studyKey,
+                                [ArchiveMetadata.PatientTag] = patient ?? "none",
+                                [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
+                                [ArchiveMetadata.HoldTag] = "0",
+                            };
+                            bool created;
+                            var encrypted = await _encryptor.EncryptAsync(plain.Stream, studyKek, leaveOpen: true, plainLength: plain.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+                            await using (encrypted.ConfigureAwait(false))
+                            {
+                                foreach (var (name, value) in encrypted.GetMetadata())
+                                {
+                                    metadata[name] = value;
+                                }
+
+                                metadata[ArchiveMetadata.UploadMac] = context.UploadMac!;
+                                metadata[ArchiveMetadata.PlainMac] = plain.Mac;
+                                metadata[ArchiveMetadata.UploadLength] = upload.Length.ToString(CultureInfo.InvariantCulture);
+                                created = await _archive.TryCreateAsync(archiveName, encrypted, metadata, tags, cancellationToken).ConfigureAwait(false);
                             }
 
-                            metadata[ArchiveMetadata.UploadMac] = context.UploadMac!;
-                            metadata[ArchiveMetadata.PlainMac] = plain.Mac;
-                            metadata[ArchiveMetadata.UploadLength] = upload.Length.ToString(CultureInfo.InvariantCulture);
-                            created = await _archive.TryCreateAsync(archiveName, encrypted, metadata, tags, cancellationToken).ConfigureAwait(false);
+                            if (created)
+                            {
+                                return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: false, cancellationToken).ConfigureAwait(false);
+                            }
+
+                            // Another delivery of the same instance committed first: judge its blob like any existing one.
+                            existing = await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false)
+                                ?? throw new InvalidOperationException("The archive reported an existing blob that cannot be found; retrying.");
                         }
 
-                        if (created)
+                        var sameContent = Matches(existing, ArchiveMetadata.UploadMac, context.UploadMac!) || Matches(existing, ArchiveMetadata.PlainMac, plain.Mac);
+                        if (!sameContent)
                         {
-                            return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: false, cancellationToken).ConfigureAwait(false);
+                            throw new IngestRejection(QuarantineReason.Conflict, $"Instance {context.InstanceKey} is already archived with different content; the archived copy was left unchanged.");
                         }
 
-                        // Another delivery of the same instance committed first: judge its blob like any existing one.
-                        existing = await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false)
-                            ?? throw new InvalidOperationException("The archive reported an existing blob that cannot be found; retrying.");
-                    }
+                        if (!await _index.ExistsAsync(studyKey, context.InstanceKey, cancellationToken).ConfigureAwait(false))
+                        {
+                            // The archive blob exists but the ingest that wrote it stopped before its index record: finish it.
+                            return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: true, cancellationToken).ConfigureAwait(false);
+                        }
 
-                    var sameContent = Matches(existing, ArchiveMetadata.UploadMac, context.UploadMac!) || Matches(existing, ArchiveMetadata.PlainMac, plain.Mac);
-                    if (!sameContent)
+                        await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, studyKey, patient, ["duplicate"], cancellationToken).ConfigureAwait(false);
+                        await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, upload.ETag, cancellationToken).ConfigureAwait(false);
+                        return new IngestResult(IngestOutcome.Duplicate, context.InstanceKey, "duplicate");
+                    }
+                    finally
                     {
-                        throw new IngestRejection(QuarantineReason.Conflict, $"Instance {context.InstanceKey} is already archived with different content; the archived copy was left unchanged.");
+                        gate.Release();
                     }
-
-                    if (!await _index.ExistsAsync(studyKey, context.InstanceKey, cancellationToken).ConfigureAwait(false))
-                    {
-                        // The archive blob exists but the ingest that wrote it stopped before its index record: finish it.
-                        return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: true, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, studyKey, patient, ["duplicate"], cancellationToken).ConfigureAwait(false);
-                    await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, upload.ETag, cancellationToken).ConfigureAwait(false);
-                    return new IngestResult(IngestOutcome.Duplicate, context.InstanceKey, "duplicate");
                 }
             }
         }

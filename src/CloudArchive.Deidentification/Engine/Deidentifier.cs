@@ -97,7 +97,7 @@ public sealed class Deidentifier
             report.Pixel = ds.Contains(PixelDataTag) ? "unchanged" : "none";
         }
 
-        ProcessDataset(ds, string.Empty, false, ctx);
+        ProcessDataset(ds, string.Empty, clean: false, ctx);
         ReplaceFileMeta(file);
         Mark(ds, report, decision.Kind == PixelDecisionKind.Blank);
 
@@ -248,7 +248,7 @@ public sealed class Deidentifier
             case DicomSequence seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    ProcessDataset(seq.Items[i], $"{p}[{i}]", true, ctx);
+                    ProcessDataset(seq.Items[i], $"{p}[{i}]", clean: true, ctx);
                 }
 
                 ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Kept, resolved.Code, resolved.Source, "safe private, creator " + creator));
@@ -393,7 +393,7 @@ public sealed class Deidentifier
             case DicomSequence seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    ProcessDataset(seq.Items[i], $"{p}[{i}]", true, ctx);
+                    ProcessDataset(seq.Items[i], $"{p}[{i}]", clean: true, ctx);
                 }
 
                 ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Cleaned, action.Code, action.Source, "sequence recursed and cleaned"));
@@ -411,7 +411,7 @@ public sealed class Deidentifier
                 return;
             case DicomValueElement v when vr == DicomVR.TM:
                 // Times of day are kept: the offset is whole days, so intervals and SUV timing stay exact (E.3.6 Note 4).
-                Keep(ds, v, vr, action, p, false, ctx);
+                Keep(ds, v, vr, action, p, clean: false, ctx);
                 return;
             case DicomValueElement v when vr == DicomVR.UI:
                 var changed = !settings.Options.Contains(DeidOption.RetainUids) && MapUids(ds, v);

@@ -21,6 +21,7 @@ internal sealed class DicomParser
     private bool bulkByReference;
     private bool readingMeta;
     private long elementCount;
+    private long inlineBytes;
 
     public DicomParser(Stream source, DicomReaderOptions options, SafeFileHandle? handle, CancellationToken cancellationToken)
     {
@@ -370,10 +371,12 @@ internal sealed class DicomParser
             throw new DicomFormatException($"file meta element of {length} bytes is implausibly long", offset, tag);
         }
 
-        if (length > options.BulkDataThreshold && !readingMeta)
+        if (!readingMeta && (length > options.BulkDataThreshold || inlineBytes + length > options.MaxInlineBytes))
         {
             return new DicomValueElement(tag, vr, await ReadBulkAsync(tag, length, swap).ConfigureAwait(false));
         }
+
+        inlineBytes += length;
 
         var bytes = await input.ReadBytesAsync((int)length, tag).ConfigureAwait(false);
         if (swap > 1)
@@ -515,9 +518,16 @@ internal sealed class DicomParser
             }
 
             CheckedEnd(l, null, itemOffset, tag, "fragment");
-            DicomFragment fragment = l > options.BulkDataThreshold
-                ? new DicomFragment(await ReadBulkAsync(tag, l, 1).ConfigureAwait(false))
-                : new DicomFragment(await input.ReadBytesAsync((int)l, tag).ConfigureAwait(false));
+            DicomFragment fragment;
+            if (l > options.BulkDataThreshold || inlineBytes + l > options.MaxInlineBytes)
+            {
+                fragment = new DicomFragment(await ReadBulkAsync(tag, l, 1).ConfigureAwait(false));
+            }
+            else
+            {
+                inlineBytes += l;
+                fragment = new DicomFragment(await input.ReadBytesAsync((int)l, tag).ConfigureAwait(false));
+            }
             if (offsetTable is null)
             {
                 offsetTable = fragment;

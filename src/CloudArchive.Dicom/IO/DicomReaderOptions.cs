@@ -33,8 +33,18 @@ public sealed record DicomReaderOptions
     /// </summary>
     public long MaxSpoolLength { get; init; } = 64L << 30;
 
-    /// <summary>Maximum number of data elements in the whole file (including items). Default 10 million.</summary>
-    public long MaxElementCount { get; init; } = 10_000_000;
+    /// <summary>
+    /// Maximum number of data elements, items and fragments in the whole file. Default 1 million (a hostile file of
+    /// tiny elements would otherwise cost about 150 bytes of heap per 8 bytes of input).
+    /// </summary>
+    public long MaxElementCount { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Budget for values held in memory across the whole file. Once it is spent, every further value is bulk data
+    /// whatever its size, so heap use stays bounded for files made of many values just under the threshold.
+    /// Default 64 MiB.
+    /// </summary>
+    public long MaxInlineBytes { get; init; } = 64L << 20;
 
     /// <summary>Directory for the spool file; null uses <see cref="Path.GetTempPath"/>.</summary>
     public string? TempDirectory { get; init; }

@@ -24,6 +24,9 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
 
     public int CreateAttempts { get; private set; }
 
+    /// <summary>Flips one stored byte of the next archive create (storage corrupting a committed write).</summary>
+    public bool CorruptNextCreate { get; set; }
+
     public void Upload(string name, byte[] content)
     {
         lock (_lock)
@@ -76,7 +79,14 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
                 return false;
             }
 
-            Archive[name] = (buffer.ToArray(), new Dictionary<string, string>(metadata), new Dictionary<string, string>(tags));
+            var stored = buffer.ToArray();
+            if (CorruptNextCreate)
+            {
+                CorruptNextCreate = false;
+                stored[stored.Length / 2] ^= 0x01;
+            }
+
+            Archive[name] = (stored, new Dictionary<string, string>(metadata), new Dictionary<string, string>(tags));
         }
 
         if (FailNextCreateAfterWrite is { } after)

@@ -262,6 +262,60 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(2, studies.Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_re_upload_differing_only_in_a_minimized_attribute_is_a_duplicate_not_a_conflict()
+    {
+        var first = await IngestHarness.InstanceAsync(Study, Study + ".5.1", withAddress: true);
+        var second = await RewriteAsync(first, ds => ds.SetString(IngestHarness.PatientAddress, "2 OTHER ROAD"));
+        _h.Storage.Upload("a.dcm", first);
+        _h.Storage.Upload("b.dcm", second);
+
+        Assert.Equal(IngestOutcome.Archived, (await _h.IngestAsync("a.dcm")).Outcome);
+        Assert.Equal(IngestOutcome.Duplicate, (await _h.IngestAsync("b.dcm")).Outcome);
+        Assert.Empty(_h.Storage.Quarantine);
+    }
+
+    [Fact]
+    public async Task An_archive_blob_that_does_not_read_back_as_written_keeps_the_upload_in_quarantine_and_raises_a_security_alert()
+    {
+        var upload = await IngestHarness.InstanceAsync(Study, Study + ".6.1");
+        _h.Storage.Upload("a.dcm", upload);
+        _h.Storage.CorruptNextCreate = true;
+
+        var result = await _h.IngestAsync("a.dcm");
+
+        Assert.Equal(IngestOutcome.Quarantined, result.Outcome);
+        Assert.Equal("quarantine.verification-failed", result.ReasonCode);
+        Assert.Equal(upload, _h.Storage.Quarantine["a.dcm"].Content);
+        Assert.Single(_h.Storage.Archive);
+        Assert.Empty(_h.Storage.Incoming);
+        var records = _h.AuditRecords();
+        Assert.Equal(AuditEventType.SecurityAlert, records[0].Event.EventType);
+        Assert.Equal(AuditOutcome.MajorFailure, records[0].Event.Outcome);
+        Assert.DoesNotContain(records, r => r.Event.Details.Contains("archived"));
+    }
+
+    [Fact]
+    public async Task A_deflated_dataset_that_inflates_beyond_the_limit_is_quarantined_as_a_deflate_bomb()
+    {
+        using var h = new IngestHarness(new IngestOptions { MaxInflatedBytes = 1 << 20 });
+        var bomb = await RewriteAsync(await IngestHarness.InstanceAsync(Study, Study + ".7.1"), ds => ds.Set(new DicomValueElement(new DicomTag(0x0042, 0x0011), DicomVR.OB, new byte[4 << 20])));
+        await using (var file = await DicomFile.ReadAsync(new MemoryStream(bomb), cancellationToken: IngestHarness.Ct))
+        {
+            var deflated = new MemoryStream();
+            await file.WriteAsync(deflated, new DicomWriterOptions { TransferSyntax = TransferSyntax.DeflatedExplicitVRLittleEndian }, IngestHarness.Ct);
+            bomb = deflated.ToArray();
+        }
+
+        Assert.True(bomb.Length < 1 << 20);
+        h.Storage.Upload("bomb.dcm", bomb);
+
+        var result = await h.IngestAsync("bomb.dcm");
+
+        Assert.Equal("quarantine.deflate-bomb", result.ReasonCode);
+        Assert.Empty(h.Storage.Archive);
+    }
+
     private static async Task<byte[]> BrokenAsync(string kind)
     {
         switch (kind)
@@ -293,9 +347,12 @@ public sealed class IngestServiceTests : IDisposable
         }
     }
 
-    private static async Task<byte[]> RewriteAsync(Action<DicomDataset> change)
+    private static async Task<byte[]> RewriteAsync(Action<DicomDataset> change) =>
+        await RewriteAsync(await IngestHarness.InstanceAsync(Study, Study + ".4.1"), change);
+
+    private static async Task<byte[]> RewriteAsync(byte[] source, Action<DicomDataset> change)
     {
-        await using var file = await DicomFile.ReadAsync(new MemoryStream(await IngestHarness.InstanceAsync(Study, Study + ".4.1")), cancellationToken: IngestHarness.Ct);
+        await using var file = await DicomFile.ReadAsync(new MemoryStream(source), cancellationToken: IngestHarness.Ct);
         change(file.Dataset);
         var output = new MemoryStream();
         await file.WriteAsync(output, cancellationToken: IngestHarness.Ct);

@@ -73,6 +73,18 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public async Task Inline_budget_turns_further_small_values_into_bulk_data()
+    {
+        var options = new DicomReaderOptions { MaxInlineBytes = 1000 };
+        await using var f = await DicomFile.OpenAsync(Samples.PathOf("CT_small.dcm"), options, TestCancellation.Token);
+        await using var reference = await DicomFile.OpenAsync(Samples.PathOf("CT_small.dcm"), cancellationToken: TestCancellation.Token);
+        var values = f.Dataset.Descendants().OfType<DicomValueElement>().ToList();
+        Assert.InRange(values.Where(v => !v.IsBulk).Sum(v => v.Length), 1, 1000);
+        Assert.Contains(values, v => v.IsBulk && v.Length < 100);
+        Assert.Equal(DatasetDump.Format(reference.Dataset), DatasetDump.Format(f.Dataset));
+    }
+
+    [Fact]
     public async Task All_bulk_big_endian_values_are_swapped_on_demand()
     {
         var options = new DicomReaderOptions { BulkDataThreshold = 0 };

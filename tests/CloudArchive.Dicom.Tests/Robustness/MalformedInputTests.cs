@@ -252,6 +252,20 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public async Task Element_count_limit_stops_a_flood_of_tiny_elements()
+    {
+        var s = new Synthetic();
+        for (ushort e = 0x1000; e < 0x1000 + 2000; e++)
+        {
+            s.ShortElement(0x0009, e, "LO", string.Empty);
+        }
+
+        var bytes = s.ToFile(ExplicitLE);
+        var ex = await Assert.ThrowsAsync<DicomFormatException>(() => DicomFile.ReadAsync(new MemoryStream(bytes), new DicomReaderOptions { MaxElementCount = 1000 }, TestCancellation.Token));
+        Assert.Contains("too many", ex.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_reader()
     {
         using var cts = new CancellationTokenSource();

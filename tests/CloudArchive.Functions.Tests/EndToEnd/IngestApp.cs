@@ -112,6 +112,7 @@ internal sealed partial class IngestApp : IAsyncDisposable
     public async Task<Handled> DeliverAsync(string blobName, int maxDeliveries = 5)
     {
         var failures = 0;
+        var lastLogs = string.Empty;
         for (var delivery = 1; delivery <= maxDeliveries; delivery++)
         {
             var (status, logs) = await PostAsync(blobName, delivery);
@@ -123,9 +124,10 @@ internal sealed partial class IngestApp : IAsyncDisposable
             }
 
             failures++;
+            lastLogs = logs;
         }
 
-        throw new Xunit.Sdk.XunitException($"{blobName}: not handled after {maxDeliveries} deliveries.");
+        throw new Xunit.Sdk.XunitException($"{blobName}: not handled after {maxDeliveries} deliveries. Last answer: {lastLogs}");
     }
 
     public async Task<List<BlobItem>> ListAsync(BlobContainerClient container, string? prefix = null)

@@ -39,6 +39,7 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
         // telephone number that the default minimization policy removes.
         var studies = new (string Sample, int Count)[] { ("CT_small.dcm", 3), ("MR_small.dcm", 2), ("JPEG2000.dcm", 2), ("image_dfl.dcm", 2) };
         var sopUids = new List<(string Name, string Sample, string Study, string Sop, int Patient)>();
+        var withAddress = new HashSet<string>(StringComparer.Ordinal);
         for (var s = 0; s < studies.Length; s++)
         {
             var studyUid = SampleInstances.NewUid();
@@ -46,7 +47,12 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             {
                 var sop = SampleInstances.NewUid();
                 var name = $"gateway-1/study-{s}/instance-{i}.dcm";
-                await Upload(name, await SampleInstances.CopyAsync(studies[s].Sample, studyUid, sop, s, withAddress: i % 2 == 1), "Archived");
+                if (i % 2 == 1)
+                {
+                    withAddress.Add(name);
+                }
+
+                await Upload(name, await SampleInstances.CopyAsync(studies[s].Sample, studyUid, sop, s, withAddress: withAddress.Contains(name)), "Archived");
                 sopUids.Add((name, studies[s].Sample, studyUid, sop, s));
             }
         }
@@ -129,6 +135,7 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
         var archivedUploads = results.Where(r => r.Value.Outcome == "Archived").ToList();
         Assert.Equal(archivedUploads.Select(r => r.Value.InstanceKey!).Order(), archived.Keys.Order());
         var minimizedCount = 0;
+        var identicalCount = 0;
         foreach (var (name, handled) in archivedUploads)
         {
             var (blobName, studyKey) = archived[handled.InstanceKey!];
@@ -142,9 +149,12 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             Assert.Equal("0", tags["ca-hold"]);
             Assert.Equal(record.RetainUntil, tags["ca-retain-until"]);
             Assert.Equal(record.PatientPseudonym, tags["ca-patient"]);
+            Assert.Equal(withAddress.Contains(name), record.RemovedPaths.Contains("(0010,1040)"));
+            Assert.Equal(withAddress.Contains(name), record.RemovedPaths.Contains("(0010,2154)"));
             if (record.RemovedPaths.Count == 0)
             {
                 Assert.Equal(uploads[name], plain);
+                identicalCount++;
                 continue;
             }
 
@@ -155,11 +165,11 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             Assert.Equal(ArchiveInspector.PixelData(before.Dataset), ArchiveInspector.PixelData(after.Dataset));
             Assert.False(after.Dataset.Contains(SampleInstances.PatientAddress));
             Assert.False(after.Dataset.Contains(SampleInstances.PatientTelephoneNumbers));
-            Assert.Contains("(0010,1040)", record.RemovedPaths);
             Assert.Equal(before.Dataset.GetString(SampleInstances.PatientId), after.Dataset.GetString(SampleInstances.PatientId));
         }
 
-        Assert.True(minimizedCount >= 4, $"only {minimizedCount} instances were minimized");
+        Assert.True(minimizedCount >= withAddress.Count, $"only {minimizedCount} instances were minimized");
+        Assert.True(identicalCount >= 3, $"only {identicalCount} instances were archived byte-identical");
         Assert.Equal(archivedBefore, await app.ReadAllAsync(app.Archive, archived[results[original.Name].InstanceKey!].BlobName));
 
         // Audit: chain intact; exactly one successful 110107 "archived" line per archived instance.
@@ -274,6 +284,49 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
         Assert.Equal(3, imports.Count);
         Assert.Equal(results.Select(r => r.InstanceKey!).Order(), imports.Select(e => e.Instance!.Value.Value).Order());
         Assert.True((await inspector.VerifyAuditAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_invocations_for_one_new_study_create_one_study_key_and_archive_every_instance_once()
+    {
+        await using var app = await IngestApp.StartAsync(_azurite);
+        var study = SampleInstances.NewUid();
+        var names = Enumerable.Range(0, 8).Select(i => $"batch/{i}.dcm").ToList();
+        foreach (var name in names)
+        {
+            await app.UploadAsync(name, await SampleInstances.CopyAsync("MR_small.dcm", study, SampleInstances.NewUid(), 3, withAddress: false));
+        }
+
+        // The same event delivered twice concurrently as well: the host may run duplicates side by side.
+        var results = await Task.WhenAll(names.Concat([names[0]]).Select(n => app.DeliverAsync(n)));
+
+        Assert.Equal(8, results.Count(r => r.Outcome == "Archived"));
+        Assert.Contains(results.Where(r => r.BlobName == names[0]), r => r.Outcome is "Duplicate" or "AlreadyHandled");
+        Assert.Empty(await app.ListAsync(app.Incoming));
+        Assert.Single(await app.ListAsync(app.Keyring, "studies/"));
+        var inspector = new ArchiveInspector(app);
+        Assert.Equal(8, (await inspector.ArchivedInstancesAsync()).Count);
+        var lines = await inspector.AuditLinesAsync();
+        Assert.Equal(8, lines.Count(l => l.Record.Event.Details.Contains("archived")));
+        Assert.DoesNotContain(lines, l => l.Record.Event.Details.Contains("resumed"));
+        Assert.True((await inspector.VerifyAuditAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_second_different_upload_under_a_quarantined_name_is_kept_beside_the_first_and_a_redelivery_adds_nothing()
+    {
+        await using var app = await IngestApp.StartAsync(_azurite);
+        await app.UploadAsync("same.dcm", "first letter"u8.ToArray());
+        Assert.Equal("quarantine.not-dicom", (await app.DeliverAsync("same.dcm")).ReasonCode);
+        await app.UploadAsync("same.dcm", "second letter"u8.ToArray());
+
+        Assert.Equal("quarantine.not-dicom", (await app.DeliverAsync("same.dcm")).ReasonCode);
+        Assert.Equal("AlreadyHandled", (await app.DeliverAsync("same.dcm")).Outcome);
+
+        var names = (await app.ListAsync(app.Quarantine)).Select(i => i.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["same.dcm", "same.dcm.reason.json", "same.dcm~2", "same.dcm~2.reason.json"], names);
+        Assert.Equal("first letter"u8.ToArray(), await app.ReadAllAsync(app.Quarantine, "same.dcm"));
+        Assert.Equal("second letter"u8.ToArray(), await app.ReadAllAsync(app.Quarantine, "same.dcm~2"));
     }
 
     [Fact]

@@ -21,9 +21,10 @@ public static class AuditQueryCommand
         var json = new Option<bool>("--json") { Description = "Print the matching lines as stored (JSON lines) instead of a table" };
         var limit = new Option<int>("--limit") { Description = "Stop after this many lines", DefaultValueFactory = _ => 1000 };
         var connection = OperationsRunner.ConnectionStringOption();
+        var settingsFile = OperationsRunner.SettingsFileOption();
         var command = new Command("query", "List audit lines matching all given filters. Exit codes: 0 ok, 2 usage/configuration, 3 storage error.")
         {
-            from, to, actor, action, eventId, study, json, limit, connection,
+            from, to, actor, action, eventId, study, json, limit, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -43,7 +44,7 @@ public static class AuditQueryCommand
                 throw new UsageException("--limit must be at least 1.");
             }
 
-            var store = AuditLogAccess.OpenStore(ArchiveSettings.Load(parse.GetValue(connection)));
+            var store = AuditLogAccess.OpenStore(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             var output = parse.InvocationConfiguration.Output;
             var table = new Table().AddColumns("time (UTC)", "event", "action", "outcome", "actor", "study", "instance", "details", "at");
             var count = 0;

@@ -23,16 +23,17 @@ public static class AuditVerifyCommand
         var from = new Option<string?>("--from") { Description = "First hour to check (inclusive), ISO 8601, UTC unless an offset is given" };
         var to = new Option<string?>("--to") { Description = "End of the range (exclusive)" };
         var connection = OperationsRunner.ConnectionStringOption();
+        var settingsFile = OperationsRunner.SettingsFileOption();
         var command = new Command("verify", "Verify the audit log's hash chains and line placement. Exit codes: 0 intact, 1 tampering or damage found, 2 usage/configuration, 3 storage error.")
         {
-            from, to, connection,
+            from, to, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var fromTime = AuditTimeParser.Parse(parse.GetValue(from), "--from");
             var toTime = AuditTimeParser.Parse(parse.GetValue(to), "--to");
             AuditTimeParser.CheckRange(fromTime, toTime);
-            var store = AuditLogAccess.OpenStore(ArchiveSettings.Load(parse.GetValue(connection)));
+            var store = AuditLogAccess.OpenStore(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             var report = await new AuditLogVerifier(store).VerifyAsync(fromTime, toTime, cancellationToken).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
             foreach (var finding in report.Findings)

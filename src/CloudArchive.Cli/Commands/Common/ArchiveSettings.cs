@@ -36,8 +36,11 @@ internal sealed class ArchiveSettings
     /// <summary>Container name for a role (<c>Incoming</c>, <c>Archive</c>, ...), from <c>CloudArchive:Containers:{role}</c> or the default.</summary>
     public string Container(string role) => this["CloudArchive:Containers:" + role] ?? role.ToLowerInvariant();
 
-    /// <summary>Reads the settings: environment, then <c>.cloudarchive/dev.env</c> (for keys the environment lacks), then the explicit connection string.</summary>
-    public static ArchiveSettings Load(string? connectionString, string? workingDirectory = null)
+    /// <summary>
+    /// Reads the settings, later sources winning: <c>.cloudarchive/dev.env</c> in the working directory, the
+    /// environment, an explicit <paramref name="settingsFile"/> (<c>--settings</c>), the explicit connection string.
+    /// </summary>
+    public static ArchiveSettings Load(string? connectionString, string? settingsFile = null, string? workingDirectory = null)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var source = "environment";
@@ -63,6 +66,23 @@ internal sealed class ArchiveSettings
         if (!envHadConnection && fromFile.ContainsKey(StorageOptions.SettingKeys.ConnectionString))
         {
             source = devEnv;
+        }
+
+        if (!string.IsNullOrWhiteSpace(settingsFile))
+        {
+            if (!File.Exists(settingsFile))
+            {
+                throw new UsageException($"Settings file '{settingsFile}' does not exist.");
+            }
+
+            foreach (var (key, value) in ReadEnvFile(settingsFile))
+            {
+                values[key] = value;
+                if (string.Equals(key, StorageOptions.SettingKeys.ConnectionString, StringComparison.OrdinalIgnoreCase))
+                {
+                    source = settingsFile;
+                }
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(connectionString))

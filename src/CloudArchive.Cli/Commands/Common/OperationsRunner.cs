@@ -97,6 +97,10 @@ internal static class OperationsRunner
         return console;
     }
 
+    /// <summary>Shared <c>--settings</c> option: a KEY=VALUE file (the format of .cloudarchive/dev.env).</summary>
+    public static System.CommandLine.Option<string?> SettingsFileOption() =>
+        new("--settings") { Description = "A KEY=VALUE settings file (e.g. .cloudarchive/dev.env); wins over environment variables" };
+
     /// <summary>Shared <c>--connection-string</c> option.</summary>
     public static System.CommandLine.Option<string?> ConnectionStringOption() =>
         new("--connection-string") { Description = "Storage connection string (default: CloudArchive__Storage__ConnectionString, else the one `dev up` wrote to .cloudarchive/dev.env)" };

@@ -11,13 +11,14 @@ public static class DoctorCommand
     public static Command Create()
     {
         var connection = OperationsRunner.ConnectionStringOption();
+        var settingsFile = OperationsRunner.SettingsFileOption();
         var command = new Command("doctor", "Check configuration and connectivity (storage, containers, queues, keys, policies). Exit codes: 0 all OK or warnings only, 1 a check failed.")
         {
-            connection,
+            connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            var settings = ArchiveSettings.Load(parse.GetValue(connection));
+            var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var checks = await ArchiveDoctor.RunAsync(settings, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             var table = new Table().AddColumns("", "area", "check", "detail");

@@ -13,13 +13,14 @@ public static class StatusCommand
     {
         var recent = new Option<int>("--recent") { Description = "How many recent quarantine reasons to show", DefaultValueFactory = _ => 5 };
         var connection = OperationsRunner.ConnectionStringOption();
+        var settingsFile = OperationsRunner.SettingsFileOption();
         var command = new Command("status", "Show what is in the archive's containers and queues and what went wrong last. Exit codes: 0 ok, 2 configuration, 3 storage error.")
         {
-            recent, connection,
+            recent, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            var settings = ArchiveSettings.Load(parse.GetValue(connection));
+            var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var status = await ArchiveStatusReader.ReadAsync(settings.Connect(), settings, Math.Max(0, parse.GetValue(recent)), cancellationToken).ConfigureAwait(false);
             Render(OperationsRunner.Console(parse.InvocationConfiguration.Output), status);
             return OperationsRunner.Success;

@@ -15,13 +15,14 @@ public static class UploadCommand
         var prefix = new Option<string?>("--prefix") { Description = "Blob name prefix, e.g. 'gateway-1/' (names must not contain patient data)" };
         var parallel = new Option<int>("--parallel") { Description = "Files uploaded at the same time", DefaultValueFactory = _ => 4 };
         var connection = OperationsRunner.ConnectionStringOption();
+        var settingsFile = OperationsRunner.SettingsFileOption();
         var command = new Command("upload", "Upload DICOM files to the incoming container, as a modality or gateway would. Exit codes: 0 ok, 2 usage/configuration, 3 storage error.")
         {
-            paths, container, prefix, parallel, connection,
+            paths, container, prefix, parallel, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            var settings = ArchiveSettings.Load(parse.GetValue(connection));
+            var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var target = parse.GetValue(container) ?? settings.Container("Incoming");
             var degree = parse.GetValue(parallel);
             if (degree is < 1 or > 64)
