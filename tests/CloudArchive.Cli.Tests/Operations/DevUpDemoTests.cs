@@ -54,6 +54,29 @@ public sealed partial class DevUpDemoTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Exit_after_demo_without_demo_is_a_usage_error_that_starts_nothing()
+    {
+        var result = await OperationsCli.RunAsync("dev", "up", "--exit-after-demo", "--repo", RepositoryPaths.FindRoot(), "--state-dir", _state);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--exit-after-demo needs --demo", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_state, "azurite")));
+    }
+
+    [Fact]
+    public async Task A_missing_function_app_binary_fails_clearly_after_preparing_storage_and_keys()
+    {
+        var missing = Path.Combine(_state, "nope", "CloudArchive.Functions.dll");
+
+        var result = await OperationsCli.RunAsync("dev", "up", "--repo", RepositoryPaths.FindRoot(), "--state-dir", _state, "--functions-dll", missing);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Function app binary not found", result.Error, StringComparison.Ordinal);
+        Assert.True(Directory.EnumerateFiles(Path.Combine(_state, "keys")).Any(), "the local key is generated before the app starts");
+        Assert.True(File.Exists(Path.Combine(_state, "dev.env")));
+    }
+
     private static int Count(string output, string outcome)
     {
         var line = output.Split('\n').First(l => l.TrimStart('│', '|', ' ').StartsWith(outcome, StringComparison.Ordinal));

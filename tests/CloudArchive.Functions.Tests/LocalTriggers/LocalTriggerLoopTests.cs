@@ -51,13 +51,13 @@ public sealed class LocalTriggerLoopTests : IClassFixture<AzuriteFixture>
 
         await scenario.UploadAsync("bad.dcm", [0]);
         await LocalTriggerScenario.WaitUntilAsync(
-            async () => (await scenario.PoisonQueue.PeekAsync(1, TestContext.Current.CancellationToken)).Count == 1, Wait, "the message is poisoned");
+            async () => (await scenario.PeekPoisonAsync(1)).Count == 1, Wait, "the message is poisoned");
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 
         Assert.Equal([1, 2, 3, 4, 5], handler.Requests.Select(r => r.DeliveryCount).ToArray());
         Assert.All(handler.Requests, r => Assert.Equal("bad.dcm", r.BlobName));
         Assert.Equal(0, await scenario.IngestQueue.GetApproximateMessageCountAsync(TestContext.Current.CancellationToken));
-        var poisoned = Assert.Single(await scenario.PoisonQueue.PeekAsync(32, TestContext.Current.CancellationToken));
+        var poisoned = Assert.Single(await scenario.PeekPoisonAsync());
         Assert.Contains("Microsoft.Storage.BlobCreated", poisoned.Text, StringComparison.Ordinal);
         Assert.Contains("/blobs/bad.dcm", poisoned.Text, StringComparison.Ordinal);
     }
@@ -89,6 +89,6 @@ public sealed class LocalTriggerLoopTests : IClassFixture<AzuriteFixture>
         Assert.Equal(["interrupted.dcm", "while-down.dcm"], names);
         Assert.True(second.Requests.Single(r => r.BlobName == "interrupted.dcm").DeliveryCount >= 2);
         Assert.Equal(0, await scenario.IngestQueue.GetApproximateMessageCountAsync(TestContext.Current.CancellationToken));
-        Assert.Empty(await scenario.PoisonQueue.PeekAsync(1, TestContext.Current.CancellationToken));
+        Assert.Empty(await scenario.PeekPoisonAsync());
     }
 }

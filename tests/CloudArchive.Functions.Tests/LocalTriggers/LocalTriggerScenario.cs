@@ -31,6 +31,19 @@ internal sealed class LocalTriggerScenario
 
     public QueueClient PoisonQueue => Connection.Queues.GetQueue(Queue + "-poison");
 
+    /// <summary>Peeks the poison queue; empty while the drainer has not created it yet.</summary>
+    public async Task<IReadOnlyList<PeekedQueueMessage>> PeekPoisonAsync(int max = 32)
+    {
+        try
+        {
+            return await PoisonQueue.PeekAsync(max, Xunit.TestContext.Current.CancellationToken);
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return [];
+        }
+    }
+
     public async Task<BlobWriteResult> UploadAsync(string name, byte[] content)
     {
         var container = Connection.Blobs.GetContainer(Incoming);
