@@ -4,7 +4,7 @@ using CloudArchive.Core.Keys;
 
 namespace CloudArchive.Azure.Ingest;
 
-/// <summary>Answers legal-hold questions from the archive's blob index tags (<c>ca-hold='1'</c> on any instance of the study).</summary>
+/// <summary>Answers legal-hold questions from the archive's blob index tags (<c>ca_hold='1'</c> on any instance of the study).</summary>
 public sealed class TagLegalHoldQuery : ILegalHoldQuery
 {
     private readonly BlobContainerClient _archive;

@@ -42,7 +42,7 @@ public sealed record AuditEvent
     /// <summary>The instance concerned, as its opaque instance key.</summary>
     public OpaqueKey? Instance { get; init; }
 
-    /// <summary>The patient concerned, as the HMAC pseudonym (<c>ca-patient</c>).</summary>
+    /// <summary>The patient concerned, as the HMAC pseudonym (<c>ca_patient</c>).</summary>
     public OpaqueKey? Patient { get; init; }
 
     /// <summary>The research agreement (data use agreement) id, if any.</summary>

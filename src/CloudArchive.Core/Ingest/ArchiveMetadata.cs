@@ -12,15 +12,21 @@ public static class ArchiveMetadata
     /// <summary>Length of the upload as received.</summary>
     public const string UploadLength = "ca_uploadlength";
 
+    /// <summary>
+    /// Keyed MAC of the incoming container and blob name that produced the archive blob: only a redelivery of that
+    /// same upload may complete an interrupted ingest; any other upload with the same content is a duplicate.
+    /// </summary>
+    public const string SourceMac = "ca_sourcemac";
+
     /// <summary>Index tag: the opaque study key.</summary>
-    public const string StudyTag = "ca-study";
+    public const string StudyTag = "ca_study";
 
     /// <summary>Index tag: the patient pseudonym (or <c>none</c>).</summary>
-    public const string PatientTag = "ca-patient";
+    public const string PatientTag = "ca_patient";
 
     /// <summary>Index tag: keep at least until the end of this date (<c>yyyy-MM-dd</c>).</summary>
-    public const string RetainUntilTag = "ca-retain-until";
+    public const string RetainUntilTag = "ca_retain_until";
 
     /// <summary>Index tag: legal hold, <c>0</c> or <c>1</c>.</summary>
-    public const string HoldTag = "ca-hold";
+    public const string HoldTag = "ca_hold";
 }

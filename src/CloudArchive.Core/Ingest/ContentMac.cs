@@ -29,6 +29,10 @@ internal sealed class ContentMac : IDisposable
         return (Convert.ToHexStringLower(hmac.GetHashAndReset()), total);
     }
 
+    /// <summary>The keyed MAC of a short text (e.g. an upload's name), so it can be compared without being revealed.</summary>
+    public string ComputeText(string text) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_key, System.Text.Encoding.UTF8.GetBytes(text)));
+
     public IncrementalHash CreateIncremental() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);

@@ -235,6 +235,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                                 metadata[ArchiveMetadata.UploadMac] = context.UploadMac!;
                                 metadata[ArchiveMetadata.PlainMac] = plain.Mac;
                                 metadata[ArchiveMetadata.UploadLength] = upload.Length.ToString(CultureInfo.InvariantCulture);
+                                metadata[ArchiveMetadata.SourceMac] = SourceMac(context);
                                 created = await _archive.TryCreateAsync(archiveName, encrypted, metadata, tags, cancellationToken).ConfigureAwait(false);
                             }
 
@@ -254,7 +255,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             throw new IngestRejection(QuarantineReason.Conflict, $"Instance {context.InstanceKey} is already archived with different content; the archived copy was left unchanged.");
                         }
 
-                        if (!await _index.ExistsAsync(studyKey, context.InstanceKey, cancellationToken).ConfigureAwait(false))
+                        if (Matches(existing, ArchiveMetadata.SourceMac, SourceMac(context))
+                            && !await _index.ExistsAsync(studyKey, context.InstanceKey, cancellationToken).ConfigureAwait(false))
                         {
                             // The archive blob exists but the ingest that wrote it stopped before its index record: finish it.
                             return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: true, cancellationToken).ConfigureAwait(false);
@@ -530,6 +532,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
             _keysGate.Release();
         }
     }
+
+    private static string SourceMac(Context context) =>
+        context.Keys.Mac.ComputeText(context.Request.Container + "/" + context.Request.BlobName);
 
     private static bool Matches(ArchiveBlobInfo info, string metadataName, string expected) =>
         info.Metadata.TryGetValue(metadataName, out var value) && string.Equals(value, expected, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ namespace CloudArchive.Core.Retention;
 
 /// <summary>
 /// The outcome of evaluating a retention policy: the date, the rule that decided it, every rule that
-/// applied and the assumptions made. Intended for the <c>ca-retain-until</c> tag, the instance index and
+/// applied and the assumptions made. Intended for the <c>ca_retain_until</c> tag, the instance index and
 /// explanations to privacy officers. It holds rule ids and formulas, never the patient's dates.
 /// </summary>
 public sealed record RetentionDecision

@@ -11,8 +11,7 @@ namespace CloudArchive.Cli.Tests.Operations;
 
 /// <summary>
 /// <c>keys shred</c> and <c>keys rewrap</c> over the real keyring on Azurite with a local key-encryption key (each test
-/// in its own keyring container). A shred that reaches storage is not tested here: the legal-hold lookup
-/// (TagLegalHoldQuery, Find Blobs by Tags on "ca-study") answers 400 on Azurite 3.35.
+/// in its own keyring container; legal holds are looked up by the archive blobs' <c>ca_study</c>/<c>ca_hold</c> tags).
 /// </summary>
 public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposable
 {
@@ -50,6 +49,44 @@ public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposabl
         Assert.Contains("--yes", unconfirmed.Error, StringComparison.Ordinal);
         Assert.Equal(2, uid.ExitCode);
         Assert.NotNull(await Store().GetAsync(KeyringNames.Study(study), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Confirmed_shred_destroys_the_study_key_audits_110105_and_leaves_other_studies_readable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (shredded, kept) = (NewStudyKey(), NewStudyKey());
+        await CreateStudyKeysAsync(shredded, kept);
+
+        var result = await OperationsCli.RunAsync("keys", "shred", "--study", shredded, "--yes", "--settings", _settings);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        using var keyring = OpenKeyring();
+        var destroyed = await Assert.ThrowsAsync<KeyringException>(() => keyring.GetStudyKeyAsync(shredded, ct));
+        Assert.Equal(KeyringFailureReason.StudyShredded, destroyed.Reason);
+        Assert.NotNull(await keyring.GetStudyKeyAsync(kept, ct));
+        var audit = await OperationsCli.RunAsync("audit", "query", "--study", shredded, "--json", "--settings", _settings);
+        Assert.Contains("110105", audit.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shred_of_a_study_under_legal_hold_is_refused_with_exit_4_and_the_key_survives()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var study = NewStudyKey();
+        await CreateStudyKeysAsync(study);
+        var archive = _azurite.Connection.Blobs.GetContainer("archive");
+        await archive.CreateIfNotExistsAsync(ct);
+        await archive.GetBlob($"studies/{study}/held.dcm.enc").UploadAsync(
+            new MemoryStream([1, 2, 3]),
+            new CloudArchive.Azure.Storage.Blobs.BlobUploadOptions { Tags = new Dictionary<string, string> { ["ca_study"] = study, ["ca_hold"] = "1" } },
+            ct);
+
+        var result = await OperationsCli.RunAsync("keys", "shred", "--study", study, "--yes", "--settings", _settings);
+
+        Assert.Equal(4, result.ExitCode);
+        using var keyring = OpenKeyring();
+        Assert.NotNull(await keyring.GetStudyKeyAsync(study, ct));
     }
 
     [Fact]
@@ -100,6 +137,8 @@ public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposabl
     {
         var ct = TestContext.Current.CancellationToken;
         await _azurite.Connection.Blobs.GetContainer("audit").CreateIfNotExistsAsync(ct);
+        // The legal-hold lookup fails closed when the archive container is missing, so it must exist.
+        await _azurite.Connection.Blobs.GetContainer("archive").CreateIfNotExistsAsync(ct);
         await Store().EnsureContainerAsync(ct);
         using var keyring = OpenKeyring();
         foreach (var study in studies)

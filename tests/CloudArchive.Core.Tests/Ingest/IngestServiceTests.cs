@@ -30,10 +30,10 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(upload, await _h.DecryptArchivedAsync(name));
 
         var (_, metadata, tags) = _h.Storage.Archive[name];
-        Assert.Equal(["ca-hold", "ca-patient", "ca-retain-until", "ca-study"], tags.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("0", tags["ca-hold"]);
-        Assert.Matches("^[a-z2-7]{26}$", tags["ca-patient"]);
-        Assert.Matches("^\\d{4}-\\d{2}-\\d{2}$", tags["ca-retain-until"]);
+        Assert.Equal(["ca_hold", "ca_patient", "ca_retain_until", "ca_study"], tags.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("0", tags["ca_hold"]);
+        Assert.Matches("^[a-z2-7]{26}$", tags["ca_patient"]);
+        Assert.Matches("^\\d{4}-\\d{2}-\\d{2}$", tags["ca_retain_until"]);
         Assert.Contains("encryptiondata", metadata.Keys);
         Assert.Equal(upload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), metadata["ca_plainlength"]);
         Assert.Equal(metadata[ArchiveMetadata.UploadMac], metadata[ArchiveMetadata.PlainMac]);
@@ -42,16 +42,16 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(AuditEventType.Import, audit.Event.EventType);
         Assert.Equal(AuditOutcome.Success, audit.Event.Outcome);
         Assert.Equal(result.InstanceKey, audit.Event.Instance?.Value);
-        Assert.Equal(tags["ca-study"], audit.Event.Study?.Value);
-        Assert.Equal(tags["ca-patient"], audit.Event.Patient?.Value);
+        Assert.Equal(tags["ca_study"], audit.Event.Study?.Value);
+        Assert.Equal(tags["ca_patient"], audit.Event.Patient?.Value);
         Assert.Contains("unchanged", audit.Event.Details);
 
         var index = new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor());
-        var record = await index.ReadAsync(tags["ca-study"], result.InstanceKey!, IngestHarness.Ct);
+        var record = await index.ReadAsync(tags["ca_study"], result.InstanceKey!, IngestHarness.Ct);
         Assert.NotNull(record);
         Assert.Equal("CT", record.Modality);
-        Assert.Equal(tags["ca-patient"], record.PatientPseudonym);
-        Assert.Equal(tags["ca-retain-until"], record.RetainUntil);
+        Assert.Equal(tags["ca_patient"], record.PatientPseudonym);
+        Assert.Equal(tags["ca_retain_until"], record.RetainUntil);
         Assert.Empty(record.RemovedPaths);
         Assert.Equal(upload.Length, record.ArchivedLength);
     }
@@ -79,7 +79,7 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Contains("minimized", Assert.Single(_h.AuditRecords()).Event.Details);
         var (_, metadata, tags) = _h.Storage.Archive[_h.InstanceBlob()];
         Assert.NotEqual(metadata[ArchiveMetadata.UploadMac], metadata[ArchiveMetadata.PlainMac]);
-        var record = await new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor()).ReadAsync(tags["ca-study"], result.InstanceKey!, IngestHarness.Ct);
+        var record = await new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor()).ReadAsync(tags["ca_study"], result.InstanceKey!, IngestHarness.Ct);
         Assert.Equal(["(0010,1040)"], record!.RemovedPaths);
     }
 
@@ -229,6 +229,27 @@ public sealed class IngestServiceTests : IDisposable
         var audit = Assert.Single(_h.AuditRecords());
         Assert.Contains("resumed", audit.Event.Details);
         Assert.Single(_h.Storage.Archive.Keys, k => k.StartsWith("index/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_second_upload_of_the_same_content_while_the_first_ingest_is_unfinished_is_a_duplicate_not_a_resume()
+    {
+        var upload = await IngestHarness.InstanceAsync(Study, Study + ".1.8");
+        _h.Storage.Upload("first.dcm", upload);
+        _h.Storage.Upload("second.dcm", upload);
+        _h.Storage.FailNextCreateAfterWrite = new IOException("process killed");
+        await Assert.ThrowsAsync<IOException>(() => _h.IngestAsync("first.dcm"));
+
+        var second = await _h.IngestAsync("second.dcm");
+        var first = await _h.IngestAsync("first.dcm");
+
+        Assert.Equal(IngestOutcome.Duplicate, second.Outcome);
+        Assert.Equal(IngestOutcome.Archived, first.Outcome);
+        Assert.Equal("resumed", first.ReasonCode);
+        Assert.Empty(_h.Storage.Incoming);
+        Assert.Single(_h.AuditRecords(), r => r.Event.Details.Contains("resumed"));
+        Assert.DoesNotContain(_h.AuditRecords(), r => r.Event.Details.Contains("archived"));
+        Assert.Single(_h.Storage.Archive.Keys, k => k.StartsWith("studies/", StringComparison.Ordinal));
     }
 
     [Fact]

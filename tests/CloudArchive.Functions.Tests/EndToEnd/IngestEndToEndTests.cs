@@ -145,10 +145,10 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             Assert.Equal(uploads[name].Length, record.UploadLength);
             Assert.Equal(plain.Length, record.ArchivedLength);
             var tags = await app.Archive.GetBlob(blobName).GetTagsAsync(cancellationToken: Ct);
-            Assert.Equal(studyKey, tags["ca-study"]);
-            Assert.Equal("0", tags["ca-hold"]);
-            Assert.Equal(record.RetainUntil, tags["ca-retain-until"]);
-            Assert.Equal(record.PatientPseudonym, tags["ca-patient"]);
+            Assert.Equal(studyKey, tags["ca_study"]);
+            Assert.Equal("0", tags["ca_hold"]);
+            Assert.Equal(record.RetainUntil, tags["ca_retain_until"]);
+            Assert.Equal(record.PatientPseudonym, tags["ca_patient"]);
             Assert.Equal(withAddress.Contains(name), record.RemovedPaths.Contains("(0010,1040)"));
             Assert.Equal(withAddress.Contains(name), record.RemovedPaths.Contains("(0010,2154)"));
             if (record.RemovedPaths.Count == 0)

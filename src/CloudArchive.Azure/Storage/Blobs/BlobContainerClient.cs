@@ -138,7 +138,7 @@ public sealed class BlobContainerClient
         }
     }
 
-    /// <summary>Blobs of this container whose index tags match <paramref name="tagFilter"/>, e.g. <c>"ca-study" = 'ABC'</c>.</summary>
+    /// <summary>Blobs of this container whose index tags match <paramref name="tagFilter"/>, e.g. <c>"ca_study" = 'ABC'</c>.</summary>
     public IAsyncEnumerable<TaggedBlobItem> FindBlobsByTagsAsync(string tagFilter, int? pageSize = null, CancellationToken cancellationToken = default) =>
         BlobStorageClient.FindByTagsAsync(_connection, Uri, isContainer: true, tagFilter, pageSize, cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed class BlobRequestConditions
     /// <summary>The lease id to present; required for writes while the blob is leased.</summary>
     public string? LeaseId { get; init; }
 
-    /// <summary>A tag predicate (<c>x-ms-if-tags</c>), e.g. <c>"ca-hold" = '0'</c>.</summary>
+    /// <summary>A tag predicate (<c>x-ms-if-tags</c>), e.g. <c>"ca_hold" = '0'</c>.</summary>
     public string? IfTags { get; init; }
 
     internal static void Apply(BlobRequestConditions? conditions, Request request, bool allowLease = true)

@@ -20,7 +20,7 @@ public sealed class BlobStorageClient
 
     /// <summary>
     /// Blobs in any container whose index tags match <paramref name="tagFilter"/> (e.g.
-    /// <c>"ca-study" = 'ABC' AND "ca-hold" = '1'</c>), fetched page by page as the caller iterates.
+    /// <c>"ca_study" = 'ABC' AND "ca_hold" = '1'</c>), fetched page by page as the caller iterates.
     /// </summary>
     public IAsyncEnumerable<TaggedBlobItem> FindBlobsByTagsAsync(string tagFilter, int? pageSize = null, CancellationToken cancellationToken = default) =>
         FindByTagsAsync(_connection, _connection.BlobServiceUri, isContainer: false, tagFilter, pageSize, cancellationToken);

@@ -56,7 +56,7 @@ public sealed class BlobListTests(AzuriteFixture azurite)
         {
             ContentType = "application/json",
             Metadata = new Dictionary<string, string> { ["kind"] = "manifest" },
-            Tags = new Dictionary<string, string> { ["ca-study"] = "ABC123", ["ca-hold"] = "0" },
+            Tags = new Dictionary<string, string> { ["ca_study"] = "ABC123", ["ca_hold"] = "0" },
         }, Ct);
 
         var plain = Assert.Single(await container.ListBlobsAsync(cancellationToken: Ct).ToListAsync(Ct));
@@ -70,8 +70,8 @@ public sealed class BlobListTests(AzuriteFixture azurite)
         Assert.Equal(written.ETag, item.ETag);
         Assert.Equal(BlobType.Block, item.BlobType);
         Assert.Equal("manifest", item.Metadata["kind"]);
-        Assert.Equal("ABC123", item.Tags["ca-study"]);
-        Assert.Equal("0", item.Tags["ca-hold"]);
+        Assert.Equal("ABC123", item.Tags["ca_study"]);
+        Assert.Equal("0", item.Tags["ca_hold"]);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class BlobUploadTests(AzuriteFixture azurite)
         {
             ContentType = "application/dicom",
             Metadata = new Dictionary<string, string> { ["keyVersion"] = "3" },
-            Tags = new Dictionary<string, string> { ["ca-study"] = "S1" },
+            Tags = new Dictionary<string, string> { ["ca_study"] = "S1" },
         }, Ct);
 
         Assert.Equal(expectedBlocks, counter.Count("PUT block"));
@@ -79,7 +79,7 @@ public sealed class BlobUploadTests(AzuriteFixture azurite)
         Assert.Equal(written.ETag, props.ETag);
         Assert.Equal("application/dicom", props.ContentType);
         Assert.Equal("3", props.Metadata["keyVersion"]);
-        Assert.Equal("S1", (await blob.GetTagsAsync(cancellationToken: Ct))["ca-study"]);
+        Assert.Equal("S1", (await blob.GetTagsAsync(cancellationToken: Ct))["ca_study"]);
         Assert.Equal(GeneratedStream.ComputeSha256(size, 5), await TestData.Sha256Async((await blob.DownloadAsync(cancellationToken: Ct)).Content));
     }
 
