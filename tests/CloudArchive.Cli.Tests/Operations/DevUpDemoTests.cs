@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using CloudArchive.Testing;
 using Xunit;
@@ -100,10 +101,12 @@ public sealed partial class DevUpDemoTests : IDisposable
     private static string FunctionsDll()
     {
         var here = AppContext.BaseDirectory;
+        // Built in the same configuration as this test assembly (Debug locally, Release in CI).
+        var configuration = typeof(DevUpDemoTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var candidates = new[]
         {
-            Path.GetFullPath(Path.Combine(here, "..", "..", "CloudArchive.Functions", "debug", "CloudArchive.Functions.dll")),
-            Path.Combine(RepositoryPaths.FindRoot(), "src", "CloudArchive.Functions", "bin", "Debug", "net10.0", "CloudArchive.Functions.dll"),
+            Path.GetFullPath(Path.Combine(here, "..", "..", "CloudArchive.Functions", configuration.ToLowerInvariant(), "CloudArchive.Functions.dll")),
+            Path.Combine(RepositoryPaths.FindRoot(), "src", "CloudArchive.Functions", "bin", configuration, "net10.0", "CloudArchive.Functions.dll"),
         };
         return candidates.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException("CloudArchive.Functions.dll not built: " + string.Join(", ", candidates));
     }
