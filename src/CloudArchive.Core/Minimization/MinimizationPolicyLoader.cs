@@ -187,8 +187,8 @@ public static partial class MinimizationPolicyLoader
             var whenPath = $"{path}.when";
             if (reader.ExpectObject(when, whenPath, "modalities", "sopClasses"))
             {
-                modalities = Codes(reader, when, whenPath, "modalities", ModalityPattern(), "a DICOM Modality value in uppercase such as CT or MG");
-                sopClasses = Codes(reader, when, whenPath, "sopClasses", UidPattern(), "a SOP Class UID (digits and dots, at most 64 characters)");
+                modalities = reader.CodeArray(when, whenPath, "modalities", ModalityPattern(), "a DICOM Modality value in uppercase such as CT or MG");
+                sopClasses = reader.CodeArray(when, whenPath, "sopClasses", UidPattern(), "a SOP Class UID (digits and dots, at most 64 characters)");
             }
         }
 
@@ -279,34 +279,6 @@ public static partial class MinimizationPolicyLoader
         }
 
         return new MinimizationTarget(tag, mask, label);
-    }
-
-    private static IReadOnlyList<string>? Codes(PolicyJsonReader reader, JsonElement element, string path, string name, Regex pattern, string expected)
-    {
-        var items = reader.StringArray(element, path, name, allowEmpty: false);
-        if (items is null)
-        {
-            return null;
-        }
-
-        var codes = new List<string>();
-        foreach (var (value, itemPath) in items)
-        {
-            if (!pattern.IsMatch(value))
-            {
-                reader.Error(itemPath, $"'{value}' is not {expected}");
-            }
-            else if (codes.Contains(value, StringComparer.Ordinal))
-            {
-                reader.Error(itemPath, $"'{value}' is listed twice");
-            }
-            else
-            {
-                codes.Add(value);
-            }
-        }
-
-        return codes;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]

@@ -142,6 +142,38 @@ internal sealed class PolicyJsonReader
         return value.GetBoolean();
     }
 
+    /// <summary>
+    /// Reads an optional array of codes (modalities, jurisdictions, UIDs): each must match <paramref name="pattern"/>
+    /// and appear once; null when absent.
+    /// </summary>
+    public IReadOnlyList<string>? CodeArray(JsonElement obj, string path, string name, System.Text.RegularExpressions.Regex pattern, string expected)
+    {
+        var items = StringArray(obj, path, name, allowEmpty: false);
+        if (items is null)
+        {
+            return null;
+        }
+
+        var codes = new List<string>();
+        foreach (var (value, itemPath) in items)
+        {
+            if (!pattern.IsMatch(value))
+            {
+                Error(itemPath, $"'{value}' is not {expected}");
+            }
+            else if (codes.Contains(value, StringComparer.Ordinal))
+            {
+                Error(itemPath, $"'{value}' is listed twice");
+            }
+            else
+            {
+                codes.Add(value);
+            }
+        }
+
+        return codes;
+    }
+
     /// <summary>Reads an optional array of strings; null when absent, errors for non-strings and empty arrays.</summary>
     public IReadOnlyList<(string Value, string Path)>? StringArray(JsonElement obj, string path, string name, bool allowEmpty)
     {

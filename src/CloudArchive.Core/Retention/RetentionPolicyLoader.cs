@@ -245,9 +245,9 @@ public static partial class RetentionPolicyLoader
             return RetentionConditions.Any;
         }
 
-        var jurisdictions = ReadCodes(reader, element, path, "jurisdictions", JurisdictionPattern(),
+        var jurisdictions = reader.CodeArray(element, path, "jurisdictions", JurisdictionPattern(),
             "an ISO 3166 code in uppercase such as US-CA, GB-ENG or DE");
-        var modalities = ReadCodes(reader, element, path, "modalities", ModalityPattern(),
+        var modalities = reader.CodeArray(element, path, "modalities", ModalityPattern(),
             "a DICOM Modality value in uppercase such as MG or CT");
         var minor = reader.Boolean(element, path, "minorAtExam");
 
@@ -292,34 +292,6 @@ public static partial class RetentionPolicyLoader
             MinAgeAtExam = minAge,
             MaxAgeAtExam = maxAge,
         };
-    }
-
-    private static IReadOnlyList<string>? ReadCodes(PolicyJsonReader reader, JsonElement element, string path, string name, Regex pattern, string expected)
-    {
-        var items = reader.StringArray(element, path, name, allowEmpty: false);
-        if (items is null)
-        {
-            return null;
-        }
-
-        var codes = new List<string>();
-        foreach (var (value, itemPath) in items)
-        {
-            if (!pattern.IsMatch(value))
-            {
-                reader.Error(itemPath, $"'{value}' is not {expected}");
-            }
-            else if (codes.Contains(value, StringComparer.Ordinal))
-            {
-                reader.Error(itemPath, $"'{value}' is listed twice");
-            }
-            else
-            {
-                codes.Add(value);
-            }
-        }
-
-        return codes;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]

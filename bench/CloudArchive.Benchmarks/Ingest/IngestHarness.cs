@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using CloudArchive.Core.Ingest;
+using CloudArchive.Testing.Azurite;
+
+namespace CloudArchive.Benchmarks.Ingest;
+
+/// <summary>
+/// Ingest throughput and memory on Azurite next to a plain copy of the same bytes from <c>incoming</c> to
+/// <c>archive</c> with the same blob client: a generated 1 GiB multi-frame instance and a generated 200-instance study
+/// (copies of <c>CT_small.dcm</c> with new UIDs), each ingested by calling <see cref="IngestService.IngestAsync"/>
+/// directly with bounded parallelism. Fails when an upload does not end archived or the 1 GiB ingest's peak working
+/// set reaches the limit; the 1.3× time target is reported as met or missed (it depends on the machine).
+/// <c>dotnet run -c Release --project bench/CloudArchive.Benchmarks -- harness ingest [--instances N] [--mib N] [--parallelism N] [--limit-mib N] [--trace]</c>
+/// (<c>--trace</c> counts the storage requests of each phase through a pipeline policy).
+/// </summary>
+public sealed class IngestHarness : IHarness
+{
+    private const long MiB = 1024 * 1024;
+    private const double TimeTarget = 1.3;
+    private const string CopyPrefix = "plaincopy/";
+
+    /// <inheritdoc />
+    public string Name => "ingest";
+
+    /// <inheritdoc />
+    public string Description => "ingest a 200-instance study and a 1 GiB instance on Azurite vs a plain blob copy; 1 GiB peak working set < 256 MiB";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var instances = 200;
+        long sizeMiB = 1024;
+        var parallelism = 4;
+        long limit = 256 * MiB;
+        var trace = args.Contains("--trace");
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--instances": instances = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--mib": sizeMiB = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--parallelism": parallelism = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--limit-mib": limit = long.Parse(args[++i], CultureInfo.InvariantCulture) * MiB; break;
+                default: break;
+            }
+        }
+
+        var work = Directory.CreateTempSubdirectory("cloudarchive-ingest-bench-");
+        try
+        {
+            await using var azurite = await AzuriteProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+            var counter = trace ? new RequestCounter() : null;
+            await using var app = await IngestBenchApp.CreateAsync(azurite, work.FullName, counter, cancellationToken).ConfigureAwait(false);
+            var measurer = new Measurer(azurite.ProcessId, counter);
+            Console.WriteLine($"ingest benchmark: Azurite (in memory) on loopback, {Environment.ProcessorCount} logical CPUs, parallelism {parallelism} for the study");
+
+            var failures = new List<string>();
+            var large = await RunLargeAsync(app, measurer, work.FullName, sizeMiB, failures, cancellationToken).ConfigureAwait(false);
+            var study = await RunStudyAsync(app, measurer, instances, parallelism, failures, cancellationToken).ConfigureAwait(false);
+
+            var left = 0;
+            await foreach (var item in app.Incoming.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                left++;
+            }
+
+            if (left != 0)
+            {
+                failures.Add($"{left} upload(s) left in incoming");
+            }
+
+            Print([study, large], limit);
+            var peakOk = large.Ingest.PeakBytes < limit;
+            if (!peakOk)
+            {
+                failures.Add($"1 GiB ingest peak working set {large.Ingest.PeakBytes / (double)MiB:0} MiB >= {limit / MiB} MiB");
+            }
+
+            foreach (var failure in failures)
+            {
+                Console.WriteLine("FAIL: " + failure);
+            }
+
+            Console.WriteLine(failures.Count == 0 ? "PASS" : "FAIL");
+            return failures.Count == 0 ? 0 : 1;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<WorkloadResult> RunLargeAsync(IngestBenchApp app, Measurer measurer, string work, long sizeMiB, List<string> failures, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(work, "large.dcm");
+        var clock = Stopwatch.StartNew();
+        var length = await BenchInstances.LargeAsync(path, sizeMiB, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"generated {length / (double)MiB:0} MiB instance in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        const string name = "large/instance.dcm";
+        clock.Restart();
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            await app.Incoming.GetBlob(name).UploadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Delete(path);
+        var uploadSeconds = clock.Elapsed.TotalSeconds;
+
+        // One plain read of the upload, to say where ingest time goes (ingest reads the upload twice: MAC pass and
+        // encryption pass, and reads the archive blob back once).
+        var readSeconds = await TimeAsync(async () =>
+        {
+            await using var download = await app.Incoming.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await download.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        Console.WriteLine($"  large instance upload (from file) {uploadSeconds:0.00} s ({length / 1e6 / uploadSeconds:0} MB/s); plain read {readSeconds:0.00} s ({length / 1e6 / readSeconds:0} MB/s)");
+
+        var copy = await measurer.MeasureAsync("plain copy", () => CopyAsync(app, name, cancellationToken)).ConfigureAwait(false);
+        await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        IngestResult? result = null;
+        var ingest = await measurer.MeasureAsync("ingest", async () => result = await IngestAsync(app, name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        if (result?.Outcome != IngestOutcome.Archived)
+        {
+            failures.Add($"1 GiB instance ended {result?.Outcome} {result?.ReasonCode}, not Archived");
+        }
+
+        return new WorkloadResult($"1 x {length / (double)MiB:0} MiB instance", 1, length, ingest, copy);
+    }
+
+    private static async Task<WorkloadResult> RunStudyAsync(IngestBenchApp app, Measurer measurer, int count, int parallelism, List<string> failures, CancellationToken cancellationToken)
+    {
+        var files = await BenchInstances.StudyAsync(count, cancellationToken).ConfigureAwait(false);
+        var names = Enumerable.Range(0, files.Count).Select(i => $"study/{i:D4}.dcm").ToArray();
+        var bytes = files.Sum(f => (long)f.Length);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), options, async (i, ct) =>
+            await app.Incoming.GetBlob(names[i]).UploadAsync(new MemoryStream(files[i], writable: false), cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
+        Console.WriteLine($"uploaded {files.Count} instances, {bytes / 1e6:0.0} MB");
+
+        var copy = await measurer.MeasureAsync("plain copy", () => Parallel.ForEachAsync(names, options, async (name, ct) => await CopyAsync(app, name, ct).ConfigureAwait(false))).ConfigureAwait(false);
+        await Parallel.ForEachAsync(names, options, async (name, ct) =>
+            await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var ingest = await measurer.MeasureAsync("ingest", () => Parallel.ForEachAsync(names, options, async (name, ct) =>
+        {
+            var result = await IngestAsync(app, name, ct).ConfigureAwait(false);
+            outcomes.AddOrUpdate($"{result.Outcome}{(result.ReasonCode is null ? string.Empty : " " + result.ReasonCode)}", 1, (_, n) => n + 1);
+        })).ConfigureAwait(false);
+        Console.WriteLine("  study outcomes: " + string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
+        if (outcomes.Count != 1 || !outcomes.ContainsKey(nameof(IngestOutcome.Archived)))
+        {
+            failures.Add("not every study instance ended Archived");
+        }
+
+        return new WorkloadResult($"{files.Count}-instance study", files.Count, bytes, ingest, copy);
+    }
+
+    /// <summary>The baseline: stream the upload down and up again with the same client, nothing else.</summary>
+    private static async Task CopyAsync(IngestBenchApp app, string name, CancellationToken cancellationToken)
+    {
+        await using var download = await app.Incoming.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await app.Archive.GetBlob(CopyPrefix + name).UploadAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<IngestResult> IngestAsync(IngestBenchApp app, string name, CancellationToken cancellationToken) =>
+        app.Service.IngestAsync(
+            new IngestRequest
+            {
+                Container = app.Containers.Incoming,
+                BlobName = name,
+                EventId = Guid.NewGuid().ToString(),
+                CorrelationId = Guid.NewGuid().ToString(),
+            },
+            cancellationToken);
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var clock = Stopwatch.StartNew();
+        await action().ConfigureAwait(false);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static void Print(IReadOnlyList<WorkloadResult> rows, long limit)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"workload",-24} {"ingest s",9} {"copy s",8} {"ratio",6} {"inst/s",8} {"ingest MB/s",12} {"copy MB/s",10} {"peak MiB ingest/copy (start)",30} {"CPU s ingest here/Azurite",26} {"CPU s copy here/Azurite",24}");
+        foreach (var r in rows)
+        {
+            var peaks = $"{r.Ingest.PeakBytes / (double)MiB:0}/{r.Copy.PeakBytes / (double)MiB:0} ({r.Ingest.StartBytes / (double)MiB:0})";
+            var ingestCpu = $"{r.Ingest.CpuSeconds:0.00}/{r.Ingest.AzuriteCpuSeconds:0.00}";
+            var copyCpu = $"{r.Copy.CpuSeconds:0.00}/{r.Copy.AzuriteCpuSeconds:0.00}";
+            Console.WriteLine($"{r.Workload,-24} {r.Ingest.Seconds,9:0.00} {r.Copy.Seconds,8:0.00} {r.Ratio,6:0.00} {r.InstancesPerSecond,8:0.0} {r.IngestMBps,12:0.0} {r.CopyMBps,10:0.0} {peaks,30} {ingestCpu,26} {copyCpu,24}");
+        }
+
+        Console.WriteLine();
+        foreach (var r in rows)
+        {
+            Console.WriteLine($"{r.Workload}: time target <= {TimeTarget}x plain copy {(r.Ratio <= TimeTarget ? "MET" : "MISSED")} ({r.Ratio:0.00}x)");
+        }
+
+        var large = rows[^1];
+        Console.WriteLine($"{large.Workload}: peak working set during ingest {large.Ingest.PeakBytes / (double)MiB:0} MiB, bound < {limit / MiB} MiB: {(large.Ingest.PeakBytes < limit ? "MET" : "MISSED")}");
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace CloudArchive.Benchmarks.Ingest;
+
+/// <summary>
+/// Times a phase after a full GC, samples the working set during it, and reads the CPU time this process and the
+/// Azurite (node) process spent in it, so a slow phase can be attributed to our code or to the storage emulator.
+/// </summary>
+internal sealed class Measurer(int azuriteProcessId, RequestCounter? counter)
+{
+    public async Task<Measurement> MeasureAsync(string label, Func<Task> action)
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        counter?.Reset();
+        using var self = Process.GetCurrentProcess();
+        using var azurite = Process.GetProcessById(azuriteProcessId);
+        var cpu = self.TotalProcessorTime;
+        var azuriteCpu = azurite.TotalProcessorTime;
+        using var sampler = new WorkingSetSampler();
+        var start = sampler.Peak;
+        var clock = Stopwatch.StartNew();
+        await action().ConfigureAwait(false);
+        var seconds = clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        azurite.Refresh();
+        var result = new Measurement(seconds, sampler.Peak, start, (self.TotalProcessorTime - cpu).TotalSeconds, (azurite.TotalProcessorTime - azuriteCpu).TotalSeconds);
+        Console.WriteLine($"  {label}: {seconds:0.00} s wall, CPU {result.CpuSeconds:0.00} s here + {result.AzuriteCpuSeconds:0.00} s Azurite, working set {start / 1048576.0:0} -> peak {result.PeakBytes / 1048576.0:0} MiB");
+        if (counter is not null)
+        {
+            foreach (var line in counter.Report())
+            {
+                Console.WriteLine("    " + line);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace CloudArchive.Benchmarks.Ingest;
+
+/// <summary>
+/// Samples this process's working set every 10 ms while alive. The OS high-water mark
+/// (<see cref="Process.PeakWorkingSet64"/>) covers the whole process lifetime, so it cannot isolate one workload.
+/// </summary>
+internal sealed class WorkingSetSampler : IDisposable
+{
+    private readonly Process _process;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _peak;
+
+    public WorkingSetSampler()
+    {
+        _process = Process.GetCurrentProcess(); // its own instance: Process is not thread-safe
+        _process.Refresh();
+        _peak = _process.WorkingSet64;
+        _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                _process.Refresh();
+                var now = _process.WorkingSet64;
+                if (now > Interlocked.Read(ref _peak))
+                {
+                    Interlocked.Exchange(ref _peak, now);
+                }
+
+                try
+                {
+                    await Task.Delay(10, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+    }
+
+    /// <summary>The highest working set seen so far, in bytes.</summary>
+    public long Peak => Interlocked.Read(ref _peak);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.GetAwaiter().GetResult();
+        _stop.Dispose();
+        _process.Dispose();
+    }
+}
