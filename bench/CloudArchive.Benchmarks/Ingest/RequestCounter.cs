@@ -59,7 +59,8 @@ internal sealed class RequestCounter : HttpPipelinePolicy
         }
 
         long sent = request.Content is { } content && content.TryComputeLength(out var length) ? length : 0;
-        long received = message.HasResponse && message.Response.Headers.ContentLength is { } responseLength ? responseLength : 0;
+        // HEAD answers carry the blob's Content-Length without a body.
+        long received = request.Method != RequestMethod.Head && message.HasResponse && message.Response.Headers.ContentLength is { } responseLength ? responseLength : 0;
         var totals = _totals.GetOrAdd(kind, _ => new Totals());
         Interlocked.Increment(ref totals.Count);
         Interlocked.Add(ref totals.Sent, sent);

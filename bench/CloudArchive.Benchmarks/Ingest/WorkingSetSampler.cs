@@ -12,6 +12,7 @@ internal sealed class WorkingSetSampler : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _peak;
+    private long _peakAnonymous;
 
     public WorkingSetSampler()
     {
@@ -29,6 +30,12 @@ internal sealed class WorkingSetSampler : IDisposable
                     Interlocked.Exchange(ref _peak, now);
                 }
 
+                var anonymous = ReadAnonymousRss();
+                if (anonymous > Interlocked.Read(ref _peakAnonymous))
+                {
+                    Interlocked.Exchange(ref _peakAnonymous, anonymous);
+                }
+
                 try
                 {
                     await Task.Delay(10, _stop.Token).ConfigureAwait(false);
@@ -43,6 +50,32 @@ internal sealed class WorkingSetSampler : IDisposable
 
     /// <summary>The highest working set seen so far, in bytes.</summary>
     public long Peak => Interlocked.Read(ref _peak);
+
+    /// <summary>
+    /// The highest anonymous resident memory (Linux <c>RssAnon</c>: heaps, stacks, buffers; without the mapped
+    /// assemblies and runtime files counted in the working set) seen so far, in bytes; 0 where not available.
+    /// </summary>
+    public long PeakAnonymous => Interlocked.Read(ref _peakAnonymous);
+
+    /// <summary>Current <c>RssAnon</c> of this process in bytes, or 0 outside Linux.</summary>
+    public static long ReadAnonymousRss()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                var kib = line["RssAnon:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kib, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
 
     public void Dispose()
     {
