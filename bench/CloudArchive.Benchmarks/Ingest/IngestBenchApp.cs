@@ -43,7 +43,8 @@ internal sealed class IngestBenchApp : IAsyncDisposable
     public BlobContainerClient Archive => Connection.Blobs.GetContainer(Containers.Archive);
 
     /// <param name="counter">When given, every storage request of the service and of the baseline goes through it.</param>
-    public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, CancellationToken cancellationToken)
+    /// <param name="readChunkBytes">When given, overrides <see cref="StorageOptions.ReadChunkBytes"/> (an experiment knob).</param>
+    public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, int? readChunkBytes, CancellationToken cancellationToken)
     {
         var root = RepositoryPaths.FindRoot();
         var keyDirectory = Path.Combine(tempDirectory, "kek");
@@ -60,11 +61,20 @@ internal sealed class IngestBenchApp : IAsyncDisposable
             ["CloudArchive:Retention:Jurisdiction"] = "GB-ENG",
             ["CloudArchive:Ingest:TempDirectory"] = tempDirectory,
         });
-        if (counter is not null)
+        if (counter is not null || readChunkBytes is not null)
         {
             // Registered first, so the composition's TryAdd keeps it: the same connection, plus the counting policy.
             var options = new StorageOptions();
-            options.AddPolicy(counter, global::Azure.Core.HttpPipelinePosition.PerRetry);
+            if (counter is not null)
+            {
+                options.AddPolicy(counter, global::Azure.Core.HttpPipelinePosition.PerRetry);
+            }
+
+            if (readChunkBytes is { } chunk)
+            {
+                options.ReadChunkBytes = chunk;
+            }
+
             builder.Services.AddSingleton(StorageConnection.FromConnectionString(azurite.ConnectionString, options));
         }
 

@@ -11,8 +11,9 @@ namespace CloudArchive.Benchmarks.Ingest;
 /// (copies of <c>CT_small.dcm</c> with new UIDs), each ingested by calling <see cref="IngestService.IngestAsync"/>
 /// directly with bounded parallelism. Fails when an upload does not end archived or the 1 GiB ingest's peak working
 /// set reaches the limit; the 1.3× time target is reported as met or missed (it depends on the machine).
-/// <c>dotnet run -c Release --project bench/CloudArchive.Benchmarks -- harness ingest [--instances N] [--mib N] [--parallelism N] [--limit-mib N] [--trace]</c>
-/// (<c>--trace</c> counts the storage requests of each phase through a pipeline policy).
+/// <c>dotnet run -c Release --project bench/CloudArchive.Benchmarks -- harness ingest [--instances N] [--mib N] [--parallelism N] [--limit-mib N] [--trace] [--read-chunk-mib N]</c>
+/// (<c>--trace</c> counts the storage requests of each phase through a pipeline policy; <c>--read-chunk-mib</c> changes the
+/// ranged-read size of the storage client, an experiment: the function app uses the default).
 /// </summary>
 public sealed class IngestHarness : IHarness
 {
@@ -34,6 +35,7 @@ public sealed class IngestHarness : IHarness
         var parallelism = 4;
         long limit = 256 * MiB;
         var trace = args.Contains("--trace");
+        int? readChunkBytes = null;
         for (var i = 0; i + 1 < args.Length; i++)
         {
             switch (args[i])
@@ -42,6 +44,7 @@ public sealed class IngestHarness : IHarness
                 case "--mib": sizeMiB = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--parallelism": parallelism = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--limit-mib": limit = long.Parse(args[++i], CultureInfo.InvariantCulture) * MiB; break;
+                case "--read-chunk-mib": readChunkBytes = (int)(int.Parse(args[++i], CultureInfo.InvariantCulture) * MiB); break;
                 default: break;
             }
         }
@@ -51,7 +54,7 @@ public sealed class IngestHarness : IHarness
         {
             await using var azurite = await AzuriteProcess.StartAsync(cancellationToken).ConfigureAwait(false);
             var counter = trace ? new RequestCounter() : null;
-            await using var app = await IngestBenchApp.CreateAsync(azurite, work.FullName, counter, cancellationToken).ConfigureAwait(false);
+            await using var app = await IngestBenchApp.CreateAsync(azurite, work.FullName, counter, readChunkBytes, cancellationToken).ConfigureAwait(false);
             var measurer = new Measurer(azurite.ProcessId, counter);
             Console.WriteLine($"ingest benchmark: Azurite (in memory) on loopback, {Environment.ProcessorCount} logical CPUs, parallelism {parallelism} for the study");
 
@@ -194,7 +197,7 @@ public sealed class IngestHarness : IHarness
             var peaks = $"{r.Ingest.PeakBytes / (double)MiB:0}/{r.Copy.PeakBytes / (double)MiB:0} ({r.Ingest.StartBytes / (double)MiB:0})";
             var ingestCpu = $"{r.Ingest.CpuSeconds:0.00}/{r.Ingest.AzuriteCpuSeconds:0.00}";
             var copyCpu = $"{r.Copy.CpuSeconds:0.00}/{r.Copy.AzuriteCpuSeconds:0.00}";
-            Console.WriteLine($"{r.Workload,-24} {r.Ingest.Seconds,9:0.00} {r.Copy.Seconds,8:0.00} {r.Ratio,6:0.00} {r.InstancesPerSecond,8:0.0} {r.IngestMBps,12:0.0} {r.CopyMBps,10:0.0} {peaks,30} {ingestCpu,26} {copyCpu,24}");
+            Console.WriteLine($"{r.Workload,-24} {r.Ingest.Seconds,9:0.00} {r.Copy.Seconds,8:0.00} {r.Ratio,6:0.00} {r.InstancesPerSecond,8:0.00} {r.IngestMBps,12:0.0} {r.CopyMBps,10:0.0} {peaks,30} {ingestCpu,26} {copyCpu,24}");
         }
 
         Console.WriteLine();
