@@ -99,21 +99,9 @@ public sealed class Dicom2GibHarness : IHarness
 
     private static async Task GenerateAsync(string path, int rows, int columns, long frames, long pixelLength, CancellationToken cancellationToken)
     {
-        var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.7.3");
+        var ds = GeneratedMultiFrame.Create(rows, columns, frames, pixelLength);
         ds.SetString(DicomTags.SopInstanceUid, "2.25." + BigIntegerFromGuid());
-        ds.SetString(new DicomTag(0x0008, 0x0060), "OT");
         ds.SetString(new DicomTag(0x0010, 0x0010), "BENCH^TWO GIB");
-        ds.Set(DicomValueElement.FromValues<ushort>(new DicomTag(0x0028, 0x0002), DicomVR.US, 1));
-        ds.SetString(new DicomTag(0x0028, 0x0004), "MONOCHROME2");
-        ds.SetString(new DicomTag(0x0028, 0x0008), frames.ToString(CultureInfo.InvariantCulture));
-        ds.Set(DicomValueElement.FromValues<ushort>(new DicomTag(0x0028, 0x0010), DicomVR.US, (ushort)rows));
-        ds.Set(DicomValueElement.FromValues<ushort>(new DicomTag(0x0028, 0x0011), DicomVR.US, (ushort)columns));
-        ds.Set(DicomValueElement.FromValues<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16));
-        ds.Set(DicomValueElement.FromValues<ushort>(new DicomTag(0x0028, 0x0101), DicomVR.US, 16));
-        ds.Set(DicomValueElement.FromValues<ushort>(new DicomTag(0x0028, 0x0102), DicomVR.US, 15));
-        ds.Set(DicomValueElement.FromValues<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 0));
-        ds.Set(new DicomValueElement(DicomTags.PixelData, DicomVR.OW, DicomBulkData.FromStreamFactory(() => new GeneratedPixelStream(pixelLength), pixelLength)));
         using var file = new DicomFile(ds, TransferSyntax.ExplicitVRLittleEndian);
         await file.SaveAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
