@@ -83,11 +83,7 @@ public static partial class MinimizationPolicyLoader
             return null;
         }
 
-        var schema = reader.String(root, "$", "schema", required: true);
-        if (schema is not null && schema != SchemaId)
-        {
-            reader.Error("$.schema", $"unsupported schema '{schema}'; expected '{SchemaId}'");
-        }
+        reader.ExpectSchema(root, SchemaId);
 
         var name = reader.String(root, "$", "name", required: true);
         reader.String(root, "$", "description", required: false);

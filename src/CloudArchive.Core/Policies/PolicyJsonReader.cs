@@ -142,6 +142,16 @@ internal sealed class PolicyJsonReader
         return value.GetBoolean();
     }
 
+    /// <summary>Requires <c>$.schema</c> to name <paramref name="schemaId"/>, the only schema version this code reads.</summary>
+    public void ExpectSchema(JsonElement root, string schemaId)
+    {
+        var schema = String(root, "$", "schema", required: true);
+        if (schema is not null && schema != schemaId)
+        {
+            Error("$.schema", $"unsupported schema '{schema}'; expected '{schemaId}'");
+        }
+    }
+
     /// <summary>
     /// Reads an optional array of codes (modalities, jurisdictions, UIDs): each must match <paramref name="pattern"/>
     /// and appear once; null when absent.

@@ -106,11 +106,7 @@ public static partial class RetentionPolicyLoader
             return result;
         }
 
-        var schema = reader.String(root, "$", "schema", required: true);
-        if (schema is not null && schema != SchemaId)
-        {
-            reader.Error("$.schema", $"unsupported schema '{schema}'; expected '{SchemaId}'");
-        }
+        reader.ExpectSchema(root, SchemaId);
 
         var name = reader.String(root, "$", "name", required: true) ?? "(unnamed)";
         reader.String(root, "$", "description", required: false);
