@@ -15,6 +15,9 @@ public enum KeyAuditAction
     /// <summary>A shred request was refused (legal hold).</summary>
     StudyKeyShredRefused,
 
+    /// <summary>A research agreement's de-identification secret was created.</summary>
+    AgreementSecretCreated,
+
     /// <summary>A rewrap pass finished (or stopped) after a KEK rotation.</summary>
     KeysRewrapped,
 }

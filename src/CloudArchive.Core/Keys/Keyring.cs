@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Core.Cryptography;
 using CloudArchive.Core.Crypto;
+using CloudArchive.Deidentification;
 
 namespace CloudArchive.Core.Keys;
 
@@ -88,6 +89,24 @@ public sealed class Keyring : IDisposable
         try
         {
             return new OpaqueKeyNamer(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// Returns the de-identification secret of a research agreement, creating it on first use. Stored like a study
+    /// key (256 random bits wrapped by the KEK), so it never leaves the keyring in clear, is re-wrapped on KEK
+    /// rotation, and the same agreement yields the same pseudonyms, UIDs and date offsets on every export run.
+    /// </summary>
+    public async Task<ProjectSecret> GetOrCreateAgreementSecretAsync(string agreementId, CancellationToken cancellationToken = default)
+    {
+        var key = await GetOrCreateAsync(KeyringNames.Agreement(agreementId), "agreement", null, cancellationToken, KeyAuditAction.AgreementSecretCreated).ConfigureAwait(false);
+        try
+        {
+            return new ProjectSecret(key);
         }
         finally
         {
@@ -213,7 +232,9 @@ public sealed class Keyring : IDisposable
     }
 
     private static bool IsKeyEntry(string name)
-        => name == KeyringNames.IndexKey || (name.StartsWith(KeyringNames.StudiesPrefix, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal));
+        => name == KeyringNames.IndexKey
+            || ((name.StartsWith(KeyringNames.StudiesPrefix, StringComparison.Ordinal) || name.StartsWith(KeyringNames.AgreementsPrefix, StringComparison.Ordinal))
+                && name.EndsWith(".json", StringComparison.Ordinal));
 
     private static byte[] Tombstone(DateTimeOffset when)
         => Encoding.UTF8.GetBytes($"{{\"schema\":1,\"kind\":\"shredded\",\"shredded\":\"{when.UtcDateTime:O}\"}}");
@@ -238,7 +259,7 @@ public sealed class Keyring : IDisposable
             : new KeyringException(KeyringFailureReason.KeyNotFound, $"The keyring holds no key for study {studyKey}.", name);
     }
 
-    private async Task<byte[]> GetOrCreateAsync(string name, string kind, string? studyKey, CancellationToken cancellationToken)
+    private async Task<byte[]> GetOrCreateAsync(string name, string kind, string? studyKey, CancellationToken cancellationToken, KeyAuditAction? createdAction = null)
     {
         var key = new byte[KeyLength];
         if (_cache.TryGet(name, key))
@@ -279,7 +300,7 @@ public sealed class Keyring : IDisposable
                     }
 
                     _cache.Set(name, key);
-                    var action = studyKey is null ? KeyAuditAction.IndexKeyCreated : KeyAuditAction.StudyKeyCreated;
+                    var action = createdAction ?? (studyKey is null ? KeyAuditAction.IndexKeyCreated : KeyAuditAction.StudyKeyCreated);
                     await _audit.RecordAsync(new KeyAuditEvent(action, entry.Created, true, studyKey, current.KeyId), cancellationToken).ConfigureAwait(false);
                     return key;
                 }

@@ -3,6 +3,9 @@ namespace CloudArchive.Core.Keys;
 /// <summary>Entry names inside the keyring store and the key ids under which study keys appear in blobs.</summary>
 public static class KeyringNames
 {
+    /// <summary>Prefix of research agreements' de-identification secrets.</summary>
+    public const string AgreementsPrefix = "agreements/";
+
     /// <summary>Prefix of study-key entries.</summary>
     public const string StudiesPrefix = "studies/";
 
@@ -17,6 +20,10 @@ public static class KeyringNames
 
     /// <summary>The entry of a study key: <c>studies/{studyKey}.json</c>.</summary>
     public static string Study(string studyKey) => StudiesPrefix + Validate(studyKey) + ".json";
+
+    /// <summary>The secret of a research agreement: <c>agreements/{agreementId}.json</c>.</summary>
+    public static string Agreement(string agreementId) =>
+        AgreementsPrefix + (Research.Agreements.DataSharingAgreement.IsValidId(agreementId) ? agreementId : throw new ArgumentException("Not a valid agreement id.", nameof(agreementId))) + ".json";
 
     /// <summary>The tombstone of a shredded study: <c>shredded/{studyKey}.json</c>.</summary>
     public static string Tombstone(string studyKey) => ShreddedPrefix + Validate(studyKey) + ".json";
