@@ -39,6 +39,8 @@ public static class FunctionsApp
         var app = builder.Build();
         app.MapGet("/", () => Results.Json(new { status = "ready" }));
         app.MapPost("/" + IngestInstanceFunction.Name, IngestInstanceFunction.HandleAsync);
+        app.MapPost("/" + ExportResearchCopiesFunction.Name, ExportResearchCopiesFunction.HandleAsync);
+        Functions.Research.ResearchApiFunction.Map(app);
         return app;
     }
 }

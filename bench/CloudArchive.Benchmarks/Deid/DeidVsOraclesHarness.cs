@@ -7,11 +7,11 @@ using CloudArchive.Dicom;
 namespace CloudArchive.Benchmarks.Deid;
 
 /// <summary>
-/// <c>harness deid-vs-oracles [--instances N] [--keep DIR]</c>: de-identifies the shared sample corpus and a generated
+/// <c>harness deid-vs-oracles [--instances N] [--rounds R] [--keep DIR]</c>: de-identifies the shared sample corpus and a generated
 /// study of N instances (default 500, written with the project's writer from CT_small.dcm with new UIDs) with
 /// CloudArchive (whole process: this executable in child mode), <c>gdcmanon</c> (PS3.15 E.1 basic mode with a
 /// throw-away certificate) and a pydicom de-identifier (tools/deid/pydicom_deid.py), and prints files/s, MB/s and
-/// peak RSS side by side. Exit 0 when CloudArchive is faster than both baselines on both inputs.
+/// peak RSS side by side (median of R interleaved runs per tool, default 3). Exit 0 when CloudArchive is faster than both baselines on both inputs.
 /// </summary>
 public sealed class DeidVsOraclesHarness : IHarness
 {
@@ -30,6 +30,7 @@ public sealed class DeidVsOraclesHarness : IHarness
         }
 
         var instances = 500;
+        var rounds = 3;
         string? keep = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -37,6 +38,9 @@ public sealed class DeidVsOraclesHarness : IHarness
             {
                 case "--instances" when i + 1 < args.Length:
                     instances = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--rounds" when i + 1 < args.Length:
+                    rounds = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture));
                     break;
                 case "--keep" when i + 1 < args.Length:
                     keep = args[++i];
@@ -76,30 +80,51 @@ public sealed class DeidVsOraclesHarness : IHarness
                 }
             }
 
+            // Every tool runs `rounds` times, interleaved (round 1 of every tool, then round 2, ...), so a change in the
+            // load of the shared machine hits all tools alike; the table shows each tool's median run.
+            var tools = new[] { "cloudarchive", "cloudarchive (TieredPGO=0)", "cloudarchive (TC=0)", "gdcmanon", "pydicom" };
             var rows = new List<(string Input, string Tool, ProcessMeasurement.Run Run, int Files, long Bytes, int Outputs)>();
             foreach (var (label, dir) in new[] { ("samples", corpus), ($"study x{instances}", study) })
             {
                 var files = Directory.GetFiles(dir).Length;
                 var bytes = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
-                foreach (var tool in new[] { "cloudarchive", "cloudarchive (TC=0)", "gdcmanon", "pydicom" })
+                var runs = tools.ToDictionary(t => t, _ => new List<(ProcessMeasurement.Run Run, int Outputs)>());
+                for (var round = 0; round < rounds; round++)
                 {
-                    var outDir = Path.Combine(work, "out", label.Replace(' ', '-'), tool.Replace(' ', '-').Replace("(", string.Empty, StringComparison.Ordinal).Replace(")", string.Empty, StringComparison.Ordinal).Replace('=', '-'));
-                    Directory.CreateDirectory(outDir);
-                    ProcessMeasurement.Run? run = tool switch
+                    foreach (var tool in tools)
                     {
-                        "cloudarchive" => await RunSelfAsync(dir, outDir, secret, tieredCompilation: true, cancellationToken).ConfigureAwait(false),
-                        "cloudarchive (TC=0)" => await RunSelfAsync(dir, outDir, secret, tieredCompilation: false, cancellationToken).ConfigureAwait(false),
-                        "gdcmanon" when cert is not null => await ProcessMeasurement.RunAsync("gdcmanon", ["--continue", "-c", cert, "-r", "-i", dir, "-o", outDir], cancellationToken).ConfigureAwait(false),
-                        "pydicom" when File.Exists("/usr/bin/python3") => await ProcessMeasurement.RunAsync("/usr/bin/python3", [Path.Combine(repo, "tools", "deid", "pydicom_deid.py"), Path.Combine(repo, "data", "dicom", "confidentiality_profile.json"), secret, dir, outDir], cancellationToken).ConfigureAwait(false),
-                        _ => null,
-                    };
-                    if (run is not null)
-                    {
-                        rows.Add((label, tool, run, files, bytes, Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Count()));
+                        var outDir = Path.Combine(work, "out", label.Replace(' ', '-'), tool.Replace(' ', '-').Replace("(", string.Empty, StringComparison.Ordinal).Replace(")", string.Empty, StringComparison.Ordinal).Replace('=', '-'));
+                        if (Directory.Exists(outDir))
+                        {
+                            Directory.Delete(outDir, recursive: true);
+                        }
+
+                        Directory.CreateDirectory(outDir);
+                        ProcessMeasurement.Run? run = tool switch
+                        {
+                            "cloudarchive" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredCompilation=1", cancellationToken).ConfigureAwait(false),
+                            "cloudarchive (TieredPGO=0)" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredPGO=0", cancellationToken).ConfigureAwait(false),
+                            "cloudarchive (TC=0)" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredCompilation=0", cancellationToken).ConfigureAwait(false),
+                            "gdcmanon" when cert is not null => await ProcessMeasurement.RunAsync("gdcmanon", ["--continue", "-c", cert, "-r", "-i", dir, "-o", outDir], cancellationToken).ConfigureAwait(false),
+                            "pydicom" when File.Exists("/usr/bin/python3") => await ProcessMeasurement.RunAsync("/usr/bin/python3", [Path.Combine(repo, "tools", "deid", "pydicom_deid.py"), Path.Combine(repo, "data", "dicom", "confidentiality_profile.json"), secret, dir, outDir], cancellationToken).ConfigureAwait(false),
+                            _ => null,
+                        };
+                        if (run is not null)
+                        {
+                            runs[tool].Add((run, Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Count()));
+                        }
                     }
+                }
+
+                foreach (var tool in tools.Where(t => runs[t].Count > 0))
+                {
+                    var ordered = runs[tool].OrderBy(r => r.Run.Wall).ToList();
+                    var median = ordered[ordered.Count / 2];
+                    rows.Add((label, tool, median.Run, files, bytes, median.Outputs));
                 }
             }
 
+            Console.WriteLine($"median of {rounds} interleaved run(s) per tool");
             Console.WriteLine("| input | tool | files in | outputs | seconds | files/s | MB/s | peak RSS MiB | exit |");
             Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in rows)
@@ -141,14 +166,14 @@ public sealed class DeidVsOraclesHarness : IHarness
         }
     }
 
-    /// <summary>Runs this executable in child mode as a separate process. With <paramref name="tieredCompilation"/> off
-    /// (<c>DOTNET_TieredCompilation=0</c>, set through <c>/usr/bin/env</c>, which execs so the measured process is the
-    /// same) every method is fully optimized at first call: a batch run of a few seconds is otherwise dominated by
-    /// tier-0 code.</summary>
-    private static async Task<ProcessMeasurement.Run> RunSelfAsync(string input, string output, string secret, bool tieredCompilation, CancellationToken ct)
+    /// <summary>Runs this executable in child mode as a separate process with one runtime setting
+    /// (<paramref name="runtimeSetting"/>, set through <c>/usr/bin/env</c>, which execs so the measured process is the
+    /// same). A batch run of a second is dominated by JIT work: <c>DOTNET_TieredPGO=0</c> skips the instrumented tier,
+    /// <c>DOTNET_TieredCompilation=0</c> compiles every method fully optimized at first call.</summary>
+    private static async Task<ProcessMeasurement.Run> RunSelfAsync(string input, string output, string secret, string runtimeSetting, CancellationToken ct)
     {
         var exe = Environment.ProcessPath!;
-        var args = new List<string> { "DOTNET_TieredCompilation=" + (tieredCompilation ? "1" : "0"), exe };
+        var args = new List<string> { runtimeSetting, exe };
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
         {
             args.Add(Assembly.GetEntryAssembly()!.Location);

@@ -1,3 +1,4 @@
+using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
@@ -44,7 +45,8 @@ internal sealed class IngestBenchApp : IAsyncDisposable
 
     /// <param name="counter">When given, every storage request of the service and of the baseline goes through it.</param>
     /// <param name="readChunkBytes">When given, overrides <see cref="StorageOptions.ReadChunkBytes"/> (an experiment knob).</param>
-    public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, int? readChunkBytes, CancellationToken cancellationToken)
+    /// <param name="withoutMd5">Experiment knob: archive writes without transactional MD5 (the function app always sends it).</param>
+    public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, int? readChunkBytes, bool withoutMd5, CancellationToken cancellationToken)
     {
         var root = RepositoryPaths.FindRoot();
         var keyDirectory = Path.Combine(tempDirectory, "kek");
@@ -76,6 +78,14 @@ internal sealed class IngestBenchApp : IAsyncDisposable
             }
 
             builder.Services.AddSingleton(StorageConnection.FromConnectionString(azurite.ConnectionString, options));
+        }
+
+        if (withoutMd5)
+        {
+            // Registered first, so the composition's TryAdd keeps it; everything else is composed as in the app.
+            builder.Services.AddSingleton<IArchiveStore>(sp => new BlobArchiveStore(
+                sp.GetRequiredService<StorageConnection>().Blobs.GetContainer(sp.GetRequiredService<IngestSettings>().Containers.Archive),
+                transactionalMd5: false));
         }
 
         IngestServiceRegistration.AddIngest(builder);

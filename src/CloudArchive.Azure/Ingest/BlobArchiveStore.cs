@@ -8,9 +8,19 @@ namespace CloudArchive.Azure.Ingest;
 public sealed class BlobArchiveStore : IArchiveStore
 {
     private readonly BlobContainerClient _container;
+    private readonly bool _transactionalMd5;
 
     /// <summary>Creates the store.</summary>
-    public BlobArchiveStore(BlobContainerClient container) => _container = container ?? throw new ArgumentNullException(nameof(container));
+    /// <param name="container">The <c>archive</c> container.</param>
+    /// <param name="transactionalMd5">
+    /// Whether streamed archive writes carry a transactional <c>Content-MD5</c> per request (default; the ingest's
+    /// verification relies on it, docs/ingest.md). Off only for measurements.
+    /// </param>
+    public BlobArchiveStore(BlobContainerClient container, bool transactionalMd5 = true)
+    {
+        _container = container ?? throw new ArgumentNullException(nameof(container));
+        _transactionalMd5 = transactionalMd5;
+    }
 
     /// <summary>The container.</summary>
     public BlobContainerClient Container => _container;
@@ -43,6 +53,52 @@ public sealed class BlobArchiveStore : IArchiveStore
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
         {
             return false;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Streams without a spool: the client reads one block ahead and sends the trailing metadata with the Put Blob of a
+    /// short content or with the Put Block List that commits a long one. Every body carries a transactional MD5.
+    /// </remarks>
+    public async Task<bool> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        try
+        {
+            await _container.GetBlob(name).UploadAsync(
+                content,
+                new BlobUploadOptions
+                {
+                    ContentType = "application/octet-stream",
+                    Metadata = metadata,
+                    TrailingMetadata = trailingMetadata,
+                    Tags = tags,
+                    Conditions = BlobRequestConditions.CreateOnly,
+                    TransactionalMd5 = _transactionalMd5,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        try
+        {
+            var download = await _container.GetBlob(name).DownloadAsync(new BlobRange(offset, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new ArchiveRangeRead(new ArchiveBlobInfo(download.Properties.ContentLength, download.Properties.Metadata), new OwningStream(download.Content, download));
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return null;
         }
     }
 

@@ -5,7 +5,7 @@ using CloudArchive.Core.Ingest;
 
 namespace CloudArchive.Azure.Ingest;
 
-/// <summary><see cref="IIncomingStore"/> over Blob Storage: ranged reads pinned to the ETag, conditional delete.</summary>
+/// <summary><see cref="IIncomingStore"/> over Blob Storage: reads pinned to the ETag (ranged for parsing, streamed for the whole-upload pass), conditional delete.</summary>
 public sealed class BlobIncomingStore : IIncomingStore
 {
     private readonly BlobStorageClient _blobs;
@@ -18,8 +18,10 @@ public sealed class BlobIncomingStore : IIncomingStore
     {
         try
         {
-            var stream = await _blobs.GetContainer(container).GetBlob(blobName).OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new IncomingUpload(stream, stream.Length, stream.ETag.ToString());
+            // The first chunk comes with the properties (no HEAD): a typical instance is then read with one request, and
+            // the encryption pass streams the rest of a large one with a single GET instead of chunk-sized ranges.
+            var stream = await _blobs.GetContainer(container).GetBlob(blobName).OpenReadPrefetchedAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new IncomingUpload(stream, stream.Length, stream.ETag.ToString(), _ => Task.FromResult(stream.OpenSequential()));
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {

@@ -20,4 +20,73 @@ public interface IArchiveStore
 
     /// <summary>Opens a blob for sequential reading.</summary>
     Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="TryCreateAsync"/>, for content whose remaining metadata is known only once it has been read:
+    /// <paramref name="trailingMetadata"/> is called after <paramref name="content"/> has been read to its end, and
+    /// its entries are stored with the blob, atomically with the content (e.g. a MAC computed while streaming).
+    /// </summary>
+    /// <remarks>
+    /// This default spools the content to a temporary file (deleted on close) and then calls <see cref="TryCreateAsync"/>;
+    /// stores that send metadata with the commit of a streamed upload override it to avoid the spool.
+    /// </remarks>
+    async Task<bool> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(trailingMetadata);
+        var path = Path.Combine(Path.GetTempPath(), "cloudarchive-archive-" + Guid.NewGuid().ToString("N") + ".tmp");
+        var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (spool.ConfigureAwait(false))
+        {
+            await content.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+            var merged = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+            foreach (var (key, value) in trailingMetadata())
+            {
+                merged[key] = value;
+            }
+
+            spool.Position = 0;
+            return await TryCreateAsync(name, spool, merged, tags, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Opens bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of a blob together
+    /// with the blob's length and metadata, or returns null when it does not exist.
+    /// </summary>
+    /// <remarks>This default makes two requests and skips to the offset; stores override it with one ranged read.</remarks>
+    async Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var info = await GetInfoAsync(name, cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            return null;
+        }
+
+        var stream = await OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var skip = new byte[81920];
+            for (var left = offset; left > 0;)
+            {
+                var read = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                left -= read;
+            }
+
+            return new ArchiveRangeRead(info, new LimitedReadStream(stream, length));
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 }

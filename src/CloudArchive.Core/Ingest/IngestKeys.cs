@@ -22,16 +22,7 @@ internal sealed class IngestKeys : IDisposable
     public string ForUid(string uid) => _namer.NameFor(uid);
 
     /// <summary>The pseudonym of a patient id within its issuer, or null without a patient id.</summary>
-    public string? PatientPseudonym(string? patientId, string? issuer)
-    {
-        var id = patientId?.Trim('\0', ' ');
-        if (string.IsNullOrEmpty(id))
-        {
-            return null;
-        }
-
-        return _namer.NameFor("\0cloudarchive:patient:v1\0" + (issuer?.Trim('\0', ' ') ?? string.Empty) + "\0" + id);
-    }
+    public string? PatientPseudonym(string? patientId, string? issuer) => PatientPseudonymizer.Pseudonym(_namer, patientId, issuer);
 
     public void Dispose()
     {

@@ -26,4 +26,10 @@ public sealed class IngestOptions
 
     /// <summary>The audit actor id of the ingest service.</summary>
     public string AuditActorId { get; set; } = "svc:cloudarchive-ingest";
+
+    /// <summary>
+    /// Plaintext bytes per encryption region (CSE v2.1 default 4 MiB). Not configurable in the app; tests lower it to
+    /// exercise multi-region verification with small instances.
+    /// </summary>
+    internal int EncryptionRegionLength { get; set; } = Crypto.CseFormat.DefaultRegionLength;
 }

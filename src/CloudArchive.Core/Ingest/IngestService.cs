@@ -14,9 +14,10 @@ namespace CloudArchive.Core.Ingest;
 
 /// <summary>
 /// Takes one upload into the archive (ARCHITECTURE §6): validate → minimize → retention date → encrypt under the
-/// study key → create-only write with index tags → read back and verify → audit 110107 → encrypted index record →
-/// delete the upload; or quarantine it with a reason. Streams throughout: the upload is read with ranged reads,
-/// bulk values (pixel data) are never held in memory, and the minimized rewrite is spooled to a temporary file.
+/// study key → create-only write with index tags → verify the commit → audit 110107 → encrypted index record → delete
+/// the upload; or quarantine it with a reason. Streams throughout: headers are parsed through a seekable view of the
+/// upload, and the upload is then read once, forward, while it is MACed, encrypted and written; bulk values (pixel
+/// data) are never held in memory, and a minimized rewrite is spooled to a temporary file.
 /// </summary>
 /// <remarks>
 /// Idempotence: names derive deterministically from the UIDs, the archive write is create-only, and the index
@@ -30,6 +31,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private const int CopyBufferSize = 81920;
     private const int InstanceGateCount = 64;
 
+    /// <summary>Above this size the archive is looked up before writing (a duplicate is then not uploaded in full).</summary>
+    private const long PreWriteLookupBytes = 16L * 1024 * 1024;
+
     private readonly IIncomingStore _incoming;
     private readonly IArchiveStore _archive;
     private readonly IQuarantineStore _quarantine;
@@ -40,7 +44,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly EnvelopeEncryptor _encryptor = new();
+    private readonly EnvelopeEncryptionOptions _encryption;
+    private readonly EnvelopeEncryptor _encryptor;
     private readonly InstanceIndex _index;
     private readonly AuditActor _actor;
     private readonly HashSet<string>? _allowedSopClasses;
@@ -70,6 +75,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _minimizer = new DataMinimizer(policies.Minimization);
+        _encryption = new EnvelopeEncryptionOptions { RegionLength = _options.EncryptionRegionLength };
+        _encryptor = new EnvelopeEncryptor(_encryption);
         _index = new InstanceIndex(archive, keyring, _encryptor);
         _actor = new AuditActor(_options.AuditActorId, app: "cloudarchive-functions", role: "ingest");
         _allowedSopClasses = _options.AllowedSopClasses is { Count: > 0 } allowed ? new HashSet<string>(allowed, StringComparer.Ordinal) : null;
@@ -137,9 +144,6 @@ public sealed class IngestService : IIngestHandler, IDisposable
         }
 
         upload.Content.Position = 0;
-        (context.UploadMac, _) = await context.Keys.Mac.ComputeAsync(upload.Content, cancellationToken).ConfigureAwait(false);
-
-        upload.Content.Position = 0;
         var file = await ReadDicomAsync(upload, cancellationToken).ConfigureAwait(false);
         await using (file.ConfigureAwait(false))
         {
@@ -179,8 +183,14 @@ public sealed class IngestService : IIngestHandler, IDisposable
 
             using (studyKek)
             {
+                if (minimization.Changed)
+                {
+                    // The rewrite is a different plaintext: the upload's own MAC (duplicate detection) needs its own pass.
+                    await EnsureUploadMacAsync(context, cancellationToken).ConfigureAwait(false);
+                }
+
                 var plain = await OpenPlaintextAsync(context, file, minimization, cancellationToken).ConfigureAwait(false);
-                await using (plain.Stream.ConfigureAwait(false))
+                await using (plain.ConfigureAwait(false))
                 {
                     var record = new InstanceIndexRecord
                     {
@@ -212,10 +222,14 @@ public sealed class IngestService : IIngestHandler, IDisposable
                     try
                     {
                         var archiveName = ArchiveNames.Instance(studyKey, context.InstanceKey);
-                        var existing = await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false);
+
+                        // A small instance goes straight to the create-only write (its 409 says "exists"); a large one is
+                        // looked up first so a re-delivered duplicate is not streamed and uploaded in full to learn that.
+                        var existing = plain.Length > PreWriteLookupBytes
+                            ? await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false)
+                            : null;
                         if (existing is null)
                         {
-                            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
                             var tags = new Dictionary<string, string>(StringComparer.Ordinal)
                             {
                                 [ArchiveMetadata.StudyTag] = studyKey,
@@ -223,25 +237,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
                                 [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
                                 [ArchiveMetadata.HoldTag] = "0",
                             };
-                            bool created;
-                            var encrypted = await _encryptor.EncryptAsync(plain.Stream, studyKek, leaveOpen: true, plainLength: plain.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
-                            await using (encrypted.ConfigureAwait(false))
+                            var written = await WriteArchiveAsync(context, plain, archiveName, studyKek, tags, cancellationToken).ConfigureAwait(false);
+                            if (written is not null)
                             {
-                                foreach (var (name, value) in encrypted.GetMetadata())
-                                {
-                                    metadata[name] = value;
-                                }
-
-                                metadata[ArchiveMetadata.UploadMac] = context.UploadMac!;
-                                metadata[ArchiveMetadata.PlainMac] = plain.Mac;
-                                metadata[ArchiveMetadata.UploadLength] = upload.Length.ToString(CultureInfo.InvariantCulture);
-                                metadata[ArchiveMetadata.SourceMac] = SourceMac(context);
-                                created = await _archive.TryCreateAsync(archiveName, encrypted, metadata, tags, cancellationToken).ConfigureAwait(false);
-                            }
-
-                            if (created)
-                            {
-                                return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: false, cancellationToken).ConfigureAwait(false);
+                                return await CompleteAsync(context, record, retention, minimization, resumed: false, ct => VerifyWrittenAsync(archiveName, written, ct), cancellationToken).ConfigureAwait(false);
                             }
 
                             // Another delivery of the same instance committed first: judge its blob like any existing one.
@@ -249,7 +248,11 @@ public sealed class IngestService : IIngestHandler, IDisposable
                                 ?? throw new InvalidOperationException("The archive reported an existing blob that cannot be found; retrying.");
                         }
 
-                        var sameContent = Matches(existing, ArchiveMetadata.UploadMac, context.UploadMac!) || Matches(existing, ArchiveMetadata.PlainMac, plain.Mac);
+                        // Only now, with a blob in the way, is the upload's MAC needed; a small upload was read in full by the
+                        // refused write already, a large one gets one more pass (a rare path: re-delivery or conflict).
+                        await EnsureUploadMacAsync(context, cancellationToken).ConfigureAwait(false);
+                        var plainMac = plain.Mac ?? context.UploadMac!;
+                        var sameContent = Matches(existing, ArchiveMetadata.UploadMac, context.UploadMac!) || Matches(existing, ArchiveMetadata.PlainMac, plainMac);
                         if (!sameContent)
                         {
                             throw new IngestRejection(QuarantineReason.Conflict, $"Instance {context.InstanceKey} is already archived with different content; the archived copy was left unchanged.");
@@ -259,7 +262,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             && !await _index.ExistsAsync(studyKey, context.InstanceKey, cancellationToken).ConfigureAwait(false))
                         {
                             // The archive blob exists but the ingest that wrote it stopped before its index record: finish it.
-                            return await CompleteAsync(context, record, archiveName, plain, retention, minimization, resumed: true, cancellationToken).ConfigureAwait(false);
+                            // Nothing of what this process wrote is known here, so the blob is decrypted and MACed end to end.
+                            return await CompleteAsync(context, record, retention, minimization, resumed: true, ct => VerifyWholeAsync(archiveName, plainMac, plain.Length, ct), cancellationToken).ConfigureAwait(false);
                         }
 
                         await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, studyKey, patient, ["duplicate"], cancellationToken).ConfigureAwait(false);
@@ -275,9 +279,64 @@ public sealed class IngestService : IIngestHandler, IDisposable
         }
     }
 
-    private async Task<IngestResult> CompleteAsync(Context context, InstanceIndexRecord record, string archiveName, Plaintext plain, RetentionDecision retention, MinimizationReport minimization, bool resumed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encrypts the plaintext in one streaming read and writes it create-only. The plaintext MAC (and, when nothing was
+    /// removed, the upload MAC) is computed by the same read and stored with the commit. Returns null on 409/412.
+    /// </summary>
+    private async Task<WrittenArchive?> WriteArchiveAsync(Context context, Plaintext plain, string archiveName, SymmetricKeyEncryptionKey studyKek, Dictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        var problem = await VerifyArchivedAsync(archiveName, plain, cancellationToken).ConfigureAwait(false);
+        var source = await plain.OpenAsync(context.Upload, cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            using var tap = new PlaintextTap(source, plain.Length, _encryption.RegionLength, context.Keys.Mac);
+            var encrypted = await _encryptor.EncryptAsync(tap, studyKek, leaveOpen: true, plainLength: plain.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using (encrypted.ConfigureAwait(false))
+            {
+                var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (name, value) in encrypted.GetMetadata())
+                {
+                    metadata[name] = value;
+                }
+
+                metadata[ArchiveMetadata.UploadLength] = context.Upload.Length.ToString(CultureInfo.InvariantCulture);
+                metadata[ArchiveMetadata.SourceMac] = SourceMac(context);
+                var created = await _archive.TryCreateStreamingAsync(archiveName, encrypted, metadata, () => TrailingMetadata(context, plain, tap), tags, cancellationToken).ConfigureAwait(false);
+                if (tap.Completed && plain.Mac is null)
+                {
+                    // Nothing removed: the plaintext is the upload, so the MAC of this read is also the upload MAC.
+                    context.UploadMac = tap.Mac;
+                }
+
+                return created
+                    ? new WrittenArchive(plain.Length, tap.RegionLength, tap.RegionCount, tap.LastRegionStart, tap.Mac, tap.FirstRegionMac, tap.LastRegionMac, encrypted.EncryptionDataJson, context.UploadMac!)
+                    : null;
+            }
+        }
+    }
+
+    private static Dictionary<string, string> TrailingMetadata(Context context, Plaintext plain, PlaintextTap tap)
+    {
+        if (!tap.Completed)
+        {
+            throw new InvalidOperationException("The archive metadata was asked for before the plaintext was read to its end.");
+        }
+
+        if (plain.Mac is not null && !string.Equals(plain.Mac, tap.Mac, StringComparison.Ordinal))
+        {
+            throw new IOException("The minimized rewrite changed between spooling and encryption.");
+        }
+
+        var uploadMac = context.UploadMac ?? tap.Mac;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ArchiveMetadata.UploadMac] = uploadMac,
+            [ArchiveMetadata.PlainMac] = tap.Mac,
+        };
+    }
+
+    private async Task<IngestResult> CompleteAsync(Context context, InstanceIndexRecord record, RetentionDecision retention, MinimizationReport minimization, bool resumed, Func<CancellationToken, Task<string?>> verify, CancellationToken cancellationToken)
+    {
+        var problem = await verify(cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             await AuditAsync(context, AuditEventType.SecurityAlert, AuditOutcome.MajorFailure, record.StudyKey, record.PatientPseudonym, ["verification-failed"], cancellationToken).ConfigureAwait(false);
@@ -291,8 +350,90 @@ public sealed class IngestService : IIngestHandler, IDisposable
         return new IngestResult(IngestOutcome.Archived, context.InstanceKey, resumed ? "resumed" : null);
     }
 
-    /// <summary>Decrypts the committed blob end to end and compares length and MAC with what was meant to be written.</summary>
-    private async Task<string?> VerifyArchivedAsync(string archiveName, Plaintext plain, CancellationToken cancellationToken)
+    /// <summary>
+    /// Verifies a blob this process has just committed without downloading it again (docs/ingest.md, "Verification"):
+    /// every block was sent with a transactional MD5 the service checked, so what remains to prove is that the committed
+    /// blob is the one written (length, <c>encryptiondata</c> with its unique wrapped key, MACs) and that it decrypts
+    /// under the study key to the plaintext that was read: region 0 and the last region are fetched with the metadata
+    /// (one ranged read each, one in all for a single-region instance), decrypted (GCM tags, nonces, region layout) and
+    /// MACed against the MACs taken while encrypting.
+    /// </summary>
+    private async Task<string?> VerifyWrittenAsync(string archiveName, WrittenArchive written, CancellationToken cancellationToken)
+    {
+        var problem = await VerifyRegionAsync(archiveName, written, 0, written.FirstRegionMac, cancellationToken).ConfigureAwait(false);
+        if (problem is null && written.RegionCount > 1)
+        {
+            problem = await VerifyRegionAsync(archiveName, written, written.RegionCount - 1, written.LastRegionMac, cancellationToken).ConfigureAwait(false);
+        }
+
+        return problem;
+    }
+
+    private async Task<string?> VerifyRegionAsync(string archiveName, WrittenArchive written, long region, string expectedMac, CancellationToken cancellationToken)
+    {
+        long cipherLength = CseFormat.CiphertextLength(written.PlainLength, written.RegionLength);
+        long regionCipher = (long)written.RegionLength + CseFormat.RegionOverhead;
+        long cipherStart = region * regionCipher;
+        long cipherCount = Math.Min(regionCipher, cipherLength - cipherStart);
+        var read = await _archive.OpenRangeAsync(archiveName, cipherStart, cipherCount, cancellationToken).ConfigureAwait(false);
+        if (read is null)
+        {
+            return "blob missing after commit";
+        }
+
+        await using (read.ConfigureAwait(false))
+        {
+            var info = read.Info;
+            if (info.Length != cipherLength)
+            {
+                return "committed length differs";
+            }
+
+            if (!Matches(info, CseFormat.EncryptionDataMetadataName, written.EncryptionDataJson))
+            {
+                return "encryption metadata differs";
+            }
+
+            if (!Matches(info, ArchiveMetadata.PlainMac, written.PlainMac) || !Matches(info, ArchiveMetadata.UploadMac, written.UploadMac))
+            {
+                return "content MAC metadata differs";
+            }
+
+            try
+            {
+                long plainStart = region * written.RegionLength;
+                long plainCount = Math.Min(written.RegionLength, written.PlainLength - plainStart);
+                var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
+                var decrypted = await decryptor.OpenRangeAsync(
+                    (offset, count, _) => offset == cipherStart && count == cipherCount
+                        ? Task.FromResult(read.Content)
+                        : throw new InvalidOperationException("Unexpected ciphertext range."),
+                    info.Length,
+                    info.Metadata,
+                    plainStart,
+                    plainCount,
+                    cancellationToken).ConfigureAwait(false);
+                await using (decrypted.ConfigureAwait(false))
+                {
+                    var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
+                    var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
+                    if (length != plainCount)
+                    {
+                        return "decrypted length differs";
+                    }
+
+                    return string.Equals(mac, expectedMac, StringComparison.Ordinal) ? null : "decrypted content differs";
+                }
+            }
+            catch (EnvelopeDecryptionException ex)
+            {
+                return "decryption failed: " + ex.Reason;
+            }
+        }
+    }
+
+    /// <summary>Decrypts a committed blob end to end and compares length and MAC with the expected plaintext (resumed ingests).</summary>
+    private async Task<string?> VerifyWholeAsync(string archiveName, string plainMac, long plainLength, CancellationToken cancellationToken)
     {
         var info = await _archive.GetInfoAsync(archiveName, cancellationToken).ConfigureAwait(false);
         if (info is null)
@@ -300,7 +441,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             return "blob missing after commit";
         }
 
-        if (!Matches(info, ArchiveMetadata.PlainMac, plain.Mac))
+        if (!Matches(info, ArchiveMetadata.PlainMac, plainMac))
         {
             return "content MAC metadata differs";
         }
@@ -316,18 +457,39 @@ public sealed class IngestService : IIngestHandler, IDisposable
                 {
                     var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
                     var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
-                    if (length != plain.Length)
+                    if (length != plainLength)
                     {
                         return "decrypted length differs";
                     }
 
-                    return string.Equals(mac, plain.Mac, StringComparison.Ordinal) ? null : "decrypted content differs";
+                    return string.Equals(mac, plainMac, StringComparison.Ordinal) ? null : "decrypted content differs";
                 }
             }
         }
         catch (EnvelopeDecryptionException ex)
         {
             return "decryption failed: " + ex.Reason;
+        }
+    }
+
+    /// <summary>Computes the upload MAC with one forward read of the upload, unless an earlier read already did.</summary>
+    private static async Task EnsureUploadMacAsync(Context context, CancellationToken cancellationToken)
+    {
+        if (context.UploadMac is not null)
+        {
+            return;
+        }
+
+        var stream = await context.Upload.OpenSequentialAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var (mac, length) = await context.Keys.Mac.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
+            if (length != context.Upload.Length)
+            {
+                throw new IOException("The upload's length changed while it was being read.");
+            }
+
+            context.UploadMac = mac;
         }
     }
 
@@ -345,6 +507,12 @@ public sealed class IngestService : IIngestHandler, IDisposable
             ["eventId"] = context.Request.EventId,
             ["time"] = _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
         });
+
+        if (reason is not (QuarantineReason.Empty or QuarantineReason.Oversized))
+        {
+            // The MAC lets a re-delivery of the same content reuse its quarantine copy; oversized uploads are not read.
+            await EnsureUploadMacAsync(context, cancellationToken).ConfigureAwait(false);
+        }
 
         context.Upload.Content.Position = 0;
         await _quarantine.PlaceAsync(context.Request.BlobName, context.Upload.Content, context.UploadMac, reasonJson, cancellationToken).ConfigureAwait(false);
@@ -487,9 +655,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
         var upload = context.Upload;
         if (!minimization.Changed)
         {
-            // Nothing removed: archive the upload's own bytes, so the plaintext is byte-identical to what was sent.
-            upload.Content.Position = 0;
-            return new Plaintext(new NonDisposingStream(upload.Content), upload.Length, context.UploadMac!);
+            // Nothing removed: archive the upload's own bytes, so the plaintext is byte-identical to what was sent. They
+            // are read once, forward, while being MACed and encrypted (WriteArchiveAsync).
+            return new Plaintext(upload.Length, null, null);
         }
 
         var directory = _options.TempDirectory ?? Path.GetTempPath();
@@ -505,8 +673,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                 await macStream.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            spool.Position = 0;
-            return new Plaintext(spool, spool.Length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+            return new Plaintext(spool.Length, Convert.ToHexStringLower(hash.GetHashAndReset()), spool);
         }
         catch
         {
@@ -549,7 +716,30 @@ public sealed class IngestService : IIngestHandler, IDisposable
 
     private sealed record InstanceUids(string SopClassUid, string SopInstanceUid, string StudyInstanceUid, string SeriesInstanceUid);
 
-    private sealed record Plaintext(Stream Stream, long Length, string Mac);
+    /// <summary>What is archived: the upload itself (no spool, MAC known after the write's read) or a spooled rewrite.</summary>
+    private sealed class Plaintext(long length, string? mac, FileStream? spool) : IAsyncDisposable
+    {
+        public long Length { get; } = length;
+
+        /// <summary>The MAC when known before the write (the rewrite); null when the plaintext is the upload.</summary>
+        public string? Mac { get; } = mac;
+
+        public async Task<Stream> OpenAsync(IncomingUpload upload, CancellationToken cancellationToken)
+        {
+            if (spool is null)
+            {
+                return await upload.OpenSequentialAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            spool.Position = 0;
+            return new NonDisposingStream(spool);
+        }
+
+        public ValueTask DisposeAsync() => spool?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>What this process wrote and must find committed.</summary>
+    private sealed record WrittenArchive(long PlainLength, int RegionLength, long RegionCount, long LastRegionStart, string PlainMac, string FirstRegionMac, string LastRegionMac, string EncryptionDataJson, string UploadMac);
 
     private sealed class Context(IngestRequest request, IncomingUpload upload, IngestKeys keys)
     {

@@ -37,6 +37,8 @@ public sealed class Deidentifier
     private static readonly DicomTag CodeValueTag = new(0x0008, 0x0100);
     private static readonly DicomTag CodingSchemeDesignatorTag = new(0x0008, 0x0102);
     private static readonly DicomTag CodeMeaningTag = new(0x0008, 0x0104);
+    private static readonly DicomTag DirectoryRecordSequenceTag = new(0x0004, 0x1220);
+    private const string MediaStorageDirectoryStorage = "1.2.840.10008.1.3.10";
 
     private readonly DeidSettings settings;
     private readonly KeyedMapper mapper;
@@ -69,6 +71,18 @@ public sealed class Deidentifier
         ArgumentNullException.ThrowIfNull(file);
         var report = NewReport();
         var ds = file.Dataset;
+
+        if (IsMediaDirectory(file))
+        {
+            // A media directory is an index of the source file set, not an instance: its record offsets and Referenced
+            // File IDs would describe files the research copy renames (outputs are named by mapped UID). It is refused
+            // and reported, never written half-valid; a new DICOMDIR is built over the outputs (e.g. dcmmkdir).
+            report.Outcome = InstanceOutcome.Refused;
+            report.Failure = DeidFailure.MediaDirectoryRefused;
+            report.Reason = "DICOMDIR (Media Storage Directory) is not de-identified: build a new one over the de-identified files";
+            report.Pixel = "none";
+            return new DeidResult(report, []);
+        }
 
         var decision = DecidePixels(ds);
         if (decision.Kind == PixelDecisionKind.Refuse)
@@ -173,7 +187,13 @@ public sealed class Deidentifier
         return new ResolvedAction(DeidAction.Keep, "K", "not-in-table");
     }
 
-    private void ProcessDataset(DicomDataset ds, string path, bool clean, Context ctx)
+    /// <param name="ds">The dataset or item.</param>
+    /// <param name="path">Tag path of the item, for the report.</param>
+    /// <param name="clean">Full cleaning of every text (inside a cleaned sequence).</param>
+    /// <param name="ctx">Per-instance context.</param>
+    /// <param name="dummyItem">The item is the one item kept by D on a sequence: attributes that their own action
+    /// would remove or empty get a keyed dummy instead, so the item's Type 1 attributes keep a value (§2).</param>
+    private void ProcessDataset(DicomDataset ds, string path, bool clean, Context ctx, bool dummyItem = false)
     {
         RemoveWholeOverlayAndCurveGroups(ds, path, ctx);
         var keptPrivateCreators = new HashSet<DicomTag>();
@@ -206,6 +226,12 @@ public sealed class Deidentifier
             }
 
             var action = ResolveStandard(tag, EffectiveVR.Of(element));
+            if (dummyItem && action.Action is DeidAction.Remove or DeidAction.Empty
+                && element is DicomValueElement dv && !EffectiveVR.IsUnSequence(dv))
+            {
+                action = new ResolvedAction(DeidAction.Dummy, "D", action.Source + "; " + action.Code + " upgraded to D inside the item of a D sequence");
+            }
+
             Apply(ds, element, action, p, clean, ctx);
         }
 
@@ -298,10 +324,25 @@ public sealed class Deidentifier
                 return;
 
             case DeidAction.Dummy:
+                if (element is DicomSequence dseq && dseq.Items.Count > 0)
+                {
+                    // D on a sequence (§2): the attribute is Type 1 somewhere, so it keeps exactly one item, the first,
+                    // de-identified recursively with every value that its own action would remove or empty replaced by
+                    // a keyed dummy. The other items (further observers, content) are dropped.
+                    var dropped = dseq.Items.Count - 1;
+                    while (dseq.Items.Count > 1)
+                    {
+                        dseq.Items.RemoveAt(dseq.Items.Count - 1);
+                    }
+
+                    ProcessDataset(dseq.Items[0], p + "[0]", clean, ctx, dummyItem: true);
+                    report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Replaced, action.Code, action.Source, dropped == 0 ? "sequence: one item with dummy values" : $"sequence: one item with dummy values, {dropped} item(s) removed"));
+                    return;
+                }
+
                 if (element is DicomSequence or DicomFragmentSequence || EffectiveVR.IsUnSequence(element))
                 {
-                    // No IOD-specific dummy item is fabricated: dummy codes and value types in kept items (e.g. an SR
-                    // Content Sequence) break far more of the IOD than an empty sequence does.
+                    // Nothing to derive a dummy item from (no items, or a UN-encoded sequence that cannot be inspected).
                     ds.Set(new DicomSequence(tag));
                     report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Emptied, action.Code, action.Source, "sequence: written with zero items"));
                     return;
@@ -576,6 +617,12 @@ public sealed class Deidentifier
                 }
             }
         }
+    }
+
+    private static bool IsMediaDirectory(DicomFile file)
+    {
+        var metaClass = (file.FileMetaInformation.Get(DicomTags.MediaStorageSopClassUid) as DicomValueElement)?.GetString().Trim('\0', ' ');
+        return metaClass == MediaStorageDirectoryStorage || file.Dataset.Contains(DirectoryRecordSequenceTag);
     }
 
     private PixelDecision DecidePixels(DicomDataset ds)

@@ -11,37 +11,48 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 public sealed class SafePrivateList
 {
-    private static readonly Lazy<SafePrivateList> Shared = new(LoadEmbedded);
-    private readonly HashSet<SafePrivateEntry> entries;
+    // The shipped list is parsed on first use, not when settings are created: every profile carries it, but only
+    // the Retain Safe Private Option reads it, and a short batch process should not pay for parsing it otherwise.
+    private static readonly SafePrivateList Shared = new(new Lazy<SafePrivateList>(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication));
+    private readonly Lazy<SafePrivateList>? deferred;
+    private readonly HashSet<SafePrivateEntry> entries = null!;
+    private readonly string edition = null!;
 
     /// <summary>Creates a list from explicit entries.</summary>
     public SafePrivateList(IEnumerable<SafePrivateEntry> entries, string edition)
     {
         this.entries = new HashSet<SafePrivateEntry>(entries.Select(e => e with { Creator = NormalizeCreator(e.Creator) }));
-        Edition = edition;
+        this.edition = edition;
     }
 
-    /// <summary>The list shipped with this assembly (Table E.3.10-1).</summary>
-    public static SafePrivateList Standard => Shared.Value;
+    private SafePrivateList(Lazy<SafePrivateList> deferred)
+    {
+        this.deferred = deferred;
+    }
+
+    /// <summary>The list shipped with this assembly (Table E.3.10-1), parsed on first use.</summary>
+    public static SafePrivateList Standard => Shared;
 
     /// <summary>The edition/provenance label of the list.</summary>
-    public string Edition { get; }
+    public string Edition => deferred?.Value.edition ?? edition;
+
+    private HashSet<SafePrivateEntry> Set => deferred?.Value.entries ?? entries;
 
     /// <summary>Number of entries.</summary>
-    public int Count => entries.Count;
+    public int Count => Set.Count;
 
     /// <summary>Every entry.</summary>
-    public IReadOnlyCollection<SafePrivateEntry> Entries => entries;
+    public IReadOnlyCollection<SafePrivateEntry> Entries => Set;
 
     /// <summary>True when the element at offset <paramref name="offset"/> of <paramref name="creator"/>'s block in
     /// <paramref name="group"/> is safe.</summary>
     public bool Contains(string creator, ushort group, byte offset) =>
-        entries.Contains(new SafePrivateEntry(NormalizeCreator(creator), group, offset));
+        Set.Contains(new SafePrivateEntry(NormalizeCreator(creator), group, offset));
 
     /// <summary>This list with <paramref name="local"/> added and <paramref name="excluded"/> removed.</summary>
     public SafePrivateList With(IEnumerable<SafePrivateEntry> local, IEnumerable<SafePrivateEntry> excluded)
     {
-        var set = new HashSet<SafePrivateEntry>(entries);
+        var set = new HashSet<SafePrivateEntry>(Set);
         foreach (var e in local)
         {
             set.Add(e with { Creator = NormalizeCreator(e.Creator) });

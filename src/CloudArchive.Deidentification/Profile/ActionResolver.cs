@@ -16,9 +16,10 @@ namespace CloudArchive.Deidentification;
 /// Sequence, Source Image Sequence), the conformance-preserving choice is U*: the sequence is kept and the profile is
 /// applied to its items, where each contained instance UID is replaced by its keyed mapping (its own row is U), so
 /// references stay resolvable and nothing else survives that the profile would not keep elsewhere.
-/// For a sequence resolved to D no IOD-specific dummy item is fabricated: it is written with zero items (as Z) and the
-/// report says so. Keeping the items with dummy values was tried and rejected: dummy codes and value types in an SR
-/// Content Sequence (D in the Basic Profile) broke far more of the IOD (dciodvfy: 8 to 63 errors on test-SR.dcm).</para>
+/// A sequence resolved to D keeps exactly one item (the first), de-identified by each attribute's own action, except
+/// that inside that item an action that would remove or empty a value is upgraded to D (a keyed dummy), so the item's
+/// Type 1 attributes keep a value (e.g. the Verifying Observer Sequence of a verified SR); see the engine and
+/// docs/deidentification.md §2.</para>
 /// </remarks>
 public static class ActionResolver
 {

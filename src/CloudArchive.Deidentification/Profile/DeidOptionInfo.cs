@@ -33,6 +33,9 @@ public static class DeidOptionInfo
         (DeidOption.CleanGraphics, "cleanGraphics", "113103", "Clean Graphics Option"),
     ];
 
+    // Normalized column key and enum name -> option: parsing runs for every option cell of Table E.1-1 at start-up.
+    private static readonly Dictionary<string, DeidOption> ByNormalizedName = BuildNames();
+
     /// <summary>Every option in a fixed order.</summary>
     public static IReadOnlyList<DeidOption> All { get; } = Table.Select(t => t.Option).ToArray();
 
@@ -54,21 +57,35 @@ public static class DeidOptionInfo
             return false;
         }
 
-        var norm = Normalize(text);
+        return ByNormalizedName.TryGetValue(Normalize(text), out option);
+    }
+
+    private static Dictionary<string, DeidOption> BuildNames()
+    {
+        var names = new Dictionary<string, DeidOption>(StringComparer.Ordinal);
         foreach (var row in Table)
         {
-            if (Normalize(row.Key) == norm || Normalize(row.Option.ToString()) == norm)
+            names.TryAdd(Normalize(row.Key), row.Option);
+            names.TryAdd(Normalize(row.Option.ToString()), row.Option);
+        }
+
+        return names;
+    }
+
+    private static string Normalize(string s)
+    {
+        var chars = new char[s.Length];
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (char.IsLetterOrDigit(c))
             {
-                option = row.Option;
-                return true;
+                chars[n++] = char.ToLowerInvariant(c);
             }
         }
 
-        return false;
+        return new string(chars, 0, n);
     }
-
-    private static string Normalize(string s) =>
-        new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     private static (DeidOption Option, string Key, string Code, string Meaning) Row(DeidOption option)
     {

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace CloudArchive.Dicom;
@@ -81,70 +82,209 @@ public static class DicomDictionary
         return e is { VRs.Count: > 0 } ? e.VRs[0] : DicomVR.UN;
     }
 
+    // Runs once per process over ~5,300 entries (1.3 MB of JSON): a forward-only Utf8JsonReader pass (no document
+    // tree, no per-property lookups), compiled fully optimized at once instead of starting in tier-0 code; in a
+    // short-lived process (a CLI batch) the tree-based parse in tier-0 code cost several times this.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tables Load()
     {
-        using var stream = typeof(DicomDictionary).Assembly.GetManifestResourceStream("CloudArchive.Dicom.dicom_dictionary.json")
-            ?? throw new InvalidOperationException("The embedded DICOM dictionary resource is missing from the assembly.");
-        using var doc = JsonDocument.Parse(stream);
-        var tables = new Tables
+        byte[] json;
+        using (var stream = typeof(DicomDictionary).Assembly.GetManifestResourceStream("CloudArchive.Dicom.dicom_dictionary.json")
+            ?? throw new InvalidOperationException("The embedded DICOM dictionary resource is missing from the assembly."))
         {
-            Edition = doc.RootElement.GetProperty("_meta").TryGetProperty("dicomEdition", out var ed) ? ed.GetString() ?? string.Empty : string.Empty,
-        };
+            json = new byte[stream.Length];
+            stream.ReadExactly(json);
+        }
 
-        foreach (var item in doc.RootElement.GetProperty("entries").EnumerateArray())
+        var tables = new Tables();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        Next(ref reader, JsonTokenType.StartObject);
+        while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            var repeating = item.TryGetProperty("repeating", out var rp) && rp.GetBoolean();
-            uint mask = 0xFFFFFFFF;
-            uint value;
-            if (repeating)
+            if (reader.ValueTextEquals("_meta"u8))
             {
-                mask = uint.Parse(item.GetProperty("mask").GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                value = uint.Parse(item.GetProperty("maskedValue").GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                Next(ref reader, JsonTokenType.StartObject);
+                while (Next(ref reader) == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("dicomEdition"u8))
+                    {
+                        Next(ref reader);
+                        tables.Edition = reader.GetString() ?? string.Empty;
+                    }
+                    else
+                    {
+                        Next(ref reader);
+                        reader.Skip();
+                    }
+                }
+            }
+            else if (reader.ValueTextEquals("entries"u8))
+            {
+                Next(ref reader, JsonTokenType.StartArray);
+                var vrNames = new Dictionary<string, (string Text, DicomVR[] VRs)>(StringComparer.Ordinal);
+                while (Next(ref reader) == JsonTokenType.StartObject)
+                {
+                    ReadEntry(ref reader, tables, vrNames);
+                }
             }
             else
             {
-                value = uint.Parse(item.GetProperty("tag").GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                Next(ref reader);
+                reader.Skip();
             }
+        }
 
-            var vrs = new List<DicomVR>();
-            if (item.TryGetProperty("vrs", out var vrArray))
+        return tables;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadEntry(ref Utf8JsonReader reader, Tables tables, Dictionary<string, (string Text, DicomVR[] VRs)> vrNames)
+    {
+        uint? tag = null;
+        uint? mask = null;
+        uint? maskedValue = null;
+        var repeating = false;
+        var retired = false;
+        string keyword = string.Empty, name = string.Empty, vrText = string.Empty, vm = string.Empty;
+        List<DicomVR>? vrs = null;
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("tag"u8))
             {
-                foreach (var v in vrArray.EnumerateArray())
+                Next(ref reader);
+                tag = reader.TokenType == JsonTokenType.String ? Hex(ref reader, allowWildcard: true) : null;
+            }
+            else if (reader.ValueTextEquals("keyword"u8))
+            {
+                Next(ref reader);
+                keyword = reader.GetString() ?? string.Empty;
+            }
+            else if (reader.ValueTextEquals("name"u8))
+            {
+                Next(ref reader);
+                name = reader.GetString() ?? string.Empty;
+            }
+            else if (reader.ValueTextEquals("vr"u8))
+            {
+                Next(ref reader);
+                vrText = reader.GetString() ?? string.Empty;
+            }
+            else if (reader.ValueTextEquals("vrs"u8))
+            {
+                Next(ref reader, JsonTokenType.StartArray);
+                vrs = new List<DicomVR>(1);
+                while (Next(ref reader) == JsonTokenType.String)
                 {
-                    if (DicomVR.TryParse(v.GetString(), out var vr))
+                    if (DicomVR.TryParse(reader.GetString(), out var vr))
                     {
                         vrs.Add(vr);
                     }
                 }
             }
-
-            var entry = new DicomDictionaryEntry(
-                new DicomTag(value),
-                mask,
-                item.TryGetProperty("keyword", out var kw) ? kw.GetString() ?? string.Empty : string.Empty,
-                item.TryGetProperty("name", out var nm) ? nm.GetString() ?? string.Empty : string.Empty,
-                item.TryGetProperty("vr", out var vrText) ? vrText.GetString() ?? string.Empty : string.Empty,
-                vrs,
-                item.TryGetProperty("vm", out var vm) ? vm.GetString() ?? string.Empty : string.Empty,
-                item.TryGetProperty("retired", out var ret) && ret.ValueKind == JsonValueKind.True);
-
-            tables.All.Add(entry);
-            if (repeating)
+            else if (reader.ValueTextEquals("vm"u8))
             {
-                tables.Repeating.Add(entry);
+                Next(ref reader);
+                vm = reader.GetString() ?? string.Empty;
+            }
+            else if (reader.ValueTextEquals("retired"u8))
+            {
+                Next(ref reader);
+                retired = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("repeating"u8))
+            {
+                Next(ref reader);
+                repeating = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("mask"u8))
+            {
+                Next(ref reader);
+                mask = Hex(ref reader, allowWildcard: false);
+            }
+            else if (reader.ValueTextEquals("maskedValue"u8))
+            {
+                Next(ref reader);
+                maskedValue = Hex(ref reader, allowWildcard: false);
             }
             else
             {
-                tables.ByTag[value] = entry;
-            }
-
-            if (entry.Keyword.Length > 0)
-            {
-                tables.ByKeyword.TryAdd(entry.Keyword, entry);
+                Next(ref reader);
+                reader.Skip();
             }
         }
 
-        return tables;
+        uint value;
+        uint entryMask = 0xFFFFFFFF;
+        if (repeating)
+        {
+            entryMask = mask ?? throw new InvalidOperationException("Embedded DICOM dictionary: a repeating entry has no mask.");
+            value = maskedValue ?? throw new InvalidOperationException("Embedded DICOM dictionary: a repeating entry has no maskedValue.");
+        }
+        else
+        {
+            value = tag ?? throw new InvalidOperationException("Embedded DICOM dictionary: an entry has no valid tag.");
+        }
+
+        // Entries share a few dozen VR spellings: one string and one list instance per spelling.
+        IReadOnlyList<DicomVR> entryVrs;
+        if (vrNames.TryGetValue(vrText, out var shared) && vrs is not null && shared.VRs.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(vrs)))
+        {
+            vrText = shared.Text;
+            entryVrs = shared.VRs;
+        }
+        else
+        {
+            var array = vrs?.ToArray() ?? [];
+            vrNames.TryAdd(vrText, (vrText, array));
+            entryVrs = array;
+        }
+
+        var entry = new DicomDictionaryEntry(new DicomTag(value), entryMask, keyword, name, vrText, entryVrs, vm, retired);
+        tables.All.Add(entry);
+        if (repeating)
+        {
+            tables.Repeating.Add(entry);
+        }
+        else
+        {
+            tables.ByTag[value] = entry;
+        }
+
+        if (entry.Keyword.Length > 0)
+        {
+            tables.ByKeyword.TryAdd(entry.Keyword, entry);
+        }
+    }
+
+    /// <summary>Parses an 8-digit hex string token; with <paramref name="allowWildcard"/> a value with X digits (the
+    /// tag of a repeating entry, described by its mask instead) gives null.</summary>
+    private static uint? Hex(ref Utf8JsonReader reader, bool allowWildcard)
+    {
+        var span = reader.ValueSpan; // one contiguous buffer: never a value sequence
+        if (Utf8Parser.TryParse(span, out uint v, out var consumed, 'X') && consumed == span.Length)
+        {
+            return v;
+        }
+
+        return allowWildcard ? null : throw new InvalidOperationException("Embedded DICOM dictionary: invalid hex value.");
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException("Embedded DICOM dictionary: unexpected end of data.");
+        }
+
+        return reader.TokenType;
+    }
+
+    private static void Next(ref Utf8JsonReader reader, JsonTokenType expected)
+    {
+        if (Next(ref reader) != expected)
+        {
+            throw new InvalidOperationException($"Embedded DICOM dictionary: expected {expected}, found {reader.TokenType}.");
+        }
     }
 
     private sealed class Tables

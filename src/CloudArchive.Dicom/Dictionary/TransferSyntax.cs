@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace CloudArchive.Dicom;
@@ -95,6 +96,7 @@ public sealed class TransferSyntax : IEquatable<TransferSyntax>
     /// <summary>The UID and name.</summary>
     public override string ToString() => IsKnown ? $"{Uid} ({Name})" : Uid;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Dictionary<string, TransferSyntax> Load()
     {
         using var stream = typeof(TransferSyntax).Assembly.GetManifestResourceStream("CloudArchive.Dicom.transfer_syntaxes.json")

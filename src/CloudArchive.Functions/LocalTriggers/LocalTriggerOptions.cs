@@ -40,6 +40,9 @@ public sealed class LocalTriggerOptions
     /// <summary>Where messages go after <see cref="MaxDequeueCount"/> failures. Default <c>{IngestQueue}-poison</c>, as the host names it.</summary>
     public string? PoisonQueue { get; set; }
 
+    /// <summary>The queue of research export requests drained into <c>/ExportResearchCopies</c>. Default <c>export-requests</c>.</summary>
+    public string ExportQueue { get; set; } = "export-requests";
+
     /// <summary>The container holding the scanner's memory of what it already enqueued. Default <c>local-triggers</c>.</summary>
     public string StateContainer { get; set; } = "local-triggers";
 
@@ -50,6 +53,9 @@ public sealed class LocalTriggerOptions
 
     /// <summary>The poison queue name in effect.</summary>
     public string EffectivePoisonQueue => string.IsNullOrWhiteSpace(PoisonQueue) ? IngestQueue + "-poison" : PoisonQueue;
+
+    /// <summary>The export requests' poison queue, named as the host names it.</summary>
+    public string EffectiveExportPoisonQueue => ExportQueue + "-poison";
 
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -70,6 +76,8 @@ public sealed class LocalTriggerOptions
         Require(MaxConcurrency is >= 1 and <= 64, "MaxConcurrency must be between 1 and 64.");
         Require(InvocationTimeout > TimeSpan.Zero, "InvocationTimeout must be positive.");
         Require(!string.IsNullOrWhiteSpace(IngestQueue), "IngestQueue is required.");
+        Require(!string.IsNullOrWhiteSpace(ExportQueue), "ExportQueue is required.");
+        Require(!string.Equals(ExportQueue, IngestQueue, StringComparison.Ordinal), "ExportQueue and IngestQueue must differ.");
         Require(!string.IsNullOrWhiteSpace(StateContainer), "StateContainer is required.");
     }
 }

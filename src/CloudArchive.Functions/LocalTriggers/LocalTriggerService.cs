@@ -9,7 +9,8 @@ namespace CloudArchive.Functions.LocalTriggers;
 /// <summary>
 /// Runs Event Grid's and the Functions host's part locally (ARCHITECTURE §5): scans <c>incoming</c>,
 /// enqueues BlobCreated events to <c>ingest-events</c>, and drains that queue by POSTing to this app's own
-/// <c>/IngestInstance</c> endpoint over HTTP — the same path the host uses in Azure.
+/// <c>/IngestInstance</c> endpoint over HTTP — the same path the host uses in Azure; likewise it drains
+/// <c>export-requests</c> into <c>/ExportResearchCopies</c>.
 /// </summary>
 internal sealed class LocalTriggerService : BackgroundService
 {
@@ -57,7 +58,8 @@ internal sealed class LocalTriggerService : BackgroundService
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var scanner = new IncomingScanner(_connection, _functions.Incoming, _options, _time);
         var drainer = new QueueTriggerDrainer(_connection, http, _options, IngestInstanceFunction.Name, IngestInstanceFunction.MessageBinding, _time, _logger);
-        await Task.WhenAll(RunScannerAsync(scanner, stoppingToken), RunDrainerAsync(drainer, baseUri, stoppingToken)).ConfigureAwait(false);
+        var exports = new QueueTriggerDrainer(_connection, http, _options, _options.ExportQueue, _options.EffectiveExportPoisonQueue, ExportResearchCopiesFunction.Name, ExportResearchCopiesFunction.MessageBinding, _time, _logger);
+        await Task.WhenAll(RunScannerAsync(scanner, stoppingToken), RunDrainerAsync(drainer, baseUri, stoppingToken), RunDrainerAsync(exports, baseUri, stoppingToken)).ConfigureAwait(false);
     }
 
     private async Task RunScannerAsync(IncomingScanner scanner, CancellationToken stoppingToken)

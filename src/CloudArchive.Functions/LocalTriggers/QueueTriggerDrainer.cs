@@ -24,9 +24,15 @@ internal sealed class QueueTriggerDrainer
     private bool _created;
 
     public QueueTriggerDrainer(StorageConnection connection, HttpClient http, LocalTriggerOptions options, string functionName, string bindingName, TimeProvider time, ILogger logger)
+        : this(connection, http, options, options.IngestQueue, options.EffectivePoisonQueue, functionName, bindingName, time, logger)
     {
-        _queue = connection.Queues.GetQueue(options.IngestQueue);
-        _poison = connection.Queues.GetQueue(options.EffectivePoisonQueue);
+    }
+
+    /// <summary>A drainer of any queue (e.g. <c>export-requests</c>) into <c>/{functionName}</c>.</summary>
+    public QueueTriggerDrainer(StorageConnection connection, HttpClient http, LocalTriggerOptions options, string queueName, string poisonQueueName, string functionName, string bindingName, TimeProvider time, ILogger logger)
+    {
+        _queue = connection.Queues.GetQueue(queueName);
+        _poison = connection.Queues.GetQueue(poisonQueueName);
         _http = http;
         _options = options;
         _functionName = functionName;

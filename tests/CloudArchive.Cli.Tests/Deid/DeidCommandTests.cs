@@ -62,6 +62,22 @@ public sealed class DeidCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task DICOMDIR_in_a_directory_run_is_refused_and_listed_while_instances_are_deidentified()
+    {
+        var input = InputDir("CT_small.dcm", "DICOMDIR");
+        var output = Path.Combine(root, "out-dir");
+        var reports = Path.Combine(root, "reports-dir");
+        var r = await CliRun.RunAsync("deid", "--in", input, "--out", output, "--secret-file", Secret(), "--report", reports);
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("de-identified 1, refused 1, failed 0 of 2", r.Output, StringComparison.Ordinal);
+        Assert.Contains("nested/DICOMDIR", r.Output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(output));
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "summary.json"), TestContext.Current.CancellationToken));
+        var problem = Assert.Single(summary.RootElement.GetProperty("problems").EnumerateArray());
+        Assert.Equal("mediaDirectoryRefused", problem.GetProperty("failure").GetString());
+    }
+
+    [Fact]
     public async Task Single_file_with_options_keeps_uids_when_retain_uids_is_asked()
     {
         var output = Path.Combine(root, "out1");

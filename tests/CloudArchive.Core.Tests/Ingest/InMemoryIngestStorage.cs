@@ -27,6 +27,12 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
     /// <summary>Flips one stored byte of the next archive create (storage corrupting a committed write).</summary>
     public bool CorruptNextCreate { get; set; }
 
+    /// <summary>Which byte <see cref="CorruptNextCreate"/> flips, given the stored length (default: the middle one).</summary>
+    public Func<int, int> CorruptOffset { get; set; } = length => length / 2;
+
+    /// <summary>The (name, offset, length) of every ranged read of the archive.</summary>
+    public List<(string Name, long Offset, long Length)> RangeReads { get; } = [];
+
     public void Upload(string name, byte[] content)
     {
         lock (_lock)
@@ -83,7 +89,7 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
             if (CorruptNextCreate)
             {
                 CorruptNextCreate = false;
-                stored[stored.Length / 2] ^= 0x01;
+                stored[CorruptOffset(stored.Length)] ^= 0x01;
             }
 
             Archive[name] = (stored, new Dictionary<string, string>(metadata), new Dictionary<string, string>(tags));
@@ -113,6 +119,23 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
         lock (_lock)
         {
             return Task.FromResult<Stream>(new MemoryStream(Archive[name].Content, writable: false));
+        }
+    }
+
+    public Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            RangeReads.Add((name, offset, length));
+            if (!Archive.TryGetValue(name, out var blob))
+            {
+                return Task.FromResult<ArchiveRangeRead?>(null);
+            }
+
+            var count = (int)Math.Min(length, blob.Content.Length - offset);
+            return Task.FromResult<ArchiveRangeRead?>(new ArchiveRangeRead(
+                new ArchiveBlobInfo(blob.Content.Length, blob.Metadata),
+                new MemoryStream(blob.Content, (int)offset, count, writable: false)));
         }
     }
 

@@ -317,6 +317,61 @@ public sealed class IngestServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_multi_region_instance_is_verified_by_reading_back_only_its_first_and_last_region()
+    {
+        using var h = new IngestHarness(new IngestOptions { EncryptionRegionLength = 4096 });
+        var upload = await IngestHarness.InstanceAsync(Study, Study + ".7.1");
+        h.Storage.Upload("m.dcm", upload);
+
+        var result = await h.IngestAsync("m.dcm");
+
+        Assert.Equal(IngestOutcome.Archived, result.Outcome);
+        var name = h.InstanceBlob();
+        Assert.Equal(upload, await h.DecryptArchivedAsync(name));
+        long regions = (upload.Length + 4095) / 4096;
+        Assert.True(regions > 2);
+        const long regionCipher = 4096 + 28;
+        var reads = h.Storage.RangeReads.Where(r => r.Name == name).Select(r => (r.Offset, r.Length)).ToArray();
+        Assert.Equal([(0L, regionCipher), ((regions - 1) * regionCipher, h.Storage.Archive[name].Content.Length - ((regions - 1) * regionCipher))], reads);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_committed_blob_whose_first_or_last_region_does_not_decrypt_keeps_the_upload_in_quarantine(bool lastRegion)
+    {
+        using var h = new IngestHarness(new IngestOptions { EncryptionRegionLength = 4096 });
+        var upload = await IngestHarness.InstanceAsync(Study, Study + ".8.1");
+        h.Storage.Upload("c.dcm", upload);
+        h.Storage.CorruptNextCreate = true;
+        h.Storage.CorruptOffset = length => lastRegion ? length - 20 : 100;
+
+        var result = await h.IngestAsync("c.dcm");
+
+        Assert.Equal(IngestOutcome.Quarantined, result.Outcome);
+        Assert.Equal("quarantine.verification-failed", result.ReasonCode);
+        Assert.Equal(upload, h.Storage.Quarantine["c.dcm"].Content);
+        Assert.Empty(h.Storage.Incoming);
+        Assert.Equal(AuditEventType.SecurityAlert, h.AuditRecords()[0].Event.EventType);
+    }
+
+    [Fact]
+    public async Task A_small_re_upload_is_judged_a_duplicate_from_the_refused_write_without_looking_up_the_archive_first()
+    {
+        var upload = await IngestHarness.InstanceAsync(Study, Study + ".9.1");
+        _h.Storage.Upload("d1.dcm", upload);
+        Assert.Equal(IngestOutcome.Archived, (await _h.IngestAsync("d1.dcm")).Outcome);
+        _h.Storage.Upload("d2.dcm", upload);
+
+        var result = await _h.IngestAsync("d2.dcm");
+
+        Assert.Equal(IngestOutcome.Duplicate, result.Outcome);
+        Assert.Equal(2, _h.Storage.CreateAttempts);
+        Assert.Single(_h.Storage.Archive, a => a.Key.EndsWith(".dcm.enc", StringComparison.Ordinal));
+        Assert.Empty(_h.Storage.Incoming);
+    }
+
+    [Fact]
     public async Task A_deflated_dataset_that_inflates_beyond_the_limit_is_quarantined_as_a_deflate_bomb()
     {
         using var h = new IngestHarness(new IngestOptions { MaxInflatedBytes = 1 << 20 });

@@ -189,36 +189,23 @@ public class DeidentifierBehaviourTests
     }
 
     [Fact]
-    public async Task DICOMDIR_records_are_de_identified_at_every_depth_with_consistent_pseudonyms()
+    public async Task DICOMDIR_is_refused_with_a_typed_reason_and_its_records_are_left_untouched()
     {
         var ct = TestContext.Current.CancellationToken;
         var path = Path.Combine(TestPaths.Samples, "DICOMDIR");
-        var originalIds = new List<string>();
-        var originalNames = new List<string>();
-        await using (var original = await DicomFile.OpenAsync(path, null, ct))
-        {
-            foreach (var d in original.Dataset.Descendants().OfType<DicomValueElement>())
-            {
-                if (d.Tag == new DicomTag(0x0010, 0x0020))
-                {
-                    originalIds.Add(d.GetString());
-                }
-                else if (d.Tag == new DicomTag(0x0010, 0x0010))
-                {
-                    originalNames.Add(d.GetString());
-                }
-            }
-        }
-
-        Assert.NotEmpty(originalIds);
         await using var file = await DicomFile.OpenAsync(path, null, ct);
+        var before = file.Dataset.Descendants().OfType<DicomValueElement>().Where(e => e.Tag == new DicomTag(0x0010, 0x0020)).Select(e => e.GetString()).ToList();
+        Assert.NotEmpty(before);
         var deid = new Deidentifier(DeidSettings.Basic, KeyedMapperTests.Secret());
-        Assert.True((await deid.DeidentifyAsync(file, null, ct)).Succeeded);
-        var ids = file.Dataset.Descendants().OfType<DicomValueElement>().Where(e => e.Tag == new DicomTag(0x0010, 0x0020)).Select(e => e.GetString()).ToList();
-        Assert.Equal(originalIds.Select(i => deid.Mapper.PatientId("(0010,0020)" + i.Trim())).ToList(), ids);
-        var names = file.Dataset.Descendants().OfType<DicomValueElement>().Where(e => e.Tag == new DicomTag(0x0010, 0x0010)).Select(e => e.GetString()).ToList();
-        Assert.All(names, n => Assert.StartsWith("ANON^", n, StringComparison.Ordinal));
-        Assert.DoesNotContain(names, n => originalNames.Contains(n));
+        var result = await deid.DeidentifyAsync(file, null, ct);
+        Assert.False(result.Succeeded);
+        Assert.Equal(InstanceOutcome.Refused, result.Report.Outcome);
+        Assert.Equal(DeidFailure.MediaDirectoryRefused, result.Report.Failure);
+        Assert.Empty(result.Report.Attributes);
+        Assert.Empty(result.SpoolFiles);
+        var after = file.Dataset.Descendants().OfType<DicomValueElement>().Where(e => e.Tag == new DicomTag(0x0010, 0x0020)).Select(e => e.GetString()).ToList();
+        Assert.Equal(before, after);
+        Assert.All(before, id => Assert.DoesNotContain(id.Trim(), result.Report.ToJson(), StringComparison.Ordinal));
     }
 
     [Fact]

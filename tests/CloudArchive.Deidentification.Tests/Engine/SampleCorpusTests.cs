@@ -39,6 +39,17 @@ public class SampleCorpusTests
             return;
         }
 
+        if (name == "DICOMDIR")
+        {
+            // A media directory is refused with a typed reason and nothing is written (a new one is built over outputs).
+            Assert.Equal(InstanceOutcome.Refused, report.Outcome);
+            Assert.Equal(DeidFailure.MediaDirectoryRefused, report.Failure);
+            Assert.Contains("DICOMDIR", report.Reason, StringComparison.Ordinal);
+            Assert.Null(output);
+            Assert.Empty(Directory.GetFiles(tmp.Path, "*", SearchOption.AllDirectories));
+            return;
+        }
+
         Assert.Equal(InstanceOutcome.Deidentified, report.Outcome);
         Assert.NotNull(output);
         Assert.True(File.Exists(Path.Combine(tmp.Path, "reports", report.OutputSopInstanceUid + ".json")) || report.OutputSopInstanceUid is null);
@@ -64,9 +75,8 @@ public class SampleCorpusTests
             Assert.True(dump.ExitCode == 0, "dcmdump -q failed on the output: " + dump.StdErr);
         }
 
-        // badVR.dcm crashes dciodvfy. A de-identified DICOMDIR has identifying Type 1 record keys emptied and stale
-        // file references by design (documented limitation: regenerate the directory over the outputs).
-        if (ExternalTool.Exists("dciodvfy") && name is not "badVR.dcm" and not "DICOMDIR")
+        // badVR.dcm crashes dciodvfy (no verdict either way).
+        if (ExternalTool.Exists("dciodvfy") && name is not "badVR.dcm")
         {
             var before = await ErrorCount(input, ct);
             var after = await ErrorCount(output!, ct);
@@ -125,6 +135,25 @@ public class SampleCorpusTests
         var ms = new MemoryStream();
         s.CopyTo(ms);
         return ms.ToArray();
+    }
+
+    [Fact]
+    public async Task Dataset_with_a_directory_record_sequence_is_refused_even_without_file_meta_and_left_unchanged()
+    {
+        var ds = new DicomDataset();
+        ds.SetString(new DicomTag(0x0004, 0x1130), "CASE_0042");
+        var record = new DicomDataset();
+        record.SetString(new DicomTag(0x0004, 0x1430), "PATIENT");
+        record.SetString(new DicomTag(0x0010, 0x0010), "Doe^Jane");
+        ds.Set(new DicomSequence(new DicomTag(0x0004, 0x1220), [record]));
+        var result = await Permissive().DeidentifyAsync(new DicomFile(ds), null, TestContext.Current.CancellationToken);
+        Assert.False(result.Succeeded);
+        Assert.Equal(InstanceOutcome.Refused, result.Report.Outcome);
+        Assert.Equal(DeidFailure.MediaDirectoryRefused, result.Report.Failure);
+        Assert.Equal("Doe^Jane", record.GetString(new DicomTag(0x0010, 0x0010)));
+        Assert.Contains("\"mediaDirectoryRefused\"", result.Report.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Doe", result.Report.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("CASE_0042", result.Report.ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -234,12 +234,13 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             }
 
             // Write 1 is committed but its response is lost (503) and the client's retry (write 2) is refused: the
-            // invocation fails and the re-delivery finds the committed blob. Writes 3 and 4 (the next instance and the
-            // client's retry) are refused: the invocation fails and the re-delivery writes it.
+            // invocation fails and the re-delivery's create-only write (3, a small instance is not looked up first) is
+            // refused by the service with 409, so it finds the committed blob. Writes 4 and 5 (the next instance and
+            // the client's retry) are refused: the invocation fails and the re-delivery writes it.
             return Interlocked.Increment(ref archiveWrites) switch
             {
                 1 => FlakyStorageTransport.Fault.FailAfterForwarding,
-                2 or 3 or 4 => FlakyStorageTransport.Fault.FailBeforeForwarding,
+                2 or 4 or 5 => FlakyStorageTransport.Fault.FailBeforeForwarding,
                 _ => FlakyStorageTransport.Fault.None,
             };
         });

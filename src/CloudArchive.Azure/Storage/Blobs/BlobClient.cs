@@ -55,6 +55,10 @@ public sealed class BlobClient
         }
 
         ValidateWriteOptions(options);
+        if (options?.TrailingMetadata is not null && content.CanSeek)
+        {
+            throw new ArgumentException("Trailing metadata needs content that cannot seek (it is committed after the content is read).", nameof(options));
+        }
 
         if (content.CanSeek)
         {
@@ -69,21 +73,21 @@ public sealed class BlobClient
 
         // A stream that cannot seek is read one block ahead: if it ends within that block (and within the
         // threshold) it goes as one Put Blob from the buffer, otherwise that buffer becomes block 0.
-        var first = ArrayPool<byte>.Shared.Rent(Options.BlockSizeBytes);
+        var first = BlobBufferPool.Instance.Rent(Options.BlockSizeBytes);
         int firstLength;
         try
         {
             firstLength = await FillAsync(content, first, Options.BlockSizeBytes, cancellationToken).ConfigureAwait(false);
             if (firstLength < Options.BlockSizeBytes && firstLength <= Options.SingleUploadThresholdBytes)
             {
-                var result = await PutBlobAsync(RequestContent.Create(first.AsMemory(0, firstLength)), "BlockBlob", options, cancellationToken).ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(first);
+                var result = await PutBlobAsync(RequestContent.Create(first.AsMemory(0, firstLength)), "BlockBlob", options, cancellationToken, options?.TransactionalMd5 == true ? Md5(first.AsSpan(0, firstLength)) : null).ConfigureAwait(false);
+                BlobBufferPool.Instance.Return(first);
                 return result;
             }
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(first);
+            BlobBufferPool.Instance.Return(first);
             throw;
         }
 
@@ -105,6 +109,46 @@ public sealed class BlobClient
     {
         var properties = await GetPropertiesAsync(conditions, cancellationToken).ConfigureAwait(false);
         return new BlobReadStream(this, properties, Options.ReadChunkBytes);
+    }
+
+    /// <summary>
+    /// Like <see cref="OpenReadAsync"/>, but opens with a GET of the first <see cref="StorageOptions.ReadChunkBytes"/>
+    /// instead of a HEAD: the properties come with the first chunk, so a blob no larger than one chunk costs one
+    /// request in all. Combine with <see cref="BlobReadStream.OpenSequential"/> for one streaming pass over the rest.
+    /// </summary>
+    public async Task<BlobReadStream> OpenReadPrefetchedAsync(BlobRequestConditions? conditions = null, CancellationToken cancellationToken = default)
+    {
+        BlobDownload download;
+        try
+        {
+            download = await DownloadCoreAsync(new BlobRange(0, Options.ReadChunkBytes), conditions, async: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageRequestException ex) when (ex.Status == 416)
+        {
+            // An empty blob has no byte 0 to range over.
+            return await OpenReadAsync(conditions, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (download.ConfigureAwait(false))
+        {
+            var length = (int)Math.Min(download.ContentLength, download.Properties.ContentLength);
+            var chunk = BlobBufferPool.Instance.Rent(Options.ReadChunkBytes);
+            try
+            {
+                var filled = await FillAsync(download.Content, chunk, length, cancellationToken).ConfigureAwait(false);
+                if (filled != length)
+                {
+                    throw new IOException("The blob returned fewer bytes than its length promised.");
+                }
+
+                return new BlobReadStream(this, download.Properties, Options.ReadChunkBytes, chunk, length);
+            }
+            catch
+            {
+                BlobBufferPool.Instance.Return(chunk);
+                throw;
+            }
+        }
     }
 
     /// <summary>Gets the blob's system properties and metadata (Get Blob Properties).</summary>
@@ -380,10 +424,15 @@ public sealed class BlobClient
         return (stream, response);
     }
 
-    private async Task<BlobWriteResult> PutBlobAsync(RequestContent? content, string blobType, BlobUploadOptions? options, CancellationToken cancellationToken)
+    private async Task<BlobWriteResult> PutBlobAsync(RequestContent? content, string blobType, BlobUploadOptions? options, CancellationToken cancellationToken, string? contentMd5 = null)
     {
         using var message = StorageHttp.CreateMessage(_connection.Pipeline, RequestMethod.Put, Uri);
         message.Request.Headers.SetValue("x-ms-blob-type", blobType);
+        if (contentMd5 is not null)
+        {
+            message.Request.Headers.SetValue("Content-MD5", contentMd5);
+        }
+
         message.Request.Content = content ?? RequestContent.Create(ReadOnlyMemory<byte>.Empty);
         AddWriteHeaders(message.Request, options);
         var response = await StorageHttp.SendAsync(_connection.Pipeline, message, blobType == "AppendBlob" ? "CreateAppendBlob" : "PutBlob", true, cancellationToken, 201).ConfigureAwait(false);
@@ -417,14 +466,14 @@ public sealed class BlobClient
                 else
                 {
                     await slots.WaitAsync(failFast.Token).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+                    buffer = BlobBufferPool.Instance.Rent(blockSize);
                     try
                     {
                         length = await FillAsync(content, buffer, blockSize, failFast.Token).ConfigureAwait(false);
                     }
                     catch
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        BlobBufferPool.Instance.Return(buffer);
                         slots.Release();
                         throw;
                     }
@@ -432,14 +481,14 @@ public sealed class BlobClient
 
                 if (length == 0)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    BlobBufferPool.Instance.Return(buffer);
                     slots.Release();
                     break;
                 }
 
                 var blockId = BlockId(uploadId, blockIds.Count);
                 blockIds.Add(blockId);
-                inFlight.Add(StageBlockAsync(blockId, buffer, length, leaseId, slots, failFast));
+                inFlight.Add(StageBlockAsync(blockId, buffer, length, leaseId, options?.TransactionalMd5 == true, slots, failFast));
                 inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
                 if (inFlight.Find(t => t.IsFaulted || t.IsCanceled) is { } failed)
                 {
@@ -468,7 +517,7 @@ public sealed class BlobClient
 
             if (firstBuffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(firstBuffer);
+                BlobBufferPool.Instance.Return(firstBuffer);
             }
 
             var cause = inFlight.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).FirstOrDefault(e => e is not OperationCanceledException);
@@ -487,12 +536,18 @@ public sealed class BlobClient
         return BlobResponseParser.WriteResult(response);
     }
 
-    private async Task StageBlockAsync(string blockId, byte[] buffer, int length, string? leaseId, SemaphoreSlim slots, CancellationTokenSource failFast)
+    private async Task StageBlockAsync(string blockId, byte[] buffer, int length, string? leaseId, bool md5, SemaphoreSlim slots, CancellationTokenSource failFast)
     {
         try
         {
             using var message = StorageHttp.CreateMessage(_connection.Pipeline, RequestMethod.Put, Uri, ("comp", "block"), ("blockid", blockId));
             message.Request.Content = RequestContent.Create(buffer.AsMemory(0, length));
+            if (md5)
+            {
+                // Hashed here, on the staging task, so it overlaps with the producer filling the next block.
+                message.Request.Headers.SetValue("Content-MD5", Md5(buffer.AsSpan(0, length)));
+            }
+
             if (leaseId is not null)
             {
                 message.Request.Headers.SetValue("x-ms-lease-id", leaseId);
@@ -507,7 +562,7 @@ public sealed class BlobClient
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BlobBufferPool.Instance.Return(buffer);
             slots.Release();
         }
     }
@@ -538,12 +593,27 @@ public sealed class BlobClient
         return filled;
     }
 
+    private static string Md5(ReadOnlySpan<byte> data)
+    {
+#pragma warning disable CA5351 // Transactional integrity check required by the Blob service, not a security hash.
+        return Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(data));
+#pragma warning restore CA5351
+    }
+
     private void AddWriteHeaders(Request request, BlobUploadOptions? options)
     {
         request.Headers.SetValue("x-ms-blob-content-type", options?.ContentType ?? "application/octet-stream");
         if (options?.Metadata is { } metadata)
         {
             AddMetadata(request, metadata);
+        }
+
+        if (options?.TrailingMetadata is { } trailing)
+        {
+            // Reached only after the content was read to its end (Put Blob from the read-ahead buffer, or Put Block List).
+            var late = trailing();
+            BlobNames.ValidateMetadata(late);
+            AddMetadata(request, late);
         }
 
         if (options?.Tags is { Count: > 0 } tags)

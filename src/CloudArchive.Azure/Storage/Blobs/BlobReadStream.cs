@@ -24,6 +24,32 @@ public sealed class BlobReadStream : Stream
         _chunkSize = chunkSize;
     }
 
+    /// <summary>Starts with bytes [0, <paramref name="prefetchedLength"/>) already in <paramref name="prefetched"/> (a pooled chunk, now owned).</summary>
+    internal BlobReadStream(BlobClient blob, BlobProperties properties, int chunkSize, byte[] prefetched, int prefetchedLength)
+        : this(blob, properties, chunkSize)
+    {
+        _chunk = prefetched;
+        _chunkStart = 0;
+        _chunkLength = prefetchedLength;
+    }
+
+    /// <summary>
+    /// Opens a forward-only stream over this blob version from <paramref name="offset"/> to its end: bytes still in
+    /// this stream's current chunk are served from it, the rest come from one streaming GET pinned to the ETag
+    /// (resumed on a broken connection), which is far cheaper than chunk-sized ranged GETs for a whole-blob pass.
+    /// The result shares this stream's chunk: do not read or seek this stream, or dispose it, while the result is in use.
+    /// </summary>
+    public Stream OpenSequential(long offset = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, Length);
+        var cached = _chunk is not null && offset >= _chunkStart && offset < _chunkStart + _chunkLength
+            ? new ArraySegment<byte>(_chunk, (int)(offset - _chunkStart), (int)(_chunkStart + _chunkLength - offset))
+            : ArraySegment<byte>.Empty;
+        return new BlobSequentialReadStream(_blob, ETag, offset, Length, cached);
+    }
+
     /// <summary>The properties (length, ETag, metadata) of the blob version being read.</summary>
     public BlobProperties Properties { get; }
 
@@ -117,7 +143,7 @@ public sealed class BlobReadStream : Stream
             _disposed = true;
             if (_chunk is not null)
             {
-                ArrayPool<byte>.Shared.Return(_chunk);
+                BlobBufferPool.Instance.Return(_chunk);
                 _chunk = null;
             }
         }
@@ -147,7 +173,7 @@ public sealed class BlobReadStream : Stream
             return true;
         }
 
-        _chunk ??= ArrayPool<byte>.Shared.Rent(_chunkSize);
+        _chunk ??= BlobBufferPool.Instance.Rent(_chunkSize);
         var length = (int)Math.Min(_chunkSize, Length - _position);
         _chunkLength = 0;
         var conditions = new BlobRequestConditions { IfMatch = ETag };

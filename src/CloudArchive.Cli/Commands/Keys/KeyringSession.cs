@@ -51,7 +51,7 @@ internal sealed class KeyringSession : IDisposable
         _writer.Dispose();
     }
 
-    private static IKeyEncryptionKeyProvider CreateProvider(ArchiveSettings settings)
+    internal static IKeyEncryptionKeyProvider CreateProvider(ArchiveSettings settings)
     {
         switch (settings["CloudArchive:Keys:Provider"]?.ToLowerInvariant())
         {

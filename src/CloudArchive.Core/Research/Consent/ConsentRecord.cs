@@ -46,6 +46,9 @@ public sealed record ConsentRecord
     /// <summary>Where the record came from: <c>csv</c>, <c>fhir</c> or <c>cli</c>.</summary>
     public required string Source { get; init; }
 
+    /// <summary>Why the status was last set by an administrator (e.g. a revocation reason); short text, no patient data.</summary>
+    public string? StatusReason { get; init; }
+
     /// <summary>When this version was recorded.</summary>
     public required DateTimeOffset RecordedAt { get; init; }
 

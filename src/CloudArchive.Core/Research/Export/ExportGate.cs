@@ -93,12 +93,14 @@ public static class ExportGate
             return false;
         }
 
-        if (deny.Modalities.Count > 0 && !study.Modalities.Any(m => deny.Modalities.Contains(m, StringComparer.OrdinalIgnoreCase)))
+        // Like an undated study below, a study whose modality or body part is unknown cannot be shown to fall outside a
+        // denial, so the denial applies (fail closed).
+        if (deny.Modalities.Count > 0 && study.Modalities.Count > 0 && !study.Modalities.Any(m => deny.Modalities.Contains(m, StringComparer.OrdinalIgnoreCase)))
         {
             return false;
         }
 
-        if (deny.BodyParts.Count > 0 && !study.BodyParts.Any(b => deny.BodyParts.Contains(b, StringComparer.OrdinalIgnoreCase)))
+        if (deny.BodyParts.Count > 0 && study.BodyParts.Count > 0 && !study.BodyParts.Any(b => deny.BodyParts.Contains(b, StringComparer.OrdinalIgnoreCase)))
         {
             return false;
         }

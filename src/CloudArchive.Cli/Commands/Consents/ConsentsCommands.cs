@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using CloudArchive.Cli.Commands.Agreements;
+using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Core.Research.Consent;
+using Spectre.Console;
+
+namespace CloudArchive.Cli.Commands.Consents;
+
+/// <summary>
+/// <c>cloudarchive consents import|revoke|show</c>: the consent registry, keyed by patient pseudonym (formats in
+/// docs/research.md). Patient ids given on the command line or in files are pseudonymized and never printed. Exit
+/// codes: 0 done, 2 usage or unreadable file, 3 storage error, 4 no consent recorded, 5 import with row errors.
+/// </summary>
+public static class ConsentsCommands
+{
+    /// <summary>Creates the <c>consents</c> command group.</summary>
+    public static Command Create()
+    {
+        var group = new Command("consents", "The research consent registry (keyed by patient pseudonym)");
+        group.Add(ImportCommand());
+        group.Add(RevokeCommand());
+        group.Add(ShowCommand());
+        return group;
+    }
+
+    private static Task<int> RunAsync(ParseResult parse, Func<Task<int>> run, CancellationToken cancellationToken) =>
+        AgreementsCommands.RunAsync(parse, async () =>
+        {
+            try
+            {
+                return await run().ConfigureAwait(false);
+            }
+            catch (ConsentFormatException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                return OperationsRunner.Usage;
+            }
+        }, cancellationToken);
+
+    private static Command ImportCommand()
+    {
+        var csv = new Option<FileInfo?>("--csv") { Description = "A CSV file with a header row (columns in docs/research.md)" };
+        var fhir = new Option<FileInfo?>("--fhir") { Description = "A FHIR R4 Consent or a Bundle of Consents (JSON)" };
+        var strict = new Option<bool>("--strict") { Description = "Import nothing if any row has an error" };
+        var settingsFile = OperationsRunner.SettingsFileOption();
+        var connection = OperationsRunner.ConnectionStringOption();
+        var command = new Command("import", "Import consents from CSV or FHIR; prints imported/updated/unchanged counts and errors by line") { csv, fhir, strict, settingsFile, connection };
+        command.SetAction((parse, ct) => RunAsync(parse, async () =>
+        {
+            var (csvFile, fhirFile) = (parse.GetValue(csv), parse.GetValue(fhir));
+            if ((csvFile is null) == (fhirFile is null))
+            {
+                throw new UsageException("give exactly one of --csv FILE or --fhir FILE.");
+            }
+
+            var file = (csvFile ?? fhirFile)!;
+            if (!file.Exists)
+            {
+                throw new UsageException($"File '{file.FullName}' does not exist.");
+            }
+
+            using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            var service = await session.ConsentsAsync(ct).ConfigureAwait(false);
+            ConsentImportResult result;
+            await using (var stream = File.OpenRead(file.FullName))
+            {
+                result = csvFile is not null
+                    ? await service.ImportCsvAsync(stream, parse.GetValue(strict), ResearchAdminSession.Actor, ct).ConfigureAwait(false)
+                    : await service.ImportFhirAsync(stream, parse.GetValue(strict), ResearchAdminSession.Actor, ct).ConfigureAwait(false);
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported {result.Imported}, updated {result.Updated}, unchanged {result.Unchanged}, errors {result.Errors.Count}")).ConfigureAwait(false);
+            foreach (var error in result.Errors)
+            {
+                await output.WriteLineAsync("  " + error).ConfigureAwait(false);
+            }
+
+            if (result.AbortedByStrictMode)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: --strict: nothing was imported because of the errors above.").ConfigureAwait(false);
+            }
+
+            return result.Errors.Count == 0 ? OperationsRunner.Success : AgreementExitCodes.Refused;
+        }, ct));
+        return command;
+    }
+
+    private static Command RevokeCommand()
+    {
+        var (patient, issuer) = PatientOptions();
+        var reason = new Option<string?>("--reason") { Description = "Why (kept in the record, not in the audit log; no patient data)" };
+        var settingsFile = OperationsRunner.SettingsFileOption();
+        var connection = OperationsRunner.ConnectionStringOption();
+        var command = new Command("revoke", "Revoke a patient's consent (status inactive; the next export removes their copies)") { patient, issuer, reason, settingsFile, connection };
+        command.SetAction((parse, ct) => RunAsync(parse, async () =>
+        {
+            using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            var service = await session.ConsentsAsync(ct).ConfigureAwait(false);
+            var patientId = RequirePatient(parse.GetValue(patient));
+            var pseudonym = service.PseudonymOf(patientId, parse.GetValue(issuer));
+            var revoked = await service.RevokeAsync(patientId, parse.GetValue(issuer), parse.GetValue(reason), ResearchAdminSession.Actor, ct).ConfigureAwait(false);
+            if (revoked is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no consent is recorded for patient {pseudonym}.").ConfigureAwait(false);
+                return AgreementExitCodes.NotFound;
+            }
+
+            OperationsRunner.Console(parse.InvocationConfiguration.Output).MarkupLine(Markup.Escape($"Consent of patient {pseudonym} revoked at {revoked.RecordedAt:u}."));
+            return OperationsRunner.Success;
+        }, ct));
+        return command;
+    }
+
+    private static Command ShowCommand()
+    {
+        var (patient, issuer) = PatientOptions();
+        var settingsFile = OperationsRunner.SettingsFileOption();
+        var connection = OperationsRunner.ConnectionStringOption();
+        var command = new Command("show", "Print a patient's consent record (found by pseudonym; the patient id is not printed)") { patient, issuer, settingsFile, connection };
+        command.SetAction((parse, ct) => RunAsync(parse, async () =>
+        {
+            using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            var service = await session.ConsentsAsync(ct).ConfigureAwait(false);
+            var patientId = RequirePatient(parse.GetValue(patient));
+            var pseudonym = service.PseudonymOf(patientId, parse.GetValue(issuer));
+            var record = await service.GetAsync(patientId, parse.GetValue(issuer), ct).ConfigureAwait(false);
+            if (record is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no consent is recorded for patient {pseudonym}.").ConfigureAwait(false);
+                return AgreementExitCodes.NotFound;
+            }
+
+            await parse.InvocationConfiguration.Output.WriteLineAsync(Encoding.UTF8.GetString(ConsentJson.Serialize(record))).ConfigureAwait(false);
+            return OperationsRunner.Success;
+        }, ct));
+        return command;
+    }
+
+    private static (Option<string> Patient, Option<string?> Issuer) PatientOptions() =>
+        (new Option<string>("--patient-id") { Description = "Patient ID as in DICOM (0010,0020); pseudonymized, never printed", Required = true },
+         new Option<string?>("--issuer") { Description = "Issuer of Patient ID as in DICOM (0010,0021), if the archive's studies carry one" });
+
+    private static string RequirePatient(string? patientId) =>
+        string.IsNullOrWhiteSpace(patientId) ? throw new UsageException("--patient-id must not be empty.") : patientId;
+}

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Core.Research.Agreements;
+
+namespace CloudArchive.Cli.Commands.Research;
+
+/// <summary>
+/// The options every <c>research</c> command shares (<c>--api</c>, <c>--scope</c>, <c>--dev-principal</c>,
+/// <c>--dev-group</c>, <c>--agreement</c>) and the client they describe.
+/// </summary>
+internal sealed class ResearchConnection
+{
+    /// <summary>The setting naming the API base URL (env <c>CloudArchive__ResearchApi__Url</c>).</summary>
+    public const string ApiUrlSetting = "CloudArchive:ResearchApi:Url";
+
+    /// <summary>The setting naming the token scope (env <c>CloudArchive__ResearchApi__Scope</c>).</summary>
+    public const string ScopeSetting = "CloudArchive:ResearchApi:Scope";
+
+    /// <summary>Where <c>dev up</c> serves the function app by default.</summary>
+    public const string LocalDefaultUrl = "http://127.0.0.1:7071/";
+
+    public const string DevPrincipalWarning =
+        "warning: --dev-principal sends a self-made X-MS-CLIENT-PRINCIPAL header. Only a local function app with nothing in front of it "
+        + "accepts it (in Azure, App Service Authentication strips it); it proves nothing about who you are. Development only.";
+
+    public Option<string?> Api { get; } = new("--api") { Description = $"Base URL of the function app (default: {ApiUrlSetting}, else {LocalDefaultUrl} with --dev-principal)" };
+
+    public Option<string?> Scope { get; } = new("--scope") { Description = $"Entra ID scope of the API for a bearer token from DefaultAzureCredential, e.g. api://<app-id>/.default (default: {ScopeSetting})" };
+
+    public Option<string?> DevPrincipal { get; } = new("--dev-principal") { Description = "LOCAL DEVELOPMENT ONLY: act as this Entra object id (GUID) by sending a self-made X-MS-CLIENT-PRINCIPAL header" };
+
+    public Option<string[]> DevGroups { get; } = new("--dev-group") { Description = "LOCAL DEVELOPMENT ONLY: a group object id (GUID) for --dev-principal (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string> Agreement { get; } = new("--agreement") { Description = "The data-sharing agreement id", Required = true };
+
+    public Option<string?> SettingsFile { get; } = OperationsRunner.SettingsFileOption();
+
+    public void AddTo(Command command, bool withAgreement)
+    {
+        if (withAgreement)
+        {
+            command.Add(Agreement);
+        }
+
+        command.Add(Api);
+        command.Add(Scope);
+        command.Add(DevPrincipal);
+        command.Add(DevGroups);
+        command.Add(SettingsFile);
+    }
+
+    /// <summary>The agreement id, checked.</summary>
+    public string AgreementId(ParseResult parse)
+    {
+        var id = parse.GetValue(Agreement);
+        return DataSharingAgreement.IsValidId(id) ? id! : throw new UsageException("--agreement must be an agreement id (3-63 lowercase letters, digits and hyphens).");
+    }
+
+    /// <summary>Builds the client; warns on <paramref name="error"/> when the development header is used.</summary>
+    public ResearchApiClient CreateClient(ParseResult parse, HttpClient http, TextWriter error)
+    {
+        var settings = ArchiveSettings.Load(null, parse.GetValue(SettingsFile));
+        var devPrincipal = parse.GetValue(DevPrincipal);
+        var scope = parse.GetValue(Scope);
+        var groups = parse.GetValue(DevGroups) ?? [];
+        if (devPrincipal is not null && scope is not null)
+        {
+            throw new UsageException("Give either --scope (a deployed app) or --dev-principal (a local app), not both.");
+        }
+
+        if (devPrincipal is null && groups.Length > 0)
+        {
+            throw new UsageException("--dev-group needs --dev-principal.");
+        }
+
+        scope ??= devPrincipal is null ? settings[ScopeSetting] : null;
+        var apiText = parse.GetValue(Api) ?? settings[ApiUrlSetting] ?? (devPrincipal is not null ? LocalDefaultUrl : null);
+        if (apiText is null)
+        {
+            throw new UsageException($"Give --api (the function app's URL) or set {ApiUrlSetting}.");
+        }
+
+        if (!Uri.TryCreate(apiText, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp) || !string.IsNullOrEmpty(api.Query) || !string.IsNullOrEmpty(api.UserInfo))
+        {
+            throw new UsageException("--api must be an http(s) URL without query or credentials, e.g. https://<app>.azurewebsites.net.");
+        }
+
+        ResearchCredentials credentials;
+        if (devPrincipal is not null)
+        {
+            var ids = groups.Prepend(devPrincipal).ToList();
+            if (!ids.All(g => Guid.TryParseExact(g, "D", out _)))
+            {
+                throw new UsageException("--dev-principal and --dev-group must be GUIDs (Entra object ids).");
+            }
+
+            error.WriteLine(DevPrincipalWarning);
+            credentials = ResearchCredentials.DevelopmentPrincipal(devPrincipal.ToLowerInvariant(), groups.Select(g => g.ToLowerInvariant()).ToList());
+        }
+        else if (scope is not null)
+        {
+            if (api.Scheme != Uri.UriSchemeHttps && !api.IsLoopback)
+            {
+                // A bearer token must never travel in clear text.
+                throw new UsageException("--api must use https when a token is sent (--scope).");
+            }
+
+            credentials = ResearchCredentials.Bearer(new global::Azure.Identity.DefaultAzureCredential(), scope);
+        }
+        else
+        {
+            throw new UsageException($"Give --scope (or set {ScopeSetting}) to sign in with Entra ID, or --dev-principal for a local function app.");
+        }
+
+        return new ResearchApiClient(http, api, credentials);
+    }
+
+    /// <summary>Runs a research command with uniform error handling (API errors exit 4, unreachable API 5).</summary>
+    public static Task<int> RunAsync(ParseResult parse, Func<Task<int>> run, CancellationToken cancellationToken) =>
+        OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            try
+            {
+                return await run().ConfigureAwait(false);
+            }
+            catch (ResearchApiException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message} ({(ex.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) + " " : string.Empty)}{ex.Code})").ConfigureAwait(false);
+                return ex.Status is null && ex.Code is "unreachable" or "transfer-failed" ? ResearchExitCodes.Unreachable : ResearchExitCodes.Refused;
+            }
+            catch (global::Azure.Identity.AuthenticationFailedException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: could not get a token for --scope: " + ex.GetType().Name + " (sign in with `az login` or check the scope).").ConfigureAwait(false);
+                return ResearchExitCodes.Refused;
+            }
+        }, cancellationToken);
+}

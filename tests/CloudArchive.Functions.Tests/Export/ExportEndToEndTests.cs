@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Research.Consent;
+using CloudArchive.Core.Research.Export;
+using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.Tests.EndToEnd;
+using CloudArchive.Testing.Azurite;
+using Xunit;
+
+namespace CloudArchive.Functions.Tests.Export;
+
+/// <summary>
+/// ExportResearchCopies end to end on Azurite: real samples ingested through /IngestInstance (real IngestService),
+/// agreement and consents written through the real blob stores, the export run through /ExportResearchCopies.
+/// </summary>
+public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
+{
+    private const string AgreementId = "lung-cohort-1";
+    private readonly AzuriteFixture _azurite;
+
+    public ExportEndToEndTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static DataSharingAgreement Agreement(string id, DateTimeOffset from, DateTimeOffset until) => new()
+    {
+        Id = id,
+        PurposeOfUse = "HRESCH",
+        Recipients = ["6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11"],
+        ValidFrom = from,
+        ValidUntil = until,
+        Selection = new AgreementSelection { Modalities = ["CT", "NM"] },
+        CopyRetention = "P1Y",
+        CreatedAt = from,
+        CreatedBy = "cli:cloudarchive",
+    };
+
+    private static ConsentRecord Consent(string pseudonym, ConsentStatus status) => new()
+    {
+        PatientPseudonym = pseudonym,
+        Status = status,
+        Purposes = ["HRESCH"],
+        Source = "cli",
+        RecordedAt = DateTimeOffset.UtcNow,
+        RecordedBy = "cli:cloudarchive",
+    };
+
+    [Fact]
+    public async Task Export_over_http_releases_only_consented_selected_studies_phi_free_idempotently_and_revocation_removes_them()
+    {
+        await using var app = await ExportApp.StartAsync(_azurite);
+
+        // Patient 1: CT study of two instances, consented. Patient 2: MR (not selected), consented. Patient 3: CT, no
+        // consent. Patient 4: NM (JPEG 2000, private tags), consented.
+        var studies = new (string Sample, int Patient, int Count, bool Consent)[] { ("CT_small.dcm", 1, 2, true), ("MR_small.dcm", 2, 1, true), ("CT_small.dcm", 3, 1, false), ("JPEG2000.dcm", 4, 1, true) };
+        var studyUids = new List<string>();
+        foreach (var (sample, patient, count, consent) in studies)
+        {
+            var studyUid = SampleInstances.NewUid();
+            studyUids.Add(studyUid);
+            for (var i = 0; i < count; i++)
+            {
+                await app.IngestAsync($"gw/p{patient}/{i}.dcm", await SampleInstances.CopyAsync(sample, studyUid, SampleInstances.NewUid(), patient, withAddress: i == 0));
+            }
+
+            if (consent)
+            {
+                await app.Consents.PutAsync(Consent(await app.PseudonymAsync($"{SampleInstances.Planted}ID{patient}"), ConsentStatus.Active), Ct);
+            }
+        }
+
+        Assert.True(await app.Agreements.TryCreateAsync(Agreement(AgreementId, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30)), Ct));
+
+        var (status, logs) = await app.ExportAsync(ExportApp.Request(AgreementId));
+
+        Assert.True(status == HttpStatusCode.OK, logs);
+        Assert.Contains("4 archive studies; written 2, unchanged 0, removed 0", logs, StringComparison.Ordinal);
+        Assert.Contains("consent-missing=1", logs, StringComparison.Ordinal);
+        Assert.Contains("not-selected=1", logs, StringComparison.Ordinal);
+        var instances = (await app.ListAsync("Research", AgreementId + "/studies/")).ToDictionary(b => b.Name, b => b);
+        Assert.Equal(3, instances.Count);
+        Assert.Equal(2, instances.Keys.Select(n => ResearchNames.ParseInstance(n)!.StudyUid).Distinct().Count());
+        var retainUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).ToString("yyyy-MM-dd");
+        var forbidden = new List<string> { SampleInstances.Planted, "ZEBRA", "CompressedSamples", "1CT1", "8NM1", "4MR1", "ABCD1234", "1234ABCD" };
+        forbidden.AddRange(studyUids);
+        foreach (var (name, item) in instances)
+        {
+            Assert.Equal(retainUntil, item.Tags["ca_retain_until"]);
+            var bytes = await app.ReadAllAsync("Research", name);
+            foreach (var token in forbidden)
+            {
+                Assert.True(bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(token)) < 0, $"{name} contains a planted or original identifying value");
+            }
+
+            await AssertDcmdumpParsesAsync(bytes);
+        }
+
+        var manifest = ExportManifest.Parse(await app.ReadAllAsync("Research", ResearchNames.Manifest(AgreementId)));
+        Assert.Equal(ExportManifest.ResearchSchemaId, manifest.Schema);
+        Assert.Equal(4, manifest.ArchiveStudies);
+        Assert.Equal(manifest.ArchiveStudies, manifest.Exported.Studies + manifest.ExcludedByReason.Values.Sum());
+        Assert.Equal(3, manifest.Exported.Instances);
+        Assert.Null(manifest.ExcludedStudies);
+        var admin = ExportManifest.Parse(await app.ReadAllAsync("Control", ExportNames.AdminManifest(AgreementId)));
+        Assert.Equal(
+            new[] { await app.StudyKeyAsync(studyUids[1]), await app.StudyKeyAsync(studyUids[2]) }.Order(StringComparer.Ordinal),
+            admin.ExcludedStudies!.Select(e => e.StudyKey).Order(StringComparer.Ordinal));
+
+        // A second run rewrites nothing: same names, same ETags.
+        (status, logs) = await app.ExportAsync(ExportApp.Request(AgreementId), base64: false);
+        Assert.True(status == HttpStatusCode.OK, logs);
+        Assert.Contains("written 0, unchanged 2, removed 0", logs, StringComparison.Ordinal);
+        var again = (await app.ListAsync("Research", AgreementId + "/studies/")).ToDictionary(b => b.Name, b => b.ETag);
+        Assert.Equal(instances.ToDictionary(b => b.Key, b => b.Value.ETag), again);
+
+        // Patient 1 withdraws consent: the next run removes that study's copies and audits the withdrawal.
+        var p1 = await app.PseudonymAsync($"{SampleInstances.Planted}ID1");
+        await app.Consents.PutAsync(Consent(p1, ConsentStatus.Inactive), Ct);
+        (status, logs) = await app.ExportAsync(ExportApp.Request(AgreementId));
+        Assert.True(status == HttpStatusCode.OK, logs);
+        Assert.Contains("written 0, unchanged 1, removed 1", logs, StringComparison.Ordinal);
+        var remaining = await app.ListAsync("Research", AgreementId + "/studies/");
+        Assert.Single(remaining);
+        var audit = await app.AuditEventsAsync();
+        var exports = audit.Where(e => e.EventType == AuditEventType.Export).ToList();
+        Assert.Equal(2, exports.Count(e => e.Action == AuditAction.Create));
+        var withdrawal = Assert.Single(exports, e => e.Action == AuditAction.Delete);
+        Assert.Equal(p1, withdrawal.Patient!.Value.Value);
+        Assert.Equal(await app.StudyKeyAsync(studyUids[0]), withdrawal.Study!.Value.Value);
+        Assert.Equal(["research-copy-withdrawn", "reason=consent-not-active", "instances=2"], withdrawal.Details);
+        Assert.All(exports, e => Assert.Equal(AgreementId, e.AgreementId));
+        Assert.All(exports, e => Assert.Equal("HRESCH", e.PurposeOfUse));
+        Assert.All(exports, e => Assert.Equal("svc:export-test", e.Actor.Id));
+    }
+
+    [Fact]
+    public async Task An_expired_agreement_is_refused_with_a_security_alert_and_a_malformed_message_is_a_400()
+    {
+        await using var app = await ExportApp.StartAsync(_azurite);
+        await app.IngestAsync("gw/a.dcm", await SampleInstances.CopyAsync("CT_small.dcm", SampleInstances.NewUid(), SampleInstances.NewUid(), 7, withAddress: false));
+        Assert.True(await app.Agreements.TryCreateAsync(Agreement("expired-cohort", DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(-1)), Ct));
+
+        var (status, logs) = await app.ExportAsync(ExportApp.Request("expired-cohort"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("refused (agreement-expired)", logs, StringComparison.Ordinal);
+        Assert.Empty(await app.ListAsync("Research"));
+        var alert = Assert.Single(await app.AuditEventsAsync(), e => e.EventType == AuditEventType.SecurityAlert);
+        Assert.Equal("expired-cohort", alert.AgreementId);
+        Assert.Contains("reason=agreement-expired", alert.Details);
+
+        foreach (var bad in new[] { "{\"agreementId\":\"expired-cohort\"}", "{\"agreementId\":\"Bad Id\",\"requestedBy\":\"cli:x\"}", "{\"agreementId\":\"expired-cohort\",\"requestedBy\":\"John Smith\"}", "[1]", "not json at all" })
+        {
+            (status, logs) = await app.ExportAsync(bad);
+            Assert.True(status == HttpStatusCode.BadRequest, bad + ": " + logs);
+            Assert.DoesNotContain("John", logs, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task AssertDcmdumpParsesAsync(byte[] bytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "ca-export-" + Guid.NewGuid().ToString("N") + ".dcm");
+        await File.WriteAllBytesAsync(path, bytes, Ct);
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("dcmdump", ["-q", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+            var stderr = await process.StandardError.ReadToEndAsync(Ct);
+            await process.WaitForExitAsync(Ct);
+            await stdout;
+            Assert.True(process.ExitCode == 0, "dcmdump failed: " + stderr);
+            Assert.DoesNotContain("E: ", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Research.Consent;
+using CloudArchive.Core.Research.Export;
+using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.Tests.EndToEnd;
+using CloudArchive.Functions.Tests.LocalTriggers;
+using CloudArchive.Testing.Azurite;
+using Xunit;
+
+namespace CloudArchive.Functions.Tests.Export;
+
+/// <summary>
+/// The local loop without any Functions host: an upload in <c>incoming</c> is ingested by the local triggers, and an
+/// export request put on the export queue (as <c>cloudarchive export run --queue</c> does) is drained into
+/// <c>/ExportResearchCopies</c>.
+/// </summary>
+public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
+{
+    private readonly AzuriteFixture _azurite;
+
+    public ExportLocalTriggerTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_export_request_on_the_queue_is_drained_into_the_export_function()
+    {
+        var exportQueue = AzuriteFixture.UniqueName("exq");
+        await using var app = await ExportApp.StartAsync(_azurite, new Dictionary<string, string?>
+        {
+            ["LocalTriggers:Enabled"] = "true",
+            ["LocalTriggers:ScanInterval"] = "00:00:00.200",
+            ["LocalTriggers:MaxPollingInterval"] = "00:00:00.200",
+            ["LocalTriggers:IngestQueue"] = AzuriteFixture.UniqueName("inq"),
+            ["LocalTriggers:ExportQueue"] = exportQueue,
+            ["LocalTriggers:StateContainer"] = AzuriteFixture.UniqueName("st"),
+        });
+        var studyUid = SampleInstances.NewUid();
+        await app.Container("Incoming").GetBlob("gw/one.dcm").UploadAsync(new MemoryStream(await SampleInstances.CopyAsync("CT_small.dcm", studyUid, SampleInstances.NewUid(), 9, withAddress: false)), cancellationToken: Ct);
+        await LocalTriggerScenario.WaitUntilAsync(async () => (await app.ListAsync("Archive", "index/")).Count == 1, TimeSpan.FromSeconds(60), "the upload is ingested by the local triggers");
+
+        await app.Consents.PutAsync(
+            new ConsentRecord { PatientPseudonym = await app.PseudonymAsync($"{SampleInstances.Planted}ID9"), Status = ConsentStatus.Active, Purposes = ["HRESCH"], Source = "cli", RecordedAt = DateTimeOffset.UtcNow, RecordedBy = "cli:cloudarchive" },
+            Ct);
+        Assert.True(await app.Agreements.TryCreateAsync(
+            new DataSharingAgreement
+            {
+                Id = "queued-cohort",
+                PurposeOfUse = "HRESCH",
+                Recipients = ["6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11"],
+                ValidFrom = DateTimeOffset.UtcNow.AddDays(-1),
+                ValidUntil = DateTimeOffset.UtcNow.AddDays(1),
+                CopyRetention = "P6M",
+                CreatedAt = DateTimeOffset.UtcNow.AddDays(-1),
+                CreatedBy = "cli:cloudarchive",
+            },
+            Ct));
+
+        var queue = app.Connection.Queues.GetQueue(exportQueue);
+        await queue.CreateIfNotExistsAsync(Ct);
+        await queue.SendAsync(ExportApp.Request("queued-cohort", "cli:cloudarchive"), cancellationToken: Ct);
+
+        await LocalTriggerScenario.WaitUntilAsync(
+            async () => (await app.ListAsync("Research", ResearchNames.Manifest("queued-cohort"))).Count == 1, TimeSpan.FromSeconds(60), "the export runs");
+        var manifest = ExportManifest.Parse(await app.ReadAllAsync("Research", ResearchNames.Manifest("queued-cohort")));
+        Assert.Equal(1, manifest.Exported.Instances);
+        await LocalTriggerScenario.WaitUntilAsync(async () => await queue.GetApproximateMessageCountAsync(Ct) == 0, TimeSpan.FromSeconds(10), "the request is deleted");
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using CloudArchive.Azure.Research;
+using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.Composition;
+using CloudArchive.Testing;
+using CloudArchive.Testing.Azurite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace CloudArchive.Functions.Tests.Research;
+
+/// <summary>The researcher API composed exactly as Program.cs composes the app (ingest + research + research API registrations).</summary>
+[Collection(ResearchApiCollection.Name)]
+public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
+{
+    [Fact]
+    public async Task Production_composition_serves_listings_and_fetches_and_audits_into_the_configured_audit_container()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = RepositoryPaths.FindRoot();
+        var keyDirectory = Path.Combine(Path.GetTempPath(), "ca-api-kek-" + Guid.NewGuid().ToString("N"));
+        var control = AzuriteFixture.UniqueName("control");
+        var research = AzuriteFixture.UniqueName("research");
+        var audit = AzuriteFixture.UniqueName("audit");
+        var blobs = fixture.Connection.Blobs;
+        await blobs.GetContainer(control).CreateIfNotExistsAsync(ct);
+        await blobs.GetContainer(research).CreateIfNotExistsAsync(ct);
+        var agreement = new DataSharingAgreement
+        {
+            Id = "composed-study",
+            PurposeOfUse = "HRESCH",
+            Recipients = [ResearchApiFixture.RecipientGroup],
+            ValidFrom = DateTimeOffset.UtcNow.AddDays(-1),
+            ValidUntil = DateTimeOffset.UtcNow.AddDays(30),
+            CopyRetention = "P1Y",
+            CreatedAt = DateTimeOffset.UtcNow.AddDays(-2),
+            CreatedBy = "privacy-officer@example.org",
+            ConsentRequired = false,
+        };
+        Assert.True(await new BlobAgreementStore(blobs.GetContainer(control)).TryCreateAsync(agreement, ct));
+        await using (var sample = File.OpenRead(ResearchApiFixture.SamplePath("MR_small.dcm")))
+        {
+            await new BlobResearchStore(blobs.GetContainer(research)).PutAsync(ResearchNames.Instance(agreement.Id, "2.25.71", "2.25.72", "2.25.73"), sample, "application/dicom", null, ct);
+        }
+
+        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["CloudArchive:Storage:ConnectionString"] = fixture.AzuriteConnectionString,
+                ["CloudArchive:Containers:Incoming"] = AzuriteFixture.UniqueName("in"),
+                ["CloudArchive:Containers:Archive"] = AzuriteFixture.UniqueName("ar"),
+                ["CloudArchive:Containers:Quarantine"] = AzuriteFixture.UniqueName("qu"),
+                ["CloudArchive:Containers:Keyring"] = AzuriteFixture.UniqueName("kr"),
+                ["CloudArchive:Containers:Audit"] = audit,
+                ["CloudArchive:Containers:Control"] = control,
+                ["CloudArchive:Containers:Research"] = research,
+                ["CloudArchive:Keys:Provider"] = "Local",
+                ["CloudArchive:Keys:LocalKeyFile"] = keyDirectory,
+                ["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json"),
+                ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
+                ["CloudArchive:ResearchApi:RequestsPerMinute"] = "600",
+                ["CloudArchive:ResearchApi:Burst"] = "100",
+            });
+            IngestServiceRegistration.AddIngest(builder);
+            ResearchServiceRegistration.AddResearch(builder);
+            ResearchApiRegistration.AddResearchApi(builder);
+        });
+        await app.StartAsync(ct);
+        try
+        {
+            using var client = ResearchApiFixture.CreateClient(app);
+            var me = Guid.NewGuid().ToString("D");
+
+            using var list = await client.SendAsync(ResearchApiFixture.AsRecipient($"/api/research/agreements/{agreement.Id}/studies", me), ct);
+            using var fetch = await client.SendAsync(ResearchApiFixture.AsRecipient($"/api/research/agreements/{agreement.Id}/studies/2.25.71/series/2.25.72/instances/2.25.73", me), ct);
+
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync(ct));
+            Assert.Equal("2.25.71", Assert.Single(json.RootElement.GetProperty("studies").EnumerateArray()).GetProperty("studyInstanceUid").GetString());
+            Assert.Equal(HttpStatusCode.OK, fetch.StatusCode);
+            Assert.Equal(await File.ReadAllBytesAsync(ResearchApiFixture.SamplePath("MR_small.dcm"), ct), await fetch.Content.ReadAsByteArrayAsync(ct));
+            var names = new List<string>();
+            await foreach (var item in blobs.GetContainer(audit).ListBlobsAsync(cancellationToken: ct))
+            {
+                names.Add(item.Name);
+            }
+
+            Assert.NotEmpty(names); // the 110103 lines went to the configured audit container
+        }
+        finally
+        {
+            await app.StopAsync(ct);
+            await app.DisposeAsync();
+            if (Directory.Exists(keyDirectory))
+            {
+                Directory.Delete(keyDirectory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Invalid_rate_limit_settings_stop_the_start_with_a_message_naming_the_keys()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["CloudArchive:ResearchApi:RequestsPerMinute"] = "0",
+                ["CloudArchive:ResearchApi:Burst"] = "-1",
+            });
+            ResearchApiRegistration.AddResearchApi(builder);
+        }));
+
+        Assert.Contains("CloudArchive:ResearchApi:RequestsPerMinute", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CloudArchive:ResearchApi:Burst", ex.Message, StringComparison.Ordinal);
+    }
+}
