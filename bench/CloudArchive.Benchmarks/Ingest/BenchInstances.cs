@@ -13,6 +13,8 @@ internal static class BenchInstances
 
     private static readonly DicomTag StudyUid = new(0x0020, 0x000D);
     private static readonly DicomTag SeriesUid = new(0x0020, 0x000E);
+    private static readonly DicomTag StudyDate = new(0x0008, 0x0020);
+    private static readonly DicomTag PatientId = new(0x0010, 0x0020);
 
     /// <summary>A fresh UID under the 2.25 (UUID) root.</summary>
     public static string NewUid() => "2.25." + new BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true).ToString(CultureInfo.InvariantCulture);
@@ -21,7 +23,11 @@ internal static class BenchInstances
     /// <paramref name="count"/> copies of <c>testdata/dicom/CT_small.dcm</c> as one study (one series), each with a new
     /// SOP Instance UID; everything else, pixel data included, unchanged. About 39 KB each, so they are kept in memory.
     /// </summary>
-    public static async Task<List<byte[]>> StudyAsync(int count, CancellationToken cancellationToken)
+    /// <param name="count">Instances.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="patientId">When given, replaces the sample's Patient ID (0010,0020).</param>
+    /// <param name="studyDate">When given (<c>yyyyMMdd</c>), replaces the sample's Study Date (0008,0020).</param>
+    public static async Task<List<byte[]>> StudyAsync(int count, CancellationToken cancellationToken, string? patientId = null, string? studyDate = null)
     {
         var sample = Path.Combine(RepositoryPaths.FindRoot(), "testdata", "dicom", "CT_small.dcm");
         var studyUid = NewUid();
@@ -36,6 +42,16 @@ internal static class BenchInstances
                 file.Dataset.SetString(StudyUid, studyUid);
                 file.Dataset.SetString(SeriesUid, seriesUid);
                 file.Dataset.SetString(DicomTags.SopInstanceUid, sop);
+                if (patientId is not null)
+                {
+                    file.Dataset.SetString(PatientId, patientId);
+                }
+
+                if (studyDate is not null)
+                {
+                    file.Dataset.SetString(StudyDate, studyDate);
+                }
+
                 var output = new MemoryStream();
                 await file.WriteAsync(output, cancellationToken: cancellationToken).ConfigureAwait(false);
                 result.Add(output.ToArray());
@@ -60,9 +76,9 @@ internal static class BenchInstances
         ds.SetString(DicomTags.SopInstanceUid, NewUid());
         ds.SetString(StudyUid, studyUid);
         ds.SetString(SeriesUid, studyUid + ".1");
-        ds.SetString(new DicomTag(0x0008, 0x0020), "20240115");
+        ds.SetString(StudyDate, "20240115");
         ds.SetString(new DicomTag(0x0010, 0x0010), "BENCH^ONE GIB");
-        ds.SetString(new DicomTag(0x0010, 0x0020), "BENCH1GIB");
+        ds.SetString(PatientId, "BENCH1GIB");
         ds.SetString(new DicomTag(0x0010, 0x0030), "19700101");
         using var file = new DicomFile(ds, TransferSyntax.ExplicitVRLittleEndian);
         await file.SaveAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
@@ -17,6 +18,8 @@ namespace CloudArchive.Benchmarks.Ingest;
 /// function app composes it (blob-backed incoming/archive/quarantine stores, keyring on blobs, local KEK in a temp
 /// directory, audit log on append blobs, the shipped policies in <c>data/policies</c>), against a private Azurite.
 /// The web app is built but never started: the benchmark calls <see cref="IngestService.IngestAsync"/> directly.
+/// With an export parallelism, the research services are composed too (<see cref="ResearchServiceRegistration.AddResearch"/>),
+/// for the export harness.
 /// </summary>
 internal sealed class IngestBenchApp : IAsyncDisposable
 {
@@ -32,6 +35,9 @@ internal sealed class IngestBenchApp : IAsyncDisposable
         Connection = app.Services.GetRequiredService<StorageConnection>();
     }
 
+    /// <summary>The composed services (the research ones too when asked for).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public IngestService Service { get; }
 
     /// <summary>The connection the service uses; the plain-copy baseline uses the same client.</summary>
@@ -46,7 +52,8 @@ internal sealed class IngestBenchApp : IAsyncDisposable
     /// <param name="counter">When given, every storage request of the service and of the baseline goes through it.</param>
     /// <param name="readChunkBytes">When given, overrides <see cref="StorageOptions.ReadChunkBytes"/> (an experiment knob).</param>
     /// <param name="withoutMd5">Experiment knob: archive writes without transactional MD5 (the function app always sends it).</param>
-    public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, int? readChunkBytes, bool withoutMd5, CancellationToken cancellationToken)
+    /// <param name="exportParallelism">When given, the research services are composed as well, with this <c>CloudArchive:Export:MaxParallelism</c>.</param>
+    public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, int? readChunkBytes, bool withoutMd5, CancellationToken cancellationToken, int? exportParallelism = null)
     {
         var root = RepositoryPaths.FindRoot();
         var keyDirectory = Path.Combine(tempDirectory, "kek");
@@ -62,6 +69,8 @@ internal sealed class IngestBenchApp : IAsyncDisposable
             ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
             ["CloudArchive:Retention:Jurisdiction"] = "GB-ENG",
             ["CloudArchive:Ingest:TempDirectory"] = tempDirectory,
+            ["CloudArchive:Export:TempDirectory"] = tempDirectory,
+            ["CloudArchive:Export:MaxParallelism"] = exportParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (counter is not null || readChunkBytes is not null)
         {
@@ -89,14 +98,65 @@ internal sealed class IngestBenchApp : IAsyncDisposable
         }
 
         IngestServiceRegistration.AddIngest(builder);
+        if (exportParallelism is not null)
+        {
+            ResearchServiceRegistration.AddResearch(builder);
+        }
+
         var app = builder.Build();
         var bench = new IngestBenchApp(app, keyDirectory);
-        foreach (var name in bench.Containers.All)
+        var containers = bench.Containers.All.ToList();
+        if (app.Services.GetService<ResearchSettings>() is { } research)
+        {
+            // The app's hosted initializer would create them; the app is never started.
+            containers.Add(research.ControlContainer);
+            containers.Add(research.ResearchContainer);
+        }
+
+        foreach (var name in containers)
         {
             await bench.Connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return bench;
+    }
+
+    /// <summary>Uploads <paramref name="files"/> to <c>incoming</c> as <paramref name="names"/>, <paramref name="parallelism"/> at a time.</summary>
+    public Task UploadAsync(IReadOnlyList<string> names, IReadOnlyList<byte[]> files, int parallelism, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            Enumerable.Range(0, files.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => await Incoming.GetBlob(names[i]).UploadAsync(new MemoryStream(files[i], writable: false), cancellationToken: ct).ConfigureAwait(false));
+
+    /// <summary>Ingests one upload of <c>incoming</c> as the queue-triggered function would.</summary>
+    public Task<IngestResult> IngestAsync(string name, CancellationToken cancellationToken) =>
+        Service.IngestAsync(
+            new IngestRequest
+            {
+                Container = Containers.Incoming,
+                BlobName = name,
+                EventId = Guid.NewGuid().ToString(),
+                CorrelationId = Guid.NewGuid().ToString(),
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Ingests every one of <paramref name="names"/>, <paramref name="parallelism"/> at a time, prints the outcome counts,
+    /// and adds a failure unless every one ended archived.
+    /// </summary>
+    public async Task IngestAllAsync(IReadOnlyList<string> names, int parallelism, List<string> failures, CancellationToken cancellationToken)
+    {
+        var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (name, ct) =>
+        {
+            var result = await IngestAsync(name, ct).ConfigureAwait(false);
+            outcomes.AddOrUpdate($"{result.Outcome}{(result.ReasonCode is null ? string.Empty : " " + result.ReasonCode)}", 1, (_, n) => n + 1);
+        }).ConfigureAwait(false);
+        Console.WriteLine("  study outcomes: " + string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
+        if (outcomes.Count != 1 || !outcomes.ContainsKey(nameof(IngestOutcome.Archived)))
+        {
+            failures.Add("not every study instance ended Archived");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -144,7 +144,7 @@ public sealed class IngestHarness : IHarness
         await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
         IngestResult? result = null;
-        var ingest = await measurer.MeasureAsync("ingest", async () => result = await IngestAsync(app, name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var ingest = await measurer.MeasureAsync("ingest", async () => result = await app.IngestAsync(name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         if (result?.Outcome != IngestOutcome.Archived)
         {
             failures.Add($"1 GiB instance ended {result?.Outcome} {result?.ReasonCode}, not Archived");
@@ -159,25 +159,14 @@ public sealed class IngestHarness : IHarness
         var names = Enumerable.Range(0, files.Count).Select(i => $"study/{i:D4}.dcm").ToArray();
         var bytes = files.Sum(f => (long)f.Length);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), options, async (i, ct) =>
-            await app.Incoming.GetBlob(names[i]).UploadAsync(new MemoryStream(files[i], writable: false), cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await app.UploadAsync(names, files, parallelism, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"uploaded {files.Count} instances, {bytes / 1e6:0.0} MB");
 
         var copy = await measurer.MeasureAsync("plain copy", () => Parallel.ForEachAsync(names, options, async (name, ct) => await CopyAsync(app, name, ct).ConfigureAwait(false))).ConfigureAwait(false);
         await Parallel.ForEachAsync(names, options, async (name, ct) =>
             await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
 
-        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var ingest = await measurer.MeasureAsync("ingest", () => Parallel.ForEachAsync(names, options, async (name, ct) =>
-        {
-            var result = await IngestAsync(app, name, ct).ConfigureAwait(false);
-            outcomes.AddOrUpdate($"{result.Outcome}{(result.ReasonCode is null ? string.Empty : " " + result.ReasonCode)}", 1, (_, n) => n + 1);
-        })).ConfigureAwait(false);
-        Console.WriteLine("  study outcomes: " + string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
-        if (outcomes.Count != 1 || !outcomes.ContainsKey(nameof(IngestOutcome.Archived)))
-        {
-            failures.Add("not every study instance ended Archived");
-        }
+        var ingest = await measurer.MeasureAsync("ingest", () => app.IngestAllAsync(names, parallelism, failures, cancellationToken)).ConfigureAwait(false);
 
         return new WorkloadResult($"{files.Count}-instance study", files.Count, bytes, ingest, copy);
     }
@@ -197,7 +186,7 @@ public sealed class IngestHarness : IHarness
             await app.Incoming.GetBlob(names[i]).UploadAsync(new MemoryStream(files[i], writable: false), cancellationToken: ct).ConfigureAwait(false);
             await CopyAsync(app, names[i], ct).ConfigureAwait(false);
             await app.Archive.GetBlob(CopyPrefix + names[i]).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-            var result = await IngestAsync(app, names[i], ct).ConfigureAwait(false);
+            var result = await app.IngestAsync(names[i], ct).ConfigureAwait(false);
             if (result.Outcome != IngestOutcome.Archived)
             {
                 lock (failures)
@@ -214,17 +203,6 @@ public sealed class IngestHarness : IHarness
         await using var download = await app.Incoming.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await app.Archive.GetBlob(CopyPrefix + name).UploadAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
-
-    private static Task<IngestResult> IngestAsync(IngestBenchApp app, string name, CancellationToken cancellationToken) =>
-        app.Service.IngestAsync(
-            new IngestRequest
-            {
-                Container = app.Containers.Incoming,
-                BlobName = name,
-                EventId = Guid.NewGuid().ToString(),
-                CorrelationId = Guid.NewGuid().ToString(),
-            },
-            cancellationToken);
 
     private static async Task<double> TimeAsync(Func<Task> action)
     {

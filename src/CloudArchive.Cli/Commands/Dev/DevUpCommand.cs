@@ -81,6 +81,10 @@ public static class DevUpCommand
 
         console.MarkupLine("Starting the function app with local triggers...");
         using var functions = await FunctionHostLauncher.StartAsync(dll, values, paths, cancellationToken).ConfigureAwait(false);
+
+        // The researcher API is served by the same app; `cloudarchive research ...` in this checkout finds it here.
+        values["CloudArchive__ResearchApi__Url"] = functions.BaseUri.AbsoluteUri;
+        await DevSettings.WriteEnvFileAsync(paths.DevEnvFile, values, cancellationToken).ConfigureAwait(false);
         RenderRunning(console, paths, azurite, functions);
 
         var exitCode = OperationsRunner.Success;
@@ -128,6 +132,7 @@ public static class DevUpCommand
         table.AddRow("Azurite queue", $"http://127.0.0.1:{azurite.QueuePort}/devstoreaccount1");
         table.AddRow("Azurite data", Markup.Escape(paths.AzuriteData));
         table.AddRow("Function app", $"{functions.BaseUri} (pid {functions.ProcessId}, local triggers on)");
+        table.AddRow("Researcher API", $"{functions.BaseUri}api/research/agreements");
         table.AddRow("Local key (INSECURE)", Markup.Escape(paths.Keys));
         table.AddRow("Logs", Markup.Escape(paths.Logs));
         table.AddRow("Settings for other commands", Markup.Escape(paths.DevEnvFile));
