@@ -65,6 +65,12 @@ public sealed class ExportHarness : IHarness
             }
         }
 
+        if (instances < 1 || parallelism is < 1 or > 64)
+        {
+            Console.Error.WriteLine("--instances must be at least 1 and --parallelism from 1 to 64");
+            return 2;
+        }
+
         var work = Directory.CreateTempSubdirectory("cloudarchive-export-bench-");
         try
         {

@@ -540,11 +540,13 @@ public sealed class BlobClient
     {
         try
         {
+            // An async method runs synchronously up to its first await: yield first, so the MD5 below (and the request
+            // set-up) run on the thread pool while the producer fills the next block, instead of stalling it.
+            await Task.Yield();
             using var message = StorageHttp.CreateMessage(_connection.Pipeline, RequestMethod.Put, Uri, ("comp", "block"), ("blockid", blockId));
             message.Request.Content = RequestContent.Create(buffer.AsMemory(0, length));
             if (md5)
             {
-                // Hashed here, on the staging task, so it overlaps with the producer filling the next block.
                 message.Request.Headers.SetValue("Content-MD5", Md5(buffer.AsSpan(0, length)));
             }
 
