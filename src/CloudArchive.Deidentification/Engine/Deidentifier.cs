@@ -44,11 +44,22 @@ public sealed class Deidentifier
     private readonly KeyedMapper mapper;
     private readonly ConfidentialityProfileTable table;
 
+    // The action of a standard attribute depends only on its tag and effective VR under fixed settings and table, so
+    // it is resolved once per (tag, VR) for the life of the de-identifier instead of once per element of every file.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(uint Tag, DicomVR VR), ResolvedAction> standardActions = new();
+    private ResolvedAction? privateAction;
+
+    private static int dictionaryWarmStarted;
+
+    // Bounds the cache in a long-lived host: a file can carry any number of distinct (unlisted) even-group tags.
+    private const int MaxCachedActions = 16384;
+
     /// <summary>Creates a de-identifier for one project.</summary>
     public Deidentifier(DeidSettings settings, ProjectSecret secret, ConfidentialityProfileTable? table = null)
     {
         this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
         mapper = new KeyedMapper(secret ?? throw new ArgumentNullException(nameof(secret)));
+        WarmDictionary();
         this.table = table ?? ConfidentialityProfileTable.Standard;
     }
 
@@ -134,7 +145,50 @@ public sealed class Deidentifier
     }
 
     /// <summary>The action the profile gives a standard attribute (override, table row with options, or fallback).</summary>
+    /// <summary>
+    /// Starts loading the DICOM dictionary (needed by the first unlisted UID attribute, <see cref="UidPolicy"/>) on a
+    /// pool thread, once per process, so it overlaps with the profile-table load instead of following it: in a
+    /// short-lived CLI batch the two loads are a large part of the start-up time. A load failure is not lost: the
+    /// dictionary's lazy value keeps it and rethrows at the first real use.
+    /// </summary>
+    private static void WarmDictionary()
+    {
+        if (Interlocked.Exchange(ref dictionaryWarmStarted, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static _ =>
+                {
+                    try
+                    {
+                        _ = DicomDictionary.Edition;
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
+                    {
+                        // Rethrown by the dictionary at its first real use.
+                    }
+                },
+                null);
+        }
+    }
+
     internal ResolvedAction ResolveStandard(DicomTag tag, DicomVR effectiveVR)
+    {
+        var key = (tag.Value, effectiveVR);
+        if (standardActions.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var resolved = ResolveStandardUncached(tag, effectiveVR);
+        if (standardActions.Count < MaxCachedActions)
+        {
+            standardActions.TryAdd(key, resolved);
+        }
+
+        return resolved;
+    }
+
+    private ResolvedAction ResolveStandardUncached(DicomTag tag, DicomVR effectiveVR)
     {
         foreach (var o in settings.Overrides)
         {
@@ -255,7 +309,7 @@ public sealed class Deidentifier
     {
         var tag = element.Tag;
         var row = table.PrivateAttributesRow;
-        var resolved = ActionResolver.Resolve(row, settings.Options);
+        var resolved = privateAction ??= ActionResolver.Resolve(row, settings.Options);
         var creator = tag.IsPrivateData ? ds.GetPrivateCreator(tag) : null;
         var safe = resolved.Action != DeidAction.Remove
             && creator is not null

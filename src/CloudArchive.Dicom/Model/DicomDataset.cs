@@ -10,7 +10,7 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public sealed class DicomDataset : IEnumerable<DicomElement>
 {
-    private readonly SortedList<DicomTag, DicomElement> elements = new();
+    private readonly DicomElementList elements = new();
     private DicomCharacterSet? characterSet;
 
     /// <summary>Creates an empty dataset.</summary>
@@ -82,12 +82,12 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     public void Set(DicomElement element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        if (elements.TryGetValue(element.Tag, out var old) && old is DicomSequence oldSeq && !ReferenceEquals(old, element))
+        var old = elements.Set(element);
+        if (old is DicomSequence oldSeq && !ReferenceEquals(old, element))
         {
             oldSeq.Parent = null;
         }
 
-        elements[element.Tag] = element;
         if (element is DicomSequence seq)
         {
             seq.Parent = this;
@@ -115,7 +115,8 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <summary>Removes the element with this tag; returns false when absent.</summary>
     public bool Remove(DicomTag tag)
     {
-        if (!elements.Remove(tag, out var old))
+        var old = elements.Remove(tag);
+        if (old is null)
         {
             return false;
         }

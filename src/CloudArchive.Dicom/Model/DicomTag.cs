@@ -87,7 +87,19 @@ public readonly struct DicomTag : IEquatable<DicomTag>, IComparable<DicomTag>
     }
 
     /// <summary>The tag as <c>(gggg,eeee)</c> in upper-case hexadecimal.</summary>
-    public override string ToString() => $"({Group:X4},{Element:X4})";
+    public override string ToString() => string.Create(11, Value, static (span, v) =>
+    {
+        // Called for every element of every de-identified instance (report paths): no format-string parsing.
+        const string Hex = "0123456789ABCDEF";
+        span[0] = '(';
+        span[5] = ',';
+        span[10] = ')';
+        for (var i = 0; i < 4; i++)
+        {
+            span[4 - i] = Hex[(int)((v >> (16 + (4 * i))) & 0xF)];
+            span[9 - i] = Hex[(int)((v >> (4 * i)) & 0xF)];
+        }
+    });
 
     /// <inheritdoc />
     public bool Equals(DicomTag other) => Value == other.Value;

@@ -29,7 +29,7 @@ public sealed class ExportDeidentification
     /// <summary>The software version hashed in.</summary>
     public string SoftwareVersion { get; }
 
-    /// <summary>Lowercase hex SHA-256 over profile, options and software version.</summary>
+    /// <summary>Lowercase hex SHA-256 over profile, options and the software release (version without build metadata).</summary>
     public string Hash { get; }
 
     /// <summary>Resolves an agreement's de-identification.</summary>
@@ -47,8 +47,16 @@ public sealed class ExportDeidentification
             .Append(deidentification.ProfileName).Append('\n')
             .Append(profileText ?? "(basic)").Append('\n')
             .Append(string.Join(',', options)).Append('\n')
-            .Append(softwareVersion);
+            .Append(Release(softwareVersion));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material.ToString())));
         return new ExportDeidentification(settings, options, softwareVersion, hash);
+    }
+
+    // The informational version carries the commit (`0.1.0+<sha>`). A new release re-exports (its de-identifier may
+    // differ); a rebuild or a deployment of an unrelated change must not rewrite every research copy of every agreement.
+    private static string Release(string softwareVersion)
+    {
+        var plus = softwareVersion.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? softwareVersion : softwareVersion[..plus];
     }
 }

@@ -124,12 +124,16 @@ public sealed class ExportPureLogicTests
     }
 
     [Fact]
-    public void The_settings_hash_changes_with_options_and_software_version_but_not_otherwise()
+    public void The_settings_hash_changes_with_options_and_software_release_but_not_with_build_metadata()
     {
         var basic = new Core.Research.Agreements.AgreementDeidentification();
         var a = ExportDeidentification.Create(basic, "1.0");
         Assert.Equal(a.Hash, ExportDeidentification.Create(basic, "1.0").Hash);
         Assert.NotEqual(a.Hash, ExportDeidentification.Create(basic, "1.1").Hash);
+
+        // A rebuild of the same release (different commit in the build metadata) re-exports nothing.
+        Assert.Equal(a.Hash, ExportDeidentification.Create(basic, "1.0+0f04cbdedf23e00584778c52c3e3d37c381b0825").Hash);
+        Assert.Equal("1.0+0f04cbdedf23e00584778c52c3e3d37c381b0825", ExportDeidentification.Create(basic, "1.0+0f04cbdedf23e00584778c52c3e3d37c381b0825").SoftwareVersion);
         var withOption = ExportDeidentification.Create(basic with { Options = ["retainLongitudinalModifiedDates"] }, "1.0");
         Assert.NotEqual(a.Hash, withOption.Hash);
         Assert.Equal(["retainLongitudinalModifiedDates"], withOption.OptionKeys);
