@@ -88,7 +88,14 @@ public sealed class DeidFileProcessor
                     var tmp = output + "." + Guid.NewGuid().ToString("N") + ".partial";
                     try
                     {
-                        await file.SaveAsync(tmp, file.TransferSyntax.IsDeflated ? null : WriterOptions, cancellationToken).ConfigureAwait(false);
+                        // CreateNew, not Create: the name is unique, and Create truncates the new file (ftruncate), which
+                        // on ext4 (auto_da_alloc) turns every close into a synchronous write-back of the file.
+                        var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                        await using (fs.ConfigureAwait(false))
+                        {
+                            await file.WriteAsync(fs, file.TransferSyntax.IsDeflated ? null : WriterOptions, cancellationToken).ConfigureAwait(false);
+                        }
+
                         File.Move(tmp, output, overwrite: true);
                     }
                     catch (Exception e) when (e is InvalidOperationException or ArgumentException or DicomFormatException)

@@ -160,10 +160,13 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         }
 
-        // Patient 1 withdraws: the next run removes that study's copies and audits it.
+        // Patient 1 withdraws: the revocation queues a re-export of the agreement, and that run (the queued message,
+        // delivered as the host would) removes the study's copies and audits it.
         var revoked = await CliAsync("consents", "revoke", "--patient-id", Planted + "ID1", "--reason", "withdrawn by letter", "--settings", settings);
         Assert.True(revoked.ExitCode == 0, revoked.Output + revoked.Error);
-        (status, logs) = await app.ExportAsync(ExportApp.Request(AgreementId));
+        Assert.Contains($"Queued a re-export of agreement {AgreementId}", revoked.Output, StringComparison.Ordinal);
+        var queued = Assert.Single(await app.Connection.Queues.GetQueue(app.ExportRequestsQueue).ReceiveAsync(8, cancellationToken: Ct));
+        (status, logs) = await app.ExportAsync(queued.Text, base64: false);
         Assert.True(status == HttpStatusCode.OK, logs);
         Assert.Contains("written 0, unchanged 1, removed 1", logs, StringComparison.Ordinal);
         var remaining = await app.ListAsync("Research", AgreementId + "/studies/");

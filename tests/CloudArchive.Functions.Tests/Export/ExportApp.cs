@@ -45,6 +45,9 @@ internal sealed class ExportApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The export-requests queue the CLI settings of <see cref="WriteCliSettingsAsync"/> name (unique per app).</summary>
+    public string ExportRequestsQueue { get; } = AzuriteFixture.UniqueName("exq");
+
     /// <summary>The local KEK directory (CLI sessions of the same archive need it).</summary>
     public string KeyDirectory => _keyDirectory;
 
@@ -175,6 +178,7 @@ internal sealed class ExportApp : IAsyncDisposable
     {
         var lines = new List<string>
         {
+            "CloudArchive:Queues:ExportRequests=" + ExportRequestsQueue,
             "CloudArchive:Storage:ConnectionString=" + connectionString,
             "CloudArchive:Keys:Provider=Local",
             "CloudArchive:Keys:LocalKeyFile=" + _keyDirectory,

@@ -92,12 +92,14 @@ public static class ConsentsCommands
     {
         var (patient, issuer) = PatientOptions();
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the record, not in the audit log; no patient data)" };
+        var noExports = new Option<bool>("--no-export-requests") { Description = "Do not queue a re-export of every agreement in force (their next runs remove the patient's copies)" };
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
-        var command = new Command("revoke", "Revoke a patient's consent (status inactive; the next export removes their copies)") { patient, issuer, reason, settingsFile, connection };
+        var command = new Command("revoke", "Revoke a patient's consent (status inactive) and queue a re-export of every agreement in force, which removes the patient's copies") { patient, issuer, reason, noExports, settingsFile, connection };
         command.SetAction((parse, ct) => RunAsync(parse, async () =>
         {
-            using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
+            using var session = ResearchAdminSession.Open(settings);
             var service = await session.ConsentsAsync(ct).ConfigureAwait(false);
             var patientId = RequirePatient(parse.GetValue(patient));
             var pseudonym = service.PseudonymOf(patientId, parse.GetValue(issuer));
@@ -108,7 +110,23 @@ public static class ConsentsCommands
                 return AgreementExitCodes.NotFound;
             }
 
-            OperationsRunner.Console(parse.InvocationConfiguration.Output).MarkupLine(Markup.Escape($"Consent of patient {pseudonym} revoked at {revoked.RecordedAt:u}."));
+            var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
+            console.MarkupLine(Markup.Escape($"Consent of patient {pseudonym} revoked at {revoked.RecordedAt:u}."));
+            if (!parse.GetValue(noExports))
+            {
+                // A withdrawal must reach copies already released, not wait for someone to remember every agreement:
+                // each queued run removes this patient's copies from that agreement's output (audited 110106 Delete).
+                var now = DateTimeOffset.UtcNow;
+                await foreach (var stored in session.Agreements().ListAsync(ct).ConfigureAwait(false))
+                {
+                    if (stored.Agreement.IsInForceAt(now))
+                    {
+                        var (queue, _) = await Export.ExportRequestQueue.EnqueueAsync(settings, stored.Agreement.Id, ct).ConfigureAwait(false);
+                        console.MarkupLine(Markup.Escape($"Queued a re-export of agreement {stored.Agreement.Id} on '{queue}'."));
+                    }
+                }
+            }
+
             return OperationsRunner.Success;
         }, ct));
         return command;

@@ -19,7 +19,7 @@ public static class ExportRunCommand
     public const int Refused = 4;
 
     /// <summary>The default queue of export requests.</summary>
-    public const string DefaultQueue = "export-requests";
+    public const string DefaultQueue = ExportRequestQueue.DefaultQueue;
 
     /// <summary>Creates the command.</summary>
     public static Command Create()
@@ -121,14 +121,10 @@ public static class ExportRunCommand
         return result!;
     }
 
-    /// <summary>Enqueues <c>{"agreementId", "requestedBy"}</c> as raw JSON (the app's queue encoding is <c>none</c>; the function also accepts base64).</summary>
     private static async Task<int> EnqueueAsync(IAnsiConsole console, ArchiveSettings settings, string agreementId, CancellationToken cancellationToken)
     {
-        var connection = settings.Connect();
-        var queue = connection.Queues.GetQueue(settings["CloudArchive:Queues:ExportRequests"] ?? DefaultQueue);
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        var receipt = await queue.SendAsync(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["agreementId"] = agreementId, ["requestedBy"] = AuditLogAccess.Actor }), cancellationToken: cancellationToken).ConfigureAwait(false);
-        console.WriteLine($"Queued an export of agreement {agreementId} on '{queue.Name}' (message {receipt.MessageId}). The function app's ExportResearchCopies runs it; its summary is in the function log and the manifest.");
+        var (queue, messageId) = await ExportRequestQueue.EnqueueAsync(settings, agreementId, cancellationToken).ConfigureAwait(false);
+        console.WriteLine($"Queued an export of agreement {agreementId} on '{queue}' (message {messageId}). The function app's ExportResearchCopies runs it; its summary is in the function log and the manifest.");
         return OperationsRunner.Success;
     }
 }
