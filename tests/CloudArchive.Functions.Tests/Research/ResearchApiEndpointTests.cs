@@ -424,16 +424,6 @@ public sealed class ResearchApiEndpointTests(ResearchApiFixture fixture)
         }
     }
 
-    internal static async Task AssertDcmdumpParsesAsync(string path)
-    {
-        var start = new ProcessStartInfo("dcmdump") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-q");
-        start.ArgumentList.Add(path);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = await process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"dcmdump failed ({process.ExitCode}): {stderr}");
-        Assert.Contains("(0002,0010)", await stdout, StringComparison.Ordinal);
-    }
+    internal static async Task AssertDcmdumpParsesAsync(string path) =>
+        await Testing.DicomFileCheck.AssertParsesAsync(path, Ct);
 }
