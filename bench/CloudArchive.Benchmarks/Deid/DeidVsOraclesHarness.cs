@@ -11,7 +11,7 @@ namespace CloudArchive.Benchmarks.Deid;
 /// study of N instances (default 500, written with the project's writer from CT_small.dcm with new UIDs) with
 /// CloudArchive (whole process: this executable in child mode), <c>gdcmanon</c> (PS3.15 E.1 basic mode with a
 /// throw-away certificate) and a pydicom de-identifier (tools/deid/pydicom_deid.py), and prints files/s, MB/s and
-/// peak RSS side by side (median of R interleaved runs per tool, default 3). Exit 0 when CloudArchive is faster than both baselines on both inputs.
+/// peak RSS side by side (median of R interleaved runs per tool, default 3). Exit 0 when CloudArchive as built is faster than both baselines on both inputs.
 /// </summary>
 public sealed class DeidVsOraclesHarness : IHarness
 {
@@ -82,7 +82,9 @@ public sealed class DeidVsOraclesHarness : IHarness
 
             // Every tool runs `rounds` times, interleaved (round 1 of every tool, then round 2, ...), so a change in the
             // load of the shared machine hits all tools alike; the table shows each tool's median run.
-            var tools = new[] { "cloudarchive", "cloudarchive (TieredPGO=0)", "cloudarchive (TC=0)", "gdcmanon", "pydicom" };
+            // "cloudarchive" runs as built (TieredPGO off in the csproj); the two variants show the runtime's own default
+            // (dynamic PGO on) and full JIT up front, so the effect of the setting stays measured.
+            var tools = new[] { "cloudarchive", "cloudarchive (TieredPGO=1)", "cloudarchive (TC=0)", "gdcmanon", "pydicom" };
             var rows = new List<(string Input, string Tool, ProcessMeasurement.Run Run, int Files, long Bytes, int Outputs)>();
             foreach (var (label, dir) in new[] { ("samples", corpus), ($"study x{instances}", study) })
             {
@@ -103,7 +105,7 @@ public sealed class DeidVsOraclesHarness : IHarness
                         ProcessMeasurement.Run? run = tool switch
                         {
                             "cloudarchive" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredCompilation=1", cancellationToken).ConfigureAwait(false),
-                            "cloudarchive (TieredPGO=0)" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredPGO=0", cancellationToken).ConfigureAwait(false),
+                            "cloudarchive (TieredPGO=1)" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredPGO=1", cancellationToken).ConfigureAwait(false),
                             "cloudarchive (TC=0)" => await RunSelfAsync(dir, outDir, secret, "DOTNET_TieredCompilation=0", cancellationToken).ConfigureAwait(false),
                             "gdcmanon" when cert is not null => await ProcessMeasurement.RunAsync("gdcmanon", ["--continue", "-c", cert, "-r", "-i", dir, "-o", outDir], cancellationToken).ConfigureAwait(false),
                             "pydicom" when File.Exists("/usr/bin/python3") => await ProcessMeasurement.RunAsync("/usr/bin/python3", [Path.Combine(repo, "tools", "deid", "pydicom_deid.py"), Path.Combine(repo, "data", "dicom", "confidentiality_profile.json"), secret, dir, outDir], cancellationToken).ConfigureAwait(false),
@@ -136,8 +138,8 @@ public sealed class DeidVsOraclesHarness : IHarness
             var ok = true;
             foreach (var group in rows.GroupBy(r => r.Input))
             {
-                // The bound is judged on the best CloudArchive configuration (default runtime or full JIT up front).
-                var ours = group.Where(r => r.Tool.StartsWith("cloudarchive", StringComparison.Ordinal)).OrderBy(r => r.Run.Wall).FirstOrDefault();
+                // The bound is judged on CloudArchive as built (the settings a user of the CLI gets), not on the best variant.
+                var ours = group.FirstOrDefault(r => r.Tool == "cloudarchive");
                 foreach (var other in group.Where(r => !r.Tool.StartsWith("cloudarchive", StringComparison.Ordinal)))
                 {
                     if (other.Run.ExitCode != 0)
@@ -168,8 +170,9 @@ public sealed class DeidVsOraclesHarness : IHarness
 
     /// <summary>Runs this executable in child mode as a separate process with one runtime setting
     /// (<paramref name="runtimeSetting"/>, set through <c>/usr/bin/env</c>, which execs so the measured process is the
-    /// same). A batch run of a second is dominated by JIT work: <c>DOTNET_TieredPGO=0</c> skips the instrumented tier,
-    /// <c>DOTNET_TieredCompilation=0</c> compiles every method fully optimized at first call.</summary>
+    /// same). A batch run of a second is dominated by JIT work: the executable is built with dynamic PGO off (no
+    /// instrumented tier); <c>DOTNET_TieredPGO=1</c> turns it back on for comparison, <c>DOTNET_TieredCompilation=0</c>
+    /// compiles every method fully optimized at first call.</summary>
     private static async Task<ProcessMeasurement.Run> RunSelfAsync(string input, string output, string secret, string runtimeSetting, CancellationToken ct)
     {
         var exe = Environment.ProcessPath!;

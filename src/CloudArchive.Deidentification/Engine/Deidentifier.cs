@@ -47,7 +47,8 @@ public sealed class Deidentifier
     // The action of a standard attribute depends only on its tag and effective VR under fixed settings and table, so
     // it is resolved once per (tag, VR) for the life of the de-identifier instead of once per element of every file.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(uint Tag, DicomVR VR), ResolvedAction> standardActions = new();
-    private ResolvedAction? privateAction;
+    // A box, not a nullable struct: files are de-identified concurrently, and a reference is published atomically.
+    private System.Runtime.CompilerServices.StrongBox<ResolvedAction>? privateAction;
 
     private static int dictionaryWarmStarted;
 
@@ -309,7 +310,7 @@ public sealed class Deidentifier
     {
         var tag = element.Tag;
         var row = table.PrivateAttributesRow;
-        var resolved = privateAction ??= ActionResolver.Resolve(row, settings.Options);
+        var resolved = (privateAction ??= new(ActionResolver.Resolve(row, settings.Options))).Value;
         var creator = tag.IsPrivateData ? ds.GetPrivateCreator(tag) : null;
         var safe = resolved.Action != DeidAction.Remove
             && creator is not null

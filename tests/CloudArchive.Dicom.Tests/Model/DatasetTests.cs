@@ -158,4 +158,43 @@ public sealed class DatasetTests
         Assert.Equal(DicomVR.OW, f.Dataset[DicomTags.PixelData].VR);
         Assert.Equal(15L, f.Dataset.GetStrings(new DicomTag(0x0028, 0x0008)).Select(long.Parse).Single());
     }
+
+    [Fact]
+    public void Random_set_remove_and_lookup_sequences_match_a_sorted_dictionary_model()
+    {
+        // The dataset's own sorted storage (append fast path + binary search) against the framework's sorted map.
+        var rng = new Random(20261122);
+        var ds = new DicomDataset();
+        var model = new SortedDictionary<uint, DicomElement>();
+        for (var op = 0; op < 5000; op++)
+        {
+            // A small tag space so that replacements, removals of present tags and inserts in the middle all happen.
+            var tag = new DicomTag((ushort)(0x0008 + (2 * rng.Next(4))), (ushort)rng.Next(64));
+            switch (rng.Next(4))
+            {
+                case 0:
+                case 1:
+                    var e = new DicomValueElement(tag, DicomVR.OB, new byte[] { (byte)op, (byte)(op >> 8) });
+                    ds.Set(e);
+                    model[tag.Value] = e;
+                    break;
+                case 2:
+                    Assert.Equal(model.Remove(tag.Value), ds.Remove(tag));
+                    break;
+                default:
+                    Assert.Equal(model.ContainsKey(tag.Value), ds.Contains(tag));
+                    Assert.Same(model.GetValueOrDefault(tag.Value), ds.Get(tag));
+                    if (!model.ContainsKey(tag.Value))
+                    {
+                        Assert.Throws<KeyNotFoundException>(() => ds[tag]);
+                    }
+
+                    break;
+            }
+        }
+
+        Assert.Equal(model.Keys, ds.Tags.Select(t => t.Value));
+        Assert.Equal(model.Values, ds.ToList());
+        Assert.Equal(model.Count, ds.Count);
+    }
 }
