@@ -103,6 +103,20 @@ public sealed class BlobArchiveStore : IArchiveStore
     }
 
     /// <inheritdoc />
+    public async Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await _container.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new ArchiveRangeRead(new ArchiveBlobInfo(download.Properties.ContentLength, download.Properties.Metadata), new OwningStream(download.Content, download));
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         await _container.GetBlob(name).UploadAsync(content, new BlobUploadOptions { ContentType = "application/octet-stream", Metadata = metadata }, cancellationToken).ConfigureAwait(false);
 

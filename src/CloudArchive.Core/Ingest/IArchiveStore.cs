@@ -52,6 +52,17 @@ public interface IArchiveStore
     }
 
     /// <summary>
+    /// Opens a whole blob for sequential reading together with its length and metadata, or returns null when it does not
+    /// exist (readers that decrypt need both; one request instead of a lookup and a read).
+    /// </summary>
+    /// <remarks>This default makes two requests; stores override it with one read.</remarks>
+    async Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken)
+    {
+        var info = await GetInfoAsync(name, cancellationToken).ConfigureAwait(false);
+        return info is null ? null : new ArchiveRangeRead(info, await OpenReadAsync(name, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// Opens bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of a blob together
     /// with the blob's length and metadata, or returns null when it does not exist.
     /// </summary>

@@ -42,16 +42,14 @@ public sealed class InstanceIndex
     /// <summary>Reads and decrypts a record, or returns null when there is none.</summary>
     public async Task<InstanceIndexRecord?> ReadAsync(string studyKey, string instanceKey, CancellationToken cancellationToken)
     {
-        var name = ArchiveNames.IndexRecord(studyKey, instanceKey);
-        var info = await _store.GetInfoAsync(name, cancellationToken).ConfigureAwait(false);
-        if (info is null)
+        await using var cipher = await _store.OpenReadWithInfoAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
+        if (cipher is null)
         {
             return null;
         }
 
         var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
-        await using var cipher = await _store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
-        await using var plain = await decryptor.OpenReadAsync(cipher, info.Metadata, info.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var plain = await decryptor.OpenReadAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(plain, JsonOptions, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -647,8 +647,8 @@ public sealed class ResearchExporter
     private async Task<(StagedInstance? Instance, ExclusionReason? Failure)> StageInstanceAsync(ExportRun run, string studyKey, IndexedRecord item, CancellationToken cancellationToken)
     {
         var name = ArchiveNames.Instance(studyKey, item.Entry.InstanceKey);
-        var info = await _archive.GetInfoAsync(name, cancellationToken).ConfigureAwait(false);
-        if (info is null)
+        var cipher = await _archive.OpenReadWithInfoAsync(name, cancellationToken).ConfigureAwait(false);
+        if (cipher is null)
         {
             return (null, ExclusionReason.Unreadable);
         }
@@ -656,10 +656,9 @@ public sealed class ResearchExporter
         string? path = null;
         try
         {
-            var cipher = await _archive.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
             await using (cipher.ConfigureAwait(false))
             {
-                var plain = await run.Decryptor.OpenReadAsync(cipher, info.Metadata, info.Length, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var plain = await run.Decryptor.OpenReadAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await using (plain.ConfigureAwait(false))
                 {
                     // The reader spools bulk values of this forward-only stream to a temporary file it owns (deleted on
