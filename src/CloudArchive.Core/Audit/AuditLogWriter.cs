@@ -1,28 +1,35 @@
 namespace CloudArchive.Core.Audit;
 
 /// <summary>
-/// Appends audit records to <c>log/{yyyy}/{MM}/{dd}/{HH}/{writerId}.jsonl</c>, one line per append, each
-/// chained to the previous line (<see cref="AuditChain"/>). Appends are conditional on the expected
-/// length; on a mismatch (412) the writer re-reads the tail and either finds its own line there (an
-/// earlier attempt succeeded but its response was lost: done, nothing written twice) or recomputes
-/// <c>seq</c> and <c>prevHash</c> and tries again. Thread-safe; one instance per writer id per process.
+/// Appends audit records to <c>log/{yyyy}/{MM}/{dd}/{HH}/{writerId}.jsonl</c>, each line chained to the previous
+/// line (<see cref="AuditChain"/>). Concurrent callers are group-committed: while one append is in flight the
+/// records that arrive queue up and go together, chained in arrival order, in the next single append (one storage
+/// request for many records; a lone caller is never delayed). Appends are conditional on the expected length; on a
+/// mismatch (412) the writer re-reads the tail and either finds its own last line there (an earlier attempt succeeded
+/// but its response was lost: done, nothing written twice; an append is atomic, so the whole group landed) or
+/// recomputes <c>seq</c> and <c>prevHash</c> and tries again. Every caller returns only once its own line is
+/// durable. Thread-safe; one instance per writer id per process.
 /// </summary>
 public sealed class AuditLogWriter : IDisposable
 {
     /// <summary>How much of a blob's end is read to find its last line (four maximal lines).</summary>
     internal const int TailWindow = AuditLineSerializer.MaxLineBytes * 4;
 
+    /// <summary>At most this many records go into one append (128 maximal lines: 1 MiB, well under an append block's 4 MiB).</summary>
+    internal const int MaxGroup = 128;
+
     private readonly IAuditLogStore _store;
     private readonly TimeProvider _time;
     private readonly int _maxAttempts;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Queue<PendingRecord> _pending = new();
     private TailState? _state;
 
     /// <summary>Creates a writer.</summary>
     /// <param name="store">Where the log lives.</param>
     /// <param name="writerId">Unique per process (e.g. the host instance id): lowercase letters, digits, '-'.</param>
     /// <param name="time">Clock for line times (UTC).</param>
-    /// <param name="maxAttempts">How many position conflicts to absorb per record before giving up.</param>
+    /// <param name="maxAttempts">How many position conflicts to absorb per append before giving up.</param>
     public AuditLogWriter(IAuditLogStore store, string writerId, TimeProvider time, int maxAttempts = 8)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -42,14 +49,97 @@ public sealed class AuditLogWriter : IDisposable
     /// <summary>This writer's id.</summary>
     public string WriterId { get; }
 
-    /// <summary>Appends one event and returns the record as written.</summary>
+    /// <summary>Appends one event and returns the record as written, once it is durable.</summary>
+    /// <remarks>
+    /// Cancellation is honoured while the record still waits its turn; once it has been handed to an append, the
+    /// call waits for that append's outcome, so a caller never walks away from a line that may yet be written.
+    /// </remarks>
     /// <exception cref="AuditWriteConflictException">Lost the append race <c>maxAttempts</c> times.</exception>
     /// <exception cref="AuditLogCorruptException">The blob's last line is damaged.</exception>
     /// <exception cref="AuditStoreException">Storage failed.</exception>
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // A record that cannot be serialized must fail its own caller, not the group it would have joined: the widest
+        // sequence number stands in for the real one (every other field has a fixed width).
+        AuditLineSerializer.Serialize(new AuditRecord(long.MaxValue, AuditChain.GenesisHash(WriterId), _time.GetUtcNow(), WriterId, auditEvent));
+        var pending = new PendingRecord(auditEvent);
+        lock (_pending)
+        {
+            _pending.Enqueue(pending);
+        }
+
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_pending)
+            {
+                if (!pending.Taken)
+                {
+                    pending.Taken = true;
+                    pending.Completion.TrySetCanceled(cancellationToken);
+                }
+            }
+
+            // Either cancelled above, or already part of a group in flight: its outcome is this call's outcome.
+            return await pending.Completion.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (!pending.Completion.Task.IsCompleted)
+            {
+                var group = TakeGroup();
+                try
+                {
+                    var records = await AppendGroupAsync(group, CancellationToken.None).ConfigureAwait(false);
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        group[i].Completion.TrySetResult(records[i]);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    foreach (var member in group)
+                    {
+                        member.Completion.TrySetException(ex);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    private List<PendingRecord> TakeGroup()
+    {
+        var group = new List<PendingRecord>();
+        lock (_pending)
+        {
+            while (group.Count < MaxGroup && _pending.TryDequeue(out var next))
+            {
+                if (!next.Taken)
+                {
+                    next.Taken = true;
+                    group.Add(next);
+                }
+            }
+        }
+
+        return group;
+    }
+
+    /// <summary>Appends a group as one block; the caller holds the gate. The group's own callers may have gone, so no token.</summary>
+    private async Task<AuditRecord[]> AppendGroupAsync(List<PendingRecord> group, CancellationToken cancellationToken)
+    {
         try
         {
             string blobName = string.Empty;
@@ -62,24 +152,41 @@ public sealed class AuditLogWriter : IDisposable
                     _state = await LoadTailAsync(blobName, createIfMissing: true, cancellationToken).ConfigureAwait(false);
                 }
 
-                var record = new AuditRecord(_state.LastSequence + 1, _state.LastHash, now, WriterId, auditEvent);
-                var line = AuditLineSerializer.Serialize(record);
-                var payload = new byte[line.Length + 1];
-                line.CopyTo(payload, 0);
-                payload[^1] = (byte)'\n';
+                var records = new AuditRecord[group.Count];
+                var lines = new byte[group.Count][];
+                var sequence = _state.LastSequence;
+                var previousHash = _state.LastHash;
+                var size = 0;
+                for (var i = 0; i < group.Count; i++)
+                {
+                    records[i] = new AuditRecord(++sequence, previousHash, now, WriterId, group[i].Event);
+                    lines[i] = AuditLineSerializer.Serialize(records[i]);
+                    previousHash = AuditChain.Hash(lines[i]);
+                    size += lines[i].Length + 1;
+                }
+
+                var payload = new byte[size];
+                var offset = 0;
+                foreach (var line in lines)
+                {
+                    line.CopyTo(payload, offset);
+                    offset += line.Length;
+                    payload[offset++] = (byte)'\n';
+                }
 
                 var outcome = await _store.AppendAsync(blobName, payload, _state.Length, cancellationToken).ConfigureAwait(false);
+                var lastLine = lines[^1];
                 if (outcome == AuditAppendOutcome.Appended)
                 {
-                    _state = new TailState(blobName, _state.Length + payload.Length, record.Sequence, AuditChain.Hash(line), line);
-                    return record;
+                    _state = new TailState(blobName, _state.Length + payload.Length, sequence, previousHash, lastLine);
+                    return records;
                 }
 
                 _state = await LoadTailAsync(blobName, createIfMissing: false, cancellationToken).ConfigureAwait(false);
-                if (_state.LastLine is { } last && last.AsSpan().SequenceEqual(line))
+                if (_state.LastLine is { } last && last.AsSpan().SequenceEqual(lastLine))
                 {
-                    // Our line is already there: a retried request whose first attempt succeeded.
-                    return record;
+                    // Our group is already there: a retried request whose first attempt succeeded.
+                    return records;
                 }
             }
 
@@ -92,10 +199,6 @@ public sealed class AuditLogWriter : IDisposable
             // landed); the next append re-reads it.
             _state = null;
             throw;
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -162,4 +265,14 @@ public sealed class AuditLogWriter : IDisposable
     }
 
     private sealed record TailState(string BlobName, long Length, long LastSequence, string LastHash, byte[]? LastLine);
+
+    /// <summary>A caller's record waiting for (or in) a group; <see cref="Taken"/> is guarded by the queue's lock.</summary>
+    private sealed class PendingRecord(AuditEvent auditEvent)
+    {
+        public AuditEvent Event { get; } = auditEvent;
+
+        public TaskCompletionSource<AuditRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Taken { get; set; }
+    }
 }

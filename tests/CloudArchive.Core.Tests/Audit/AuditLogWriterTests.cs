@@ -169,6 +169,163 @@ public sealed class AuditLogWriterTests
     }
 
     [Fact]
+    public async Task Records_arriving_while_an_append_is_in_flight_are_committed_together_in_arrival_order()
+    {
+        var store = new InMemoryAuditLogStore();
+        using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appends = 0;
+        store.BeforeAppend = async (_, _) =>
+        {
+            if (Interlocked.Increment(ref appends) == 1)
+            {
+                inFlight.SetResult();
+                await release.Task;
+            }
+        };
+
+        var first = writer.AppendAsync(AuditSamples.Import(0), Ct);
+        await inFlight.Task;
+        var queued = new List<Task<AuditRecord>>();
+        for (var i = 1; i <= 20; i++)
+        {
+            queued.Add(writer.AppendAsync(AuditSamples.Import(i), Ct));
+        }
+
+        release.SetResult();
+        var records = await Task.WhenAll([first, .. queued]);
+
+        Assert.Equal(2, appends);
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), records.Select(r => r.Sequence));
+        var lines = Lines(store, store.BlobNames[0]);
+        Assert.Equal(21, lines.Length);
+        for (var i = 0; i < records.Length; i++)
+        {
+            Assert.Equal(records[i], AuditLineSerializer.Parse(Encoding.UTF8.GetBytes(lines[i])));
+        }
+
+        var report = await new AuditLogVerifier(store).VerifyAsync(null, null, Ct);
+        Assert.True(report.IsIntact, string.Join('\n', report.Findings));
+    }
+
+    [Fact]
+    public async Task A_queued_record_whose_caller_gives_up_is_not_written()
+    {
+        var store = new InMemoryAuditLogStore();
+        using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appends = 0;
+        store.BeforeAppend = async (_, _) =>
+        {
+            if (Interlocked.Increment(ref appends) == 1)
+            {
+                inFlight.SetResult();
+                await release.Task;
+            }
+        };
+
+        var first = writer.AppendAsync(AuditSamples.Import(1), Ct);
+        await inFlight.Task;
+        using var giveUp = new CancellationTokenSource();
+        var abandoned = writer.AppendAsync(AuditSamples.Import(2), giveUp.Token);
+        var kept = writer.AppendAsync(AuditSamples.Import(3), Ct);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        release.SetResult();
+
+        Assert.Equal(1, (await first).Sequence);
+        Assert.Equal(2, (await kept).Sequence);
+        var lines = Lines(store, store.BlobNames[0]);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(AuditSamples.Import(3).Study, AuditLineSerializer.Parse(Encoding.UTF8.GetBytes(lines[1])).Event.Study);
+    }
+
+    [Fact]
+    public async Task A_failed_group_append_fails_each_of_its_callers_and_the_next_append_continues_the_chain()
+    {
+        var store = new InMemoryAuditLogStore();
+        using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
+        await writer.AppendAsync(AuditSamples.Import(0), Ct);
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appends = 0;
+        store.BeforeAppend = async (blob, _) =>
+        {
+            switch (Interlocked.Increment(ref appends))
+            {
+                case 1:
+                    inFlight.SetResult();
+                    await release.Task;
+                    break;
+                case 2:
+                    throw new AuditStoreException(blob, "storage answered 503", isNotFound: false);
+            }
+        };
+
+        var first = writer.AppendAsync(AuditSamples.Import(1), Ct);
+        await inFlight.Task;
+        var group = Enumerable.Range(2, 5).Select(i => writer.AppendAsync(AuditSamples.Import(i), Ct)).ToList();
+        release.SetResult();
+
+        Assert.Equal(2, (await first).Sequence);
+        foreach (var member in group)
+        {
+            await Assert.ThrowsAsync<AuditStoreException>(() => member);
+        }
+
+        var next = await writer.AppendAsync(AuditSamples.Import(9), Ct);
+        Assert.Equal(3, next.Sequence);
+        var report = await new AuditLogVerifier(store).VerifyAsync(null, null, Ct);
+        Assert.True(report.IsIntact, string.Join('\n', report.Findings));
+        Assert.Equal(3, report.LinesChecked);
+    }
+
+    [Fact]
+    public async Task A_lost_response_for_a_group_returns_every_record_without_writing_any_twice()
+    {
+        var inner = new InMemoryAuditLogStore();
+        var store = new LostResponseStore(inner);
+        using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appends = 0;
+        inner.BeforeAppend = async (_, _) =>
+        {
+            if (Interlocked.Increment(ref appends) == 1)
+            {
+                inFlight.SetResult();
+                await release.Task;
+            }
+        };
+
+        // The first append's response is the one lost; the group behind it goes in the second append.
+        var first = writer.AppendAsync(AuditSamples.Import(1), Ct);
+        await inFlight.Task;
+        var group = Enumerable.Range(2, 4).Select(i => writer.AppendAsync(AuditSamples.Import(i), Ct)).ToList();
+        release.SetResult();
+
+        var records = await Task.WhenAll([first, .. group]);
+        Assert.Equal([1L, 2, 3, 4, 5], records.Select(r => r.Sequence));
+        Assert.Equal(5, Lines(inner, inner.BlobNames[0]).Length);
+        Assert.Equal(1, store.LostResponses);
+    }
+
+    [Fact]
+    public async Task An_event_too_large_for_one_line_fails_only_its_own_caller()
+    {
+        var store = new InMemoryAuditLogStore();
+        using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
+        var huge = AuditSamples.Import(1) with { Details = Enumerable.Range(0, AuditEvent.MaxDetails).Select(i => new string('d', 300) + i).ToArray() };
+
+        await Assert.ThrowsAsync<AuditFormatException>(() => writer.AppendAsync(huge, Ct));
+        var record = await writer.AppendAsync(AuditSamples.Import(2), Ct);
+
+        Assert.Equal(1, record.Sequence);
+    }
+
+    [Fact]
     public void Writer_ids_are_validated()
     {
         Assert.Throws<ArgumentException>(() => new AuditLogWriter(new InMemoryAuditLogStore(), "Host/1", TimeProvider.System));
