@@ -5,6 +5,9 @@ internal sealed record WorkloadResult(string Workload, int Instances, long Bytes
 {
     public double Ratio => Ingest.Seconds / Copy.Seconds;
 
+    /// <summary>The plain move (copy, then delete the upload) of the same bytes, where measured.</summary>
+    public Measurement? Move { get; init; }
+
     public double InstancesPerSecond => Instances / Ingest.Seconds;
 
     public double IngestMBps => Bytes / 1e6 / Ingest.Seconds;

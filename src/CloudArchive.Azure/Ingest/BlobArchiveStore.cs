@@ -59,14 +59,15 @@ public sealed class BlobArchiveStore : IArchiveStore
     /// <inheritdoc />
     /// <remarks>
     /// Streams without a spool: the client reads one block ahead and sends the trailing metadata with the Put Blob of a
-    /// short content or with the Put Block List that commits a long one. Every body carries a transactional MD5.
+    /// short content or with the Put Block List that commits a long one. Every body carries a transactional MD5. A short
+    /// content's result carries the MD5 the service computed over what it stored.
     /// </remarks>
-    public async Task<bool> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         try
         {
-            await _container.GetBlob(name).UploadAsync(
+            var written = await _container.GetBlob(name).UploadAsync(
                 content,
                 new BlobUploadOptions
                 {
@@ -78,11 +79,11 @@ public sealed class BlobArchiveStore : IArchiveStore
                     TransactionalMd5 = _transactionalMd5,
                 },
                 cancellationToken).ConfigureAwait(false);
-            return true;
+            return new ArchiveCreateResult(true, written.ContentMd5);
         }
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
         {
-            return false;
+            return new ArchiveCreateResult(false);
         }
     }
 
@@ -119,6 +120,36 @@ public sealed class BlobArchiveStore : IArchiveStore
     /// <inheritdoc />
     public async Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         await _container.GetBlob(name).UploadAsync(content, new BlobUploadOptions { ContentType = "application/octet-stream", Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task RemoveMetadataAsync(string name, IReadOnlyCollection<string> metadataNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadataNames);
+        var blob = _container.GetBlob(name);
+        BlobProperties properties;
+        try
+        {
+            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return;
+        }
+
+        if (!metadataNames.Any(properties.Metadata.ContainsKey))
+        {
+            return;
+        }
+
+        var kept = properties.Metadata.Where(entry => !metadataNames.Contains(entry.Key)).ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
+
+        // If-Match: a concurrent change fails this (412) and the caller's retry reads the blob again.
+        await blob.SetMetadataAsync(kept, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteIfExistsAsync(string name, CancellationToken cancellationToken) =>
+        _container.GetBlob(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
     /// <inheritdoc />
     public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)

@@ -5,13 +5,22 @@ using CloudArchive.Core.Ingest;
 
 namespace CloudArchive.Azure.Ingest;
 
-/// <summary><see cref="IIncomingStore"/> over Blob Storage: reads pinned to the ETag (ranged for parsing, streamed for the whole-upload pass), conditional delete.</summary>
+/// <summary>
+/// <see cref="IIncomingStore"/> over Blob Storage: reads pinned to the ETag (ranged for parsing, streamed for the
+/// whole-upload pass), conditional delete. Deletes of concurrent ingests are coalesced into Blob Batch requests,
+/// so share one instance per process.
+/// </summary>
 public sealed class BlobIncomingStore : IIncomingStore
 {
     private readonly BlobStorageClient _blobs;
+    private readonly BlobDeleteBatcher _deletes;
 
     /// <summary>Creates the store.</summary>
-    public BlobIncomingStore(BlobStorageClient blobs) => _blobs = blobs ?? throw new ArgumentNullException(nameof(blobs));
+    public BlobIncomingStore(BlobStorageClient blobs)
+    {
+        _blobs = blobs ?? throw new ArgumentNullException(nameof(blobs));
+        _deletes = new BlobDeleteBatcher(blobs);
+    }
 
     /// <inheritdoc />
     public async Task<IncomingUpload?> OpenAsync(string container, string blobName, CancellationToken cancellationToken)
@@ -32,16 +41,16 @@ public sealed class BlobIncomingStore : IIncomingStore
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string container, string blobName, string etag, CancellationToken cancellationToken)
     {
-        try
+        // Ingest is request-bound on the emulator: concurrent ingests' deletes share one Blob Batch request.
+        var result = await _deletes.DeleteAsync(
+            container,
+            new BlobBatchDelete(blobName, new BlobRequestConditions { IfMatch = new ETag(etag) }, IncludeSnapshots: true),
+            cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
         {
-            await _blobs.GetContainer(container).GetBlob(blobName)
-                .DeleteAsync(new BlobDeleteOptions { IncludeSnapshots = true, Conditions = new BlobRequestConditions { IfMatch = new ETag(etag) } }, cancellationToken)
-                .ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsNotFound || ex.IsPreconditionFailed)
-        {
-            return false;
-        }
+            BlobBatchDeleteOutcome.Deleted => true,
+            BlobBatchDeleteOutcome.NotFound or BlobBatchDeleteOutcome.PreconditionFailed => false,
+            _ => throw result.Error!,
+        };
     }
 }

@@ -5,13 +5,14 @@ using CloudArchive.Core.Research.Export;
 namespace CloudArchive.Azure.Research;
 
 /// <summary>
-/// <see cref="IArchiveCatalog"/> over the <c>archive</c> container: lists <c>index/{studyKey}/{instanceKey}.json.enc</c>
-/// (names and ETags only; the service lists in name order, so a study's records are contiguous).
+/// <see cref="IArchiveCatalog"/> over the <c>archive</c> container: lists the instances,
+/// <c>studies/{studyKey}/{instanceKey}.dcm.enc</c>, whose index records travel with them (names and ETags only; the
+/// service lists in name order, so a study's instances are contiguous).
 /// </summary>
 public sealed class BlobArchiveCatalog : IArchiveCatalog
 {
-    private const string Prefix = "index/";
-    private const string Suffix = ".json.enc";
+    private const string Prefix = "studies/";
+    private const string Suffix = ".dcm.enc";
     private readonly BlobContainerClient _archive;
 
     /// <summary>Creates the catalog.</summary>
@@ -29,7 +30,7 @@ public sealed class BlobArchiveCatalog : IArchiveCatalog
         }
     }
 
-    /// <summary>The keys of an index record name, or null when the name is not one.</summary>
+    /// <summary>The keys of an instance blob name, or null when the name is not one.</summary>
     internal static (string StudyKey, string InstanceKey)? Parse(string name)
     {
         if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal))

@@ -15,6 +15,7 @@ namespace CloudArchive.Azure.Storage;
 public sealed class StorageConnection
 {
     private readonly Uri? _queueServiceUri;
+    private readonly HttpPipelinePolicy _authPolicy;
 
     private StorageConnection(Uri blobServiceUri, Uri? queueServiceUri, string? accountName, StorageOptions options, HttpPipelinePolicy authPolicy, bool isLocalEmulator)
     {
@@ -23,6 +24,7 @@ public sealed class StorageConnection
         _queueServiceUri = queueServiceUri is null ? null : Trim(queueServiceUri);
         AccountName = accountName;
         Options = options;
+        _authPolicy = authPolicy;
         ImmutabilitySupported = options.ImmutabilitySupported ?? !isLocalEmulator;
         Pipeline = HttpPipelineBuilder.Build(options, [StorageVersionPolicy.Instance], [authPolicy], new ResponseClassifier());
         Blobs = new BlobStorageClient(this);
@@ -76,7 +78,7 @@ public sealed class StorageConnection
         ArgumentNullException.ThrowIfNull(credential);
         options ??= new StorageOptions();
         queueServiceUri ??= options.QueueServiceUri ?? DeriveQueueUri(blobServiceUri);
-        var auth = new BearerTokenAuthenticationPolicy(credential, StorageApi.EntraScope);
+        var auth = new StorageBearerTokenPolicy(credential);
         var account = blobServiceUri.Host.Split('.')[0];
         return new StorageConnection(blobServiceUri, queueServiceUri, account, options, auth, IsLocalOrIp(blobServiceUri));
     }
@@ -104,6 +106,34 @@ public sealed class StorageConnection
         }
 
         return FromTokenCredential(options.ServiceUri, credential, options, options.QueueServiceUri);
+    }
+
+    /// <summary>
+    /// Whether Blob Batch requests go to the service endpoint (<c>/?comp=batch</c>) rather than the container's.
+    /// Only for an account SAS with service scope: Azurite (3.35) answers a container-scoped batch authorized by an
+    /// account SAS with a 500, and the service-scoped batch is equally valid on Azure for such a SAS. A container
+    /// SAS, Shared Key and bearer tokens use the container-scoped batch, which every credential may call.
+    /// </summary>
+    internal bool BatchAtServiceScope => _authPolicy is StorageSasPolicy { GrantsBlobServiceScope: true };
+
+    /// <summary>
+    /// Authenticates a request that is serialized into another one's body (a Blob Batch sub-request) exactly as
+    /// the pipeline would authenticate it if sent: Shared Key signature, SAS query, or the cached bearer token.
+    /// </summary>
+    internal async ValueTask AuthenticateDetachedRequestAsync(HttpMessage message)
+    {
+        switch (_authPolicy)
+        {
+            case StorageBearerTokenPolicy bearer:
+                await bearer.AuthorizeDetachedRequestAsync(message).ConfigureAwait(false);
+                break;
+            case HttpPipelineSynchronousPolicy synchronous:
+                // StorageSharedKeyPolicy and StorageSasPolicy do all their work before sending.
+                synchronous.OnSendingRequest(message);
+                break;
+            default:
+                throw new NotSupportedException($"Sub-requests cannot be authenticated with {_authPolicy.GetType().Name}.");
+        }
     }
 
     private static Uri Trim(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? new Uri(uri.AbsoluteUri.TrimEnd('/')) : uri;

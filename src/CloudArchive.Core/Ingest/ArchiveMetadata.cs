@@ -13,8 +13,9 @@ public static class ArchiveMetadata
     public const string UploadLength = "ca_uploadlength";
 
     /// <summary>
-    /// Keyed MAC of the incoming container and blob name that produced the archive blob: only a redelivery of that
-    /// same upload may complete an interrupted ingest; any other upload with the same content is a duplicate.
+    /// Keyed MAC of the incoming container, blob name and ETag of the upload that produced the archive blob: only a
+    /// redelivery of that same upload (still in place) may complete an interrupted ingest; any other upload with the
+    /// same content, a later re-upload to the same name included, is a duplicate.
     /// </summary>
     public const string SourceMac = "ca_sourcemac";
 

@@ -18,6 +18,15 @@ public interface IArchiveStore
     /// <summary>Creates or replaces a small blob (index records).</summary>
     Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes the named entries from a blob's metadata, keeping the rest (a conditional read-modify-write); does
+    /// nothing when the blob or the entries do not exist.
+    /// </summary>
+    Task RemoveMetadataAsync(string name, IReadOnlyCollection<string> metadataNames, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a blob if it exists; returns whether it did.</summary>
+    Task<bool> DeleteIfExistsAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Opens a blob for sequential reading.</summary>
     Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken);
 
@@ -25,12 +34,13 @@ public interface IArchiveStore
     /// Like <see cref="TryCreateAsync"/>, for content whose remaining metadata is known only once it has been read:
     /// <paramref name="trailingMetadata"/> is called after <paramref name="content"/> has been read to its end, and
     /// its entries are stored with the blob, atomically with the content (e.g. a MAC computed while streaming).
+    /// Returns whether the blob was created, and the service's hash of the committed content when it has one.
     /// </summary>
     /// <remarks>
     /// This default spools the content to a temporary file (deleted on close) and then calls <see cref="TryCreateAsync"/>;
     /// stores that send metadata with the commit of a streamed upload override it to avoid the spool.
     /// </remarks>
-    async Task<bool> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    async Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -47,7 +57,7 @@ public interface IArchiveStore
             }
 
             spool.Position = 0;
-            return await TryCreateAsync(name, spool, merged, tags, cancellationToken).ConfigureAwait(false);
+            return new ArchiveCreateResult(await TryCreateAsync(name, spool, merged, tags, cancellationToken).ConfigureAwait(false));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
@@ -237,10 +238,12 @@ public sealed class IngestService : IIngestHandler, IDisposable
                                 [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
                                 [ArchiveMetadata.HoldTag] = "0",
                             };
-                            var written = await WriteArchiveAsync(context, plain, archiveName, studyKek, tags, cancellationToken).ConfigureAwait(false);
+                            // The index record rides in the instance's own metadata: committed by the same request.
+                            var sealedIndex = await _index.SealAsync(record, studyKek, cancellationToken).ConfigureAwait(false);
+                            var written = await WriteArchiveAsync(context, plain, archiveName, studyKek, tags, sealedIndex, cancellationToken).ConfigureAwait(false);
                             if (written is not null)
                             {
-                                return await CompleteAsync(context, record, retention, minimization, resumed: false, ct => VerifyWrittenAsync(archiveName, written, ct), cancellationToken).ConfigureAwait(false);
+                                return await CompleteAsync(context, record, retention, minimization, resumed: false, indexSealed: sealedIndex is not null, ct => VerifyWrittenAsync(archiveName, written, ct), cancellationToken).ConfigureAwait(false);
                             }
 
                             // Another delivery of the same instance committed first: judge its blob like any existing one.
@@ -258,12 +261,13 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             throw new IngestRejection(QuarantineReason.Conflict, $"Instance {context.InstanceKey} is already archived with different content; the archived copy was left unchanged.");
                         }
 
-                        if (Matches(existing, ArchiveMetadata.SourceMac, SourceMac(context))
-                            && !await _index.ExistsAsync(studyKey, context.InstanceKey, cancellationToken).ConfigureAwait(false))
+                        if (Matches(existing, ArchiveMetadata.SourceMac, SourceMac(context)) && await UploadStillInPlaceAsync(context, cancellationToken).ConfigureAwait(false))
                         {
-                            // The archive blob exists but the ingest that wrote it stopped before its index record: finish it.
-                            // Nothing of what this process wrote is known here, so the blob is decrypted and MACed end to end.
-                            return await CompleteAsync(context, record, retention, minimization, resumed: true, ct => VerifyWholeAsync(archiveName, plainMac, plain.Length, ct), cancellationToken).ConfigureAwait(false);
+                            // The archive blob was written from this very upload (same name, same ETag), which is still
+                            // here: the ingest that wrote it stopped before deleting it. Finish it. Nothing of what that
+                            // process wrote is known here, so the blob is decrypted and MACed end to end.
+                            var indexSealed = existing.Metadata.ContainsKey(InstanceIndex.SealedMetadataName);
+                            return await CompleteAsync(context, record, retention, minimization, resumed: true, indexSealed, ct => VerifyWholeAsync(archiveName, plainMac, plain.Length, ct), cancellationToken).ConfigureAwait(false);
                         }
 
                         await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, studyKey, patient, ["duplicate"], cancellationToken).ConfigureAwait(false);
@@ -282,8 +286,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
     /// <summary>
     /// Encrypts the plaintext in one streaming read and writes it create-only. The plaintext MAC (and, when nothing was
     /// removed, the upload MAC) is computed by the same read and stored with the commit. Returns null on 409/412.
+    /// A single-region instance's ciphertext is kept as it is sent, so that it can be checked against the service's hash
+    /// of the committed content and decrypted here (<see cref="CheckAgainstReceiptAsync"/>) instead of being read back.
     /// </summary>
-    private async Task<WrittenArchive?> WriteArchiveAsync(Context context, Plaintext plain, string archiveName, SymmetricKeyEncryptionKey studyKek, Dictionary<string, string> tags, CancellationToken cancellationToken)
+    private async Task<WrittenArchive?> WriteArchiveAsync(Context context, Plaintext plain, string archiveName, SymmetricKeyEncryptionKey studyKek, Dictionary<string, string> tags, IReadOnlyDictionary<string, string>? sealedIndex, CancellationToken cancellationToken)
     {
         var source = await plain.OpenAsync(context.Upload, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
@@ -300,17 +306,85 @@ public sealed class IngestService : IIngestHandler, IDisposable
 
                 metadata[ArchiveMetadata.UploadLength] = context.Upload.Length.ToString(CultureInfo.InvariantCulture);
                 metadata[ArchiveMetadata.SourceMac] = SourceMac(context);
-                var created = await _archive.TryCreateStreamingAsync(archiveName, encrypted, metadata, () => TrailingMetadata(context, plain, tap), tags, cancellationToken).ConfigureAwait(false);
-                if (tap.Completed && plain.Mac is null)
+                foreach (var (name, value) in sealedIndex ?? new Dictionary<string, string>())
                 {
-                    // Nothing removed: the plaintext is the upload, so the MAC of this read is also the upload MAC.
-                    context.UploadMac = tap.Mac;
+                    metadata[name] = value;
                 }
 
-                return created
-                    ? new WrittenArchive(plain.Length, tap.RegionLength, tap.RegionCount, tap.LastRegionStart, tap.Mac, tap.FirstRegionMac, tap.LastRegionMac, encrypted.EncryptionDataJson, context.UploadMac!)
-                    : null;
+                var singleRegion = plain.Length <= _encryption.RegionLength;
+                var capture = singleRegion ? new CapturingReadStream(encrypted, _encryption.RegionLength + CseFormat.RegionOverhead) : null;
+                await using (capture)
+                {
+                    var created = await _archive.TryCreateStreamingAsync(archiveName, (Stream?)capture ?? encrypted, metadata, () => TrailingMetadata(context, plain, tap), tags, cancellationToken).ConfigureAwait(false);
+                    if (tap.Completed && plain.Mac is null)
+                    {
+                        // Nothing removed: the plaintext is the upload, so the MAC of this read is also the upload MAC.
+                        context.UploadMac = tap.Mac;
+                    }
+
+                    if (!created.Created)
+                    {
+                        return null;
+                    }
+
+                    var written = new WrittenArchive(plain.Length, tap.RegionLength, tap.RegionCount, tap.LastRegionStart, tap.Mac, tap.FirstRegionMac, tap.LastRegionMac, encrypted.EncryptionDataJson, context.UploadMac!);
+                    if (capture is not null && created.ContentMd5 is not null && capture.TryGetCaptured(out var sent))
+                    {
+                        foreach (var (name, value) in TrailingMetadata(context, plain, tap))
+                        {
+                            metadata[name] = value;
+                        }
+
+                        written = written with { ReceiptCheck = await CheckAgainstReceiptAsync(sent, created.ContentMd5, metadata, written, cancellationToken).ConfigureAwait(false) };
+                    }
+
+                    return written;
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Verifies a blob written in one request without reading it back: the service's MD5 of the committed content must
+    /// equal the MD5 of the bytes sent (so what is stored is what was sent, with the metadata of that same request), and
+    /// those bytes must decrypt under the study key, through the reader's own path, to the plaintext that was read
+    /// (GCM tag, nonce layout, length, MAC). Returns <see cref="ReceiptCheck.Verified"/> or the problem found.
+    /// </summary>
+    private async Task<ReceiptCheck> CheckAgainstReceiptAsync(ArraySegment<byte> sent, string committedMd5, IReadOnlyDictionary<string, string> metadataSent, WrittenArchive written, CancellationToken cancellationToken)
+    {
+#pragma warning disable CA5351 // The storage service's own integrity checksum, compared for equality; not a security hash.
+        var sentMd5 = Convert.ToBase64String(MD5.HashData(sent));
+#pragma warning restore CA5351
+        if (!string.Equals(sentMd5, committedMd5, StringComparison.Ordinal))
+        {
+            return new ReceiptCheck("committed content hash differs from the bytes sent");
+        }
+
+        if (sent.Count != CseFormat.CiphertextLength(written.PlainLength, written.RegionLength))
+        {
+            return new ReceiptCheck("committed length differs");
+        }
+
+        try
+        {
+            var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
+            var cipher = new MemoryStream(sent.Array!, sent.Offset, sent.Count, writable: false);
+            var decrypted = await decryptor.OpenReadAsync(cipher, metadataSent, sent.Count, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using (decrypted.ConfigureAwait(false))
+            {
+                var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
+                var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
+                if (length != written.PlainLength)
+                {
+                    return new ReceiptCheck("decrypted length differs");
+                }
+
+                return string.Equals(mac, written.PlainMac, StringComparison.Ordinal) ? ReceiptCheck.Verified : new ReceiptCheck("decrypted content differs");
+            }
+        }
+        catch (EnvelopeDecryptionException ex)
+        {
+            return new ReceiptCheck("decryption failed: " + ex.Reason);
         }
     }
 
@@ -334,18 +408,24 @@ public sealed class IngestService : IIngestHandler, IDisposable
         };
     }
 
-    private async Task<IngestResult> CompleteAsync(Context context, InstanceIndexRecord record, RetentionDecision retention, MinimizationReport minimization, bool resumed, Func<CancellationToken, Task<string?>> verify, CancellationToken cancellationToken)
+    private async Task<IngestResult> CompleteAsync(Context context, InstanceIndexRecord record, RetentionDecision retention, MinimizationReport minimization, bool resumed, bool indexSealed, Func<CancellationToken, Task<string?>> verify, CancellationToken cancellationToken)
     {
         var problem = await verify(cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
+            // The blob stays for investigation, but out of the index: nothing may select it for research.
+            await _index.WithdrawAsync(record.StudyKey, record.InstanceKey, cancellationToken).ConfigureAwait(false);
             await AuditAsync(context, AuditEventType.SecurityAlert, AuditOutcome.MajorFailure, record.StudyKey, record.PatientPseudonym, ["verification-failed"], cancellationToken).ConfigureAwait(false);
             throw new IngestRejection(QuarantineReason.VerificationFailed, $"The archived copy of instance {context.InstanceKey} did not read back as valid ({problem}); it was left in place for investigation.");
         }
 
         var details = new List<string> { resumed ? "resumed" : "archived", minimization.Changed ? "minimized" : "unchanged", "retention-rule=" + retention.DecidedBy.Rule.Id };
         await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, record.StudyKey, record.PatientPseudonym, details, cancellationToken, bytes: context.Upload.Length).ConfigureAwait(false);
-        await _index.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        if (!indexSealed)
+        {
+            await _index.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
         await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, context.Upload.ETag, cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestOutcome.Archived, context.InstanceKey, resumed ? "resumed" : null);
     }
@@ -360,6 +440,12 @@ public sealed class IngestService : IIngestHandler, IDisposable
     /// </summary>
     private async Task<string?> VerifyWrittenAsync(string archiveName, WrittenArchive written, CancellationToken cancellationToken)
     {
+        if (written.ReceiptCheck is { } receipt)
+        {
+            // Checked against the service's hash of the committed content when it was written (one request, one region).
+            return receipt.Problem;
+        }
+
         var problem = await VerifyRegionAsync(archiveName, written, 0, written.FirstRegionMac, cancellationToken).ConfigureAwait(false);
         if (problem is null && written.RegionCount > 1)
         {
@@ -469,6 +555,24 @@ public sealed class IngestService : IIngestHandler, IDisposable
         catch (EnvelopeDecryptionException ex)
         {
             return "decryption failed: " + ex.Reason;
+        }
+    }
+
+    /// <summary>
+    /// Whether the upload is still in <c>incoming</c> as the version read: if a concurrent delivery of the same event
+    /// completed the ingest (and deleted it) while this one waited, there is nothing left to resume (rare path only).
+    /// </summary>
+    private async Task<bool> UploadStillInPlaceAsync(Context context, CancellationToken cancellationToken)
+    {
+        var current = await _incoming.OpenAsync(context.Request.Container, context.Request.BlobName, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return false;
+        }
+
+        await using (current.ConfigureAwait(false))
+        {
+            return string.Equals(current.ETag, context.Upload.ETag, StringComparison.Ordinal);
         }
     }
 
@@ -701,7 +805,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
     }
 
     private static string SourceMac(Context context) =>
-        context.Keys.Mac.ComputeText(context.Request.Container + "/" + context.Request.BlobName);
+        context.Keys.Mac.ComputeText(context.Request.Container + "/" + context.Request.BlobName + "\n" + context.Upload.ETag);
 
     private static bool Matches(ArchiveBlobInfo info, string metadataName, string expected) =>
         info.Metadata.TryGetValue(metadataName, out var value) && string.Equals(value, expected, StringComparison.Ordinal);
@@ -738,8 +842,17 @@ public sealed class IngestService : IIngestHandler, IDisposable
         public ValueTask DisposeAsync() => spool?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
-    /// <summary>What this process wrote and must find committed.</summary>
-    private sealed record WrittenArchive(long PlainLength, int RegionLength, long RegionCount, long LastRegionStart, string PlainMac, string FirstRegionMac, string LastRegionMac, string EncryptionDataJson, string UploadMac);
+    /// <summary>What this process wrote and must find committed; <see cref="ReceiptCheck"/> is set when it was verified from the write's receipt.</summary>
+    private sealed record WrittenArchive(long PlainLength, int RegionLength, long RegionCount, long LastRegionStart, string PlainMac, string FirstRegionMac, string LastRegionMac, string EncryptionDataJson, string UploadMac)
+    {
+        public ReceiptCheck? ReceiptCheck { get; init; }
+    }
+
+    /// <summary>The outcome of checking a write against its receipt: null <see cref="Problem"/> when verified.</summary>
+    private sealed record ReceiptCheck(string? Problem)
+    {
+        public static ReceiptCheck Verified { get; } = new((string?)null);
+    }
 
     private sealed class Context(IngestRequest request, IncomingUpload upload, IngestKeys keys)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Keys;
@@ -5,11 +6,28 @@ using CloudArchive.Core.Keys;
 namespace CloudArchive.Core.Ingest;
 
 /// <summary>
-/// Writes and reads the encrypted per-instance index records (<see cref="ArchiveNames.IndexRecord"/>), JSON in the
-/// same envelope format as the instances, under the study key.
+/// Writes and reads the encrypted per-instance index records: JSON in the same envelope format as the instances,
+/// under the study key. A record travels sealed in the instance blob's own metadata (<see cref="SealAsync"/>), so it is
+/// committed atomically with the instance by the same request; one too large for metadata is written as
+/// <see cref="ArchiveNames.IndexRecord"/> beside it instead (<see cref="WriteAsync"/>).
 /// </summary>
 public sealed class InstanceIndex
 {
+    /// <summary>Metadata entry: base64 of the sealed record's ciphertext (one envelope region).</summary>
+    public const string SealedMetadataName = "ca_index";
+
+    /// <summary>Metadata entry: the sealed record's <c>encryptiondata</c> (its own content key, wrapped by the study key).</summary>
+    public const string SealedEncryptionMetadataName = "ca_indexdata";
+
+    /// <summary>Metadata entry: the sealed record's plaintext length.</summary>
+    public const string SealedLengthMetadataName = "ca_indexlength";
+
+    /// <summary>
+    /// The largest sealed record (base64 characters) carried as metadata: with the instance's own entries (about 1 KiB)
+    /// this stays well inside the service's 8 KiB limit for all metadata of a blob.
+    /// </summary>
+    public const int MaxSealedChars = 4096;
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
     private readonly IArchiveStore _store;
@@ -24,11 +42,36 @@ public sealed class InstanceIndex
         _encryptor = encryptor ?? throw new ArgumentNullException(nameof(encryptor));
     }
 
-    /// <summary>Whether a record exists (it is written last before the upload is deleted: it marks a completed ingest).</summary>
-    public async Task<bool> ExistsAsync(string studyKey, string instanceKey, CancellationToken cancellationToken) =>
-        await _store.GetInfoAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false) is not null;
+    /// <summary>
+    /// Seals a record into metadata entries for its instance blob, or returns null when it is too large to travel as
+    /// metadata (then it is written with <see cref="WriteAsync"/> once the instance is committed).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>?> SealAsync(InstanceIndexRecord record, SymmetricKeyEncryptionKey studyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(studyKey);
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, JsonOptions);
+        if ((json.Length + CseFormat.RegionOverhead + 2) / 3 * 4 > MaxSealedChars)
+        {
+            return null;
+        }
 
-    /// <summary>Writes (or rewrites) a record.</summary>
+        using var plain = new MemoryStream(json, writable: false);
+        var encrypted = await _encryptor.EncryptAsync(plain, studyKey, plainLength: json.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (encrypted.ConfigureAwait(false))
+        {
+            using var cipher = new MemoryStream();
+            await encrypted.CopyToAsync(cipher, cancellationToken).ConfigureAwait(false);
+            return new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [SealedMetadataName] = Convert.ToBase64String(cipher.GetBuffer(), 0, (int)cipher.Length),
+                [SealedEncryptionMetadataName] = encrypted.EncryptionDataJson,
+                [SealedLengthMetadataName] = json.Length.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+    }
+
+    /// <summary>Writes (or rewrites) a record that was too large to seal into its instance's metadata.</summary>
     public async Task WriteAsync(InstanceIndexRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -39,17 +82,73 @@ public sealed class InstanceIndex
         await _store.UpsertAsync(ArchiveNames.IndexRecord(record.StudyKey, record.InstanceKey), encrypted, encrypted.GetMetadata(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads and decrypts a record, or returns null when there is none.</summary>
+    /// <summary>
+    /// Reads and decrypts an instance's record (sealed in its metadata, else the record blob beside it), or returns
+    /// null when the instance or its record does not exist.
+    /// </summary>
     public async Task<InstanceIndexRecord?> ReadAsync(string studyKey, string instanceKey, CancellationToken cancellationToken)
     {
+        var info = await _store.GetInfoAsync(ArchiveNames.Instance(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            return null;
+        }
+
+        var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
+        if (TryUnpackSealed(info.Metadata, out var sealedCipher, out var sealedMetadata))
+        {
+            await using var sealedPlain = await decryptor.OpenReadAsync(new MemoryStream(sealedCipher, writable: false), sealedMetadata, sealedCipher.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(sealedPlain, JsonOptions, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var cipher = await _store.OpenReadWithInfoAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
         if (cipher is null)
         {
             return null;
         }
 
-        var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
         await using var plain = await decryptor.OpenReadAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(plain, JsonOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes an instance's record out of the index (the instance failed verification and must not be selected): drops
+    /// the sealed entries from its metadata and deletes a record blob. The instance blob itself stays for investigation.
+    /// </summary>
+    public async Task WithdrawAsync(string studyKey, string instanceKey, CancellationToken cancellationToken)
+    {
+        await _store.RemoveMetadataAsync(ArchiveNames.Instance(studyKey, instanceKey), [SealedMetadataName, SealedEncryptionMetadataName, SealedLengthMetadataName], cancellationToken).ConfigureAwait(false);
+        await _store.DeleteIfExistsAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool TryUnpackSealed(IReadOnlyDictionary<string, string> metadata, out byte[] cipher, out IReadOnlyDictionary<string, string> envelopeMetadata)
+    {
+        cipher = [];
+        envelopeMetadata = new Dictionary<string, string>();
+        if (!metadata.TryGetValue(SealedMetadataName, out var sealedText))
+        {
+            return false;
+        }
+
+        if (!metadata.TryGetValue(SealedEncryptionMetadataName, out var encryptionData) || !metadata.TryGetValue(SealedLengthMetadataName, out var length))
+        {
+            throw new EnvelopeDecryptionException(EnvelopeFailureReason.MissingMetadata, "The sealed index record lacks its encryption metadata.");
+        }
+
+        try
+        {
+            cipher = Convert.FromBase64String(sealedText);
+        }
+        catch (FormatException ex)
+        {
+            throw new EnvelopeDecryptionException(EnvelopeFailureReason.Tampered, "The sealed index record is not base64.", innerException: ex);
+        }
+
+        envelopeMetadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [CseFormat.EncryptionDataMetadataName] = encryptionData,
+            [CseFormat.PlainLengthMetadataName] = length,
+        };
+        return true;
     }
 }

@@ -104,10 +104,10 @@ public sealed class BlobExportLedgerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task The_catalog_lists_index_records_in_name_order_with_versions_and_ignores_other_blobs()
+    public async Task The_catalog_lists_archived_instances_in_name_order_with_versions_and_ignores_other_blobs()
     {
         var archive = await NewContainerAsync("archive");
-        foreach (var name in new[] { $"index/{Other}/{Instance}.json.enc", $"index/{Study}/{Instance}.json.enc", $"studies/{Study}/{Instance}.dcm.enc", $"index/{Study}/not-a-key.json.enc", "index/readme.txt" })
+        foreach (var name in new[] { $"studies/{Other}/{Instance}.dcm.enc", $"studies/{Study}/{Instance}.dcm.enc", $"index/{Study}/{Instance}.json.enc", $"studies/{Study}/not-a-key.dcm.enc", "studies/readme.txt" })
         {
             await archive.GetBlob(name).UploadAsync(new MemoryStream([1]), cancellationToken: Ct);
         }

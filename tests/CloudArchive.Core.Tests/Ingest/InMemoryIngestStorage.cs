@@ -30,6 +30,12 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
     /// <summary>Which byte <see cref="CorruptNextCreate"/> flips, given the stored length (default: the middle one).</summary>
     public Func<int, int> CorruptOffset { get; set; } = length => length / 2;
 
+    /// <summary>
+    /// Whether a streamed create reports the MD5 of what was stored, as the blob service does for a one-request write
+    /// (default off: the writer then verifies by reading back).
+    /// </summary>
+    public bool ReportContentMd5 { get; set; }
+
     /// <summary>The (name, offset, length) of every ranged read of the archive.</summary>
     public List<(string Name, long Offset, long Length)> RangeReads { get; } = [];
 
@@ -102,6 +108,52 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
         }
 
         return true;
+    }
+
+    public async Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        var merged = new Dictionary<string, string>(metadata);
+        foreach (var (key, value) in trailingMetadata())
+        {
+            merged[key] = value;
+        }
+
+        buffer.Position = 0;
+        if (!await TryCreateAsync(name, buffer, merged, tags, cancellationToken))
+        {
+            return new ArchiveCreateResult(false);
+        }
+
+        lock (_lock)
+        {
+            return new ArchiveCreateResult(true, ReportContentMd5 ? Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(Archive[name].Content)) : null);
+        }
+    }
+
+    public Task RemoveMetadataAsync(string name, IReadOnlyCollection<string> metadataNames, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (Archive.TryGetValue(name, out var blob))
+            {
+                foreach (var metadataName in metadataNames)
+                {
+                    blob.Metadata.Remove(metadataName);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteIfExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Archive.Remove(name));
+        }
     }
 
     public async Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)

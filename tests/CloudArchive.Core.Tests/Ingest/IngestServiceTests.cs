@@ -228,7 +228,8 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(upload, await _h.DecryptArchivedAsync(_h.InstanceBlob()));
         var audit = Assert.Single(_h.AuditRecords());
         Assert.Contains("resumed", audit.Event.Details);
-        Assert.Single(_h.Storage.Archive.Keys, k => k.StartsWith("index/", StringComparison.Ordinal));
+        Assert.Contains(InstanceIndex.SealedMetadataName, _h.Storage.Archive[_h.InstanceBlob()].Metadata.Keys);
+        Assert.DoesNotContain(_h.Storage.Archive.Keys, k => k.StartsWith("index/", StringComparison.Ordinal));
     }
 
     [Fact]

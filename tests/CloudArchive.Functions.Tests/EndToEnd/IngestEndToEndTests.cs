@@ -204,17 +204,20 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
 
         // a.dcm: killed right after the archive write (delivery 1), completed on delivery 2.
         var a = await app.DeliverAsync("a.dcm");
-        // b.dcm: its archive write, audit and index succeed; killed before the upload's deletion; delivery 2 sees a duplicate.
+        // b.dcm: its archive write (index sealed in) and audit succeed; killed before the upload's deletion; delivery 2
+        // finds the blob this very upload produced and completes the ingest.
         var b = await app.DeliverAsync("b.dcm");
 
         Assert.Equal(("Archived", "resumed", 1), (a.Outcome, a.ReasonCode, a.FailedDeliveries));
-        Assert.Equal(("Duplicate", 1), (b.Outcome, b.FailedDeliveries));
+        Assert.Equal(("Archived", "resumed", 1), (b.Outcome, b.ReasonCode, b.FailedDeliveries));
         Assert.Empty(await app.ListAsync(app.Incoming));
         var inspector = new ArchiveInspector(app);
         var archived = await inspector.ArchivedInstancesAsync();
         Assert.Equal(new[] { a.InstanceKey!, b.InstanceKey! }.Order(), archived.Keys.Order());
         Assert.Equal(first, await inspector.DecryptAsync(archived[a.InstanceKey!].BlobName));
-        Assert.Equal(2, (await app.ListAsync(app.Archive, "index/")).Count);
+        Assert.Equal(2, (await app.ListAsync(app.Archive, "studies/")).Count);
+        Assert.Empty(await app.ListAsync(app.Archive, "index/"));
+        Assert.NotNull(await inspector.IndexRecordAsync(archived[b.InstanceKey!].StudyKey, b.InstanceKey!));
         var imports = (await inspector.AuditLinesAsync()).Select(l => l.Record.Event).Where(e => e.EventType == AuditEventType.Import).ToList();
         Assert.Single(imports, e => e.Instance?.Value == a.InstanceKey && (e.Details.Contains("archived") || e.Details.Contains("resumed")));
         Assert.Single(imports, e => e.Instance?.Value == b.InstanceKey && e.Details.Contains("archived"));

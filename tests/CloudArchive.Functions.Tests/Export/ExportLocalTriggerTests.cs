@@ -37,7 +37,7 @@ public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
         });
         var studyUid = SampleInstances.NewUid();
         await app.Container("Incoming").GetBlob("gw/one.dcm").UploadAsync(new MemoryStream(await SampleInstances.CopyAsync("CT_small.dcm", studyUid, SampleInstances.NewUid(), 9, withAddress: false)), cancellationToken: Ct);
-        await LocalTriggerScenario.WaitUntilAsync(async () => (await app.ListAsync("Archive", "index/")).Count == 1, TimeSpan.FromSeconds(60), "the upload is ingested by the local triggers");
+        await LocalTriggerScenario.WaitUntilAsync(async () => (await app.ListAsync("Archive", "studies/")).Count == 1 && (await app.ListAsync("Incoming")).Count == 0, TimeSpan.FromSeconds(60), "the upload is ingested by the local triggers");
 
         await app.Consents.PutAsync(
             new ConsentRecord { PatientPseudonym = await app.PseudonymAsync($"{SampleInstances.Planted}ID9"), Status = ConsentStatus.Active, Purposes = ["HRESCH"], Source = "cli", RecordedAt = DateTimeOffset.UtcNow, RecordedBy = "cli:cloudarchive" },

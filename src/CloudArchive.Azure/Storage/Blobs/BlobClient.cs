@@ -436,7 +436,7 @@ public sealed class BlobClient
         message.Request.Content = content ?? RequestContent.Create(ReadOnlyMemory<byte>.Empty);
         AddWriteHeaders(message.Request, options);
         var response = await StorageHttp.SendAsync(_connection.Pipeline, message, blobType == "AppendBlob" ? "CreateAppendBlob" : "PutBlob", true, cancellationToken, 201).ConfigureAwait(false);
-        return BlobResponseParser.WriteResult(response);
+        return BlobResponseParser.WriteResult(response, contentHashed: blobType == "BlockBlob");
     }
 
     private async Task<BlobWriteResult> StageAndCommitAsync(Stream content, byte[]? firstBuffer, int firstLength, BlobUploadOptions? options, CancellationToken cancellationToken)

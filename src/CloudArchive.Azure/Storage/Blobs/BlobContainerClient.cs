@@ -138,6 +138,68 @@ public sealed class BlobContainerClient
         }
     }
 
+    /// <summary>The most deletes one <see cref="DeleteBatchAsync"/> call accepts (the service's limit per Blob Batch).</summary>
+    public const int MaxBatchDeletes = BlobBatchRequestBuilder.MaxSubRequests;
+
+    /// <summary>
+    /// Deletes up to <see cref="MaxBatchDeletes"/> blobs of this container with one Blob Batch request and returns
+    /// each delete's own outcome, in the order given. A 404 or 412 of one delete is its result, not an exception;
+    /// the whole call throws <see cref="StorageRequestException"/> (or the transport's exception) only when the
+    /// batch as a whole fails or its response cannot be read.
+    /// </summary>
+    /// <remarks>
+    /// Every sub-request carries its own authentication (Shared Key signature, SAS, or bearer token) inside the
+    /// request body. So that it can never reach a log, the deletes are sent one by one instead when request
+    /// content logging (<c>Diagnostics.IsLoggingContentEnabled</c>) is on.
+    /// </remarks>
+    public async Task<IReadOnlyList<BlobBatchDeleteResult>> DeleteBatchAsync(IReadOnlyList<BlobBatchDelete> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count > MaxBatchDeletes)
+        {
+            throw new ArgumentException($"A batch holds at most {MaxBatchDeletes} deletes.", nameof(items));
+        }
+
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var item in items)
+        {
+            BlobBatchRequestBuilder.Validate(item);
+        }
+
+        if (_connection.Options.Diagnostics.IsLoggingContentEnabled)
+        {
+            return await Task.WhenAll(items.Select(item => DeleteOneAsync(item, cancellationToken))).ConfigureAwait(false);
+        }
+
+        var (body, contentType) = await BlobBatchRequestBuilder.BuildDeletesAsync(_connection, Uri, items).ConfigureAwait(false);
+        using var message = _connection.BatchAtServiceScope
+            ? StorageHttp.CreateMessage(_connection.Pipeline, RequestMethod.Post, new Uri(_connection.BlobServiceUri.AbsoluteUri.TrimEnd('/') + "/"), ("comp", "batch"))
+            : StorageHttp.CreateMessage(_connection.Pipeline, RequestMethod.Post, Uri, ("restype", "container"), ("comp", "batch"));
+        message.Request.Headers.SetValue("Content-Type", contentType);
+        message.Request.Content = RequestContent.Create(body);
+        var response = await StorageHttp.SendAsync(_connection.Pipeline, message, BlobBatchResponseParser.Operation, true, cancellationToken, 202).ConfigureAwait(false);
+        return BlobBatchResponseParser.Parse(response, items.Count);
+    }
+
+    /// <summary>One delete as a plain Delete Blob request, reported like a batch sub-request.</summary>
+    internal async Task<BlobBatchDeleteResult> DeleteOneAsync(BlobBatchDelete item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        try
+        {
+            await GetBlob(item.BlobName).DeleteAsync(item.ToDeleteOptions(), cancellationToken).ConfigureAwait(false);
+            return BlobBatchDeleteResult.Accepted();
+        }
+        catch (StorageRequestException ex)
+        {
+            return BlobBatchDeleteResult.FromException(ex);
+        }
+    }
+
     /// <summary>Blobs of this container whose index tags match <paramref name="tagFilter"/>, e.g. <c>"ca_study" = 'ABC'</c>.</summary>
     public IAsyncEnumerable<TaggedBlobItem> FindBlobsByTagsAsync(string tagFilter, int? pageSize = null, CancellationToken cancellationToken = default) =>
         BlobStorageClient.FindByTagsAsync(_connection, Uri, isContainer: true, tagFilter, pageSize, cancellationToken);

@@ -39,8 +39,8 @@ internal static class BlobResponseParser
         };
     }
 
-    public static BlobWriteResult WriteResult(Response response) =>
-        new(StorageHttp.ETagHeader(response) ?? default, StorageHttp.DateHeader(response, "Last-Modified"), StorageHttp.Header(response, "x-ms-version-id"));
+    public static BlobWriteResult WriteResult(Response response, bool contentHashed = false) =>
+        new(StorageHttp.ETagHeader(response) ?? default, StorageHttp.DateHeader(response, "Last-Modified"), StorageHttp.Header(response, "x-ms-version-id"), contentHashed ? StorageHttp.Header(response, "Content-MD5") : null);
 
     /// <summary>The total from <c>Content-Range: bytes s-e/total</c>.</summary>
     public static long? TotalLength(Response response)

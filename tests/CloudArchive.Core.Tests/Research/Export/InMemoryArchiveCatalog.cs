@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Research.Export;
 using CloudArchive.Core.Tests.Ingest;
 
 namespace CloudArchive.Core.Tests.Research.Export;
 
-/// <summary>Lists the index records of an <see cref="InMemoryIngestStorage"/> archive in name order; the version is a content hash.</summary>
+/// <summary>Lists the instances of an <see cref="InMemoryIngestStorage"/> archive in name order; the version hashes content and sealed index.</summary>
 internal sealed class InMemoryArchiveCatalog(InMemoryIngestStorage storage) : IArchiveCatalog
 {
     public async IAsyncEnumerable<ArchiveIndexEntry> ListIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -14,12 +15,13 @@ internal sealed class InMemoryArchiveCatalog(InMemoryIngestStorage storage) : IA
         lock (storage)
         {
             entries = storage.Archive
-                .Where(b => b.Key.StartsWith("index/", StringComparison.Ordinal))
+                .Where(b => b.Key.StartsWith("studies/", StringComparison.Ordinal))
                 .OrderBy(b => b.Key, StringComparer.Ordinal)
                 .Select(b =>
                 {
-                    var parts = b.Key["index/".Length..^".json.enc".Length].Split('/');
-                    return new ArchiveIndexEntry(parts[0], parts[1], Convert.ToHexStringLower(SHA256.HashData(b.Value.Content))[..16]);
+                    var parts = b.Key["studies/".Length..^".dcm.enc".Length].Split('/');
+                    var sealedIndex = b.Value.Metadata.GetValueOrDefault(InstanceIndex.SealedMetadataName, string.Empty);
+                    return new ArchiveIndexEntry(parts[0], parts[1], Convert.ToHexStringLower(SHA256.HashData([.. b.Value.Content, .. System.Text.Encoding.UTF8.GetBytes(sealedIndex)]))[..16]);
                 })
                 .ToList();
         }
