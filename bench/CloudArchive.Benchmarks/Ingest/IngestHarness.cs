@@ -34,7 +34,9 @@ public sealed class IngestHarness : IHarness
     {
         var instances = 200;
         long sizeMiB = 1024;
-        var parallelism = 4;
+        // The function app's host.json hands out queue messages in batches of 8 (batchSize) and tops up at 4
+        // (newBatchThreshold): 8 concurrent ingests is what the app typically runs.
+        var parallelism = 8;
         long limit = 256 * MiB;
         var trace = args.Contains("--trace");
         var withoutMd5 = args.Contains("--no-md5");
