@@ -173,30 +173,20 @@ public sealed class AuditLogWriterTests
     {
         var store = new InMemoryAuditLogStore();
         using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
-        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var appends = 0;
-        store.BeforeAppend = async (_, _) =>
-        {
-            if (Interlocked.Increment(ref appends) == 1)
-            {
-                inFlight.SetResult();
-                await release.Task;
-            }
-        };
+        var hold = FirstAppendHold.On(store);
 
         var first = writer.AppendAsync(AuditSamples.Import(0), Ct);
-        await inFlight.Task;
+        await hold.InFlight;
         var queued = new List<Task<AuditRecord>>();
         for (var i = 1; i <= 20; i++)
         {
             queued.Add(writer.AppendAsync(AuditSamples.Import(i), Ct));
         }
 
-        release.SetResult();
+        hold.Release();
         var records = await Task.WhenAll([first, .. queued]);
 
-        Assert.Equal(2, appends);
+        Assert.Equal(2, hold.Appends);
         Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), records.Select(r => r.Sequence));
         var lines = Lines(store, store.BlobNames[0]);
         Assert.Equal(21, lines.Length);
@@ -214,26 +204,16 @@ public sealed class AuditLogWriterTests
     {
         var store = new InMemoryAuditLogStore();
         using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
-        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var appends = 0;
-        store.BeforeAppend = async (_, _) =>
-        {
-            if (Interlocked.Increment(ref appends) == 1)
-            {
-                inFlight.SetResult();
-                await release.Task;
-            }
-        };
+        var hold = FirstAppendHold.On(store);
 
         var first = writer.AppendAsync(AuditSamples.Import(1), Ct);
-        await inFlight.Task;
+        await hold.InFlight;
         using var giveUp = new CancellationTokenSource();
         var abandoned = writer.AppendAsync(AuditSamples.Import(2), giveUp.Token);
         var kept = writer.AppendAsync(AuditSamples.Import(3), Ct);
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        release.SetResult();
+        hold.Release();
 
         Assert.Equal(1, (await first).Sequence);
         Assert.Equal(2, (await kept).Sequence);
@@ -248,26 +228,12 @@ public sealed class AuditLogWriterTests
         var store = new InMemoryAuditLogStore();
         using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
         await writer.AppendAsync(AuditSamples.Import(0), Ct);
-        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var appends = 0;
-        store.BeforeAppend = async (blob, _) =>
-        {
-            switch (Interlocked.Increment(ref appends))
-            {
-                case 1:
-                    inFlight.SetResult();
-                    await release.Task;
-                    break;
-                case 2:
-                    throw new AuditStoreException(blob, "storage answered 503", isNotFound: false);
-            }
-        };
+        var hold = FirstAppendHold.On(store, thenFail: blob => new AuditStoreException(blob, "storage answered 503", isNotFound: false));
 
         var first = writer.AppendAsync(AuditSamples.Import(1), Ct);
-        await inFlight.Task;
+        await hold.InFlight;
         var group = Enumerable.Range(2, 5).Select(i => writer.AppendAsync(AuditSamples.Import(i), Ct)).ToList();
-        release.SetResult();
+        hold.Release();
 
         Assert.Equal(2, (await first).Sequence);
         foreach (var member in group)
@@ -288,23 +254,13 @@ public sealed class AuditLogWriterTests
         var inner = new InMemoryAuditLogStore();
         var store = new LostResponseStore(inner);
         using var writer = new AuditLogWriter(store, "func-1", new ManualTimeProvider(AuditSamples.Start));
-        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var appends = 0;
-        inner.BeforeAppend = async (_, _) =>
-        {
-            if (Interlocked.Increment(ref appends) == 1)
-            {
-                inFlight.SetResult();
-                await release.Task;
-            }
-        };
+        var hold = FirstAppendHold.On(inner);
 
         // The first append's response is the one lost; the group behind it goes in the second append.
         var first = writer.AppendAsync(AuditSamples.Import(1), Ct);
-        await inFlight.Task;
+        await hold.InFlight;
         var group = Enumerable.Range(2, 4).Select(i => writer.AppendAsync(AuditSamples.Import(i), Ct)).ToList();
-        release.SetResult();
+        hold.Release();
 
         var records = await Task.WhenAll([first, .. group]);
         Assert.Equal([1L, 2, 3, 4, 5], records.Select(r => r.Sequence));
@@ -329,6 +285,39 @@ public sealed class AuditLogWriterTests
     public void Writer_ids_are_validated()
     {
         Assert.Throws<ArgumentException>(() => new AuditLogWriter(new InMemoryAuditLogStore(), "Host/1", TimeProvider.System));
+    }
+
+    /// <summary>Holds the store's first append in flight until released, so that the records behind it queue up.</summary>
+    private sealed class FirstAppendHold
+    {
+        private readonly TaskCompletionSource _inFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _appends;
+
+        public Task InFlight => _inFlight.Task;
+
+        public int Appends => Volatile.Read(ref _appends);
+
+        /// <summary>Hooks the store; with <paramref name="thenFail"/>, the second append throws what it returns.</summary>
+        public static FirstAppendHold On(InMemoryAuditLogStore store, Func<string, Exception>? thenFail = null)
+        {
+            var hold = new FirstAppendHold();
+            store.BeforeAppend = async (blob, _) =>
+            {
+                switch (Interlocked.Increment(ref hold._appends))
+                {
+                    case 1:
+                        hold._inFlight.SetResult();
+                        await hold._release.Task;
+                        break;
+                    case 2 when thenFail is not null:
+                        throw thenFail(blob);
+                }
+            };
+            return hold;
+        }
+
+        public void Release() => _release.SetResult();
     }
 
     /// <summary>Appends, then reports a 412 as a retried request would after the first response was lost.</summary>
