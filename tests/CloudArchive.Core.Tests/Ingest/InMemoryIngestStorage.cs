@@ -57,8 +57,17 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
         }
     }
 
+    /// <summary>Runs (once) just before the next upload deletion, e.g. to start a competing delivery at that moment.</summary>
+    public Action? BeforeNextDelete { get; set; }
+
     public Task<bool> DeleteAsync(string container, string blobName, string etag, CancellationToken cancellationToken)
     {
+        if (BeforeNextDelete is { } hook)
+        {
+            BeforeNextDelete = null;
+            hook();
+        }
+
         lock (_lock)
         {
             return Task.FromResult(Incoming.TryGetValue(blobName, out var blob) && blob.ETag == etag && Incoming.Remove(blobName));

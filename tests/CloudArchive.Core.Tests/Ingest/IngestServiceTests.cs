@@ -233,6 +233,25 @@ public sealed class IngestServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_deliveries_of_one_event_side_by_side_archive_once_and_the_second_is_not_a_resume()
+    {
+        var upload = await IngestHarness.InstanceAsync(Study, Study + ".1.7");
+        _h.Storage.Upload("twice.dcm", upload);
+
+        // The second delivery reads the upload while the first is about to delete it, then waits for the first to finish.
+        Task<IngestResult>? second = null;
+        _h.Storage.BeforeNextDelete = () => second = _h.IngestAsync("twice.dcm");
+        var first = await _h.IngestAsync("twice.dcm");
+        var results = new[] { first, await second! };
+
+        Assert.Single(results, r => r.Outcome == IngestOutcome.Archived && r.ReasonCode is null);
+        Assert.Equal(IngestOutcome.Duplicate, results[1].Outcome);
+        Assert.Empty(_h.Storage.Incoming);
+        Assert.Single(_h.Storage.Archive);
+        Assert.DoesNotContain(_h.AuditRecords(), r => r.Event.Details.Contains("resumed"));
+    }
+
+    [Fact]
     public async Task A_second_upload_of_the_same_content_while_the_first_ingest_is_unfinished_is_a_duplicate_not_a_resume()
     {
         var upload = await IngestHarness.InstanceAsync(Study, Study + ".1.8");
