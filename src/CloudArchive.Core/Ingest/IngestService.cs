@@ -238,8 +238,12 @@ public sealed class IngestService : IIngestHandler, IDisposable
                                 [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
                                 [ArchiveMetadata.HoldTag] = "0",
                             };
-                            // The index record rides in the instance's own metadata: committed by the same request.
-                            var sealedIndex = await _index.SealAsync(record, studyKek, cancellationToken).ConfigureAwait(false);
+                            // A one-region instance carries its index record in its own metadata, committed by the same request
+                            // and verified in process right after it. A larger one is verified by reading back, seconds later:
+                            // its record is written only then, so nothing can select it for research before it is verified.
+                            var sealedIndex = plain.Length <= _encryption.RegionLength
+                                ? await _index.SealAsync(record, studyKek, cancellationToken).ConfigureAwait(false)
+                                : null;
                             var written = await WriteArchiveAsync(context, plain, archiveName, studyKek, tags, sealedIndex, cancellationToken).ConfigureAwait(false);
                             if (written is not null)
                             {

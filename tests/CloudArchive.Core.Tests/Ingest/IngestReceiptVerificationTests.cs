@@ -58,7 +58,7 @@ public sealed class IngestReceiptVerificationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_multi_region_instance_is_still_read_back_although_the_store_reports_a_hash()
+    public async Task A_multi_region_instance_is_read_back_although_the_store_reports_a_hash_and_indexed_only_after()
     {
         using var h = new IngestHarness(new IngestOptions { EncryptionRegionLength = 4096 });
         h.Storage.ReportContentMd5 = true;
@@ -69,6 +69,14 @@ public sealed class IngestReceiptVerificationTests : IDisposable
 
         Assert.Equal(IngestOutcome.Archived, result.Outcome);
         Assert.Equal(2, h.Storage.RangeReads.Count);
+
+        // Its index record is written beside it once verified, not sealed into the blob committed before verification.
+        var name = h.InstanceBlob();
+        Assert.DoesNotContain(InstanceIndex.SealedMetadataName, h.Storage.Archive[name].Metadata.Keys);
+        var studyKey = name.Split('/')[1];
+        Assert.Contains(ArchiveNames.IndexRecord(studyKey, result.InstanceKey!), h.Storage.Archive.Keys);
+        var record = await new InstanceIndex(h.Storage, h.Keyring, new EnvelopeEncryptor()).ReadAsync(studyKey, result.InstanceKey!, IngestHarness.Ct);
+        Assert.Equal(result.InstanceKey, record?.InstanceKey);
     }
 
     [Fact]
