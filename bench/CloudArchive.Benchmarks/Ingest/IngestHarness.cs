@@ -167,13 +167,11 @@ public sealed class IngestHarness : IHarness
         Console.WriteLine($"uploaded {files.Count} instances twice (ingest and plain move), {bytes / 1e6:0.0} MB each");
 
         var copy = await measurer.MeasureAsync("plain copy", () => Parallel.ForEachAsync(names, options, async (name, ct) => await CopyAsync(app, name, ct).ConfigureAwait(false))).ConfigureAwait(false);
-        await Parallel.ForEachAsync(names, options, async (name, ct) =>
-            await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await DeleteCopiesAsync(app, names, options).ConfigureAwait(false);
 
         // A move is the least any archive that empties `incoming` must do: the copy plus deleting the upload.
         var move = await measurer.MeasureAsync("plain move", () => Parallel.ForEachAsync(moveNames, options, async (name, ct) => await MoveAsync(app, name, ct).ConfigureAwait(false))).ConfigureAwait(false);
-        await Parallel.ForEachAsync(moveNames, options, async (name, ct) =>
-            await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await DeleteCopiesAsync(app, moveNames, options).ConfigureAwait(false);
 
         var ingest = await measurer.MeasureAsync("ingest", () => app.IngestAllAsync(names, parallelism, failures, cancellationToken)).ConfigureAwait(false);
 
@@ -212,6 +210,11 @@ public sealed class IngestHarness : IHarness
         await using var download = await app.Incoming.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await app.Archive.GetBlob(CopyPrefix + name).UploadAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Removes the baselines' copies so that they do not weigh on the next measurement.</summary>
+    private static Task DeleteCopiesAsync(IngestBenchApp app, string[] names, ParallelOptions options) =>
+        Parallel.ForEachAsync(names, options, async (name, ct) =>
+            await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false));
 
     /// <summary>The copy, then a plain DELETE of the upload with the same client.</summary>
     private static async Task MoveAsync(IngestBenchApp app, string name, CancellationToken cancellationToken)

@@ -39,6 +39,20 @@ public sealed class BlobIncomingStore : IIncomingStore
     }
 
     /// <inheritdoc />
+    public async Task<string?> GetETagAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await _blobs.GetContainer(container).GetBlob(blobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return properties.ETag.ToString();
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string container, string blobName, string etag, CancellationToken cancellationToken)
     {
         // Ingest is request-bound on the emulator: concurrent ingests' deletes share one Blob Batch request.

@@ -60,10 +60,6 @@ public sealed class AuditLogWriter : IDisposable
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-
-        // A record that cannot be serialized must fail its own caller, not the group it would have joined: the widest
-        // sequence number stands in for the real one (every other field has a fixed width).
-        AuditLineSerializer.Serialize(new AuditRecord(long.MaxValue, AuditChain.GenesisHash(WriterId), _time.GetUtcNow(), WriterId, auditEvent));
         var pending = new PendingRecord(auditEvent);
         lock (_pending)
         {
@@ -96,10 +92,9 @@ public sealed class AuditLogWriter : IDisposable
                 var group = TakeGroup();
                 try
                 {
-                    var records = await AppendGroupAsync(group, CancellationToken.None).ConfigureAwait(false);
-                    for (var i = 0; i < group.Count; i++)
+                    foreach (var (member, record) in await AppendGroupAsync(group, CancellationToken.None).ConfigureAwait(false))
                     {
-                        group[i].Completion.TrySetResult(records[i]);
+                        member.Completion.TrySetResult(record);
                     }
                 }
                 catch (Exception ex)
@@ -137,8 +132,12 @@ public sealed class AuditLogWriter : IDisposable
         return group;
     }
 
-    /// <summary>Appends a group as one block; the caller holds the gate. The group's own callers may have gone, so no token.</summary>
-    private async Task<AuditRecord[]> AppendGroupAsync(List<PendingRecord> group, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends a group as one block and returns the members written with their records; the caller holds the gate. A
+    /// member whose record cannot be serialized (too long) fails on its own and is left out, so it never fails the group.
+    /// The group's own callers may have gone, so no token.
+    /// </summary>
+    private async Task<List<(PendingRecord Member, AuditRecord Record)>> AppendGroupAsync(List<PendingRecord> group, CancellationToken cancellationToken)
     {
         try
         {
@@ -152,17 +151,35 @@ public sealed class AuditLogWriter : IDisposable
                     _state = await LoadTailAsync(blobName, createIfMissing: true, cancellationToken).ConfigureAwait(false);
                 }
 
-                var records = new AuditRecord[group.Count];
-                var lines = new byte[group.Count][];
+                var written = new List<(PendingRecord Member, AuditRecord Record)>(group.Count);
+                var lines = new List<byte[]>(group.Count);
                 var sequence = _state.LastSequence;
                 var previousHash = _state.LastHash;
                 var size = 0;
-                for (var i = 0; i < group.Count; i++)
+                foreach (var member in group)
                 {
-                    records[i] = new AuditRecord(++sequence, previousHash, now, WriterId, group[i].Event);
-                    lines[i] = AuditLineSerializer.Serialize(records[i]);
-                    previousHash = AuditChain.Hash(lines[i]);
-                    size += lines[i].Length + 1;
+                    var record = new AuditRecord(sequence + 1, previousHash, now, WriterId, member.Event);
+                    byte[] line;
+                    try
+                    {
+                        line = AuditLineSerializer.Serialize(record);
+                    }
+                    catch (AuditFormatException ex)
+                    {
+                        member.Completion.TrySetException(ex);
+                        continue;
+                    }
+
+                    sequence++;
+                    previousHash = AuditChain.Hash(line);
+                    size += line.Length + 1;
+                    written.Add((member, record));
+                    lines.Add(line);
+                }
+
+                if (written.Count == 0)
+                {
+                    return written;
                 }
 
                 var payload = new byte[size];
@@ -179,14 +196,14 @@ public sealed class AuditLogWriter : IDisposable
                 if (outcome == AuditAppendOutcome.Appended)
                 {
                     _state = new TailState(blobName, _state.Length + payload.Length, sequence, previousHash, lastLine);
-                    return records;
+                    return written;
                 }
 
                 _state = await LoadTailAsync(blobName, createIfMissing: false, cancellationToken).ConfigureAwait(false);
                 if (_state.LastLine is { } last && last.AsSpan().SequenceEqual(lastLine))
                 {
                     // Our group is already there: a retried request whose first attempt succeeded.
-                    return records;
+                    return written;
                 }
             }
 

@@ -241,7 +241,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             // A one-region instance carries its index record in its own metadata, committed by the same request
                             // and verified in process right after it. A larger one is verified by reading back, seconds later:
                             // its record is written only then, so nothing can select it for research before it is verified.
-                            var sealedIndex = plain.Length <= _encryption.RegionLength
+                            var sealedIndex = FitsOneRegion(plain.Length)
                                 ? await _index.SealAsync(record, studyKek, cancellationToken).ConfigureAwait(false)
                                 : null;
                             var written = await WriteArchiveAsync(context, plain, archiveName, studyKek, tags, sealedIndex, cancellationToken).ConfigureAwait(false);
@@ -315,11 +315,11 @@ public sealed class IngestService : IIngestHandler, IDisposable
                     metadata[name] = value;
                 }
 
-                var singleRegion = plain.Length <= _encryption.RegionLength;
-                var capture = singleRegion ? new CapturingReadStream(encrypted, _encryption.RegionLength + CseFormat.RegionOverhead) : null;
+                var capture = FitsOneRegion(plain.Length) ? new CapturingReadStream(encrypted, _encryption.RegionLength + CseFormat.RegionOverhead) : null;
                 await using (capture)
                 {
-                    var created = await _archive.TryCreateStreamingAsync(archiveName, (Stream?)capture ?? encrypted, metadata, () => TrailingMetadata(context, plain, tap), tags, cancellationToken).ConfigureAwait(false);
+                    Dictionary<string, string>? trailing = null;
+                    var created = await _archive.TryCreateStreamingAsync(archiveName, (Stream?)capture ?? encrypted, metadata, () => trailing = TrailingMetadata(context, plain, tap), tags, cancellationToken).ConfigureAwait(false);
                     if (tap.Completed && plain.Mac is null)
                     {
                         // Nothing removed: the plaintext is the upload, so the MAC of this read is also the upload MAC.
@@ -332,9 +332,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
                     }
 
                     var written = new WrittenArchive(plain.Length, tap.RegionLength, tap.RegionCount, tap.LastRegionStart, tap.Mac, tap.FirstRegionMac, tap.LastRegionMac, encrypted.EncryptionDataJson, context.UploadMac!);
-                    if (capture is not null && created.ContentMd5 is not null && capture.TryGetCaptured(out var sent))
+                    if (capture is not null && created.ContentMd5 is not null && trailing is not null && capture.TryGetCaptured(out var sent))
                     {
-                        foreach (var (name, value) in TrailingMetadata(context, plain, tap))
+                        foreach (var (name, value) in trailing)
                         {
                             metadata[name] = value;
                         }
@@ -369,27 +369,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
             return new ReceiptCheck("committed length differs");
         }
 
-        try
-        {
-            var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
-            var cipher = new MemoryStream(sent.Array!, sent.Offset, sent.Count, writable: false);
-            var decrypted = await decryptor.OpenReadAsync(cipher, metadataSent, sent.Count, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using (decrypted.ConfigureAwait(false))
-            {
-                var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
-                var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
-                if (length != written.PlainLength)
-                {
-                    return new ReceiptCheck("decrypted length differs");
-                }
-
-                return string.Equals(mac, written.PlainMac, StringComparison.Ordinal) ? ReceiptCheck.Verified : new ReceiptCheck("decrypted content differs");
-            }
-        }
-        catch (EnvelopeDecryptionException ex)
-        {
-            return new ReceiptCheck("decryption failed: " + ex.Reason);
-        }
+        var cipher = new MemoryStream(sent.Array!, sent.Offset, sent.Count, writable: false);
+        var problem = await DecryptsToAsync(decryptor => decryptor.OpenReadAsync(cipher, metadataSent, sent.Count, cancellationToken: cancellationToken), written.PlainLength, written.PlainMac, cancellationToken).ConfigureAwait(false);
+        return problem is null ? ReceiptCheck.Verified : new ReceiptCheck(problem);
     }
 
     private static Dictionary<string, string> TrailingMetadata(Context context, Plaintext plain, PlaintextTap tap)
@@ -489,12 +471,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
                 return "content MAC metadata differs";
             }
 
-            try
-            {
-                long plainStart = region * written.RegionLength;
-                long plainCount = Math.Min(written.RegionLength, written.PlainLength - plainStart);
-                var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
-                var decrypted = await decryptor.OpenRangeAsync(
+            long plainStart = region * written.RegionLength;
+            long plainCount = Math.Min(written.RegionLength, written.PlainLength - plainStart);
+            return await DecryptsToAsync(
+                decryptor => decryptor.OpenRangeAsync(
                     (offset, count, _) => offset == cipherStart && count == cipherCount
                         ? Task.FromResult(read.Content)
                         : throw new InvalidOperationException("Unexpected ciphertext range."),
@@ -502,23 +482,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
                     info.Metadata,
                     plainStart,
                     plainCount,
-                    cancellationToken).ConfigureAwait(false);
-                await using (decrypted.ConfigureAwait(false))
-                {
-                    var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
-                    var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
-                    if (length != plainCount)
-                    {
-                        return "decrypted length differs";
-                    }
-
-                    return string.Equals(mac, expectedMac, StringComparison.Ordinal) ? null : "decrypted content differs";
-                }
-            }
-            catch (EnvelopeDecryptionException ex)
-            {
-                return "decryption failed: " + ex.Reason;
-            }
+                    cancellationToken),
+                plainCount,
+                expectedMac,
+                cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -536,24 +503,32 @@ public sealed class IngestService : IIngestHandler, IDisposable
             return "content MAC metadata differs";
         }
 
+        var cipher = await _archive.OpenReadAsync(archiveName, cancellationToken).ConfigureAwait(false);
+        await using (cipher.ConfigureAwait(false))
+        {
+            return await DecryptsToAsync(decryptor => decryptor.OpenReadAsync(cipher, info.Metadata, info.Length, leaveOpen: true, cancellationToken: cancellationToken), plainLength, plainMac, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts through the reader's own path and compares the plaintext's length and keyed MAC with what was read while
+    /// encrypting. Returns the problem found, or null when they match; a decryption failure is a problem, not an error.
+    /// </summary>
+    private async Task<string?> DecryptsToAsync(Func<EnvelopeDecryptor, Task<DecryptingStream>> open, long expectedLength, string expectedMac, CancellationToken cancellationToken)
+    {
         try
         {
-            var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
-            var cipher = await _archive.OpenReadAsync(archiveName, cancellationToken).ConfigureAwait(false);
-            await using (cipher.ConfigureAwait(false))
+            var decrypted = await open(new EnvelopeDecryptor(_keyring.StudyKeyResolver)).ConfigureAwait(false);
+            await using (decrypted.ConfigureAwait(false))
             {
-                var decrypted = await decryptor.OpenReadAsync(cipher, info.Metadata, info.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await using (decrypted.ConfigureAwait(false))
+                var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
+                var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
+                if (length != expectedLength)
                 {
-                    var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
-                    var (mac, length) = await keys.Mac.ComputeAsync(decrypted, cancellationToken).ConfigureAwait(false);
-                    if (length != plainLength)
-                    {
-                        return "decrypted length differs";
-                    }
-
-                    return string.Equals(mac, plainMac, StringComparison.Ordinal) ? null : "decrypted content differs";
+                    return "decrypted length differs";
                 }
+
+                return string.Equals(mac, expectedMac, StringComparison.Ordinal) ? null : "decrypted content differs";
             }
         }
         catch (EnvelopeDecryptionException ex)
@@ -566,19 +541,11 @@ public sealed class IngestService : IIngestHandler, IDisposable
     /// Whether the upload is still in <c>incoming</c> as the version read: if a concurrent delivery of the same event
     /// completed the ingest (and deleted it) while this one waited, there is nothing left to resume (rare path only).
     /// </summary>
-    private async Task<bool> UploadStillInPlaceAsync(Context context, CancellationToken cancellationToken)
-    {
-        var current = await _incoming.OpenAsync(context.Request.Container, context.Request.BlobName, cancellationToken).ConfigureAwait(false);
-        if (current is null)
-        {
-            return false;
-        }
-
-        await using (current.ConfigureAwait(false))
-        {
-            return string.Equals(current.ETag, context.Upload.ETag, StringComparison.Ordinal);
-        }
-    }
+    private async Task<bool> UploadStillInPlaceAsync(Context context, CancellationToken cancellationToken) =>
+        string.Equals(
+            await _incoming.GetETagAsync(context.Request.Container, context.Request.BlobName, cancellationToken).ConfigureAwait(false),
+            context.Upload.ETag,
+            StringComparison.Ordinal);
 
     /// <summary>Computes the upload MAC with one forward read of the upload, unless an earlier read already did.</summary>
     private static async Task EnsureUploadMacAsync(Context context, CancellationToken cancellationToken)
@@ -807,6 +774,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
             _keysGate.Release();
         }
     }
+
+    /// <summary>Whether a plaintext is one encryption region: written in one request and verified from its receipt.</summary>
+    private bool FitsOneRegion(long plainLength) => plainLength <= _encryption.RegionLength;
 
     private static string SourceMac(Context context) =>
         context.Keys.Mac.ComputeText(context.Request.Container + "/" + context.Request.BlobName + "\n" + context.Upload.ETag);

@@ -56,8 +56,7 @@ public sealed class InstanceIndex
             return null;
         }
 
-        using var plain = new MemoryStream(json, writable: false);
-        var encrypted = await _encryptor.EncryptAsync(plain, studyKey, plainLength: json.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var encrypted = await EncryptAsync(json, studyKey, cancellationToken).ConfigureAwait(false);
         await using (encrypted.ConfigureAwait(false))
         {
             using var cipher = new MemoryStream();
@@ -75,10 +74,8 @@ public sealed class InstanceIndex
     public async Task WriteAsync(InstanceIndexRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, JsonOptions);
         using var studyKey = await _keyring.GetOrCreateStudyKeyAsync(record.StudyKey, cancellationToken).ConfigureAwait(false);
-        using var plain = new MemoryStream(json, writable: false);
-        await using var encrypted = await _encryptor.EncryptAsync(plain, studyKey, plainLength: json.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var encrypted = await EncryptAsync(JsonSerializer.SerializeToUtf8Bytes(record, JsonOptions), studyKey, cancellationToken).ConfigureAwait(false);
         await _store.UpsertAsync(ArchiveNames.IndexRecord(record.StudyKey, record.InstanceKey), encrypted, encrypted.GetMetadata(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -94,21 +91,13 @@ public sealed class InstanceIndex
             return null;
         }
 
-        var decryptor = new EnvelopeDecryptor(_keyring.StudyKeyResolver);
         if (TryUnpackSealed(info.Metadata, out var sealedCipher, out var sealedMetadata))
         {
-            await using var sealedPlain = await decryptor.OpenReadAsync(new MemoryStream(sealedCipher, writable: false), sealedMetadata, sealedCipher.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(sealedPlain, JsonOptions, cancellationToken).ConfigureAwait(false);
+            return await DecryptAsync(new MemoryStream(sealedCipher, writable: false), sealedMetadata, sealedCipher.Length, cancellationToken).ConfigureAwait(false);
         }
 
         await using var cipher = await _store.OpenReadWithInfoAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
-        if (cipher is null)
-        {
-            return null;
-        }
-
-        await using var plain = await decryptor.OpenReadAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(plain, JsonOptions, cancellationToken).ConfigureAwait(false);
+        return cipher is null ? null : await DecryptAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -119,6 +108,16 @@ public sealed class InstanceIndex
     {
         await _store.RemoveMetadataAsync(ArchiveNames.Instance(studyKey, instanceKey), [SealedMetadataName, SealedEncryptionMetadataName, SealedLengthMetadataName], cancellationToken).ConfigureAwait(false);
         await _store.DeleteIfExistsAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A record's JSON as an envelope-encrypted stream under the study key (its metadata from the stream).</summary>
+    private Task<EncryptingStream> EncryptAsync(byte[] json, SymmetricKeyEncryptionKey studyKey, CancellationToken cancellationToken) =>
+        _encryptor.EncryptAsync(new MemoryStream(json, writable: false), studyKey, plainLength: json.Length, cancellationToken: cancellationToken);
+
+    private async Task<InstanceIndexRecord?> DecryptAsync(Stream cipher, IReadOnlyDictionary<string, string> envelope, long cipherLength, CancellationToken cancellationToken)
+    {
+        await using var plain = await new EnvelopeDecryptor(_keyring.StudyKeyResolver).OpenReadAsync(cipher, envelope, cipherLength, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(plain, JsonOptions, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool TryUnpackSealed(IReadOnlyDictionary<string, string> metadata, out byte[] cipher, out IReadOnlyDictionary<string, string> envelopeMetadata)

@@ -27,6 +27,22 @@ public sealed class BlobIncomingStoreDeleteTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_etag_lookup_matches_the_version_opened_and_is_null_for_a_missing_upload()
+    {
+        var container = await azurite.CreateContainerAsync("incoming", cancellationToken: Ct);
+        var store = new BlobIncomingStore(azurite.Connection.Blobs);
+        await container.GetBlob("a.dcm").UploadAsync(TestData.Utf8("a"), cancellationToken: Ct);
+
+        await using (var opened = await store.OpenAsync(container.Name, "a.dcm", Ct))
+        {
+            Assert.NotNull(opened);
+            Assert.Equal(opened.ETag, await store.GetETagAsync(container.Name, "a.dcm", Ct));
+        }
+
+        Assert.Null(await store.GetETagAsync(container.Name, "missing.dcm", Ct));
+    }
+
+    [Fact]
     public async Task Concurrent_deletes_of_many_ingests_share_batches_with_unchanged_answers()
     {
         var counter = new RequestCountingPolicy();

@@ -85,5 +85,29 @@ public sealed class InstanceIndexTests : IDisposable
         Assert.Equal(EnvelopeFailureReason.Tampered, ex.Reason);
     }
 
+    [Theory]
+    [InlineData(InstanceIndex.SealedEncryptionMetadataName, EnvelopeFailureReason.MissingMetadata)]
+    [InlineData(InstanceIndex.SealedLengthMetadataName, EnvelopeFailureReason.MissingMetadata)]
+    [InlineData(InstanceIndex.SealedMetadataName, EnvelopeFailureReason.Tampered)]
+    public async Task A_sealed_record_missing_a_companion_entry_or_not_base64_is_a_typed_decryption_error(string entry, EnvelopeFailureReason expected)
+    {
+        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
+        var sealedEntries = new Dictionary<string, string>((await index.SealAsync(Record(1), studyKey, Ct))!);
+        if (entry == InstanceIndex.SealedMetadataName)
+        {
+            sealedEntries[entry] = "not base64!";
+        }
+        else
+        {
+            sealedEntries.Remove(entry);
+        }
+
+        await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, InstanceKey), new MemoryStream([1]), sealedEntries, new Dictionary<string, string>(), Ct);
+
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, InstanceKey, Ct));
+        Assert.Equal(expected, ex.Reason);
+    }
+
     public void Dispose() => _h.Dispose();
 }

@@ -9,6 +9,8 @@ internal sealed class CrashingIncomingStore(IIncomingStore inner, string blobNam
 
     public Task<IncomingUpload?> OpenAsync(string container, string blobName, CancellationToken cancellationToken) => inner.OpenAsync(container, blobName, cancellationToken);
 
+    public Task<string?> GetETagAsync(string container, string blobName, CancellationToken cancellationToken) => inner.GetETagAsync(container, blobName, cancellationToken);
+
     public Task<bool> DeleteAsync(string container, string name, string etag, CancellationToken cancellationToken) =>
         name == blobName && Interlocked.Decrement(ref _crashes) >= 0
             ? throw new IOException("Simulated process kill before the upload's deletion.")

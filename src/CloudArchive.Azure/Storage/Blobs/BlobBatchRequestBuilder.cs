@@ -33,14 +33,12 @@ internal static class BlobBatchRequestBuilder
         }
     }
 
-    /// <summary>Builds the body and its <c>Content-Type</c> (with a fresh boundary) for deletes in one container.</summary>
+    /// <summary>
+    /// Builds the body and its <c>Content-Type</c> (with a fresh boundary) for deletes in one container. The items were
+    /// checked with <see cref="Validate"/> by the caller.
+    /// </summary>
     public static async ValueTask<(byte[] Body, string ContentType)> BuildDeletesAsync(StorageConnection connection, Uri containerUri, IReadOnlyList<BlobBatchDelete> items)
     {
-        foreach (var item in items)
-        {
-            Validate(item);
-        }
-
         var boundary = "batch_" + Guid.NewGuid().ToString("D");
         var date = StorageHttp.Rfc1123(DateTimeOffset.UtcNow);
         var sb = new StringBuilder(items.Count * 512);
