@@ -1,5 +1,5 @@
-using CloudArchive.Functions.Events;
-using CloudArchive.Functions.Invocation;
+using CloudArchive.Functions.Ingest;
+using CloudArchive.Functions.Middleware;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests;
@@ -59,7 +59,7 @@ public sealed class BlobCreatedEventParserTests
     [InlineData("""42""", "neither an event object nor an array")]
     public void Malformed_events_are_rejected_with_a_reason(string json, string reason)
     {
-        var ex = Assert.Throws<InvalidInvocationException>(() => BlobCreatedEventParser.Parse(json, "incoming"));
+        var ex = Assert.Throws<InvalidMessageException>(() => BlobCreatedEventParser.Parse(json, "incoming"));
 
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
@@ -69,6 +69,6 @@ public sealed class BlobCreatedEventParserTests
     {
         var json = "[" + string.Join(",", Enumerable.Repeat(Payloads.EventGridEvent(), BlobCreatedEventParser.MaxEventsPerMessage + 1)) + "]";
 
-        Assert.Throws<InvalidInvocationException>(() => BlobCreatedEventParser.Parse(json, "incoming"));
+        Assert.Throws<InvalidMessageException>(() => BlobCreatedEventParser.Parse(json, "incoming"));
     }
 }

@@ -1,10 +1,12 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace CloudArchive.Functions.Tests;
 
-/// <summary>Builds invocation bodies exactly as the Functions host does (azure-facts §1.2).</summary>
+/// <summary>
+/// Queue message texts as they reach the function: the BlobCreated events Event Grid writes to the ingest queue
+/// (azure-facts §1.2), as raw JSON or base64 of it (host.json <c>messageEncoding: none</c> hands over the text as stored).
+/// </summary>
 internal static class Payloads
 {
     public const string EventId = "831e1650-001e-001b-66ab-eeb76e069631";
@@ -45,29 +47,6 @@ internal static class Payloads
             ["data"] = new JsonObject { ["url"] = $"http://127.0.0.1:10000/devstoreaccount1/incoming/{blob}", ["contentLength"] = 10 },
         }.ToJsonString();
 
-    /// <summary>The host's encoding of a non-object value: JsonConvert.SerializeObject(text), placed as a JSON string.</summary>
-    public static JsonNode DoubleEncoded(object value) => JsonValue.Create(JsonSerializer.Serialize(value))!;
-
+    /// <summary>Base64 of the UTF-8 text: how Event Grid and the Azure SDKs' default encoding store a queue message.</summary>
     public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
-
-    public static string Invocation(JsonNode? message, int dequeueCount = 1) =>
-        new JsonObject
-        {
-            ["Data"] = new JsonObject { ["message"] = message },
-            ["Metadata"] = new JsonObject
-            {
-                ["DequeueCount"] = DoubleEncoded(dequeueCount),
-                ["ExpirationTime"] = DoubleEncoded("2026-11-29T10:15:31+00:00"),
-                ["Id"] = DoubleEncoded("5f3f8c1e-7a41-4d4b-8c1e-0d4a4e4b9a51"),
-                ["InsertionTime"] = DoubleEncoded("2026-11-22T10:15:31+00:00"),
-                ["NextVisibleTime"] = DoubleEncoded("2026-11-22T10:25:31+00:00"),
-                ["PopReceipt"] = DoubleEncoded("AgAAAAMAAAAAAAAA"),
-                ["sys"] = new JsonObject
-                {
-                    ["MethodName"] = "IngestInstance",
-                    ["UtcNow"] = "2026-11-22T10:15:32.0000000Z",
-                    ["RandGuid"] = "0f8fad5b-d9cb-469f-a165-70867728950e",
-                },
-            },
-        }.ToJsonString();
 }

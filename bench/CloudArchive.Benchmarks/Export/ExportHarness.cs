@@ -7,7 +7,7 @@ using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Consent;
 using CloudArchive.Core.Research.Export;
 using CloudArchive.Dicom;
-using CloudArchive.Functions.Composition;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,8 +15,7 @@ namespace CloudArchive.Benchmarks.Export;
 
 /// <summary>
 /// Research export throughput next to the ingest of the same study, on a private in-memory Azurite, with the services
-/// composed from configuration as the function app composes them (<see cref="IngestServiceRegistration.AddIngest"/> and
-/// <see cref="ResearchServiceRegistration.AddResearch"/>). A study of copies of <c>CT_small.dcm</c> (one series, pixel data
+/// composed from configuration by the function app's composition root (<see cref="CloudArchiveServiceCollectionExtensions.AddCloudArchive"/>). A study of copies of <c>CT_small.dcm</c> (one series, pixel data
 /// unchanged, one Patient ID) is uploaded and ingested (measured), an agreement is created with the real
 /// <see cref="AgreementService"/> (purpose HRESCH, Basic Profile + Retain Longitudinal Temporal Information with Modified
 /// Dates, selection CT on the study's date) and the patient's consent recorded; then <see cref="ResearchExporter"/> runs
@@ -105,7 +104,7 @@ public sealed class ExportHarness : IHarness
             ResearchExportResult? first = null;
             var export = await measurer.MeasureAsync("export", async () => first = await exporter.ExportAsync(request, null, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             Report("export", first!);
-            var research = app.Connection.Blobs.GetContainer(app.Services.GetRequiredService<ResearchSettings>().ResearchContainer);
+            var research = app.Connection.Blobs.GetContainer(app.Containers.Research);
             var (copies, copyBytes) = await CountAsync(research, AgreementId + "/studies/", cancellationToken).ConfigureAwait(false);
             Check(first!, instances, written: true, copies, copyBytes, failures);
 

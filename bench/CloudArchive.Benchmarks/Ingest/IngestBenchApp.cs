@@ -3,7 +3,7 @@ using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
-using CloudArchive.Functions.Composition;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.AspNetCore.Builder;
@@ -14,12 +14,11 @@ using Microsoft.Extensions.Logging;
 namespace CloudArchive.Benchmarks.Ingest;
 
 /// <summary>
-/// The ingest service composed by <see cref="IngestServiceRegistration.AddIngest"/> from configuration, exactly as the
-/// function app composes it (blob-backed incoming/archive/quarantine stores, keyring on blobs, local KEK in a temp
+/// The ingest service composed by the archive's one composition root (<see cref="CloudArchiveServiceCollectionExtensions.AddCloudArchive"/>)
+/// from configuration, exactly as the function app composes it (blob-backed incoming/archive/quarantine stores, keyring on blobs, local KEK in a temp
 /// directory, audit log on append blobs, the shipped policies in <c>data/policies</c>), against a private Azurite.
-/// The web app is built but never started: the benchmark calls <see cref="IngestService.IngestAsync"/> directly.
-/// With an export parallelism, the research services are composed too (<see cref="ResearchServiceRegistration.AddResearch"/>),
-/// for the export harness.
+/// The web app is built but never started: the benchmark calls <see cref="IngestService.IngestAsync"/> directly. The
+/// research services come from the same root, for the export harness.
 /// </summary>
 internal sealed class IngestBenchApp : IAsyncDisposable
 {
@@ -30,7 +29,7 @@ internal sealed class IngestBenchApp : IAsyncDisposable
     {
         _app = app;
         _keyDirectory = keyDirectory;
-        Containers = app.Services.GetRequiredService<IngestSettings>().Containers;
+        Containers = app.Services.GetRequiredService<CloudArchiveSettings>().Containers;
         Service = app.Services.GetRequiredService<IngestService>();
         Connection = app.Services.GetRequiredService<StorageConnection>();
     }
@@ -43,7 +42,7 @@ internal sealed class IngestBenchApp : IAsyncDisposable
     /// <summary>The connection the service uses; the plain-copy baseline uses the same client.</summary>
     public StorageConnection Connection { get; }
 
-    public IngestContainers Containers { get; }
+    public ArchiveContainerNames Containers { get; }
 
     public BlobContainerClient Incoming => Connection.Blobs.GetContainer(Containers.Incoming);
 
@@ -57,6 +56,7 @@ internal sealed class IngestBenchApp : IAsyncDisposable
     {
         var root = RepositoryPaths.FindRoot();
         var keyDirectory = Path.Combine(tempDirectory, "kek");
+        Directory.CreateDirectory(keyDirectory);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -93,27 +93,16 @@ internal sealed class IngestBenchApp : IAsyncDisposable
         {
             // Registered first, so the composition's TryAdd keeps it; everything else is composed as in the app.
             builder.Services.AddSingleton<IArchiveStore>(sp => new BlobArchiveStore(
-                sp.GetRequiredService<StorageConnection>().Blobs.GetContainer(sp.GetRequiredService<IngestSettings>().Containers.Archive),
+                sp.GetRequiredService<StorageConnection>().Blobs.GetContainer(sp.GetRequiredService<CloudArchiveSettings>().Containers.Archive),
                 transactionalMd5: false));
         }
 
-        IngestServiceRegistration.AddIngest(builder);
-        if (exportParallelism is not null)
-        {
-            ResearchServiceRegistration.AddResearch(builder);
-        }
-
+        builder.Services.AddCloudArchive(builder.Configuration, CloudArchiveHost.Functions(root) with { Name = "bench" });
         var app = builder.Build();
         var bench = new IngestBenchApp(app, keyDirectory);
-        var containers = bench.Containers.All.ToList();
-        if (app.Services.GetService<ResearchSettings>() is { } research)
-        {
-            // The app's hosted initializer would create them; the app is never started.
-            containers.Add(research.ControlContainer);
-            containers.Add(research.ResearchContainer);
-        }
 
-        foreach (var name in containers)
+        // The app's hosted initializer would create them; the app is never started.
+        foreach (var name in bench.Containers.All)
         {
             await bench.Connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -9,7 +9,7 @@ namespace CloudArchive.Azure.Audit;
 /// <see cref="IAuditLogStore"/> on Azure append blobs in the <c>audit</c> container. Appends use
 /// <c>x-ms-blob-condition-appendpos</c>, so a writer never lands a line after one it has not chained to:
 /// a stale position is answered 412 and reported as <see cref="AuditAppendOutcome.PositionMismatch"/>.
-/// Works under an immutability policy with <c>allowProtectedAppendWritesAll</c> (ARCHITECTURE §7): the
+/// Works under an immutability policy with <c>allowProtectedAppendWritesAll</c> (docs/architecture.md §6): the
 /// store only creates and appends, never overwrites or deletes.
 /// </summary>
 public sealed class BlobAuditLogStore : IAuditLogStore

@@ -9,7 +9,7 @@ namespace CloudArchive.Core.Audit;
 /// blob's own name, so each blob verifies on its own, a line copied into another blob does not verify,
 /// and a writer never has to find its previous blob (which may be hours or days back) before writing.
 /// Whole-blob deletion and truncation after the last line are outside what a chain can show; the hourly
-/// seals (ARCHITECTURE §7) cover them.
+/// seals (docs/architecture.md §6) cover them.
 /// </summary>
 public static class AuditChain
 {

@@ -1,7 +1,7 @@
 namespace CloudArchive.Core.Audit;
 
 /// <summary>
-/// An opaque key as stored in blob names and tags (ARCHITECTURE §3): 26 base32 characters (RFC 4648
+/// An opaque key as stored in blob names and tags (docs/architecture.md §2): 26 base32 characters (RFC 4648
 /// alphabet, all upper- or all lowercase) of an HMAC under the index key — a study key, instance key or
 /// patient pseudonym. The type accepts nothing else, so a UID, name or medical record number cannot be
 /// placed where an audit record expects a key.

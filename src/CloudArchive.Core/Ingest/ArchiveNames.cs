@@ -1,6 +1,6 @@
 namespace CloudArchive.Core.Ingest;
 
-/// <summary>Blob names in the <c>archive</c> container (opaque keys only, ARCHITECTURE §3).</summary>
+/// <summary>Blob names in the <c>archive</c> container (opaque keys only, docs/architecture.md §2).</summary>
 public static class ArchiveNames
 {
     /// <summary>The encrypted instance: <c>studies/{studyKey}/{instanceKey}.dcm.enc</c>.</summary>

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CloudArchive.Core.Ingest;
 
 /// <summary>
-/// Takes one upload into the archive (ARCHITECTURE §6): validate → minimize → retention date → encrypt under the
+/// Takes one upload into the archive (docs/architecture.md §5): validate → minimize → retention date → encrypt under the
 /// study key → create-only write with index tags → verify the commit → audit 110107 → encrypted index record → delete
 /// the upload; or quarantine it with a reason. Streams throughout: headers are parsed through a seekable view of the
 /// upload, and the upload is then read once, forward, while it is MACed, encrypted and written; bulk values (pixel

@@ -4,7 +4,7 @@ using System.Text;
 namespace CloudArchive.Core.Keys;
 
 /// <summary>
-/// Derives the opaque <c>studyKey</c>/<c>instanceKey</c> names (ARCHITECTURE §3): lowercase RFC 4648 base32 of
+/// Derives the opaque <c>studyKey</c>/<c>instanceKey</c> names (docs/architecture.md §2): lowercase RFC 4648 base32 of
 /// HMAC-SHA256(indexKey, UTF-8 UID), truncated to 26 characters (130 bits). Deterministic, so a re-upload maps to
 /// the same blob, and meaningless without the index key. Dispose to zero the key.
 /// </summary>

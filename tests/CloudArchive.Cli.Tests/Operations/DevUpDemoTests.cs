@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using CloudArchive.Testing;
 using Xunit;
@@ -8,9 +7,10 @@ namespace CloudArchive.Cli.Tests.Operations;
 
 /// <summary>
 /// <c>dev up --demo --exit-after-demo</c> end to end: Azurite from node_modules, the real function app binary
-/// with local triggers, the demo uploads, and everything stopped afterwards. State goes to a temporary
+/// in its local host, the demo uploads, and everything stopped afterwards. State goes to a temporary
 /// directory, never into the checkout.
 /// </summary>
+[Collection(DevUpCollection.Name)]
 public sealed partial class DevUpDemoTests : IDisposable
 {
     private readonly string _state = Path.Combine(Path.GetTempPath(), "ca-devup-" + Guid.NewGuid().ToString("N"));
@@ -33,7 +33,7 @@ public sealed partial class DevUpDemoTests : IDisposable
         var root = RepositoryPaths.FindRoot();
         var result = await OperationsCli.RunAsync(
             "dev", "up", "--demo", "--exit-after-demo", "--demo-timeout", "300",
-            "--repo", root, "--state-dir", _state, "--functions-dll", FunctionsDll());
+            "--repo", root, "--state-dir", _state, "--functions-dll", DevUpBinaries.FunctionsDll());
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("Demo result", result.Output, StringComparison.Ordinal);
@@ -95,20 +95,6 @@ public sealed partial class DevUpDemoTests : IDisposable
         {
             return true;
         }
-    }
-
-    /// <summary>The function app built next to this test assembly (artifacts layout) or in the project's bin folder.</summary>
-    private static string FunctionsDll()
-    {
-        var here = AppContext.BaseDirectory;
-        // Built in the same configuration as this test assembly (Debug locally, Release in CI).
-        var configuration = typeof(DevUpDemoTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var candidates = new[]
-        {
-            Path.GetFullPath(Path.Combine(here, "..", "..", "CloudArchive.Functions", configuration.ToLowerInvariant(), "CloudArchive.Functions.dll")),
-            Path.Combine(RepositoryPaths.FindRoot(), "src", "CloudArchive.Functions", "bin", configuration, "net10.0", "CloudArchive.Functions.dll"),
-        };
-        return candidates.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException("CloudArchive.Functions.dll not built: " + string.Join(", ", candidates));
     }
 
     [GeneratedRegex(@"\(pid (\d+)")]

@@ -1,4 +1,6 @@
+using CloudArchive.Core.Ingest;
+
 namespace CloudArchive.Functions.Tests.EndToEnd;
 
-/// <summary>How the app reported one upload (from the invocation response's Logs).</summary>
-internal sealed record Handled(string BlobName, string Outcome, string? InstanceKey, string? ReasonCode, int FailedDeliveries);
+/// <summary>How the app handled one upload: the result of the delivery that succeeded, and how many failed before it.</summary>
+internal sealed record Handled(string BlobName, IngestOutcome Outcome, string? InstanceKey, string? ReasonCode, int FailedDeliveries);

@@ -1,11 +1,10 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Functions.Composition;
-using CloudArchive.Testing;
+using CloudArchive.Core.Ingest;
+using CloudArchive.Functions.Export;
+using CloudArchive.Functions.Ingest;
+using CloudArchive.Functions.LocalHost;
 using CloudArchive.Testing.Azurite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,31 +16,46 @@ using Microsoft.Extensions.Logging;
 namespace CloudArchive.Functions.Tests.EndToEnd;
 
 /// <summary>
-/// The real custom-handler app (real composition, real Azurite, local KEK in a temp directory) on a loopback port,
-/// with unique container names, driven the way the Functions host drives it: one POST per queue message, re-posted
-/// after any non-2xx answer.
+/// The real app in the local host (real composition, real Azurite, local KEK in a temp directory, unique container
+/// names), its triggers off: each queue message is delivered by invoking IngestInstance through the local host's invoker
+/// and middleware, as the host's queue listener does, and delivered again with the next dequeue count after a failure.
 /// </summary>
-internal sealed partial class IngestApp : IAsyncDisposable
+internal sealed class IngestApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _keyDirectory;
+    private readonly LocalFunctionInvoker _invoker;
+    private readonly LocalFunction _function;
 
-    private IngestApp(WebApplication app, HttpClient client, string keyDirectory, IngestContainers containers, StorageConnection connection)
+    private IngestApp(WebApplication app, string keyDirectory, ArchiveContainerNames containers, StorageConnection connection, LogRecorder logs)
     {
         _app = app;
-        Client = client;
         _keyDirectory = keyDirectory;
         Containers = containers;
         Connection = connection;
+        Logs = logs;
+        _invoker = app.Services.GetRequiredService<LocalFunctionInvoker>();
+        _function = _invoker.Catalog.Get(IngestInstance.Name);
+        Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
 
-    public HttpClient Client { get; }
+    public ArchiveContainerNames Containers { get; }
 
-    public IngestContainers Containers { get; }
-
+    /// <summary>The test's own connection to Azurite (never the app's, which may inject faults).</summary>
     public StorageConnection Connection { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Where Kestrel serves the HTTP functions (<c>api/research/...</c>).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Everything the app logged.</summary>
+    public LogRecorder Logs { get; }
+
+    /// <summary>The local KEK directory (CLI sessions of the same archive need it).</summary>
+    public string KeyDirectory => _keyDirectory;
+
+    public BlobContainerClient Container(string role) => Connection.Blobs.GetContainer(Containers.For(role));
 
     public BlobContainerClient Incoming => Connection.Blobs.GetContainer(Containers.Incoming);
 
@@ -53,87 +67,86 @@ internal sealed partial class IngestApp : IAsyncDisposable
 
     public BlobContainerClient Keyring => Connection.Blobs.GetContainer(Containers.Keyring);
 
-    /// <summary>Starts the app; <paramref name="services"/> may pre-register replacements (fault injection).</summary>
-    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, IngestContainers>? services = null, string? keyDirectory = null)
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    /// <summary>Starts the app; <paramref name="services"/> may register replacements (fault injection) before the archive is composed.</summary>
+    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null)
     {
-        var root = RepositoryPaths.FindRoot();
-        keyDirectory ??= Path.Combine(Path.GetTempPath(), "ca-e2e-kek-" + Guid.NewGuid().ToString("N"));
-        var containers = new IngestContainers
+        var keyDirectory = TestArchiveSettings.NewKeyDirectory();
+        var containers = new ArchiveContainerNames
         {
             Incoming = AzuriteFixture.UniqueName("in"),
             Archive = AzuriteFixture.UniqueName("ar"),
             Quarantine = AzuriteFixture.UniqueName("qu"),
             Keyring = AzuriteFixture.UniqueName("kr"),
             Audit = AzuriteFixture.UniqueName("au"),
+            Control = AzuriteFixture.UniqueName("co"),
+            Research = AzuriteFixture.UniqueName("re"),
         };
-        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var root = CloudArchive.Testing.RepositoryPaths.FindRoot();
+        var logs = new LogRecorder();
+        var app = LocalHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            builder.Logging.AddProvider(logs);
+            var settings = TestArchiveSettings.For(azurite.ConnectionString, keyDirectory);
+            settings["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json") + ";" + Path.Combine(root, "data/policies/retention/uk-nhs-england.json");
+            settings["CloudArchive:Retention:Jurisdiction"] = "GB-ENG";
+            settings["LocalHost:RunTriggers"] = "false";
+            foreach (var role in ArchiveContainerNames.Roles)
             {
-                ["CloudArchive:Storage:ConnectionString"] = azurite.ConnectionString,
-                ["CloudArchive:Containers:Incoming"] = containers.Incoming,
-                ["CloudArchive:Containers:Archive"] = containers.Archive,
-                ["CloudArchive:Containers:Quarantine"] = containers.Quarantine,
-                ["CloudArchive:Containers:Keyring"] = containers.Keyring,
-                ["CloudArchive:Containers:Audit"] = containers.Audit,
-                ["CloudArchive:Keys:Provider"] = "Local",
-                ["CloudArchive:Keys:LocalKeyFile"] = keyDirectory,
-                ["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json") + ";" + Path.Combine(root, "data/policies/retention/uk-nhs-england.json"),
-                ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
-                ["CloudArchive:Retention:Jurisdiction"] = "GB-ENG",
-            });
+                settings[$"{ArchiveContainerNames.Section}:{role}"] = containers.For(role);
+            }
+
+            builder.Configuration.AddInMemoryCollection(settings);
             services?.Invoke(builder.Services, containers);
-            IngestServiceRegistration.AddIngest(builder);
+            builder.Services.AddSingleton<IIngestHandler>(sp => new ResultCapturingIngestHandler(sp.GetRequiredService<IngestService>()));
         });
-        await app.StartAsync(Xunit.TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        return new IngestApp(app, client, keyDirectory, containers, azurite.Connection);
+        await app.StartAsync(Ct);
+        return new IngestApp(app, keyDirectory, containers, azurite.Connection, logs);
     }
 
     public async Task UploadAsync(string name, byte[] content) =>
-        await Incoming.GetBlob(name).UploadAsync(new MemoryStream(content), cancellationToken: Xunit.TestContext.Current.CancellationToken);
+        await Incoming.GetBlob(name).UploadAsync(new MemoryStream(content), cancellationToken: Ct);
 
-    /// <summary>One invocation as the host sends it for a queue message carrying a BlobCreated event.</summary>
-    public async Task<(HttpStatusCode Status, string Logs)> PostAsync(string blobName, int dequeueCount = 1)
-    {
-        var eventJson = Payloads.EventGridEvent(Containers.Incoming, blobName);
-        var body = Payloads.Invocation(Payloads.DoubleEncoded(Payloads.Base64(eventJson)), dequeueCount);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/IngestInstance") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
-        using var response = await Client.SendAsync(request, Xunit.TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(Xunit.TestContext.Current.CancellationToken);
-        var logs = string.Join("\n", (JsonNode.Parse(text)?["Logs"]?.AsArray() ?? []).Select(n => n?.GetValue<string>()));
-        return (response.StatusCode, logs);
-    }
-
-    /// <summary>Posts like the host: re-delivers after a failure, up to <paramref name="maxDeliveries"/> times.</summary>
+    /// <summary>
+    /// Delivers the BlobCreated event of <paramref name="blobName"/> (base64, as Event Grid writes it) like the host: through
+    /// the middleware, with dequeue count 1, 2, ... until an invocation succeeds, at most <paramref name="maxDeliveries"/> times.
+    /// </summary>
     public async Task<Handled> DeliverAsync(string blobName, int maxDeliveries = 5)
     {
-        var failures = 0;
-        var lastLogs = string.Empty;
+        var message = Payloads.Base64(Payloads.EventGridEvent(Containers.Incoming, blobName));
+        var messageId = Guid.NewGuid().ToString("D");
+        var insertedOn = DateTimeOffset.UtcNow;
+        var failures = new List<string>();
         for (var delivery = 1; delivery <= maxDeliveries; delivery++)
         {
-            var (status, logs) = await PostAsync(blobName, delivery);
-            if (status == HttpStatusCode.OK)
+            var results = ResultCapturingIngestHandler.Capture();
+            try
             {
-                var match = OutcomeLine().Match(logs);
-                Xunit.Assert.True(match.Success, logs);
-                return new Handled(blobName, match.Groups["outcome"].Value, match.Groups["instance"].Success ? match.Groups["instance"].Value : null, match.Groups["reason"].Success ? match.Groups["reason"].Value : null, failures);
+                await _invoker.InvokeQueueAsync(_function, message, messageId, delivery, insertedOn, Ct);
+            }
+            catch (Exception ex) when (!Ct.IsCancellationRequested)
+            {
+                failures.Add($"delivery {delivery}: {ex.GetType().Name}: {ex.Message}");
+                continue;
             }
 
-            failures++;
-            lastLogs = logs;
+            var result = Xunit.Assert.Single(results);
+            return new Handled(blobName, result.Outcome, result.InstanceKey, result.ReasonCode, failures.Count);
         }
 
-        throw new Xunit.Sdk.XunitException($"{blobName}: not handled after {maxDeliveries} deliveries. Last answer: {lastLogs}");
+        throw new Xunit.Sdk.XunitException($"{blobName}: not handled after {maxDeliveries} deliveries:\n{string.Join("\n", failures)}");
     }
+
+    /// <summary>One delivery of an export-requests message to ExportResearchCopies through the middleware; throws when the invocation fails.</summary>
+    public Task DeliverExportAsync(string messageText) =>
+        _invoker.InvokeQueueAsync(_invoker.Catalog.Get(ExportResearchCopies.Name), messageText, Guid.NewGuid().ToString("D"), 1, DateTimeOffset.UtcNow, Ct);
 
     public async Task<List<BlobItem>> ListAsync(BlobContainerClient container, string? prefix = null)
     {
         var items = new List<BlobItem>();
-        await foreach (var item in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix, IncludeMetadata = true, IncludeTags = true }, Xunit.TestContext.Current.CancellationToken))
+        await foreach (var item in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix, IncludeMetadata = true, IncludeTags = true }, Ct))
         {
             items.Add(item);
         }
@@ -143,26 +156,16 @@ internal sealed partial class IngestApp : IAsyncDisposable
 
     public async Task<byte[]> ReadAllAsync(BlobContainerClient container, string name)
     {
-        await using var download = await container.GetBlob(name).DownloadAsync(cancellationToken: Xunit.TestContext.Current.CancellationToken);
+        await using var download = await container.GetBlob(name).DownloadAsync(cancellationToken: Ct);
         var buffer = new MemoryStream();
-        await download.Content.CopyToAsync(buffer, Xunit.TestContext.Current.CancellationToken);
+        await download.Content.CopyToAsync(buffer, Ct);
         return buffer.ToArray();
     }
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        try
-        {
-            Directory.Delete(_keyDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        TestArchiveSettings.DeleteDirectory(_keyDirectory);
     }
-
-    [GeneratedRegex(": (?<outcome>Archived|Duplicate|Quarantined|AlreadyHandled)(?: instance (?<instance>[a-z2-7]{26}))?(?: reason (?<reason>\\S+))?$", RegexOptions.Multiline)]
-    private static partial Regex OutcomeLine();
 }

@@ -1,23 +1,28 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Cli;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Keys;
 using CloudArchive.Core.Research.Export;
 using CloudArchive.Core.Research.Publication;
 using CloudArchive.Dicom;
-using CloudArchive.Functions.Functions.Research;
-using CloudArchive.Functions.Tests.Export;
+using CloudArchive.Functions.Export;
+using CloudArchive.Functions.Research;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;
 
 /// <summary>
 /// The researcher walkthrough of the README, end to end on Azurite with every real part: studies of several patients
-/// with planted PHI ingested through <c>/IngestInstance</c>; the agreement created and consents imported with the CLI;
-/// the export run through <c>/ExportResearchCopies</c> and then with <c>cloudarchive export run</c>; the researcher
+/// with planted PHI ingested through IngestInstance; the agreement created and consents imported with the CLI; the
+/// export run through ExportResearchCopies (a delivery through the local host's middleware, as the host makes it) and
+/// then with <c>cloudarchive export run</c>; the researcher
 /// fetching with <c>cloudarchive research fetch</c> and with <c>curl</c> through the researcher API; an outsider refused;
 /// a revocation removing a patient's copies; a closed agreement refused.
 /// </summary>
@@ -54,8 +59,9 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
     [Fact]
     public async Task Researcher_walkthrough_releases_only_consented_selected_studies_free_of_planted_phi_and_accounts_for_every_access()
     {
-        await using var app = await ExportApp.StartAsync(_azurite, researchApi: true);
-        var settings = await app.WriteCliSettingsAsync(_azurite.ConnectionString, _work);
+        await using var app = await IngestApp.StartAsync(_azurite);
+        var exportQueue = AzuriteFixture.UniqueName("exq");
+        var settings = await WriteCliSettingsAsync(app, exportQueue);
 
         // Six studies of five patients. Patient 1 has a CT study (consented) and an MR study (not selected); patient 2
         // denies CT; patient 3 has no consent; patient 4 refused; patient 5 consented.
@@ -69,7 +75,10 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
             {
                 var sopUid = SampleInstances.NewUid();
                 originalUids.Add(sopUid);
-                await app.IngestAsync($"gateway/{patient}/{studyUid}/{i}.dcm", await PlantAsync(sample, studyUid, sopUid, patient));
+                var name = $"gateway/{patient}/{studyUid}/{i}.dcm";
+                await app.UploadAsync(name, await PlantAsync(sample, studyUid, sopUid, patient));
+                var handled = await app.DeliverAsync(name);
+                Assert.True(handled.Outcome == IngestOutcome.Archived && handled.FailedDeliveries == 0, $"{handled.Outcome} {handled.ReasonCode}");
             }
         }
 
@@ -93,39 +102,39 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         Assert.True(imported.ExitCode == 0, imported.Output + imported.Error);
         Assert.DoesNotContain(Planted, imported.Output + imported.Error, StringComparison.Ordinal);
 
-        // The export, delivered like a queue message from export-requests.
-        var (status, logs) = await app.ExportAsync(ExportApp.Request(AgreementId));
-        Assert.True(status == HttpStatusCode.OK, logs);
-        Assert.Contains("6 archive studies; written 2, unchanged 0, removed 0", logs, StringComparison.Ordinal);
+        // The export, delivered like a queue message from export-requests (base64, as the SDKs enqueue it).
+        await app.DeliverExportAsync(Payloads.Base64(ExportRequest(AgreementId)));
+        var summary = LastExportSummary(app);
+        Assert.Contains("6 archive studies; written 2, unchanged 0, removed 0", summary, StringComparison.Ordinal);
         foreach (var reason in new[] { "not-selected=1", "denied-by-provision=1", "consent-missing=1", "consent-not-active=1" })
         {
-            Assert.Contains(reason, logs, StringComparison.Ordinal);
+            Assert.Contains(reason, summary, StringComparison.Ordinal);
         }
 
-        var released = (await app.ListAsync("Research", AgreementId + "/studies/")).Select(b => b.Name).Order(StringComparer.Ordinal).ToList();
+        var released = (await app.ListAsync(app.Container("Research"), AgreementId + "/studies/")).Select(b => b.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(4, released.Count);
         var researchStudies = released.Select(n => ResearchNames.ParseInstance(n)!.StudyUid).Distinct().ToList();
         Assert.Equal(2, researchStudies.Count);
         var forbidden = originalUids.Concat([Planted, "ZEBRA", "ALICE", "BOB"]).ToList();
         foreach (var name in released)
         {
-            AssertFree(await app.ReadAllAsync("Research", name), forbidden, name);
+            AssertFree(await app.ReadAllAsync(app.Container("Research"), name), forbidden, name);
         }
 
-        var manifest = ExportManifest.Parse(await app.ReadAllAsync("Research", ResearchNames.Manifest(AgreementId)));
+        var manifest = ExportManifest.Parse(await app.ReadAllAsync(app.Container("Research"), ResearchNames.Manifest(AgreementId)));
         Assert.Equal(6, manifest.ArchiveStudies);
         Assert.Equal(manifest.ArchiveStudies, manifest.Exported.Studies + manifest.ExcludedByReason.Values.Sum());
-        var admin = ExportManifest.Parse(await app.ReadAllAsync("Control", ExportNames.AdminManifest(AgreementId)));
+        var admin = ExportManifest.Parse(await app.ReadAllAsync(app.Container("Control"), ExportNames.AdminManifest(AgreementId)));
         Assert.Equal(4, admin.ExcludedStudies!.Count);
 
         // A second run, from the CLI, gives the same research UIDs and rewrites nothing.
         var rerun = await CliAsync("export", "run", "--agreement", AgreementId, "--settings", settings);
         Assert.True(rerun.ExitCode == 0, rerun.Output + rerun.Error);
-        Assert.Equal(released, (await app.ListAsync("Research", AgreementId + "/studies/")).Select(b => b.Name).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(released, (await app.ListAsync(app.Container("Research"), AgreementId + "/studies/")).Select(b => b.Name).Order(StringComparer.Ordinal).ToList());
 
         // The researcher fetches everything with the CLI through the API; the files parse and carry no planted value.
         var researcher = Guid.NewGuid().ToString("D");
-        var api = app.Client.BaseAddress!.AbsoluteUri;
+        var api = app.Address.AbsoluteUri;
         var outDir = Path.Combine(_work, "out");
         var fetched = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", outDir, "--api", api, "--dev-principal", researcher, "--dev-group", RecipientGroup);
         Assert.True(fetched.ExitCode == 0, fetched.Output + fetched.Error);
@@ -136,7 +145,7 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
             var relative = Path.GetRelativePath(outDir, file).Split(Path.DirectorySeparatorChar);
             var blob = ResearchNames.Instance(AgreementId, relative[0], relative[1], Path.GetFileNameWithoutExtension(relative[2]));
             var bytes = await File.ReadAllBytesAsync(file, Ct);
-            Assert.Equal(await app.ReadAllAsync("Research", blob), bytes);
+            Assert.Equal(await app.ReadAllAsync(app.Container("Research"), blob), bytes);
             AssertFree(bytes, forbidden, blob);
             await DicomFileCheck.AssertParsesAsync(file, Ct);
         }
@@ -155,12 +164,13 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Add(ClientPrincipalParser.PrincipalHeader, principal);
-            using var response = await new HttpClient().SendAsync(request, Ct);
+            using var client = new HttpClient();
+            using var response = await client.SendAsync(request, Ct);
             response.EnsureSuccessStatusCode();
             await File.WriteAllBytesAsync(curlOut, await response.Content.ReadAsByteArrayAsync(Ct), Ct);
         }
 
-        Assert.Equal(await app.ReadAllAsync("Research", released[0]), await File.ReadAllBytesAsync(curlOut, Ct));
+        Assert.Equal(await app.ReadAllAsync(app.Container("Research"), released[0]), await File.ReadAllBytesAsync(curlOut, Ct));
         await DicomFileCheck.AssertParsesAsync(curlOut, Ct);
 
         // An outsider is refused, and the refusal is a security alert.
@@ -170,7 +180,8 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         using (var request = new HttpRequestMessage(HttpMethod.Get, $"api/research/agreements/{AgreementId}/studies"))
         {
             request.Headers.Add(ClientPrincipalParser.PrincipalHeader, ClientPrincipalParser.Encode(outsider));
-            using var response = await app.Client.SendAsync(request, Ct);
+            using var client = new HttpClient { BaseAddress = app.Address };
+            using var response = await client.SendAsync(request, Ct);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         }
 
@@ -179,11 +190,10 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         var revoked = await CliAsync("consents", "revoke", "--patient-id", Planted + "ID1", "--reason", "withdrawn by letter", "--settings", settings);
         Assert.True(revoked.ExitCode == 0, revoked.Output + revoked.Error);
         Assert.Contains($"Queued a re-export of agreement {AgreementId}", revoked.Output, StringComparison.Ordinal);
-        var queued = Assert.Single(await app.Connection.Queues.GetQueue(app.ExportRequestsQueue).ReceiveAsync(8, cancellationToken: Ct));
-        (status, logs) = await app.ExportAsync(queued.Text, base64: false);
-        Assert.True(status == HttpStatusCode.OK, logs);
-        Assert.Contains("written 0, unchanged 1, removed 1", logs, StringComparison.Ordinal);
-        var remaining = await app.ListAsync("Research", AgreementId + "/studies/");
+        var queued = Assert.Single(await app.Connection.Queues.GetQueue(exportQueue).ReceiveAsync(8, cancellationToken: Ct));
+        await app.DeliverExportAsync(queued.Text);
+        Assert.Contains("written 0, unchanged 1, removed 1", LastExportSummary(app), StringComparison.Ordinal);
+        var remaining = await app.ListAsync(app.Container("Research"), AgreementId + "/studies/");
         Assert.Single(remaining);
 
         // Closed agreement: further fetches are refused.
@@ -193,8 +203,8 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         Assert.Equal(4, afterClose.ExitCode);
 
         // Every step is in the audit log, which verifies, and no line carries a planted value.
-        var audit = await app.AuditEventsAsync();
-        var p1 = await app.PseudonymAsync(Planted + "ID1");
+        var audit = (await new ArchiveInspector(app).AuditLinesAsync()).Select(l => l.Record.Event).ToList();
+        var p1 = await PseudonymAsync(app, Planted + "ID1");
         Assert.Equal(plan.Sum(p => p.Instances), audit.Count(e => e.EventType == AuditEventType.Import && e.Outcome == AuditOutcome.Success));
         Assert.Equal(2, audit.Count(e => e.EventType == AuditEventType.Export && e.Action == AuditAction.Create));
         Assert.Single(audit, e => e.EventType == AuditEventType.Export && e.Action == AuditAction.Delete && e.Patient?.Value == p1);
@@ -203,13 +213,51 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         Assert.Contains(audit, e => e.EventType == AuditEventType.InstancesAccessed && e.Actor.Id == researcher && e.AgreementId == AgreementId);
         Assert.Contains(audit, e => e.EventType == AuditEventType.SecurityAlert && e.Actor.Id == outsider);
         Assert.Contains(audit, e => e.EventType == AuditEventType.SecurityAlert && e.Actor.Id == researcher);
-        foreach (var item in await app.ListAsync("Audit"))
+        foreach (var item in await app.ListAsync(app.Audit))
         {
-            AssertFree(await app.ReadAllAsync("Audit", item.Name), forbidden, item.Name);
+            AssertFree(await app.ReadAllAsync(app.Audit, item.Name), forbidden, item.Name);
+        }
+
+        // Nothing the app logged along the way carries a planted or original identifying value either.
+        foreach (var entry in app.Logs.Entries)
+        {
+            AssertFree(Encoding.UTF8.GetBytes(entry.Text), forbidden, $"log line of {entry.Category}");
         }
 
         var verify = await CliAsync("audit", "verify", "--settings", settings);
         Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
+    }
+
+    private static string ExportRequest(string agreementId) =>
+        System.Text.Json.JsonSerializer.Serialize(new { agreementId, requestedBy = "svc:walkthrough-test" });
+
+    /// <summary>The one-line summary ExportResearchCopies logs for its latest run.</summary>
+    private static string LastExportSummary(IngestApp app) =>
+        app.Logs.AppEntries.Last(e => e.Category == typeof(ExportResearchCopies).FullName && e.Message.Contains("archive studies", StringComparison.Ordinal)).Message;
+
+    private static async Task<string> PseudonymAsync(IngestApp app, string patientId)
+    {
+        using var namer = await app.Services.GetRequiredService<Keyring>().GetIndexKeyNamerAsync(Ct);
+        return PatientPseudonymizer.Pseudonym(namer, patientId, null)!;
+    }
+
+    /// <summary>A <c>KEY=VALUE</c> settings file for CLI commands against the app's archive (same storage, containers, KEK and policies).</summary>
+    private async Task<string> WriteCliSettingsAsync(IngestApp app, string exportQueue)
+    {
+        var root = RepositoryPaths.FindRoot();
+        var lines = new List<string>
+        {
+            "CloudArchive:Queues:ExportRequests=" + exportQueue,
+            "CloudArchive:Storage:ConnectionString=" + _azurite.ConnectionString,
+            "CloudArchive:Keys:Provider=Local",
+            "CloudArchive:Keys:LocalKeyFile=" + app.KeyDirectory,
+            "CloudArchive:Policies:RetentionFiles=" + Path.Combine(root, "data/policies/retention/default.json"),
+            "CloudArchive:Policies:MinimizationFile=" + Path.Combine(root, "data/policies/minimization/default.json"),
+        };
+        lines.AddRange(ArchiveContainerNames.Roles.Select(role => $"CloudArchive:Containers:{role}={app.Containers.For(role)}"));
+        var path = Path.Combine(_work, "cli.env");
+        await File.WriteAllLinesAsync(path, lines, Ct);
+        return path;
     }
 
     private static async Task<byte[]> PlantAsync(string sample, string studyUid, string sopUid, int patient)

@@ -1,18 +1,17 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
-using CloudArchive.Functions.Composition;
-using CloudArchive.Functions.Tests.EndToEnd;
-using CloudArchive.Testing;
+using CloudArchive.Core.Research.Export;
+using CloudArchive.Functions.Export;
+using CloudArchive.Functions.Ingest;
+using CloudArchive.Functions.LocalHost;
 using CloudArchive.Testing.Azurite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,24 +19,22 @@ using Microsoft.Extensions.Logging;
 namespace CloudArchive.Functions.Tests.Export;
 
 /// <summary>
-/// The real custom-handler app composed as Program.cs composes it (ingest + research registrations, Azurite, local
-/// KEK in a temp directory, unique container names), driven over HTTP the way the Functions host drives it.
+/// The function app as the local host runs it (<see cref="LocalHostApp.Build"/>: the one composition root, Azurite, local
+/// KEK in a temp directory, unique container names), with the function classes activated from its services the way
+/// the worker activates them. Triggers are off unless <c>LocalHost:RunTriggers</c> is set in <c>extra</c>.
 /// </summary>
 internal sealed class ExportApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _keyDirectory;
 
-    private ExportApp(WebApplication app, HttpClient client, string keyDirectory, Dictionary<string, string> containers, StorageConnection connection)
+    private ExportApp(WebApplication app, string keyDirectory, Dictionary<string, string> containers, StorageConnection connection, CapturedLogs logs)
     {
         _app = app;
-        Client = client;
-        _keyDirectory = keyDirectory;
+        KeyDirectory = keyDirectory;
         Names = containers;
         Connection = connection;
+        Logs = logs;
     }
-
-    public HttpClient Client { get; }
 
     public Dictionary<string, string> Names { get; }
 
@@ -45,11 +42,11 @@ internal sealed class ExportApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>The export-requests queue the CLI settings of <see cref="WriteCliSettingsAsync"/> name (unique per app).</summary>
-    public string ExportRequestsQueue { get; } = AzuriteFixture.UniqueName("exq");
+    /// <summary>Every line the app logged.</summary>
+    public CapturedLogs Logs { get; }
 
     /// <summary>The local KEK directory (CLI sessions of the same archive need it).</summary>
-    public string KeyDirectory => _keyDirectory;
+    public string KeyDirectory { get; }
 
     public BlobContainerClient Container(string role) => Connection.Blobs.GetContainer(Names[role]);
 
@@ -57,90 +54,72 @@ internal sealed class ExportApp : IAsyncDisposable
 
     public BlobConsentRegistry Consents => new(Container("Control"));
 
+    /// <summary>The local host's invoker: runs a function through the middleware exactly like a delivery.</summary>
+    internal LocalFunctionInvoker Invoker => Services.GetRequiredService<LocalFunctionInvoker>();
+
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    public static async Task<ExportApp> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null, bool research = true, bool researchApi = false)
+    /// <param name="azurite">The storage.</param>
+    /// <param name="extra">More settings (they override the defaults).</param>
+    /// <param name="services">Replacements, registered before the composition root (whose registrations are all TryAdd).</param>
+    public static async Task<ExportApp> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var root = RepositoryPaths.FindRoot();
-        var keyDirectory = Path.Combine(Path.GetTempPath(), "ca-export-kek-" + Guid.NewGuid().ToString("N"));
-        var names = new Dictionary<string, string>
+        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-export-kek-");
+        var names = LocalHostArchive.UniqueContainers();
+        var logs = new CapturedLogs();
+        try
         {
-            ["Incoming"] = AzuriteFixture.UniqueName("in"),
-            ["Archive"] = AzuriteFixture.UniqueName("ar"),
-            ["Quarantine"] = AzuriteFixture.UniqueName("qu"),
-            ["Keyring"] = AzuriteFixture.UniqueName("kr"),
-            ["Audit"] = AzuriteFixture.UniqueName("au"),
-            ["Control"] = AzuriteFixture.UniqueName("co"),
-            ["Research"] = AzuriteFixture.UniqueName("re"),
-        };
-        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+            var app = LocalHostApp.Build(LocalHostArchive.Args, builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                var settings = LocalHostArchive.Settings(azurite.ConnectionString, keyDirectory, names);
+                foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+                {
+                    settings[key] = value;
+                }
+
+                builder.Configuration.AddInMemoryCollection(settings);
+                services?.Invoke(builder.Services);
+            });
+            await app.StartAsync(Ct);
+            return new ExportApp(app, keyDirectory, names, azurite.Connection, logs);
+        }
+        catch
         {
-            builder.Logging.ClearProviders();
-            var settings = new Dictionary<string, string?>
-            {
-                ["CloudArchive:Storage:ConnectionString"] = azurite.ConnectionString,
-                ["CloudArchive:Keys:Provider"] = "Local",
-                ["CloudArchive:Keys:LocalKeyFile"] = keyDirectory,
-                ["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json"),
-                ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
-            };
-            foreach (var (role, name) in names)
-            {
-                settings["CloudArchive:Containers:" + role] = name;
-            }
-
-            foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-            {
-                settings[key] = value;
-            }
-
-            builder.Configuration.AddInMemoryCollection(settings);
-            services?.Invoke(builder.Services);
-            IngestServiceRegistration.AddIngest(builder);
-            if (research)
-            {
-                ResearchServiceRegistration.AddResearch(builder);
-            }
-
-            if (researchApi)
-            {
-                ResearchApiRegistration.AddResearchApi(builder);
-            }
-        });
-        await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(120) };
-        return new ExportApp(app, client, keyDirectory, names, azurite.Connection);
+            LocalHostArchive.DeleteDirectory(keyDirectory);
+            throw;
+        }
     }
 
-    /// <summary>Uploads an instance and delivers its BlobCreated event to /IngestInstance; fails unless archived.</summary>
+    /// <summary>Uploads an instance and runs IngestInstance on its BlobCreated event (base64, as Event Grid enqueues it); fails unless archived.</summary>
     public async Task IngestAsync(string name, byte[] content)
     {
         await Container("Incoming").GetBlob(name).UploadAsync(new MemoryStream(content), cancellationToken: Ct);
-        var body = Payloads.Invocation(Payloads.DoubleEncoded(Payloads.Base64(Payloads.EventGridEvent(Names["Incoming"], name))));
-        using var response = await Client.PostAsync("/IngestInstance", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Xunit.Assert.True(response.StatusCode == HttpStatusCode.OK && text.Contains(": Archived", StringComparison.Ordinal), text);
+        await using var scope = Services.CreateAsyncScope();
+        var function = ActivatorUtilities.CreateInstance<IngestInstance>(scope.ServiceProvider);
+        var results = await function.IngestAsync(Base64(BlobCreatedEvent(Names["Incoming"], name)), 1, NewCorrelationId(), Ct);
+        Xunit.Assert.Equal(IngestOutcome.Archived, Xunit.Assert.Single(results).Outcome);
     }
 
-    /// <summary>One invocation of /ExportResearchCopies as the host sends it for a queue message (base64 text, double-encoded).</summary>
-    public async Task<(HttpStatusCode Status, string Logs)> ExportAsync(string messageJson, bool base64 = true)
+    /// <summary>Runs ExportResearchCopies on a message text; the manifest, or null when the agreement's state refused the export.</summary>
+    public async Task<ExportManifest?> ExportAsync(string messageText, string? correlationId = null)
     {
-        var body = new JsonObject
-        {
-            ["Data"] = new JsonObject { ["request"] = Payloads.DoubleEncoded(base64 ? Payloads.Base64(messageJson) : messageJson) },
-            ["Metadata"] = new JsonObject { ["DequeueCount"] = Payloads.DoubleEncoded(1), ["sys"] = new JsonObject { ["MethodName"] = "ExportResearchCopies" } },
-        }.ToJsonString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ExportResearchCopies") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
-        using var response = await Client.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        var logs = string.Join("\n", (JsonNode.Parse(text)?["Logs"]?.AsArray() ?? []).Select(n => n?.GetValue<string>()));
-        return (response.StatusCode, logs);
+        await using var scope = Services.CreateAsyncScope();
+        var function = ActivatorUtilities.CreateInstance<ExportResearchCopies>(scope.ServiceProvider);
+        return await function.ExportAsync(messageText, correlationId ?? NewCorrelationId(), Ct);
     }
+
+    /// <summary>Delivers a message text to ExportResearchCopies as the host does (invocation middleware, trigger binding); throws when the invocation fails.</summary>
+    public Task DeliverExportAsync(string messageText, long dequeueCount = 1) =>
+        Invoker.InvokeQueueAsync(Invoker.Catalog.Get(ExportResearchCopies.Name), messageText, Guid.NewGuid().ToString("D"), dequeueCount, DateTimeOffset.UtcNow, Ct);
 
     public static string Request(string agreementId, string requestedBy = "svc:export-test") =>
         new JsonObject { ["agreementId"] = agreementId, ["requestedBy"] = requestedBy }.ToJsonString();
+
+    public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    public static string NewCorrelationId() => Guid.NewGuid().ToString("D");
 
     public async Task<string> PseudonymAsync(string patientId)
     {
@@ -173,22 +152,6 @@ internal sealed class ExportApp : IAsyncDisposable
         return buffer.ToArray();
     }
 
-    /// <summary>A <c>KEY=VALUE</c> settings file for CLI commands against this archive (same storage, containers and KEK).</summary>
-    public async Task<string> WriteCliSettingsAsync(string connectionString, string directory)
-    {
-        var lines = new List<string>
-        {
-            "CloudArchive:Queues:ExportRequests=" + ExportRequestsQueue,
-            "CloudArchive:Storage:ConnectionString=" + connectionString,
-            "CloudArchive:Keys:Provider=Local",
-            "CloudArchive:Keys:LocalKeyFile=" + _keyDirectory,
-        };
-        lines.AddRange(Names.Select(n => $"CloudArchive:Containers:{n.Key}={n.Value}"));
-        var path = Path.Combine(directory, "cli.env");
-        await File.WriteAllLinesAsync(path, lines, Ct);
-        return path;
-    }
-
     public async Task<List<AuditEvent>> AuditEventsAsync()
     {
         var events = new List<AuditEvent>();
@@ -203,17 +166,49 @@ internal sealed class ExportApp : IAsyncDisposable
         return events;
     }
 
-    public async ValueTask DisposeAsync()
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
-        Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        try
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
         {
-            Directory.Delete(_keyDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting until {what}.");
+            }
+
+            await Task.Delay(100, Ct);
         }
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        LocalHostArchive.DeleteDirectory(KeyDirectory);
+    }
+
+    /// <summary>A BlobCreated event as Event Grid writes it for a Put Block List in <paramref name="container"/>.</summary>
+    private static string BlobCreatedEvent(string container, string blob) =>
+        new JsonObject
+        {
+            ["topic"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+            ["subject"] = $"/blobServices/default/containers/{container}/blobs/{blob}",
+            ["eventType"] = "Microsoft.Storage.BlobCreated",
+            ["eventTime"] = "2026-11-22T10:15:30.1234567Z",
+            ["id"] = Guid.NewGuid().ToString("D"),
+            ["data"] = new JsonObject
+            {
+                ["api"] = "PutBlockList",
+                ["clientRequestId"] = "6d79dbfb-0e37-4fc4-981f-442c9ca65760",
+                ["requestId"] = "831e1650-001e-001b-66ab-eeb76e000000",
+                ["eTag"] = "\"0x8D4BCC2E4835CD0\"",
+                ["contentType"] = "application/dicom",
+                ["contentLength"] = 524288,
+                ["blobType"] = "BlockBlob",
+                ["url"] = $"https://acct.blob.core.windows.net/{container}/{string.Join('/', blob.Split('/').Select(Uri.EscapeDataString))}",
+                ["sequencer"] = "00000000000004420000000000028963",
+            },
+            ["dataVersion"] = "",
+            ["metadataVersion"] = "1",
+        }.ToJsonString();
 }

@@ -1,17 +1,23 @@
-using System.Net;
 using System.Runtime.CompilerServices;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Consent;
 using CloudArchive.Core.Research.Publication;
-using CloudArchive.Functions.Composition;
+using CloudArchive.Functions.Export;
+using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.Export;
 
-/// <summary>The function's failure answers: 500 (retried) when a dependency fails, 503 without an exporter, and the configuration check.</summary>
+/// <summary>
+/// The function's failure behaviour: a failing dependency fails the invocation (the exception propagates, so the host
+/// makes the message visible again and retries), a retry completes, and invalid export settings stop the start.
+/// </summary>
 public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
 {
     private readonly AzuriteFixture _azurite;
@@ -21,7 +27,7 @@ public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_failing_research_store_answers_500_so_the_host_retries_and_a_retry_completes()
+    public async Task A_failing_research_store_fails_the_invocation_so_the_host_retries_and_the_retry_completes()
     {
         var store = new FailingResearchStore();
         await using var app = await ExportApp.StartAsync(_azurite, services: s => s.AddSingleton<IResearchStore>(store));
@@ -29,49 +35,63 @@ public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
         await app.Consents.PutAsync(new ConsentRecord { PatientPseudonym = await app.PseudonymAsync($"{SampleInstances.Planted}ID5"), Status = ConsentStatus.Active, Purposes = ["HRESCH"], Source = "cli", RecordedAt = DateTimeOffset.UtcNow, RecordedBy = "cli:cloudarchive" }, Ct);
         Assert.True(await app.Agreements.TryCreateAsync(new DataSharingAgreement { Id = "flaky-cohort", PurposeOfUse = "HRESCH", Recipients = ["6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11"], ValidFrom = DateTimeOffset.UtcNow.AddDays(-1), ValidUntil = DateTimeOffset.UtcNow.AddDays(1), CopyRetention = "P1Y", CreatedAt = DateTimeOffset.UtcNow.AddDays(-1), CreatedBy = "cli:cloudarchive" }, Ct));
 
+        // One delivery through the middleware: the failure propagates (the host would retry) and is logged by type.
         store.Fail = true;
-        var (status, logs) = await app.ExportAsync(ExportApp.Request("flaky-cohort"));
-        Assert.Equal(HttpStatusCode.InternalServerError, status);
-        Assert.Contains("will be retried: IOException", logs, StringComparison.Ordinal);
-        Assert.DoesNotContain(SampleInstances.Planted, logs, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<IOException>(() => app.DeliverExportAsync(ExportApp.Request("flaky-cohort")));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("ExportResearchCopies", StringComparison.Ordinal) && l.Contains("failed with IOException", StringComparison.Ordinal));
+
+        // The same through the local host's queue listener: the failed message is made visible again, not deleted; the
+        // next delivery (dequeue count 2) completes and deletes it.
+        var queue = app.Connection.Queues.GetQueue(AzuriteFixture.UniqueName("exq"));
+        await queue.CreateIfNotExistsAsync(Ct);
+        await queue.SendAsync(ExportApp.Base64(ExportApp.Request("flaky-cohort")), cancellationToken: Ct);
+        var options = new LocalHostOptions { RetryDelay = TimeSpan.Zero, VisibilityTimeout = TimeSpan.FromSeconds(30) };
+        var listener = new LocalQueueListener(app.Connection.Queues, queue.Name, app.Invoker.Catalog.Get(ExportResearchCopies.Name), app.Invoker, options, TimeProvider.System, NullLogger.Instance);
+
+        var failed = Assert.Single(await queue.ReceiveAsync(1, options.VisibilityTimeout, Ct));
+        Assert.Equal(QueueDeliveryOutcome.WillRetry, await listener.ProcessAsync(failed, Ct));
 
         store.Fail = false;
-        (status, logs) = await app.ExportAsync(ExportApp.Request("flaky-cohort"));
-        Assert.True(status == HttpStatusCode.OK, logs);
-        Assert.Contains("written 1", logs, StringComparison.Ordinal);
+        var retried = Assert.Single(await queue.ReceiveAsync(1, options.VisibilityTimeout, Ct));
+        Assert.Equal(2L, retried.DequeueCount);
+        Assert.Equal(QueueDeliveryOutcome.Completed, await listener.ProcessAsync(retried, Ct));
+        Assert.Equal(0, await queue.GetApproximateMessageCountAsync(Ct));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("agreement flaky-cohort:", StringComparison.Ordinal) && l.Contains("written 1", StringComparison.Ordinal));
         Assert.Single(store.Names, n => n.EndsWith(".dcm", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Without_the_research_registration_the_function_answers_503()
-    {
-        await using var app = await ExportApp.StartAsync(_azurite, research: false);
-        var (status, logs) = await app.ExportAsync(ExportApp.Request("any-cohort"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Contains("no research exporter is configured", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(SampleInstances.Planted, app.Logs.Text, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("0", "MaxParallelism")]
     [InlineData("many", "MaxParallelism")]
     [InlineData(null, "different containers")]
-    public void Invalid_research_settings_stop_the_start_with_one_message(string? parallelism, string expected)
+    public void Invalid_export_settings_stop_the_local_host_with_one_message(string? parallelism, string expected)
     {
-        var values = new Dictionary<string, string?>
+        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-export-kek-");
+        try
         {
-            [ResearchSettings.Keys.MaxParallelism] = parallelism,
-            [ResearchSettings.Keys.ControlContainer] = parallelism is null ? "shared" : null,
-            [ResearchSettings.Keys.ResearchContainer] = parallelism is null ? "shared" : null,
-        };
-        var ex = Assert.Throws<InvalidOperationException>(() => ResearchSettings.Read(k => values.GetValueOrDefault(k), "/"));
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+            var settings = LocalHostArchive.Settings("UseDevelopmentStorage=true", keyDirectory, LocalHostArchive.UniqueContainers());
+            settings[ExportSettings.MaxParallelismKey] = parallelism;
+            if (parallelism is null)
+            {
+                settings["CloudArchive:Containers:Control"] = "shared";
+                settings["CloudArchive:Containers:Research"] = "shared";
+            }
+
+            var ex = Assert.Throws<ArchiveConfigurationException>(() => LocalHostApp.Build(LocalHostArchive.Args, builder => builder.Configuration.AddInMemoryCollection(settings)));
+            Assert.Contains(expected, Assert.Single(ex.Problems), StringComparison.Ordinal);
+        }
+        finally
+        {
+            LocalHostArchive.DeleteDirectory(keyDirectory);
+        }
     }
 
     [Fact]
-    public void Research_settings_default_to_the_documented_containers()
+    public void Export_settings_default_to_the_documented_containers_and_parallelism()
     {
-        var settings = ResearchSettings.Read(_ => null, "/");
-        Assert.Equal(("control", "research", 2), (settings.ControlContainer, settings.ResearchContainer, settings.MaxParallelism));
+        var settings = CloudArchiveSettings.Read(_ => null, "/");
+        Assert.Equal(("control", "research", 2), (settings.Containers.Control, settings.Containers.Research, settings.Export.MaxParallelism));
     }
 
     private sealed class FailingResearchStore : IResearchStore

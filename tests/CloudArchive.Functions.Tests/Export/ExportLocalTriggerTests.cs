@@ -3,16 +3,15 @@ using CloudArchive.Core.Research.Consent;
 using CloudArchive.Core.Research.Export;
 using CloudArchive.Core.Research.Publication;
 using CloudArchive.Functions.Tests.EndToEnd;
-using CloudArchive.Functions.Tests.LocalTriggers;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.Export;
 
 /// <summary>
-/// The local loop without any Functions host: an upload in <c>incoming</c> is ingested by the local triggers, and an
-/// export request put on the export queue (as <c>cloudarchive export run --queue</c> does) is drained into
-/// <c>/ExportResearchCopies</c>.
+/// The local loop without any Functions host: the local host's incoming scanner and queue listeners (RunTriggers) ingest
+/// an upload, and an export request put on the export queue (as <c>cloudarchive export run --queue</c> does) is
+/// delivered to ExportResearchCopies. Queues and the scanner's state are unique to the test.
 /// </summary>
 public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
 {
@@ -23,21 +22,21 @@ public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task An_export_request_on_the_queue_is_drained_into_the_export_function()
+    public async Task An_export_request_on_the_queue_is_delivered_to_the_export_function_by_the_local_host()
     {
         var exportQueue = AzuriteFixture.UniqueName("exq");
         await using var app = await ExportApp.StartAsync(_azurite, new Dictionary<string, string?>
         {
-            ["LocalTriggers:Enabled"] = "true",
-            ["LocalTriggers:ScanInterval"] = "00:00:00.200",
-            ["LocalTriggers:MaxPollingInterval"] = "00:00:00.200",
-            ["LocalTriggers:IngestQueue"] = AzuriteFixture.UniqueName("inq"),
-            ["LocalTriggers:ExportQueue"] = exportQueue,
-            ["LocalTriggers:StateContainer"] = AzuriteFixture.UniqueName("st"),
+            ["LocalHost:RunTriggers"] = "true",
+            ["LocalHost:ScanInterval"] = "00:00:00.200",
+            ["LocalHost:MaxPollingInterval"] = "00:00:00.200",
+            ["LocalHost:Queues:IngestInstance"] = AzuriteFixture.UniqueName("inq"),
+            ["LocalHost:Queues:ExportResearchCopies"] = exportQueue,
+            ["LocalHost:StateContainer"] = AzuriteFixture.UniqueName("st"),
         });
         var studyUid = SampleInstances.NewUid();
         await app.Container("Incoming").GetBlob("gw/one.dcm").UploadAsync(new MemoryStream(await SampleInstances.CopyAsync("CT_small.dcm", studyUid, SampleInstances.NewUid(), 9, withAddress: false)), cancellationToken: Ct);
-        await LocalTriggerScenario.WaitUntilAsync(async () => (await app.ListAsync("Archive", "studies/")).Count == 1 && (await app.ListAsync("Incoming")).Count == 0, TimeSpan.FromSeconds(60), "the upload is ingested by the local triggers");
+        await ExportApp.WaitUntilAsync(async () => (await app.ListAsync("Archive", "studies/")).Count == 1 && (await app.ListAsync("Incoming")).Count == 0, TimeSpan.FromSeconds(60), "the upload is ingested by the local host");
 
         await app.Consents.PutAsync(
             new ConsentRecord { PatientPseudonym = await app.PseudonymAsync($"{SampleInstances.Planted}ID9"), Status = ConsentStatus.Active, Purposes = ["HRESCH"], Source = "cli", RecordedAt = DateTimeOffset.UtcNow, RecordedBy = "cli:cloudarchive" },
@@ -60,10 +59,12 @@ public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
         await queue.CreateIfNotExistsAsync(Ct);
         await queue.SendAsync(ExportApp.Request("queued-cohort", "cli:cloudarchive"), cancellationToken: Ct);
 
-        await LocalTriggerScenario.WaitUntilAsync(
+        await ExportApp.WaitUntilAsync(
             async () => (await app.ListAsync("Research", ResearchNames.Manifest("queued-cohort"))).Count == 1, TimeSpan.FromSeconds(60), "the export runs");
         var manifest = ExportManifest.Parse(await app.ReadAllAsync("Research", ResearchNames.Manifest("queued-cohort")));
         Assert.Equal(1, manifest.Exported.Instances);
-        await LocalTriggerScenario.WaitUntilAsync(async () => await queue.GetApproximateMessageCountAsync(Ct) == 0, TimeSpan.FromSeconds(10), "the request is deleted");
+        await ExportApp.WaitUntilAsync(async () => await queue.GetApproximateMessageCountAsync(Ct) == 0, TimeSpan.FromSeconds(10), "the request is deleted");
+        Assert.Empty(await app.Connection.Queues.GetQueue(exportQueue + "-poison").PeekAsync(32, Ct));
+        Assert.DoesNotContain(SampleInstances.Planted, app.Logs.Text, StringComparison.Ordinal);
     }
 }

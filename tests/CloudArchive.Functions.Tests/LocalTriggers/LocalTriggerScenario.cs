@@ -5,7 +5,7 @@ using CloudArchive.Testing.Azurite;
 
 namespace CloudArchive.Functions.Tests.LocalTriggers;
 
-/// <summary>Per-test names (incoming container, queue, state container) so tests never see each other's events.</summary>
+/// <summary>Per-test names (incoming container, queues, scan state container) so tests never see each other's events.</summary>
 internal sealed class LocalTriggerScenario
 {
     public LocalTriggerScenario(AzuriteFixture azurite)
@@ -14,6 +14,7 @@ internal sealed class LocalTriggerScenario
         Connection = azurite.Connection;
         Incoming = AzuriteFixture.UniqueName("in");
         Queue = AzuriteFixture.UniqueName("ev");
+        ExportQueue = AzuriteFixture.UniqueName("ex");
         StateContainer = AzuriteFixture.UniqueName("st");
     }
 
@@ -25,13 +26,16 @@ internal sealed class LocalTriggerScenario
 
     public string Queue { get; }
 
+    /// <summary>The export function's queue: the local host listens to it too, so each scenario has its own.</summary>
+    public string ExportQueue { get; }
+
     public string StateContainer { get; }
 
     public QueueClient IngestQueue => Connection.Queues.GetQueue(Queue);
 
     public QueueClient PoisonQueue => Connection.Queues.GetQueue(Queue + "-poison");
 
-    /// <summary>Peeks the poison queue; empty while the drainer has not created it yet.</summary>
+    /// <summary>Peeks the poison queue; empty while the listener has not created it yet.</summary>
     public async Task<IReadOnlyList<PeekedQueueMessage>> PeekPoisonAsync(int max = 32)
     {
         try

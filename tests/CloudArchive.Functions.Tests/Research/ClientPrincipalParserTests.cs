@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using CloudArchive.Functions.Functions.Research;
+using CloudArchive.Functions.Research;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.Research;

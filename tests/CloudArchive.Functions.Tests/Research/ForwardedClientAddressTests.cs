@@ -1,5 +1,5 @@
 using System.Net;
-using CloudArchive.Functions.Functions.Research;
+using CloudArchive.Functions.Research;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.Research;

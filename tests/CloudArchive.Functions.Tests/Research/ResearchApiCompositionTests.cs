@@ -3,8 +3,9 @@ using System.Text.Json;
 using CloudArchive.Azure.Research;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
-using CloudArchive.Functions.Composition;
-using CloudArchive.Testing;
+using CloudArchive.Azure.Composition;
+using CloudArchive.Functions.LocalHost;
+using CloudArchive.Functions.Tests.Export;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ using Xunit;
 
 namespace CloudArchive.Functions.Tests.Research;
 
-/// <summary>The researcher API composed exactly as Program.cs composes the app (ingest + research + research API registrations).</summary>
+/// <summary>The researcher API composed exactly as the local host composes the app: configuration only, no replacements.</summary>
 [Collection(ResearchApiCollection.Name)]
 public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
 {
@@ -20,8 +21,7 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
     public async Task Production_composition_serves_listings_and_fetches_and_audits_into_the_configured_audit_container()
     {
         var ct = TestContext.Current.CancellationToken;
-        var root = RepositoryPaths.FindRoot();
-        var keyDirectory = Path.Combine(Path.GetTempPath(), "ca-api-kek-" + Guid.NewGuid().ToString("N"));
+        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-api-kek-");
         var control = AzuriteFixture.UniqueName("control");
         var research = AzuriteFixture.UniqueName("research");
         var audit = AzuriteFixture.UniqueName("audit");
@@ -46,29 +46,17 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
             await new BlobResearchStore(blobs.GetContainer(research)).PutAsync(ResearchNames.Instance(agreement.Id, "2.25.71", "2.25.72", "2.25.73"), sample, "application/dicom", null, ct);
         }
 
-        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var containers = LocalHostArchive.UniqueContainers();
+        containers["Audit"] = audit;
+        containers["Control"] = control;
+        containers["Research"] = research;
+        var settings = LocalHostArchive.Settings(fixture.AzuriteConnectionString, keyDirectory, containers);
+        settings["CloudArchive:ResearchApi:RequestsPerMinute"] = "600";
+        settings["CloudArchive:ResearchApi:Burst"] = "100";
+        var app = LocalHostApp.Build(LocalHostArchive.Args, builder =>
         {
             builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["CloudArchive:Storage:ConnectionString"] = fixture.AzuriteConnectionString,
-                ["CloudArchive:Containers:Incoming"] = AzuriteFixture.UniqueName("in"),
-                ["CloudArchive:Containers:Archive"] = AzuriteFixture.UniqueName("ar"),
-                ["CloudArchive:Containers:Quarantine"] = AzuriteFixture.UniqueName("qu"),
-                ["CloudArchive:Containers:Keyring"] = AzuriteFixture.UniqueName("kr"),
-                ["CloudArchive:Containers:Audit"] = audit,
-                ["CloudArchive:Containers:Control"] = control,
-                ["CloudArchive:Containers:Research"] = research,
-                ["CloudArchive:Keys:Provider"] = "Local",
-                ["CloudArchive:Keys:LocalKeyFile"] = keyDirectory,
-                ["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json"),
-                ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
-                ["CloudArchive:ResearchApi:RequestsPerMinute"] = "600",
-                ["CloudArchive:ResearchApi:Burst"] = "100",
-            });
-            IngestServiceRegistration.AddIngest(builder);
-            ResearchServiceRegistration.AddResearch(builder);
-            ResearchApiRegistration.AddResearchApi(builder);
+            builder.Configuration.AddInMemoryCollection(settings);
         });
         await app.StartAsync(ct);
         try
@@ -96,27 +84,28 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
         {
             await app.StopAsync(ct);
             await app.DisposeAsync();
-            if (Directory.Exists(keyDirectory))
-            {
-                Directory.Delete(keyDirectory, recursive: true);
-            }
+            LocalHostArchive.DeleteDirectory(keyDirectory);
         }
     }
 
     [Fact]
     public void Invalid_rate_limit_settings_stop_the_start_with_a_message_naming_the_keys()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-api-kek-");
+        try
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["CloudArchive:ResearchApi:RequestsPerMinute"] = "0",
-                ["CloudArchive:ResearchApi:Burst"] = "-1",
-            });
-            ResearchApiRegistration.AddResearchApi(builder);
-        }));
+            var settings = LocalHostArchive.Settings(fixture.AzuriteConnectionString, keyDirectory, LocalHostArchive.UniqueContainers());
+            settings["CloudArchive:ResearchApi:RequestsPerMinute"] = "0";
+            settings["CloudArchive:ResearchApi:Burst"] = "-1";
 
-        Assert.Contains("CloudArchive:ResearchApi:RequestsPerMinute", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("CloudArchive:ResearchApi:Burst", ex.Message, StringComparison.Ordinal);
+            var ex = Assert.Throws<ArchiveConfigurationException>(() => LocalHostApp.Build(LocalHostArchive.Args, builder => builder.Configuration.AddInMemoryCollection(settings)));
+
+            Assert.Contains("CloudArchive:ResearchApi:RequestsPerMinute", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("CloudArchive:ResearchApi:Burst", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            LocalHostArchive.DeleteDirectory(keyDirectory);
+        }
     }
 }

@@ -384,14 +384,30 @@ public sealed class ResearchApiEndpointTests(ResearchApiFixture fixture)
     }
 
     [Fact]
-    public async Task Without_research_services_the_endpoint_answers_503_not_configured()
+    public async Task Audit_lines_carry_a_fresh_invocation_id_and_never_a_correlation_header_the_client_sent()
     {
-        await using var server = await HandlerServer.StartAsync(null);
+        var me = NewId();
+        const string clientInvocationId = "5f3f8c1e-7a41-4d4b-8c1e-0d4a4e4b9a51";
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = ResearchApiFixture.AsRecipient($"/api/research/agreements/{A}/studies", me);
+            request.Headers.Add("X-Azure-Functions-InvocationId", clientInvocationId);
+            request.Headers.Add("x-correlation-id", "client-chosen-id");
+            request.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            using var response = await fixture.Client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("x-correlation-id")); // only an error answer names it
+        }
 
-        using var response = await server.Client.SendAsync(ResearchApiFixture.AsRecipient($"/api/research/agreements/{A}/studies", NewId()), Ct);
+        var ids = (await fixture.AuditOfAsync(me)).Select(r => r.Event.CorrelationId).ToList();
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("not-configured", await ErrorCodeAsync(response));
+        Assert.Equal(2, ids.Count);
+        Assert.All(ids, id =>
+        {
+            Assert.True(Guid.TryParseExact(id, "D", out _), id);
+            Assert.NotEqual(clientInvocationId, id);
+        });
+        Assert.NotEqual(ids[0], ids[1]);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("D");

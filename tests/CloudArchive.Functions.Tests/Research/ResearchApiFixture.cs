@@ -5,15 +5,15 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
-using CloudArchive.Functions.Composition;
-using CloudArchive.Functions.Functions.Research;
+using CloudArchive.Functions.LocalHost;
+using CloudArchive.Functions.Research;
+using CloudArchive.Functions.Tests.Export;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -22,9 +22,10 @@ namespace CloudArchive.Functions.Tests.Research;
 /// <summary>
 /// Azurite with a <c>control</c> container holding agreements (real <see cref="BlobAgreementStore"/>), a
 /// <c>research</c> container holding real DICOM sample files under WADO-RS-style names (real
-/// <see cref="BlobResearchStore"/>), an audit container, and the custom-handler app on a loopback port composed with
-/// <see cref="ResearchApiRegistration"/>. Tests act as fresh principals (new object ids) so their audit lines and
-/// rate-limit buckets are their own.
+/// <see cref="BlobResearchStore"/>), an audit container, and the app on a loopback port as the local host serves it
+/// (<see cref="LocalHostApp.Build"/>, triggers off), with the clock, audit writer and stores registered before the
+/// composition root. Tests act as fresh principals (new object ids) so their audit lines and rate-limit buckets are
+/// their own.
 /// </summary>
 public sealed class ResearchApiFixture : IAsyncLifetime
 {
@@ -44,6 +45,7 @@ public sealed class ResearchApiFixture : IAsyncLifetime
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<(string Instance, string File)>>> Layout = BuildLayout();
 
     private readonly AzuriteFixture _azurite = new();
+    private readonly string _keyDirectory = LocalHostArchive.NewKeyDirectory("ca-api-kek-");
     private WebApplication? _app;
 
     public MutableClock Clock { get; } = new(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
@@ -61,6 +63,9 @@ public sealed class ResearchApiFixture : IAsyncLifetime
     public BlobResearchStore ResearchStore => new(Connection.Blobs.GetContainer(ResearchContainer));
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The shared app.</summary>
+    public WebApplication App => _app ?? throw new InvalidOperationException("The fixture is not initialised.");
 
     public Uri BaseAddress => Client.BaseAddress!;
 
@@ -111,35 +116,37 @@ public sealed class ResearchApiFixture : IAsyncLifetime
         Client = CreateClient(_app);
     }
 
-    /// <summary>Starts another app over the same storage (e.g. with tight rate limits); the caller disposes it.</summary>
+    /// <summary>
+    /// Starts another app over the same storage (e.g. with tight rate limits); the caller disposes it.
+    /// <paramref name="services"/> registers replacements first, so they win over the fixture's and the root's.
+    /// </summary>
     public async Task<WebApplication> StartAppAsync(int requestsPerMinute, int burst, Action<IServiceCollection>? services = null)
     {
-        var app = FunctionsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var containers = LocalHostArchive.UniqueContainers();
+        containers["Control"] = ControlContainer;
+        containers["Research"] = ResearchContainer;
+        containers["Audit"] = AuditContainer;
+        var app = LocalHostApp.Build(LocalHostArchive.Args, builder =>
         {
             builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["CloudArchive:ResearchApi:RequestsPerMinute"] = requestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CloudArchive:ResearchApi:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-            var connection = Connection;
+            var settings = LocalHostArchive.Settings(AzuriteConnectionString, _keyDirectory, containers);
+            settings["CloudArchive:Storage:CreateContainers"] = "false"; // the fixture created the three it uses
+            settings["CloudArchive:ResearchApi:RequestsPerMinute"] = requestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["CloudArchive:ResearchApi:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton<TimeProvider>(Clock);
-            builder.Services.AddSingleton(sp => new AuditLogWriter(new BlobAuditLogStore(connection.Blobs.GetContainer(AuditContainer)), "research-api-" + Guid.NewGuid().ToString("N")[..8], Clock));
-            builder.Services.AddSingleton<IAgreementStore>(new BlobAgreementStore(connection.Blobs.GetContainer(ControlContainer)));
-            builder.Services.AddSingleton<IResearchStore>(new BlobResearchStore(connection.Blobs.GetContainer(ResearchContainer)));
-            // Registered last, so a test's replacement (e.g. a broken audit log) wins.
             services?.Invoke(builder.Services);
-            ResearchApiRegistration.AddResearchApi(builder);
+            var connection = Connection;
+            builder.Services.TryAddSingleton(sp => new AuditLogWriter(new BlobAuditLogStore(connection.Blobs.GetContainer(AuditContainer)), "research-api-" + Guid.NewGuid().ToString("N")[..8], Clock));
+            builder.Services.TryAddSingleton<IAgreementStore>(new BlobAgreementStore(connection.Blobs.GetContainer(ControlContainer)));
+            builder.Services.TryAddSingleton<IResearchStore>(new BlobResearchStore(connection.Blobs.GetContainer(ResearchContainer)));
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }
 
-    public static HttpClient CreateClient(WebApplication app)
-    {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-    }
+    public static HttpClient CreateClient(WebApplication app) =>
+        new() { BaseAddress = LocalHostArchive.Address(app), Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>A GET as App Service Authentication would forward it for <paramref name="objectId"/>.</summary>
     public static HttpRequestMessage Get(string path, string? objectId, params string[] groups)
@@ -188,6 +195,7 @@ public sealed class ResearchApiFixture : IAsyncLifetime
         }
 
         await _azurite.DisposeAsync();
+        LocalHostArchive.DeleteDirectory(_keyDirectory);
     }
 
     private static DataSharingAgreement NewAgreement(string id, string recipient, DateTimeOffset from, DateTimeOffset until, DateTimeOffset created) => new()

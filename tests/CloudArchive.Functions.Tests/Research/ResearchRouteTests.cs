@@ -1,4 +1,4 @@
-using CloudArchive.Functions.Functions.Research;
+using CloudArchive.Functions.Research;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.Research;

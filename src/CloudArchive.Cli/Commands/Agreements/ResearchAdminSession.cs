@@ -1,11 +1,8 @@
-using System.Globalization;
-using CloudArchive.Azure.Audit;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Audit;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Cli.Commands.Keys;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Research.Agreements;
@@ -20,14 +17,15 @@ namespace CloudArchive.Cli.Commands.Agreements;
 /// </summary>
 internal sealed class ResearchAdminSession : IDisposable
 {
-    private readonly KeyringSession _keys;
+    private readonly ArchiveServices _services;
     private readonly List<OpaqueKeyNamer> _namers = [];
 
-    private ResearchAdminSession(KeyringSession keys, BlobContainerClient control, AuditLogWriter audit)
+    private ResearchAdminSession(ArchiveServices services)
     {
-        _keys = keys;
-        Control = control;
-        Audit = audit;
+        _services = services;
+        Control = services.Get<StorageConnection>().Blobs.GetContainer(services.Settings.Containers.Control);
+        Audit = services.Get<AuditLogWriter>();
+        Keyring = services.Get<Keyring>();
     }
 
     /// <summary>The actor every change is recorded under.</summary>
@@ -37,23 +35,28 @@ internal sealed class ResearchAdminSession : IDisposable
 
     public AuditLogWriter Audit { get; }
 
+    private Keyring Keyring { get; }
+
     public static ResearchAdminSession Open(ArchiveSettings settings)
     {
-        StorageConnection connection = settings.Connect();
-        var keys = KeyringSession.Open(settings);
-        var audit = new AuditLogWriter(
-            new BlobAuditLogStore(connection.Blobs.GetContainer(settings.Container("Audit"))),
-            AuditBlobName.WriterIdFrom("cli-research-" + Environment.MachineName + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)),
-            TimeProvider.System);
-        return new ResearchAdminSession(keys, connection.Blobs.GetContainer(settings.Container("Control")), audit);
+        var services = ArchiveServices.Open(settings);
+        try
+        {
+            return new ResearchAdminSession(services);
+        }
+        catch
+        {
+            services.Dispose();
+            throw;
+        }
     }
 
-    public AgreementService Agreements() => new(new BlobAgreementStore(Control), _keys.Keyring, Audit, TimeProvider.System);
+    public AgreementService Agreements() => new(new BlobAgreementStore(Control), Keyring, Audit, TimeProvider.System);
 
     public async Task<ConsentService> ConsentsAsync(CancellationToken cancellationToken)
     {
         // The namer holds the index key; the session zeroes it on dispose.
-        var namer = await _keys.Keyring.GetIndexKeyNamerAsync(cancellationToken).ConfigureAwait(false);
+        var namer = await Keyring.GetIndexKeyNamerAsync(cancellationToken).ConfigureAwait(false);
         _namers.Add(namer);
         return new ConsentService(new BlobConsentRegistry(Control), namer, Audit, TimeProvider.System);
     }
@@ -78,7 +81,6 @@ internal sealed class ResearchAdminSession : IDisposable
             namer.Dispose();
         }
 
-        Audit.Dispose();
-        _keys.Dispose();
+        _services.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using CloudArchive.Azure.Audit;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Audit;
 
@@ -17,7 +18,7 @@ internal static class AuditLogAccess
 
     public static async Task RecordUseAsync(IAuditLogStore store, AuditAction action, AuditOutcome outcome, IReadOnlyList<string> details, CancellationToken cancellationToken)
     {
-        using var writer = new AuditLogWriter(store, AuditBlobName.WriterIdFrom("cli-" + Environment.MachineName + "-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), TimeProvider.System);
+        using var writer = new AuditLogWriter(store, CloudArchiveHost.Cli(Environment.CurrentDirectory).NewWriterId(), TimeProvider.System);
         await writer.AppendAsync(new AuditEvent
         {
             EventType = AuditEventType.AuditLogUsed,

@@ -3,7 +3,7 @@ using CloudArchive.Azure.Storage;
 namespace CloudArchive.Cli.Commands.Common;
 
 /// <summary>
-/// The settings the operational commands share with the function app (ARCHITECTURE §8): read from
+/// The settings the operational commands share with the function app (docs/architecture.md §7): read from
 /// environment variables with the same names (<c>CloudArchive__Storage__ConnectionString</c>, ...), then from
 /// the state file <c>cloudarchive dev up</c> leaves in <c>.cloudarchive/dev.env</c>, with an explicit
 /// <c>--connection-string</c> taking precedence over both.
@@ -26,6 +26,9 @@ internal sealed class ArchiveSettings
 
     /// <summary>Where the connection string came from (for doctor/status output; never the value itself).</summary>
     public string Source { get; }
+
+    /// <summary>Every setting, by configuration key.</summary>
+    public IReadOnlyDictionary<string, string> Values => _values;
 
     /// <summary>Looks up a setting by its configuration key (<c>CloudArchive:Storage:ConnectionString</c>).</summary>
     public string? this[string key] => _values.TryGetValue(key, out var v) && v.Length > 0 ? v : null;

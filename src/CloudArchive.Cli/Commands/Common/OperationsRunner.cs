@@ -27,6 +27,11 @@ internal static class OperationsRunner
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return Usage;
         }
+        catch (Azure.Composition.ArchiveConfigurationException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return Usage;
+        }
         catch (FormatException ex)
         {
             await error.WriteLineAsync("error: invalid configuration: " + ex.Message).ConfigureAwait(false);

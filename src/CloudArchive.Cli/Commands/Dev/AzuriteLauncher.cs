@@ -7,20 +7,48 @@ namespace CloudArchive.Cli.Commands.Dev;
 /// <summary>
 /// Installs (<c>npm ci</c>, the version pinned in package-lock.json) and starts Azurite for <c>dev up</c>:
 /// blob, queue and table on loopback, the standard ports 10000/10001/10002 when free, data kept under
-/// <c>.cloudarchive/azurite</c> so the archive survives restarts. A watchdog inside node ends Azurite
-/// if the CLI dies without cleaning up.
+/// <c>.cloudarchive/azurite</c> so the archive survives restarts. Azurite is always stopped through its own
+/// shutdown (see <see cref="WatchdogScript"/>), also when the CLI dies without cleaning up.
 /// </summary>
 internal sealed class AzuriteLauncher : IDisposable
 {
+    /// <summary>
+    /// Loaded with <c>node --require</c> before Azurite. Azurite keeps blob and queue metadata in LokiJS databases that it
+    /// saves every 5 s and on shutdown, so killing it loses the last seconds of writes: blobs archived just before
+    /// (an instance, its audit lines, the deletion from incoming) are gone after a restart. So it is never killed while
+    /// this works: it runs Azurite's own SIGTERM shutdown (servers closed, databases saved) when the CLI closes its
+    /// stdin, which is how the CLI asks it to stop and what the operating system does for the CLI when it dies, even by
+    /// SIGKILL; and, as a backstop, when the CLI's pid is gone (polled every second). <c>process.emit</c> rather than a
+    /// real signal because Windows has none. Before Azurite has registered its handler there is nothing to save yet.
+    /// Its stdout and stderr are pipes to the CLI: once the CLI is dead, the shutdown's own log lines fail with EPIPE,
+    /// and an unhandled stream error would crash node before the databases are saved, so those errors are ignored.
+    /// </summary>
     private const string WatchdogScript = """
         'use strict';
         const parent = Number(process.env.CLOUDARCHIVE_PARENT_PID);
         if (parent > 0) {
+          process.stdout.on('error', () => {});
+          process.stderr.on('error', () => {});
+          let stopping = false;
+          const stop = () => {
+            if (stopping) { return; }
+            stopping = true;
+            process.stdin.destroy();
+            if (process.listenerCount('SIGTERM') === 0) { process.exit(0); }
+            process.emit('SIGTERM', 'SIGTERM');
+            setTimeout(() => process.exit(0), 10000).unref();
+          };
+          process.stdin.on('end', stop);
+          process.stdin.on('error', stop);
+          process.stdin.resume();
           setInterval(() => {
-            try { process.kill(parent, 0); } catch (e) { if (e.code === 'ESRCH') { process.exit(0); } }
+            try { process.kill(parent, 0); } catch (e) { if (e.code === 'ESRCH') { stop(); } }
           }, 1000).unref();
         }
         """;
+
+    /// <summary>How long <see cref="Dispose"/> waits for Azurite's own shutdown before killing it.</summary>
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly ChildProcess _process;
@@ -89,9 +117,10 @@ internal sealed class AzuriteLauncher : IDisposable
             startInfo.ArgumentList.Add(arg);
         }
 
+        // The watchdog's backstop; its main signal is the end of stdin, which ChildProcess always redirects.
         startInfo.Environment["CLOUDARCHIVE_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment.Remove("AZURITE_ACCOUNTS"); // the dev archive uses the well-known development account
-        var process = ChildProcess.Start("Azurite", startInfo, Path.Combine(paths.Logs, "azurite.log"));
+        var process = ChildProcess.Start("Azurite", startInfo, Path.Combine(paths.Logs, "azurite.log"), StopGracePeriod);
         var launcher = new AzuriteLauncher(process, blob, queue);
         try
         {

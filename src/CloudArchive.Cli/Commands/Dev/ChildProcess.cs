@@ -5,8 +5,9 @@ namespace CloudArchive.Cli.Commands.Dev;
 
 /// <summary>
 /// A process <c>dev up</c> started: output goes to a log file (and a short in-memory tail for error
-/// messages); <see cref="Dispose"/> kills the whole process tree. Also killed when the CLI exits
-/// (Ctrl+C, end of the demo) through the process-exit hook.
+/// messages); <see cref="Dispose"/> stops it — first by closing its stdin when it has a grace period (a child
+/// that must save state on the way out watches for that), then by killing the whole process tree. Also stopped
+/// when the CLI exits (Ctrl+C, end of the demo, SIGTERM) through the process-exit hook.
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -15,13 +16,15 @@ internal sealed class ChildProcess : IDisposable
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly EventHandler _onExit;
     private readonly object _logGate = new();
+    private readonly TimeSpan _stopGracePeriod;
     private int _disposed;
 
-    private ChildProcess(string name, Process process, StreamWriter log)
+    private ChildProcess(string name, Process process, StreamWriter log, TimeSpan stopGracePeriod)
     {
         Name = name;
         _process = process;
         _log = log;
+        _stopGracePeriod = stopGracePeriod;
         _onExit = (_, _) => Dispose();
         AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
@@ -43,7 +46,13 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Waits for the process to exit.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public static ChildProcess Start(string name, ProcessStartInfo startInfo, string logFile)
+    /// <summary>Starts the process.</summary>
+    /// <param name="name">For messages.</param>
+    /// <param name="startInfo">What to start; output and input are redirected here.</param>
+    /// <param name="logFile">Where its output goes (appended).</param>
+    /// <param name="stopGracePeriod">How long <see cref="Dispose"/> waits for the process to exit after closing its stdin
+    /// before killing it; zero (the default) kills at once.</param>
+    public static ChildProcess Start(string name, ProcessStartInfo startInfo, string logFile, TimeSpan stopGracePeriod = default)
     {
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;
@@ -52,7 +61,7 @@ internal sealed class ChildProcess : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process, log);
+        var child = new ChildProcess(name, process, log, stopGracePeriod);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         try
@@ -80,6 +89,12 @@ internal sealed class ChildProcess : IDisposable
         AppDomain.CurrentDomain.ProcessExit -= _onExit;
         try
         {
+            if (_stopGracePeriod > TimeSpan.Zero && !_process.HasExited)
+            {
+                CloseInput();
+                _process.WaitForExit(_stopGracePeriod);
+            }
+
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -97,6 +112,22 @@ internal sealed class ChildProcess : IDisposable
             {
                 _log.Dispose();
             }
+        }
+    }
+
+    private void CloseInput()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The pipe is already broken: the child is on its way out.
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
         }
     }
 

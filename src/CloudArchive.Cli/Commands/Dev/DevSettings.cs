@@ -6,7 +6,7 @@ namespace CloudArchive.Cli.Commands.Dev;
 /// <summary>
 /// The settings of the local archive: <c>local.settings.example.json</c>'s <c>Values</c> (the documented
 /// defaults), made concrete for this checkout — the Azurite connection on the ports actually used, absolute
-/// policy and key paths, local triggers on. Written to <c>.cloudarchive/dev.env</c> so <c>status</c>,
+/// policy and key paths, the local host on. Written to <c>.cloudarchive/dev.env</c> so <c>status</c>,
 /// <c>doctor</c>, <c>upload</c> and <c>audit</c> find the running archive without further setup.
 /// </summary>
 internal static class DevSettings
@@ -30,7 +30,7 @@ internal static class DevSettings
             }
         }
 
-        values.TryAdd("FUNCTIONS_WORKER_RUNTIME", "Custom");
+        values.TryAdd("FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated");
         values.TryAdd("CloudArchive__Policies__RetentionFiles", "data/policies/retention/default.json");
         values.TryAdd("CloudArchive__Policies__MinimizationFile", "data/policies/minimization/default.json");
         values["AzureWebJobsStorage"] = connectionString;
@@ -39,7 +39,7 @@ internal static class DevSettings
         values["CloudArchive__Keys__Provider"] = "Local";
         values["CloudArchive__Keys__LocalKeyFile"] = paths.Keys;
         values["CloudArchive__Storage__CreateContainers"] = "true";
-        values["LocalTriggers__Enabled"] = "true";
+        values["LocalHost__Enabled"] = "true";
         values["CloudArchive__Policies__RetentionFiles"] = string.Join(';', values["CloudArchive__Policies__RetentionFiles"]
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => Path.GetFullPath(p, paths.Root)));

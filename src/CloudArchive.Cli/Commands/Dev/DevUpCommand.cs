@@ -9,12 +9,13 @@ namespace CloudArchive.Cli.Commands.Dev;
 /// <summary>
 /// <c>cloudarchive dev up [--demo] [--exit-after-demo]</c>: from a fresh clone, installs and starts Azurite,
 /// creates the containers and queues, generates the (insecure, local) key-encryption key, builds and starts the
-/// function app with local triggers, optionally runs the demo, then keeps running until Ctrl+C, which stops
-/// everything it started.
+/// function app in its local host, optionally runs the demo, then keeps running until Ctrl+C, which stops
+/// everything it started. One run per state directory (<see cref="DevUpLock"/>); nothing it started outlives it,
+/// even when it is killed (Azurite's watchdog, the local host's <c>LocalHost__ParentProcessId</c>).
 /// </summary>
 public static class DevUpCommand
 {
-    /// <summary>The containers of ARCHITECTURE §3.</summary>
+    /// <summary>The containers of docs/architecture.md §2.</summary>
     internal static readonly string[] ContainerRoles = Status.ArchiveStatusReader.ContainerRoles;
 
     /// <summary>Creates the command.</summary>
@@ -26,7 +27,7 @@ public static class DevUpCommand
         var demoTimeout = new Option<int>("--demo-timeout") { Description = "Seconds to wait for ingest in the demo", DefaultValueFactory = _ => 300 };
         var repo = new Option<string?>("--repo") { Description = "The CloudArchive checkout (default: found from the working directory)" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Where Azurite data, the local key, logs and dev.env live (default: .cloudarchive in the checkout)" };
-        var command = new Command("up", "Start the local archive: Azurite (ports 10000/10001 when free, data in .cloudarchive/azurite) and the function app with local triggers. Ctrl+C stops both.")
+        var command = new Command("up", "Start the local archive: Azurite (ports 10000/10001 when free, data in .cloudarchive/azurite) and the function app in its local host. Ctrl+C stops both; one run per state directory.")
         {
             demo, exitAfterDemo, functionsDll, demoTimeout, repo, stateDir,
         };
@@ -43,7 +44,9 @@ public static class DevUpCommand
             throw new UsageException("--exit-after-demo needs --demo.");
         }
 
-        Directory.CreateDirectory(paths.State);
+        // Before anything touches the state directory: a second Azurite on the same data folder, or a rewritten dev.env,
+        // corrupts the running archive.
+        using var stateLock = DevUpLock.Acquire(paths.State);
         await AzuriteLauncher.EnsureInstalledAsync(paths, m => console.MarkupLine(Markup.Escape(m)), cancellationToken).ConfigureAwait(false);
 
         console.MarkupLine("Starting Azurite...");
@@ -79,7 +82,7 @@ public static class DevUpCommand
             dll = await FunctionHostLauncher.BuildAsync(paths, cancellationToken).ConfigureAwait(false);
         }
 
-        console.MarkupLine("Starting the function app with local triggers...");
+        console.MarkupLine("Starting the function app (local host)...");
         using var functions = await FunctionHostLauncher.StartAsync(dll, values, paths, cancellationToken).ConfigureAwait(false);
 
         // The researcher API is served by the same app; `cloudarchive research ...` in this checkout finds it here.
@@ -131,7 +134,7 @@ public static class DevUpCommand
         table.AddRow("Azurite blob", $"http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1 (pid {azurite.ProcessId})");
         table.AddRow("Azurite queue", $"http://127.0.0.1:{azurite.QueuePort}/devstoreaccount1");
         table.AddRow("Azurite data", Markup.Escape(paths.AzuriteData));
-        table.AddRow("Function app", $"{functions.BaseUri} (pid {functions.ProcessId}, local triggers on)");
+        table.AddRow("Function app", $"{functions.BaseUri} (pid {functions.ProcessId}, local host)");
         table.AddRow("Researcher API", $"{functions.BaseUri}api/research/agreements");
         table.AddRow("Local key (INSECURE)", Markup.Escape(paths.Keys));
         table.AddRow("Logs", Markup.Escape(paths.Logs));

@@ -4,10 +4,11 @@ using System.Globalization;
 namespace CloudArchive.Cli.Commands.Dev;
 
 /// <summary>
-/// Builds (unless told which binary to use) and starts the custom-handler app as the Functions host would:
-/// <c>dotnet CloudArchive.Functions.dll</c> in its output folder (host.json and function.json beside it),
-/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set, plus the archive settings — with local triggers on, so no Core
-/// Tools are needed. Ready when <c>GET /</c> answers 200.
+/// Builds (unless told which binary to use) and starts the function app in its local host, so no Functions host
+/// or Core Tools are needed: <c>dotnet CloudArchive.Functions.dll</c> in its output folder (host.json beside it)
+/// with the archive settings plus <c>LocalHost__Enabled</c>, <c>LocalHost__Urls</c> (loopback, 7071 when free) and
+/// <c>LocalHost__ParentProcessId</c> (this CLI: the app stops itself when the CLI is gone, even after SIGKILL).
+/// Ready when <c>GET /admin/host/status</c> answers 200.
 /// </summary>
 internal sealed class FunctionHostLauncher : IDisposable
 {
@@ -25,6 +26,9 @@ internal sealed class FunctionHostLauncher : IDisposable
     public int ProcessId => _process.Id;
 
     public Uri BaseUri => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
+
+    /// <summary>The local host's readiness endpoint (the Functions host's own path).</summary>
+    public Uri StatusUri => new(BaseUri, "admin/host/status");
 
     /// <summary>Builds the function app into <c>.cloudarchive/build</c> and returns the path of its dll.</summary>
     public static async Task<string> BuildAsync(DevPaths paths, CancellationToken cancellationToken)
@@ -63,9 +67,11 @@ internal sealed class FunctionHostLauncher : IDisposable
             startInfo.Environment[key] = value;
         }
 
-        startInfo.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        startInfo.Environment["FUNCTIONS_APP_ROOT_PATH"] = Path.GetDirectoryName(dll)!;
-        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in LocalHostEnvironment(port, Environment.ProcessId))
+        {
+            startInfo.Environment[key] = value;
+        }
+
         var process = ChildProcess.Start("function app", startInfo, Path.Combine(paths.Logs, "functions.log"));
         var launcher = new FunctionHostLauncher(process, port);
         try
@@ -81,6 +87,16 @@ internal sealed class FunctionHostLauncher : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>What turns the app into its own local host on <paramref name="port"/>, watching <paramref name="parentProcessId"/>.</summary>
+    internal static IReadOnlyDictionary<string, string> LocalHostEnvironment(int port, int parentProcessId) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+        ["LocalHost__Enabled"] = "true",
+        ["LocalHost__Urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
+        ["LocalHost__ParentProcessId"] = parentProcessId.ToString(CultureInfo.InvariantCulture),
+        ["DOTNET_ENVIRONMENT"] = "Development",
+    };
 
     public string RecentOutput => _process.RecentOutput;
 
@@ -100,7 +116,7 @@ internal sealed class FunctionHostLauncher : IDisposable
 
             try
             {
-                using var response = await http.GetAsync(BaseUri, timeout.Token).ConfigureAwait(false);
+                using var response = await http.GetAsync(StatusUri, timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;

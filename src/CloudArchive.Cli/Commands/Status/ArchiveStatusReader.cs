@@ -9,7 +9,7 @@ namespace CloudArchive.Cli.Commands.Status;
 /// reads the newest quarantine reason files and the newest audit blob.</summary>
 internal static class ArchiveStatusReader
 {
-    /// <summary>The container roles of ARCHITECTURE §3, in display order.</summary>
+    /// <summary>The container roles of docs/architecture.md §2, in display order.</summary>
     public static readonly string[] ContainerRoles = ["Incoming", "Archive", "Quarantine", "Keyring", "Research", "Audit", "Control"];
 
     /// <summary>The ingest queue and its poison queue.</summary>

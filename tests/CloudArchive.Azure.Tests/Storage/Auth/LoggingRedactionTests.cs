@@ -47,7 +47,7 @@ public sealed class LoggingRedactionTests(AzuriteFixture azurite)
         Assert.DoesNotContain("message-text-do-not-log", all, StringComparison.Ordinal);
         Assert.DoesNotContain(received.PopReceipt, all, StringComparison.Ordinal);
 
-        // Azure.Core logs the request path, so blob names do appear; they must be PHI-free (ARCHITECTURE §3).
+        // Azure.Core logs the request path, so blob names do appear; they must be PHI-free (docs/architecture.md §2).
         Assert.Contains("patient-free-name", all, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,28 @@
+using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Storage;
+
+namespace CloudArchive.Functions.Hosting;
+
+/// <summary>
+/// Creates the archive containers that do not exist yet (local development; in Azure they come from the deployment).
+/// A failure is logged, not fatal: the readiness endpoint must still answer, and ingest fails and retries visibly.
+/// </summary>
+internal sealed class ContainerInitializer(StorageConnection connection, CloudArchiveSettings settings, ILogger<ContainerInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in settings.Containers.All.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                await connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageRequestException ex)
+            {
+                logger.LogError("Could not create container {Container}: status {Status} {ErrorCode}.", name, ex.Status, ex.ErrorCode);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,55 @@
+using CloudArchive.Azure.Composition;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.Middleware;
+using CloudArchive.Functions.Research;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CloudArchive.Functions.Hosting;
+
+/// <summary>
+/// The function app's services, for the isolated worker and the local host alike: the archive's composition root
+/// (<see cref="CloudArchiveServiceCollectionExtensions.AddCloudArchive"/>, validated at start-up so a bad setting or
+/// policy file stops the app with one message), the researcher API's handler and rate limiter, the invocation middleware,
+/// and container creation. Function classes themselves are activated per invocation with constructor injection.
+/// </summary>
+public static class FunctionsServiceRegistration
+{
+    /// <summary>Registers everything the functions need.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The app's configuration (app settings, local.settings.json Values, environment).</param>
+    /// <param name="baseDirectory">Relative paths in the settings are resolved against it.</param>
+    /// <exception cref="ArchiveConfigurationException">A setting is invalid.</exception>
+    public static CloudArchiveSettings AddCloudArchiveFunctions(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = services.AddCloudArchive(configuration, CloudArchiveHost.Functions(baseDirectory));
+
+        var api = new ResearchApiOptions();
+        configuration.GetSection(ResearchApiOptions.Section).Bind(api);
+        var problems = api.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArchiveConfigurationException("researcher API", problems);
+        }
+
+        services.TryAddSingleton(api);
+        services.TryAddSingleton(sp => new ResearchRateLimiter(sp.GetRequiredService<ResearchApiOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ResearchApiHandler(
+            sp.GetRequiredService<IAgreementStore>(),
+            sp.GetRequiredService<IResearchStore>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            sp.GetRequiredService<ResearchRateLimiter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ResearchApiHandler>>()));
+        services.TryAddSingleton<InvocationMiddleware>();
+        if (settings.CreateContainers)
+        {
+            services.AddHostedService<ContainerInitializer>();
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,25 @@
+using CloudArchive.Functions.Middleware;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+
+namespace CloudArchive.Functions.Hosting;
+
+/// <summary>
+/// The isolated worker as the Functions host runs it: ASP.NET Core integration for the HTTP trigger, Application
+/// Insights through the worker's integration (it sends only when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set),
+/// <see cref="InvocationMiddleware"/> around every function, and the archive's services.
+/// </summary>
+public static class WorkerHost
+{
+    /// <summary>Builds the worker host; the Functions host passes its gRPC endpoint in <paramref name="args"/>.</summary>
+    public static IHost Build(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<InvocationMiddleware>();
+        builder.Services.AddApplicationInsightsTelemetryWorkerService();
+        builder.Services.ConfigureFunctionsApplicationInsights();
+        builder.Services.AddCloudArchiveFunctions(builder.Configuration, AppContext.BaseDirectory);
+        return builder.Build();
+    }
+}

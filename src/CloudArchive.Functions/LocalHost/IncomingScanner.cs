@@ -1,0 +1,78 @@
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Azure.Storage.Queues;
+
+namespace CloudArchive.Functions.LocalHost;
+
+/// <summary>
+/// Lists <c>incoming</c> and enqueues one BlobCreated event per new upload version (name + ETag), like
+/// Event Grid does for each Put Blob / Put Block List. A blob overwritten with new content has a new ETag
+/// and is enqueued again.
+/// </summary>
+internal sealed class IncomingScanner
+{
+    private readonly BlobContainerClient _incoming;
+    private readonly QueueClient _queue;
+    private readonly ScanState _state;
+    private readonly string _topic;
+    private readonly TimeProvider _time;
+    private bool _loaded;
+
+    /// <param name="blobs">The account holding <paramref name="incomingContainer"/> and <paramref name="stateContainer"/>.</param>
+    /// <param name="queues">The account holding <paramref name="queueName"/>.</param>
+    /// <param name="incomingContainer">The uploads container.</param>
+    /// <param name="queueName">Where the events go (the ingest function's queue).</param>
+    /// <param name="stateContainer">Where the scanner remembers what it enqueued.</param>
+    /// <param name="time">The clock of the event times.</param>
+    public IncomingScanner(StorageConnection blobs, StorageConnection queues, string incomingContainer, string queueName, string stateContainer, TimeProvider time)
+    {
+        var connection = blobs;
+        _incoming = connection.Blobs.GetContainer(incomingContainer);
+        _queue = queues.Queues.GetQueue(queueName);
+        _state = new ScanState(connection.Blobs.GetContainer(stateContainer));
+        _time = time;
+        var account = connection.BlobServiceUri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : connection.BlobServiceUri.Host.Split('.')[0];
+        _topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{account}";
+    }
+
+    /// <summary>One pass: returns the number of events enqueued.</summary>
+    public async Task<int> ScanOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!_loaded)
+        {
+            await _state.LoadAsync(cancellationToken).ConfigureAwait(false);
+            await _incoming.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await _queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            _loaded = true;
+        }
+
+        var enqueued = 0;
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var blob in _incoming.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (blob.IsPrefix || blob.BlobType != BlobType.Block || blob.ETag is not { } etag)
+            {
+                continue;
+            }
+
+            present.Add(ScanState.NameHash(blob.Name));
+            var tag = etag.ToString();
+            if (_state.IsKnown(blob.Name, tag))
+            {
+                continue;
+            }
+
+            var text = BlobCreatedEventFactory.Create(_incoming.Uri, _topic, _incoming.Name, blob, _time.GetUtcNow());
+            await _queue.SendAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _state.Remember(blob.Name, tag);
+            enqueued++;
+        }
+
+        if (_state.RetainOnly(present) | enqueued > 0)
+        {
+            await _state.SaveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return enqueued;
+    }
+}

@@ -1,0 +1,37 @@
+using CloudArchive.Functions.Middleware;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CloudArchive.Functions.Research;
+
+/// <summary>
+/// The researcher API: <c>GET /api/research/{*path}</c>, an HTTP trigger on the ASP.NET Core integration, so the request
+/// and response are the real ASP.NET Core objects and downloads stream without buffering. Authentication is App Service
+/// Authentication's job in front of the app (it injects <c>X-MS-CLIENT-PRINCIPAL</c>); who may read what is decided by
+/// <see cref="ResearchApiHandler"/>, which writes the response itself.
+/// </summary>
+public sealed class ResearchApi
+{
+    /// <summary>The function name.</summary>
+    public const string Name = "ResearchApi";
+
+    /// <summary>The route under the host's <c>api</c> prefix.</summary>
+    public const string Route = "research/{*path}";
+
+    private readonly ResearchApiHandler _handler;
+
+    /// <summary>Creates the function.</summary>
+    public ResearchApi(ResearchApiHandler handler) => _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+
+    /// <summary>Answers one request.</summary>
+    [Function(Name)]
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        await _handler.HandleAsync(request.HttpContext, context.CorrelationId()).ConfigureAwait(false);
+
+        // The handler has written the response (status, headers and a streamed body); nothing is left to execute.
+        return new EmptyResult();
+    }
+}

@@ -1,0 +1,468 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Research.Publication;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CloudArchive.Functions.Research;
+
+/// <summary>
+/// The researcher API behind the <c>ResearchApi</c> HTTP trigger (<c>GET /api/research/...</c>, proxied by the
+/// Functions host). Every request goes through the same steps, in this order, and stops at the first refusal:
+/// authenticate (<c>X-MS-CLIENT-PRINCIPAL</c>, else 401) → rate limit per principal (429) → parse the path (404 / 400)
+/// → authorize against the agreement (deny by default, 403) → audit → answer. Allowed requests are audited
+/// (110103) <em>before</em> any byte is sent and fail closed (503) when the audit log cannot be written, so no
+/// disclosure goes unaccounted; refusals are audited as 110113. Error bodies are fixed codes and never echo input.
+/// </summary>
+public sealed class ResearchApiHandler
+{
+    /// <summary>The application code in audit lines.</summary>
+    public const string AuditApp = "cloudarchive-research-api";
+
+    /// <summary>The role code in audit lines.</summary>
+    public const string AuditRole = "researcher";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    private static readonly TimeSpan DenialAuditTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly IAgreementStore _agreements;
+    private readonly IResearchStore _store;
+    private readonly ResearchCatalog _catalog;
+    private readonly AuditLogWriter _audit;
+    private readonly ResearchRateLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the handler.</summary>
+    public ResearchApiHandler(IAgreementStore agreements, IResearchStore store, AuditLogWriter audit, ResearchRateLimiter limiter, TimeProvider time, ILogger<ResearchApiHandler> logger)
+    {
+        _agreements = agreements ?? throw new ArgumentNullException(nameof(agreements));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _catalog = new ResearchCatalog(store);
+        _audit = audit ?? throw new ArgumentNullException(nameof(audit));
+        _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>Answers one request.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="correlationId">The invocation's correlation id (never a client header).</param>
+    public async Task HandleAsync(HttpContext context, string correlationId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(correlationId);
+        try
+        {
+            await HandleCoreAsync(context, correlationId).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            _logger.LogInformation("ResearchApi {CorrelationId}: the client went away.", correlationId);
+        }
+        catch (Exception ex)
+        {
+            // The exception type only: messages of storage errors can carry blob names (de-identified UIDs, still kept out of logs).
+            _logger.LogError("ResearchApi {CorrelationId}: failed with {ErrorType}.", correlationId, ex.GetType().Name);
+            if (context.Response.HasStarted)
+            {
+                // Half a file must not look like a whole one: cut the connection so the client sees a broken transfer.
+                context.Abort();
+                return;
+            }
+
+            // OperationCanceledException here is a storage timeout (the client is still there).
+            var transient = ex is StorageRequestException or HttpRequestException or IOException or OperationCanceledException;
+            await ErrorAsync(context, transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, transient ? "storage-unavailable" : "internal-error", "The request could not be completed; try again later.").ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, string correlationId)
+    {
+        var request = context.Request;
+        var clientIp = ForwardedClientAddress.Resolve(request.Headers["X-Forwarded-For"], context.Connection.RemoteIpAddress);
+        var principal = ClientPrincipalParser.TryParse(request.Headers[ClientPrincipalParser.PrincipalHeader], request.Headers[ClientPrincipalParser.PrincipalIdHeader], clientIp, out var reason);
+        if (principal is null)
+        {
+            // Not audited: there is nobody to attribute the line to, and auditing anonymous requests would let anyone fill
+            // the audit log. In Azure, App Service Authentication refuses (and logs) unauthenticated calls before they get here.
+            _logger.LogWarning("ResearchApi {CorrelationId}: no usable client principal ({Reason}).", correlationId, reason);
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", "No valid client principal. Call the API through App Service Authentication with an Entra ID token.").ConfigureAwait(false);
+            return;
+        }
+
+        var actor = Actor(principal);
+        if (_limiter.TryAcquire(principal.ObjectId) is { } retryAfter)
+        {
+            if (_limiter.ShouldAuditDenial(principal.ObjectId))
+            {
+                await AuditDenialAsync(actor, null, null, correlationId, "rate-limited").ConfigureAwait(false);
+            }
+
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await ErrorAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests; retry after the number of seconds in Retry-After.").ConfigureAwait(false);
+            return;
+        }
+
+        var path = request.Path.Value ?? string.Empty;
+        var relative = path.StartsWith(ResearchRoute.BasePath, StringComparison.Ordinal) ? path[ResearchRoute.BasePath.Length..] : null;
+        var routeError = ResearchRouteError.NotFound;
+        var route = relative is null ? null : ResearchRoute.Parse(relative, out routeError);
+        if (route is null)
+        {
+            var invalid = routeError == ResearchRouteError.InvalidIdentifier;
+            await AuditDenialAsync(actor, null, null, correlationId, invalid ? "invalid-identifier" : "unknown-route").ConfigureAwait(false);
+            if (invalid)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid-identifier", "An agreement id or UID in the path is not well-formed.").ConfigureAwait(false);
+            }
+            else
+            {
+                await ErrorAsync(context, StatusCodes.Status404NotFound, "not-found", "No such resource.").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (route.Kind == ResearchRouteKind.ListAgreements)
+        {
+            await ListAgreementsAsync(context, principal, actor, correlationId).ConfigureAwait(false);
+            return;
+        }
+
+        var agreement = await AuthorizeAsync(context, principal, actor, route.AgreementId!, correlationId).ConfigureAwait(false);
+        if (agreement is null)
+        {
+            return;
+        }
+
+        var access = new Access(context, agreement, actor, correlationId);
+        switch (route.Kind)
+        {
+            case ResearchRouteKind.ListStudies:
+                var studies = await _catalog.ListStudiesAsync(agreement.Id, context.RequestAborted).ConfigureAwait(false);
+                await ListedAsync(access, "list-studies", new { agreementId = agreement.Id, studies }).ConfigureAwait(false);
+                break;
+            case ResearchRouteKind.ListSeries:
+                var series = await _catalog.ListSeriesAsync(agreement.Id, route.StudyUid!, context.RequestAborted).ConfigureAwait(false);
+                await (series.Count == 0
+                    ? NotFoundAsync(access, "list-series")
+                    : ListedAsync(access, "list-series", new { agreementId = agreement.Id, studyInstanceUid = route.StudyUid, series })).ConfigureAwait(false);
+                break;
+            case ResearchRouteKind.ListInstances:
+                var instances = await _catalog.ListSeriesInstancesAsync(agreement.Id, route.StudyUid!, route.SeriesUid!, context.RequestAborted).ConfigureAwait(false);
+                await (instances.Count == 0
+                    ? NotFoundAsync(access, "list-instances")
+                    : ListedAsync(access, "list-instances", new { agreementId = agreement.Id, studyInstanceUid = route.StudyUid, seriesInstanceUid = route.SeriesUid, instances })).ConfigureAwait(false);
+                break;
+            case ResearchRouteKind.ListStudyInstances:
+                var studyInstances = await _catalog.ListStudyInstancesAsync(agreement.Id, route.StudyUid!, context.RequestAborted).ConfigureAwait(false);
+                await (studyInstances.Count == 0
+                    ? NotFoundAsync(access, "list-study-instances")
+                    : ListedAsync(access, "list-study-instances", new { agreementId = agreement.Id, studyInstanceUid = route.StudyUid, instances = studyInstances })).ConfigureAwait(false);
+                break;
+            case ResearchRouteKind.RetrieveInstance:
+                await RetrieveInstanceAsync(access, route).ConfigureAwait(false);
+                break;
+            case ResearchRouteKind.RetrieveStudy when !AcceptsZip(context.Request):
+                // WADO-RS's default for a study is multipart/related, which this API does not produce (documented).
+                await AuditAllowedAsync(access, AuditOutcome.MinorFailure, null, "fetch-study", "not-acceptable").ConfigureAwait(false);
+                await ErrorAsync(context, StatusCodes.Status406NotAcceptable, "not-acceptable", "A study is available as application/zip only: send Accept: application/zip or GET .../archive.zip.").ConfigureAwait(false);
+                break;
+            case ResearchRouteKind.RetrieveStudy:
+            case ResearchRouteKind.StudyArchive:
+                await RetrieveStudyZipAsync(access, route.StudyUid!).ConfigureAwait(false);
+                break;
+            default:
+                throw new InvalidOperationException("Unhandled route kind.");
+        }
+    }
+
+    private async Task ListAgreementsAsync(HttpContext context, ClientPrincipal principal, AuditActor actor, string correlationId)
+    {
+        var now = _time.GetUtcNow();
+        var ids = principal.PrincipalIds.ToArray();
+        var agreements = new List<AgreementView>();
+        await foreach (var stored in _agreements.ListAsync(context.RequestAborted).ConfigureAwait(false))
+        {
+            var a = stored.Agreement;
+            if (a.HasRecipient(ids) && a.IsInForceAt(now))
+            {
+                agreements.Add(new AgreementView(a.Id, a.Title, a.PurposeOfUse, a.ValidFrom, a.ValidUntil));
+            }
+        }
+
+        var audited = await TryAppendAsync(new AuditEvent
+        {
+            EventType = AuditEventType.InstancesAccessed,
+            Action = AuditAction.Read,
+            Outcome = AuditOutcome.Success,
+            Actor = actor,
+            CorrelationId = correlationId,
+            Details = ["list-agreements", string.Create(CultureInfo.InvariantCulture, $"count={agreements.Count}")],
+        }, context.RequestAborted).ConfigureAwait(false);
+        if (!audited)
+        {
+            await AuditUnavailableAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, StatusCodes.Status200OK, new { agreements }).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns the agreement when the caller may use it now; otherwise answers 403, audits 110113 and returns null.</summary>
+    private async Task<DataSharingAgreement?> AuthorizeAsync(HttpContext context, ClientPrincipal principal, AuditActor actor, string agreementId, string correlationId)
+    {
+        StoredAgreement? stored;
+        string? unreadable = null;
+        try
+        {
+            stored = await _agreements.GetAsync(agreementId, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AgreementFormatException)
+        {
+            _logger.LogError("ResearchApi {CorrelationId}: the stored agreement is malformed; access denied.", correlationId);
+            stored = null;
+            unreadable = "agreement-unreadable";
+        }
+
+        if (stored is null || !stored.Agreement.HasRecipient(principal.PrincipalIds))
+        {
+            // One answer for "no such agreement" and "not yours", so agreement ids cannot be probed; the audit line tells them apart.
+            await AuditDenialAsync(actor, agreementId, null, correlationId, unreadable ?? (stored is null ? "unknown-agreement" : "not-recipient")).ConfigureAwait(false);
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, "forbidden", "You are not a recipient of an agreement with this id.").ConfigureAwait(false);
+            return null;
+        }
+
+        var agreement = stored.Agreement;
+        var now = _time.GetUtcNow();
+        if (!agreement.IsInForceAt(now))
+        {
+            var (code, message) = agreement.Status == AgreementStatus.Closed
+                ? ("agreement-closed", "The agreement has been closed.")
+                : now < agreement.ValidFrom
+                    ? ("agreement-not-yet-valid", "The agreement is not valid yet.")
+                    : ("agreement-expired", "The agreement has expired.");
+            await AuditDenialAsync(actor, agreementId, agreement.PurposeOfUse, correlationId, code).ConfigureAwait(false);
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, code, message).ConfigureAwait(false);
+            return null;
+        }
+
+        return agreement;
+    }
+
+    private async Task ListedAsync(Access access, string operation, object body)
+    {
+        if (await AuditAllowedAsync(access, AuditOutcome.Success, null, operation).ConfigureAwait(false))
+        {
+            await WriteJsonAsync(access.Context, StatusCodes.Status200OK, body).ConfigureAwait(false);
+        }
+    }
+
+    private async Task NotFoundAsync(Access access, string operation)
+    {
+        if (await AuditAllowedAsync(access, AuditOutcome.MinorFailure, null, operation, "not-found").ConfigureAwait(false))
+        {
+            await ErrorAsync(access.Context, StatusCodes.Status404NotFound, "not-found", "No such resource.").ConfigureAwait(false);
+        }
+    }
+
+    private async Task RetrieveInstanceAsync(Access access, ResearchRoute route)
+    {
+        var context = access.Context;
+        var name = ResearchNames.Instance(access.Agreement.Id, route.StudyUid!, route.SeriesUid!, route.InstanceUid!);
+        var blob = await _store.OpenReadAsync(name, context.RequestAborted).ConfigureAwait(false);
+        if (blob is null)
+        {
+            await NotFoundAsync(access, "fetch-instance").ConfigureAwait(false);
+            return;
+        }
+
+        await using (blob.ConfigureAwait(false))
+        {
+            if (!await AuditAllowedAsync(access, AuditOutcome.Success, blob.Length, "fetch-instance").ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/dicom";
+            response.ContentLength = blob.Length;
+            response.Headers.ContentDisposition = $"attachment; filename=\"{route.InstanceUid}.dcm\"";
+            NoStore(response);
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await blob.Content.CopyToAsync(response.Body, 128 * 1024, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RetrieveStudyZipAsync(Access access, string studyUid)
+    {
+        var context = access.Context;
+        var instances = (await _catalog.ListInstancesAsync(ResearchNames.StudyPrefix(access.Agreement.Id, studyUid), context.RequestAborted).ConfigureAwait(false))
+            .OrderBy(i => i.Name.SeriesUid, StringComparer.Ordinal)
+            .ThenBy(i => i.Name.InstanceUid, StringComparer.Ordinal)
+            .ToList();
+        if (instances.Count == 0)
+        {
+            await NotFoundAsync(access, "fetch-study-zip").ConfigureAwait(false);
+            return;
+        }
+
+        // The audited byte count is the DICOM content the archive is about to release (the ZIP framing adds a little).
+        var bytes = instances.Sum(i => i.Length);
+        if (!await AuditAllowedAsync(access, AuditOutcome.Success, bytes, "fetch-study-zip", string.Create(CultureInfo.InvariantCulture, $"instances={instances.Count}")).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/zip";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{studyUid}.zip\"";
+        NoStore(response);
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        // Create mode writes entries with data descriptors, so the archive streams to the (non-seekable) response body as
+        // it is produced: memory stays at one copy buffer whatever the study size. No compression: most DICOM pixel data
+        // is already compressed or compresses poorly, and CPU on a Functions instance is better spent on throughput.
+        var body = new DeferredSyncWriteStream(response.Body);
+        var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, context.RequestAborted).ConfigureAwait(false);
+        await using (zip.ConfigureAwait(false))
+        {
+            try
+            {
+                var skipped = 0;
+                foreach (var (name, _) in instances)
+                {
+                    var blob = await _store.OpenReadAsync(ResearchNames.Instance(name.AgreementId, name.StudyUid, name.SeriesUid, name.InstanceUid), context.RequestAborted).ConfigureAwait(false);
+                    if (blob is null)
+                    {
+                        // Removed since the listing (e.g. a consent revocation was applied): it must not be released.
+                        skipped++;
+                        continue;
+                    }
+
+                    await using (blob.ConfigureAwait(false))
+                    {
+                        var entry = zip.CreateEntry($"{name.SeriesUid}/{name.InstanceUid}.dcm", CompressionLevel.NoCompression);
+                        var target = await entry.OpenAsync(context.RequestAborted).ConfigureAwait(false);
+                        await using (target.ConfigureAwait(false))
+                        {
+                            await blob.Content.CopyToAsync(target, 128 * 1024, context.RequestAborted).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                if (skipped > 0)
+                {
+                    _logger.LogWarning("ResearchApi {CorrelationId}: {Skipped} instance(s) disappeared while the study archive was written.", access.CorrelationId, skipped);
+                }
+            }
+            catch
+            {
+                body.Abandon();
+                throw;
+            }
+        }
+
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        await body.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<bool> AuditAllowedAsync(Access access, AuditOutcome outcome, long? bytes, params string[] details)
+    {
+        var audited = await TryAppendAsync(new AuditEvent
+        {
+            EventType = AuditEventType.InstancesAccessed,
+            Action = AuditAction.Read,
+            Outcome = outcome,
+            Actor = access.Actor,
+            PurposeOfUse = access.Agreement.PurposeOfUse,
+            AgreementId = access.Agreement.Id,
+            Bytes = bytes,
+            CorrelationId = access.CorrelationId,
+            Details = details,
+        }, access.Context.RequestAborted).ConfigureAwait(false);
+        if (!audited)
+        {
+            await AuditUnavailableAsync(access.Context).ConfigureAwait(false);
+        }
+
+        return audited;
+    }
+
+    private async Task AuditDenialAsync(AuditActor actor, string? agreementId, string? purposeOfUse, string correlationId, string detail)
+    {
+        // Not tied to the request: a client that hangs up right after being refused must not erase the trace of it.
+        using var timeout = new CancellationTokenSource(DenialAuditTimeout);
+        await TryAppendAsync(new AuditEvent
+        {
+            EventType = AuditEventType.SecurityAlert,
+            Action = AuditAction.Read,
+            Outcome = AuditOutcome.MinorFailure,
+            Actor = actor,
+            PurposeOfUse = purposeOfUse,
+            AgreementId = agreementId,
+            CorrelationId = correlationId,
+            Details = [detail],
+        }, timeout.Token).ConfigureAwait(false);
+    }
+
+    private async Task<bool> TryAppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _audit.AppendAsync(auditEvent, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError("ResearchApi {CorrelationId}: the audit line could not be written ({ErrorType}).", auditEvent.CorrelationId, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private static Task AuditUnavailableAsync(HttpContext context) =>
+        ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "The access could not be recorded, so nothing is released; try again later.");
+
+    private static AuditActor Actor(ClientPrincipal principal)
+    {
+        try
+        {
+            return new AuditActor(principal.ObjectId, principal.Upn, AuditApp, AuditRole, isRequestor: true, principal.ClientIp);
+        }
+        catch (ArgumentException)
+        {
+            // A UPN the audit format does not accept is left out rather than failing the request.
+            return new AuditActor(principal.ObjectId, null, AuditApp, AuditRole, isRequestor: true, principal.ClientIp);
+        }
+    }
+
+    private static bool AcceptsZip(HttpRequest request) =>
+        request.Headers.Accept.Any(v => v is not null && v.Contains("application/zip", StringComparison.OrdinalIgnoreCase));
+
+    private static void NoStore(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+    }
+
+    private static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
+        WriteJsonAsync(context, status, new { error = code, message });
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, object body)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        NoStore(response);
+        await JsonSerializer.SerializeAsync(response.Body, body, body.GetType(), Json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private sealed record Access(HttpContext Context, DataSharingAgreement Agreement, AuditActor Actor, string CorrelationId);
+}
