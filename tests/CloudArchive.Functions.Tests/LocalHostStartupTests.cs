@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.Net;
 using System.Net.Sockets;
 using CloudArchive.Azure.Composition;
@@ -134,5 +135,29 @@ public sealed class LocalHostStartupTests : IDisposable
         Assert.Contains("CloudArchive:Keys:Provider is not set", noProvider.Message, StringComparison.Ordinal);
         Assert.Contains("no-such-directory does not exist", noDirectory.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_keys, "no-such-directory")));
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_at_start_up_is_logged_and_the_host_still_answers()
+    {
+        var settings = Valid();
+        settings["CloudArchive:Storage:CreateContainers"] = "true";
+        settings["CloudArchive:Storage:ConnectionString"] =
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        var logs = new LogRecorder();
+        await using var app = LocalHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+            builder.Configuration.AddInMemoryCollection(settings);
+        });
+
+        await app.StartAsync(Ct);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var response = await client.GetAsync("/admin/host/status", Ct);
+        await app.StopAsync(CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(logs.Entries, e => e.Message.Contains("storage unreachable", StringComparison.Ordinal));
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using CloudArchive.Functions.LocalHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests;
@@ -57,16 +59,42 @@ public sealed class ParentProcessWatchdogTests
     public async Task The_local_host_stops_itself_once_its_parent_is_gone()
     {
         var parent = await ExitedProcessIdAsync();
-        await using var server = await HandlerServer.StartAsync(new FakeIngestHandler(), settings: new Dictionary<string, string?> { ["LocalHost:ParentProcessId"] = parent.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var lifetime = server.Services.GetRequiredService<IHostApplicationLifetime>();
-
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!lifetime.ApplicationStopping.IsCancellationRequested && DateTime.UtcNow < deadline)
+        var keys = TestArchiveSettings.NewKeyDirectory();
+        try
         {
-            await Task.Delay(50, Ct);
-        }
+            var settings = TestArchiveSettings.For("UseDevelopmentStorage=true", keys);
+            settings["CloudArchive:Storage:CreateContainers"] = "false";
+            settings["LocalHost:RunTriggers"] = "false";
+            settings["LocalHost:ParentProcessId"] = parent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await using var app = LocalHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Configuration.AddInMemoryCollection(settings);
+            });
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
 
-        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested, "the local host kept running after its parent process exited");
+            try
+            {
+                await app.StartAsync(Ct);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // The watchdog found the parent gone while the other services were still starting: the start is abandoned.
+            }
+
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!lifetime.ApplicationStopping.IsCancellationRequested && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, Ct);
+            }
+
+            Assert.True(lifetime.ApplicationStopping.IsCancellationRequested, "the local host kept running after its parent process exited");
+            await app.StopAsync(Ct);
+        }
+        finally
+        {
+            TestArchiveSettings.DeleteDirectory(keys);
+        }
     }
 
     [Fact]

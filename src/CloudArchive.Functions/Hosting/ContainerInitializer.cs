@@ -21,6 +21,13 @@ internal sealed class ContainerInitializer(StorageConnection connection, CloudAr
             {
                 logger.LogError("Could not create container {Container}: status {Status} {ErrorCode}.", name, ex.Status, ex.ErrorCode);
             }
+            catch (Exception ex) when (ex is global::Azure.RequestFailedException or AggregateException or HttpRequestException or IOException)
+            {
+                // The account cannot be reached: the other containers would wait out the same retries. The app still
+                // starts, and ingest fails and retries visibly until storage answers.
+                logger.LogError("Could not create container {Container}: storage unreachable ({Error}); skipping the rest.", name, ex.GetType().Name);
+                break;
+            }
         }
     }
 

@@ -100,6 +100,14 @@ internal sealed class ParentProcessWatchdog : BackgroundService
         using var timer = new PeriodicTimer(Interval);
         try
         {
+            // Stopping while Kestrel is still starting makes the start throw; a parent already gone is handled once the
+            // app is up, as a clean stop.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+
             while (IsParentAlive(parent, startedAt))
             {
                 await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
