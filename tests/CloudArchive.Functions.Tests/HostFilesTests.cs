@@ -106,7 +106,7 @@ public sealed class HostFilesTests
     [Fact]
     public void The_local_host_runs_exactly_the_functions_the_metadata_declares_with_the_same_triggers()
     {
-        var catalog = new LocalFunctionCatalog([typeof(IngestInstance).Assembly]);
+        var catalog = LocalFunctionCatalog.ForAssembly(typeof(IngestInstance).Assembly);
         var metadata = Load("functions.metadata").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, StringComparer.Ordinal);
 
         Assert.Equal(metadata.Keys.Order(StringComparer.Ordinal), catalog.Functions.Select(f => f.Name));

@@ -139,7 +139,7 @@ public sealed class InvocationMiddlewareTests : IDisposable
         Assert.Equal(InvocationId, http.Response.Headers["x-correlation-id"].ToString());
         http.Response.Body.Position = 0;
         using var body = await JsonDocument.ParseAsync(http.Response.Body, cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal("internal", body.RootElement.GetProperty("error").GetString());
+        Assert.Equal("internal-error", body.RootElement.GetProperty("error").GetString());
         Assert.Contains(InvocationId, body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("secret", body.RootElement.GetRawText(), StringComparison.Ordinal);
     }

@@ -22,6 +22,14 @@ internal sealed class LogRecorder : ILoggerProvider, ISupportExternalScope
     public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
     /// <summary>The entries of categories starting with <c>CloudArchive.</c> (the app's own, not ASP.NET Core's).</summary>
+    /// <summary>Information and above as one line each: level, category, message, and the exception's type and message.</summary>
+    public IReadOnlyList<string> Lines =>
+        [.. _entries.Where(e => e.Level >= LogLevel.Information).Select(e =>
+            $"{e.Level} {e.Category}: {e.Message}" + (e.Exception is null ? string.Empty : $" [{e.Exception.GetType().Name}: {e.Exception.Message}]"))];
+
+    /// <summary><see cref="Lines"/> joined, for "appears nowhere in the logs" checks.</summary>
+    public string Text => string.Join("\n", Lines);
+
     public IReadOnlyList<LogEntry> AppEntries => [.. _entries.Where(e => e.Category.StartsWith("CloudArchive.", StringComparison.Ordinal))];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);

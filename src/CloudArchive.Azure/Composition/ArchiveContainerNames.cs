@@ -10,7 +10,7 @@ public sealed class ArchiveContainerNames
     public const string Section = "CloudArchive:Containers";
 
     /// <summary>The roles, in the order status and dev up show them.</summary>
-    public static IReadOnlyList<string> Roles { get; } = ["Incoming", "Archive", "Quarantine", "Keyring", "Audit", "Control", "Research"];
+    public static IReadOnlyList<string> Roles { get; } = ["Incoming", "Archive", "Quarantine", "Keyring", "Research", "Audit", "Control"];
 
     /// <summary>Uploads from modalities and gateways.</summary>
     public required string Incoming { get; init; }
@@ -34,7 +34,7 @@ public sealed class ArchiveContainerNames
     public required string Research { get; init; }
 
     /// <summary>All names, in <see cref="Roles"/> order.</summary>
-    public IReadOnlyList<string> All => [Incoming, Archive, Quarantine, Keyring, Audit, Control, Research];
+    public IReadOnlyList<string> All => [Incoming, Archive, Quarantine, Keyring, Research, Audit, Control];
 
     /// <summary>The name for a role (<c>Incoming</c>, <c>Archive</c>, ...; case-insensitive).</summary>
     /// <exception cref="ArgumentException">Not a role.</exception>

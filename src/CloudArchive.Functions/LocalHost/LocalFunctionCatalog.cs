@@ -10,9 +10,11 @@ namespace CloudArchive.Functions.LocalHost;
 /// </summary>
 internal sealed class LocalFunctionCatalog
 {
-    public LocalFunctionCatalog(IEnumerable<Assembly> assemblies)
+    /// <param name="types">The classes to look at; those without a <c>[Function]</c> method are passed over.</param>
+    /// <exception cref="InvalidOperationException">Two functions share a name, or a function has a trigger the local host does not run.</exception>
+    public LocalFunctionCatalog(IEnumerable<Type> types)
     {
-        Functions = [.. assemblies.SelectMany(Discover).OrderBy(f => f.Name, StringComparer.Ordinal)];
+        Functions = [.. types.Where(t => t is { IsClass: true, IsAbstract: false }).SelectMany(Discover).OrderBy(f => f.Name, StringComparer.Ordinal)];
         var duplicate = Functions.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -27,21 +29,13 @@ internal sealed class LocalFunctionCatalog
     public LocalFunction Get(string name) =>
         Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal)) ?? throw new KeyNotFoundException($"No function named '{name}'.");
 
-    private static IEnumerable<LocalFunction> Discover(Assembly assembly)
-    {
-        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
-        {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
-            {
-                if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
-                {
-                    continue;
-                }
+    /// <summary>The functions of every class in <paramref name="assembly"/>.</summary>
+    public static LocalFunctionCatalog ForAssembly(Assembly assembly) => new(assembly.GetTypes());
 
-                yield return Describe(function.Name, type, method);
-            }
-        }
-    }
+    private static IEnumerable<LocalFunction> Discover(Type type) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+            .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
+            .Select(m => Describe(m.GetCustomAttribute<FunctionAttribute>()!.Name, type, m));
 
     private static LocalFunction Describe(string name, Type type, MethodInfo method)
     {

@@ -125,8 +125,9 @@ internal sealed class LocalFunctionInvoker
         {
             case Task task:
                 await task.ConfigureAwait(false);
-                var type = task.GetType();
-                return type.IsGenericType && type.GetProperty("Result") is { } result && result.PropertyType.Name != "VoidTaskResult" ? result.GetValue(task) : null;
+                return method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
+                    ? method.ReturnType.GetProperty(nameof(Task<object>.Result))!.GetValue(task)
+                    : null;
             case ValueTask valueTask:
                 await valueTask.ConfigureAwait(false);
                 return null;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using System.Reflection;
 using CloudArchive.Functions.Hosting;
 
 namespace CloudArchive.Functions.LocalHost;
@@ -22,9 +21,9 @@ public static class LocalHostApp
     /// <summary>Builds the local host.</summary>
     /// <param name="args">Command-line arguments (ASP.NET Core's, plus configuration keys).</param>
     /// <param name="configure">Adds configuration and services before the archive is composed (tests register replacements).</param>
-    /// <param name="functionAssemblies">Where to find function classes; default this app's own.</param>
+    /// <param name="functionTypes">The function classes to run; default every one of this app's.</param>
     /// <exception cref="Azure.Composition.ArchiveConfigurationException">A setting is invalid.</exception>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<Assembly>? functionAssemblies = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<Type>? functionTypes = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
@@ -38,7 +37,7 @@ public static class LocalHostApp
 
         builder.Services.AddSingleton(options);
         builder.Services.AddCloudArchiveFunctions(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(new LocalFunctionCatalog(functionAssemblies ?? [typeof(LocalHostApp).Assembly]));
+        builder.Services.AddSingleton(functionTypes is null ? LocalFunctionCatalog.ForAssembly(typeof(LocalHostApp).Assembly) : new LocalFunctionCatalog(functionTypes));
         builder.Services.AddSingleton<LocalFunctionInvoker>();
         builder.Services.AddHostedService<ParentProcessWatchdog>();
         if (options.RunTriggers)

@@ -34,13 +34,14 @@ internal sealed class LocalHostService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var runs = new List<Task>();
+        var connections = new Dictionary<string, StorageConnection>(StringComparer.Ordinal);
         foreach (var function in _invoker.Catalog.Functions)
         {
             switch (function.Trigger)
             {
                 case LocalTriggerKind.Queue:
                     var queue = _options.QueueFor(function);
-                    var connection = QueueConnection(function);
+                    var connection = QueueConnection(function, connections);
                     runs.Add(RunListenerAsync(new LocalQueueListener(connection.Queues, queue, function, _invoker, _options, _time, _logger), stoppingToken));
                     if (function.Name == IngestInstance.Name)
                     {
@@ -66,10 +67,22 @@ internal sealed class LocalHostService : BackgroundService
     /// The account a queue trigger's <c>Connection</c> names, as the host resolves it: the app setting of that name when it
     /// holds a connection string, else the archive's own storage account (a managed identity in Azure).
     /// </summary>
-    private StorageConnection QueueConnection(LocalFunction function) =>
-        function.Connection is { } name && _configuration[name] is { Length: > 0 } connectionString && connectionString.Contains('=', StringComparison.Ordinal)
-            ? StorageConnection.FromConnectionString(connectionString)
-            : _storage;
+    private StorageConnection QueueConnection(LocalFunction function, Dictionary<string, StorageConnection> opened)
+    {
+        if (function.Connection is not { } name || _configuration[name] is not { Length: > 0 } connectionString || !connectionString.Contains('=', StringComparison.Ordinal))
+        {
+            return _storage;
+        }
+
+        // One connection per setting, shared by every function that names it, as the host shares its clients.
+        if (!opened.TryGetValue(name, out var connection))
+        {
+            connection = StorageConnection.FromConnectionString(connectionString);
+            opened[name] = connection;
+        }
+
+        return connection;
+    }
 
     private async Task RunScannerAsync(IncomingScanner scanner, CancellationToken stoppingToken)
     {

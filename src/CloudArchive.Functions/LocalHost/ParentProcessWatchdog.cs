@@ -13,9 +13,6 @@ namespace CloudArchive.Functions.LocalHost;
 /// </summary>
 internal sealed class ParentProcessWatchdog : BackgroundService
 {
-    /// <summary>The configuration key (environment variable <c>LocalHost__ParentProcessId</c>).</summary>
-    internal const string ParentProcessIdKey = "LocalHost:ParentProcessId";
-
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -24,13 +21,16 @@ internal sealed class ParentProcessWatchdog : BackgroundService
     /// </summary>
     private static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(1);
 
-    private readonly IConfiguration _configuration;
+    private readonly int? _parent;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ParentProcessWatchdog> _logger;
 
-    public ParentProcessWatchdog(IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<ParentProcessWatchdog> logger)
+    /// <param name="options">The validated local host settings: <see cref="LocalHostOptions.ParentProcessId"/> is null or a pid.</param>
+    /// <param name="lifetime">Stopped when the parent is gone.</param>
+    /// <param name="logger">One line when that happens.</param>
+    public ParentProcessWatchdog(LocalHostOptions options, IHostApplicationLifetime lifetime, ILogger<ParentProcessWatchdog> logger)
     {
-        _configuration = configuration;
+        _parent = options.ParentProcessId;
         _lifetime = lifetime;
         _logger = logger;
     }
@@ -84,15 +84,8 @@ internal sealed class ParentProcessWatchdog : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var configured = _configuration[ParentProcessIdKey];
-        if (string.IsNullOrWhiteSpace(configured))
+        if (_parent is not { } parent)
         {
-            return;
-        }
-
-        if (!int.TryParse(configured, NumberStyles.None, CultureInfo.InvariantCulture, out var parent) || parent <= 0)
-        {
-            _logger.LogWarning("LocalHost: {Key} '{Value}' is not a process id; not watching a parent process.", ParentProcessIdKey, configured);
             return;
         }
 

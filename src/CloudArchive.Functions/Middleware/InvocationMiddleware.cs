@@ -68,7 +68,7 @@ public sealed class InvocationMiddleware : IFunctionsWorkerMiddleware
         http.Response.StatusCode = StatusCodes.Status500InternalServerError;
         http.Response.Headers["x-correlation-id"] = correlationId;
         await http.Response.WriteAsJsonAsync(
-            new { error = "internal", message = string.Create(CultureInfo.InvariantCulture, $"The request failed; quote correlation id {correlationId}.") },
+            new { error = "internal-error", message = string.Create(CultureInfo.InvariantCulture, $"The request failed; quote correlation id {correlationId}.") },
             http.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class ExportApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ExportApp(WebApplication app, string keyDirectory, Dictionary<string, string> containers, StorageConnection connection, CapturedLogs logs)
+    private ExportApp(WebApplication app, string keyDirectory, Dictionary<string, string> containers, StorageConnection connection, LogRecorder logs)
     {
         _app = app;
         KeyDirectory = keyDirectory;
@@ -43,7 +43,7 @@ internal sealed class ExportApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Every line the app logged.</summary>
-    public CapturedLogs Logs { get; }
+    public LogRecorder Logs { get; }
 
     /// <summary>The local KEK directory (CLI sessions of the same archive need it).</summary>
     public string KeyDirectory { get; }
@@ -64,9 +64,9 @@ internal sealed class ExportApp : IAsyncDisposable
     /// <param name="services">Replacements, registered before the composition root (whose registrations are all TryAdd).</param>
     public static async Task<ExportApp> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-export-kek-");
+        var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         var names = LocalHostArchive.UniqueContainers();
-        var logs = new CapturedLogs();
+        var logs = new LogRecorder();
         try
         {
             var app = LocalHostApp.Build(LocalHostArchive.Args, builder =>
@@ -87,7 +87,7 @@ internal sealed class ExportApp : IAsyncDisposable
         }
         catch
         {
-            LocalHostArchive.DeleteDirectory(keyDirectory);
+            TestArchiveSettings.DeleteDirectory(keyDirectory);
             throw;
         }
     }
@@ -184,7 +184,7 @@ internal sealed class ExportApp : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        LocalHostArchive.DeleteDirectory(KeyDirectory);
+        TestArchiveSettings.DeleteDirectory(KeyDirectory);
     }
 
     /// <summary>A BlobCreated event as Event Grid writes it for a Put Block List in <paramref name="container"/>.</summary>

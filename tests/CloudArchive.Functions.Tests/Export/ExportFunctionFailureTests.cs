@@ -67,7 +67,7 @@ public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
     [InlineData(null, "different containers")]
     public void Invalid_export_settings_stop_the_local_host_with_one_message(string? parallelism, string expected)
     {
-        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-export-kek-");
+        var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         try
         {
             var settings = LocalHostArchive.Settings("UseDevelopmentStorage=true", keyDirectory, LocalHostArchive.UniqueContainers());
@@ -83,7 +83,7 @@ public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
         }
         finally
         {
-            LocalHostArchive.DeleteDirectory(keyDirectory);
+            TestArchiveSettings.DeleteDirectory(keyDirectory);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ExportFunctionMetadataTests
     [Fact]
     public void The_local_host_listens_to_the_triggers_queue_unless_a_test_or_dev_up_names_another()
     {
-        var function = new LocalFunctionCatalog([typeof(LocalHostApp).Assembly]).Get(ExportResearchCopies.Name);
+        var function = LocalFunctionCatalog.ForAssembly(typeof(LocalHostApp).Assembly).Get(ExportResearchCopies.Name);
 
         Assert.Equal((LocalTriggerKind.Queue, ExportResearchCopies.Queue, "CloudArchiveQueues"), (function.Trigger, function.Target, function.Connection));
         Assert.Equal(typeof(ExportResearchCopies), function.Type);

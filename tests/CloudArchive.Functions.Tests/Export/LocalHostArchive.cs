@@ -1,4 +1,3 @@
-using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,26 +29,10 @@ internal static class LocalHostArchive
     };
 
     /// <summary>A new, existing local key directory (the Local provider refuses a missing one; an empty one gets a key on first use).</summary>
-    public static string NewKeyDirectory(string prefix)
-    {
-        var path = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    /// <summary>The settings of an archive on <paramref name="connectionString"/> with the given containers.</summary>
     public static Dictionary<string, string?> Settings(string connectionString, string keyDirectory, IReadOnlyDictionary<string, string> containers)
     {
-        var root = RepositoryPaths.FindRoot();
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["CloudArchive:Storage:ConnectionString"] = connectionString,
-            ["CloudArchive:Keys:Provider"] = "Local",
-            ["CloudArchive:Keys:LocalKeyFile"] = keyDirectory,
-            ["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json"),
-            ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
-            ["LocalHost:RunTriggers"] = "false",
-        };
+        var settings = TestArchiveSettings.For(connectionString, keyDirectory);
+        settings["LocalHost:RunTriggers"] = "false";
         foreach (var (role, name) in containers)
         {
             settings["CloudArchive:Containers:" + role] = name;
@@ -58,18 +41,7 @@ internal static class LocalHostArchive
         return settings;
     }
 
-    /// <summary>The address Kestrel listens on.</summary>
     public static Uri Address(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
-    public static void DeleteDirectory(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
 }

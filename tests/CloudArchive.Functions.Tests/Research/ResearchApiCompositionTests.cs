@@ -21,7 +21,7 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
     public async Task Production_composition_serves_listings_and_fetches_and_audits_into_the_configured_audit_container()
     {
         var ct = TestContext.Current.CancellationToken;
-        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-api-kek-");
+        var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         var control = AzuriteFixture.UniqueName("control");
         var research = AzuriteFixture.UniqueName("research");
         var audit = AzuriteFixture.UniqueName("audit");
@@ -84,14 +84,14 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
         {
             await app.StopAsync(ct);
             await app.DisposeAsync();
-            LocalHostArchive.DeleteDirectory(keyDirectory);
+            TestArchiveSettings.DeleteDirectory(keyDirectory);
         }
     }
 
     [Fact]
     public void Invalid_rate_limit_settings_stop_the_start_with_a_message_naming_the_keys()
     {
-        var keyDirectory = LocalHostArchive.NewKeyDirectory("ca-api-kek-");
+        var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         try
         {
             var settings = LocalHostArchive.Settings(fixture.AzuriteConnectionString, keyDirectory, LocalHostArchive.UniqueContainers());
@@ -105,7 +105,7 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
         }
         finally
         {
-            LocalHostArchive.DeleteDirectory(keyDirectory);
+            TestArchiveSettings.DeleteDirectory(keyDirectory);
         }
     }
 }

@@ -45,7 +45,7 @@ public sealed class ResearchApiFixture : IAsyncLifetime
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<(string Instance, string File)>>> Layout = BuildLayout();
 
     private readonly AzuriteFixture _azurite = new();
-    private readonly string _keyDirectory = LocalHostArchive.NewKeyDirectory("ca-api-kek-");
+    private readonly string _keyDirectory = TestArchiveSettings.NewKeyDirectory();
     private WebApplication? _app;
 
     public MutableClock Clock { get; } = new(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
@@ -195,7 +195,7 @@ public sealed class ResearchApiFixture : IAsyncLifetime
         }
 
         await _azurite.DisposeAsync();
-        LocalHostArchive.DeleteDirectory(_keyDirectory);
+        TestArchiveSettings.DeleteDirectory(_keyDirectory);
     }
 
     private static DataSharingAgreement NewAgreement(string id, string recipient, DateTimeOffset from, DateTimeOffset until, DateTimeOffset created) => new()

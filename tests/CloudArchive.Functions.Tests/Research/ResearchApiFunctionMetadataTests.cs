@@ -15,7 +15,7 @@ namespace CloudArchive.Functions.Tests.Research;
 /// </summary>
 public sealed class ResearchApiFunctionMetadataTests
 {
-    private static LocalFunction ResearchApiFunction => new LocalFunctionCatalog([typeof(LocalHostApp).Assembly]).Get(ResearchApi.Name);
+    private static LocalFunction ResearchApiFunction => LocalFunctionCatalog.ForAssembly(typeof(LocalHostApp).Assembly).Get(ResearchApi.Name);
 
     [Fact]
     public void ResearchApi_is_an_anonymous_GET_http_trigger_on_research_catch_all()

@@ -67,7 +67,7 @@ public sealed class ResearchApiRoutingTests(ResearchApiFixture fixture)
         Assert.NotEqual("5f3f8c1e-7a41-4d4b-8c1e-0d4a4e4b9a51", correlationId);
         var body = await response.Content.ReadAsStringAsync(Ct);
         using var json = JsonDocument.Parse(body);
-        Assert.Equal("internal", json.RootElement.GetProperty("error").GetString());
+        Assert.Equal("internal-error", json.RootElement.GetProperty("error").GetString());
         Assert.Contains(correlationId, json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("PLANTED", body, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public sealed class LocalTimerTests
                     ["ProbeTimer:Schedule"] = "*/1 * * * * *",
                 });
             },
-            [typeof(ProbeTimer).Assembly]);
+            [typeof(ProbeTimer)]);
         try
         {
             await app.StartAsync(TestContext.Current.CancellationToken);
@@ -57,7 +57,7 @@ public sealed class LocalTimerTests
     [Fact]
     public void A_schedule_setting_that_is_missing_stops_the_start_with_its_name()
     {
-        var catalog = new LocalFunctionCatalog([typeof(ProbeTimer).Assembly]);
+        var catalog = new LocalFunctionCatalog([typeof(ProbeTimer)]);
         var function = catalog.Get(ProbeTimer.Name);
 
         var ex = Assert.Throws<InvalidOperationException>(() => LocalTimerRunner.ScheduleFor(function, new LocalHostOptions(), new ConfigurationBuilder().Build()));
@@ -68,7 +68,7 @@ public sealed class LocalTimerTests
     [Fact]
     public void A_configured_schedule_replaces_the_trigger_s_own()
     {
-        var function = new LocalFunctionCatalog([typeof(ProbeTimer).Assembly]).Get(ProbeTimer.Name);
+        var function = new LocalFunctionCatalog([typeof(ProbeTimer)]).Get(ProbeTimer.Name);
         var options = new LocalHostOptions { Schedules = { [ProbeTimer.Name] = "0 0 3 * * *" } };
 
         var schedule = LocalTimerRunner.ScheduleFor(function, options, new ConfigurationBuilder().Build());

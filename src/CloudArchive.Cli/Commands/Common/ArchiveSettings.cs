@@ -37,7 +37,7 @@ internal sealed class ArchiveSettings
     public string? ConnectionString => this[StorageOptions.SettingKeys.ConnectionString];
 
     /// <summary>Container name for a role (<c>Incoming</c>, <c>Archive</c>, ...), from <c>CloudArchive:Containers:{role}</c> or the default.</summary>
-    public string Container(string role) => this["CloudArchive:Containers:" + role] ?? role.ToLowerInvariant();
+    public string Container(string role) => Azure.Composition.ArchiveContainerNames.Read(key => this[key]).For(role);
 
     /// <summary>
     /// Reads the settings, later sources winning: <c>.cloudarchive/dev.env</c> in the working directory, the

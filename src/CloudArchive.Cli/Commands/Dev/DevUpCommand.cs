@@ -16,7 +16,7 @@ namespace CloudArchive.Cli.Commands.Dev;
 public static class DevUpCommand
 {
     /// <summary>The containers of docs/architecture.md §2.</summary>
-    internal static readonly string[] ContainerRoles = Status.ArchiveStatusReader.ContainerRoles;
+    internal static readonly IReadOnlyList<string> ContainerRoles = Status.ArchiveStatusReader.ContainerRoles;
 
     /// <summary>Creates the command.</summary>
     public static Command Create()

@@ -10,7 +10,7 @@ namespace CloudArchive.Cli.Commands.Status;
 internal static class ArchiveStatusReader
 {
     /// <summary>The container roles of docs/architecture.md §2, in display order.</summary>
-    public static readonly string[] ContainerRoles = ["Incoming", "Archive", "Quarantine", "Keyring", "Research", "Audit", "Control"];
+    public static readonly IReadOnlyList<string> ContainerRoles = Azure.Composition.ArchiveContainerNames.Roles;
 
     /// <summary>The ingest queue and its poison queue.</summary>
     public static string[] QueueNames(ArchiveSettings settings)
