@@ -11,14 +11,14 @@ internal static class Payloads
 {
     public const string EventId = "831e1650-001e-001b-66ab-eeb76e069631";
 
-    public static string EventGridEvent(string container = "incoming", string blob = "dir/ct 1.dcm", string? urlOverride = null, string eventType = "Microsoft.Storage.BlobCreated") =>
+    public static string EventGridEvent(string container = "incoming", string blob = "dir/ct 1.dcm", string? urlOverride = null, string eventType = "Microsoft.Storage.BlobCreated", string eventId = EventId) =>
         new JsonObject
         {
             ["topic"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
             ["subject"] = $"/blobServices/default/containers/{container}/blobs/{blob}",
             ["eventType"] = eventType,
             ["eventTime"] = "2026-11-22T10:15:30.1234567Z",
-            ["id"] = EventId,
+            ["id"] = eventId,
             ["data"] = new JsonObject
             {
                 ["api"] = "PutBlockList",

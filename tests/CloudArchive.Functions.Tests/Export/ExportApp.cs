@@ -98,7 +98,7 @@ internal sealed class ExportApp : IAsyncDisposable
         await Container("Incoming").GetBlob(name).UploadAsync(new MemoryStream(content), cancellationToken: Ct);
         await using var scope = Services.CreateAsyncScope();
         var function = ActivatorUtilities.CreateInstance<IngestInstance>(scope.ServiceProvider);
-        var results = await function.IngestAsync(Base64(BlobCreatedEvent(Names["Incoming"], name)), 1, NewCorrelationId(), Ct);
+        var results = await function.IngestAsync(Payloads.Base64(Payloads.EventGridEvent(Names["Incoming"], name, eventId: Guid.NewGuid().ToString("D"))), 1, NewCorrelationId(), Ct);
         Xunit.Assert.Equal(IngestOutcome.Archived, Xunit.Assert.Single(results).Outcome);
     }
 
@@ -117,7 +117,6 @@ internal sealed class ExportApp : IAsyncDisposable
     public static string Request(string agreementId, string requestedBy = "svc:export-test") =>
         new JsonObject { ["agreementId"] = agreementId, ["requestedBy"] = requestedBy }.ToJsonString();
 
-    public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     public static string NewCorrelationId() => Guid.NewGuid().ToString("D");
 
@@ -186,29 +185,4 @@ internal sealed class ExportApp : IAsyncDisposable
         await _app.DisposeAsync();
         TestArchiveSettings.DeleteDirectory(KeyDirectory);
     }
-
-    /// <summary>A BlobCreated event as Event Grid writes it for a Put Block List in <paramref name="container"/>.</summary>
-    private static string BlobCreatedEvent(string container, string blob) =>
-        new JsonObject
-        {
-            ["topic"] = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
-            ["subject"] = $"/blobServices/default/containers/{container}/blobs/{blob}",
-            ["eventType"] = "Microsoft.Storage.BlobCreated",
-            ["eventTime"] = "2026-11-22T10:15:30.1234567Z",
-            ["id"] = Guid.NewGuid().ToString("D"),
-            ["data"] = new JsonObject
-            {
-                ["api"] = "PutBlockList",
-                ["clientRequestId"] = "6d79dbfb-0e37-4fc4-981f-442c9ca65760",
-                ["requestId"] = "831e1650-001e-001b-66ab-eeb76e000000",
-                ["eTag"] = "\"0x8D4BCC2E4835CD0\"",
-                ["contentType"] = "application/dicom",
-                ["contentLength"] = 524288,
-                ["blobType"] = "BlockBlob",
-                ["url"] = $"https://acct.blob.core.windows.net/{container}/{string.Join('/', blob.Split('/').Select(Uri.EscapeDataString))}",
-                ["sequencer"] = "00000000000004420000000000028963",
-            },
-            ["dataVersion"] = "",
-            ["metadataVersion"] = "1",
-        }.ToJsonString();
 }

@@ -76,7 +76,7 @@ public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
 
         // First run: the message as Event Grid and the Azure SDKs enqueue it (base64 of the JSON).
         var firstRun = ExportApp.NewCorrelationId();
-        var first = await app.ExportAsync(ExportApp.Base64(ExportApp.Request(AgreementId)), firstRun);
+        var first = await app.ExportAsync(Payloads.Base64(ExportApp.Request(AgreementId)), firstRun);
 
         Assert.NotNull(first);
         Assert.Equal((4, 2, 0, 0), (first.ArchiveStudies, first.Run.StudiesWritten, first.Run.StudiesUnchanged, first.Run.StudiesRemoved));
@@ -126,7 +126,7 @@ public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
         // study's copies and audits the withdrawal.
         var p1 = await app.PseudonymAsync($"{SampleInstances.Planted}ID1");
         await app.Consents.PutAsync(Consent(p1, ConsentStatus.Inactive), Ct);
-        await app.DeliverExportAsync(ExportApp.Base64(ExportApp.Request(AgreementId)));
+        await app.DeliverExportAsync(Payloads.Base64(ExportApp.Request(AgreementId)));
         Assert.Contains(app.Logs.Lines, l => l.Contains("written 0, unchanged 1, removed 1", StringComparison.Ordinal));
         var remaining = await app.ListAsync("Research", AgreementId + "/studies/");
         Assert.Single(remaining);
@@ -153,7 +153,7 @@ public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
         Assert.True(await app.Agreements.TryCreateAsync(Agreement("expired-cohort", DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(-1)), Ct));
 
         // A refusal is a decision: the function returns null, and a delivery completes (no retry can change it).
-        Assert.Null(await app.ExportAsync(ExportApp.Base64(ExportApp.Request("expired-cohort"))));
+        Assert.Null(await app.ExportAsync(Payloads.Base64(ExportApp.Request("expired-cohort"))));
         await app.DeliverExportAsync(ExportApp.Request("expired-cohort"));
 
         Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("agreement expired-cohort: refused (agreement-expired)", StringComparison.Ordinal)));
@@ -169,7 +169,7 @@ public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
         // A malformed message fails the invocation (so it ends in the poison queue for a person) and is never echoed.
         foreach (var bad in new[] { "{\"agreementId\":\"expired-cohort\"}", "{\"agreementId\":\"Bad Id\",\"requestedBy\":\"cli:x\"}", "{\"agreementId\":\"expired-cohort\",\"requestedBy\":\"John Smith\"}", "[1]", "not json at all" })
         {
-            foreach (var text in new[] { bad, ExportApp.Base64(bad) })
+            foreach (var text in new[] { bad, Payloads.Base64(bad) })
             {
                 var direct = await Assert.ThrowsAsync<InvalidMessageException>(() => app.ExportAsync(text));
                 var delivered = await Assert.ThrowsAsync<InvalidMessageException>(() => app.DeliverExportAsync(text));

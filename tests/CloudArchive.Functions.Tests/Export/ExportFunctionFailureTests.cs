@@ -44,7 +44,7 @@ public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
         // next delivery (dequeue count 2) completes and deletes it.
         var queue = app.Connection.Queues.GetQueue(AzuriteFixture.UniqueName("exq"));
         await queue.CreateIfNotExistsAsync(Ct);
-        await queue.SendAsync(ExportApp.Base64(ExportApp.Request("flaky-cohort")), cancellationToken: Ct);
+        await queue.SendAsync(Payloads.Base64(ExportApp.Request("flaky-cohort")), cancellationToken: Ct);
         var options = new LocalHostOptions { RetryDelay = TimeSpan.Zero, VisibilityTimeout = TimeSpan.FromSeconds(30) };
         var listener = new LocalQueueListener(app.Connection.Queues, queue.Name, app.Invoker.Catalog.Get(ExportResearchCopies.Name), app.Invoker, options, TimeProvider.System, NullLogger.Instance);
 
