@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Audit;
 
 namespace CloudArchive.Azure.Audit;
@@ -18,7 +21,7 @@ public sealed class BlobAuditLogStore : IAuditLogStore
 
     private readonly BlobContainerClient _container;
 
-    /// <summary>Creates the store over the audit container (which must exist).</summary>
+    /// <summary>Creates the store over the <c>audit</c> container.</summary>
     public BlobAuditLogStore(BlobContainerClient container)
     {
         ArgumentNullException.ThrowIfNull(container);
@@ -30,7 +33,7 @@ public sealed class BlobAuditLogStore : IAuditLogStore
     {
         try
         {
-            var properties = await _container.GetBlob(blobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var properties = (await StorageCall.RunAsync("GetBlobProperties", () => _container.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
             if (properties.BlobType != BlobType.Append)
             {
                 throw new AuditStoreException(blobName, $"is a {properties.BlobType} blob, not an append blob; it was not written by the audit log");
@@ -53,9 +56,13 @@ public sealed class BlobAuditLogStore : IAuditLogStore
     {
         try
         {
-            await _container.GetBlob(blobName).CreateAppendBlobAsync(
-                new BlobUploadOptions { ContentType = "application/x-ndjson", Conditions = BlobRequestConditions.CreateOnly },
-                cancellationToken).ConfigureAwait(false);
+            await StorageCall.RunAsync("CreateAppendBlob", () => _container.GetAppendBlobClient(blobName).CreateAsync(
+                new AppendBlobCreateOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" },
+                    Conditions = new AppendBlobRequestConditions { IfNoneMatch = ETag.All },
+                },
+                cancellationToken)).ConfigureAwait(false);
             return true;
         }
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
@@ -74,7 +81,11 @@ public sealed class BlobAuditLogStore : IAuditLogStore
     {
         try
         {
-            await _container.GetBlob(blobName).AppendBlockAsync(data, expectedLength, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var block = new MemoryStream(data.ToArray(), writable: false);
+            await StorageCall.RunAsync("AppendBlock", () => _container.GetAppendBlobClient(blobName).AppendBlockAsync(
+                block,
+                new AppendBlobAppendBlockOptions { Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = expectedLength } },
+                cancellationToken)).ConfigureAwait(false);
             return AuditAppendOutcome.Appended;
         }
         catch (StorageRequestException ex) when (ex.IsPreconditionFailed)
@@ -93,9 +104,8 @@ public sealed class BlobAuditLogStore : IAuditLogStore
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         try
         {
-            var download = await _container.GetBlob(blobName)
-                .DownloadAsync(offset == 0 ? null : new BlobRange(offset), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return download.Content;
+            return await Storage.Blobs.DownloadContentStream.OpenAsync(() => _container.GetBlobClient(blobName)
+                .DownloadStreamingAsync(new BlobDownloadOptions { Range = offset == 0 ? default : new HttpRange(offset) }, cancellationToken)).ConfigureAwait(false);
         }
         catch (StorageRequestException ex) when (ex.Status == RangeNotSatisfiable)
         {
@@ -111,12 +121,9 @@ public sealed class BlobAuditLogStore : IAuditLogStore
     /// <inheritdoc />
     public async IAsyncEnumerable<AuditBlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _container.ListBlobsAsync(new BlobListOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in StorageListing.ListAsync(_container, prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.IsPrefix && item.Snapshot is null)
-            {
-                yield return new AuditBlobInfo(item.Name, item.ContentLength);
-            }
+            yield return new AuditBlobInfo(item.Name, item.Properties.ContentLength ?? 0);
         }
     }
 }

@@ -107,9 +107,9 @@ public static class CloudArchiveServiceCollectionExtensions
 
     private static void AddIngest(IServiceCollection services, CloudArchiveSettings settings)
     {
-        services.TryAddSingleton<IIncomingStore>(sp => new BlobIncomingStore(sp.GetRequiredService<StorageConnection>().Blobs));
-        services.TryAddSingleton<IArchiveStore>(sp => new BlobArchiveStore(Container(sp, settings.Containers.Archive)));
-        services.TryAddSingleton<IQuarantineStore>(sp => new BlobQuarantineStore(Container(sp, settings.Containers.Quarantine)));
+        services.TryAddSingleton<IIncomingStore>(sp => new BlobIncomingStore(sp.GetRequiredService<StorageConnection>().Blobs, sp.GetRequiredService<StorageConnection>().Options));
+        services.TryAddSingleton<IArchiveStore>(sp => new BlobArchiveStore(Container(sp, settings.Containers.Archive), sp.GetRequiredService<StorageConnection>().Options));
+        services.TryAddSingleton<IQuarantineStore>(sp => new BlobQuarantineStore(Container(sp, settings.Containers.Quarantine), sp.GetRequiredService<StorageConnection>().Options));
         services.TryAddSingleton(sp =>
         {
             settings.ThrowIfInvalid(CloudArchiveSettings.Sections.Ingest);
@@ -131,7 +131,7 @@ public static class CloudArchiveServiceCollectionExtensions
     {
         services.TryAddSingleton<IAgreementStore>(sp => new BlobAgreementStore(Container(sp, settings.Containers.Control)));
         services.TryAddSingleton<IConsentRegistry>(sp => new BlobConsentRegistry(Container(sp, settings.Containers.Control)));
-        services.TryAddSingleton<IResearchStore>(sp => new BlobResearchStore(Container(sp, settings.Containers.Research)));
+        services.TryAddSingleton<IResearchStore>(sp => new BlobResearchStore(Container(sp, settings.Containers.Research), sp.GetRequiredService<StorageConnection>().Options));
         services.TryAddSingleton<IExportLedger>(sp => new BlobExportLedger(Container(sp, settings.Containers.Control)));
         services.TryAddSingleton<IArchiveCatalog>(sp => new BlobArchiveCatalog(Container(sp, settings.Containers.Archive)));
         services.TryAddSingleton(new ResearchExportOptions
@@ -157,6 +157,6 @@ public static class CloudArchiveServiceCollectionExtensions
         });
     }
 
-    private static Storage.Blobs.BlobContainerClient Container(IServiceProvider services, string name) =>
-        services.GetRequiredService<StorageConnection>().Blobs.GetContainer(name);
+    private static global::Azure.Storage.Blobs.BlobContainerClient Container(IServiceProvider services, string name) =>
+        services.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(name);
 }

@@ -1,3 +1,7 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
@@ -7,18 +11,23 @@ namespace CloudArchive.Azure.Ingest;
 /// <summary><see cref="IArchiveStore"/> over the <c>archive</c> container.</summary>
 public sealed class BlobArchiveStore : IArchiveStore
 {
+    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
+
     private readonly BlobContainerClient _container;
+    private readonly StorageOptions _storage;
     private readonly bool _transactionalMd5;
 
     /// <summary>Creates the store.</summary>
     /// <param name="container">The <c>archive</c> container.</param>
+    /// <param name="storage">Upload sizes and concurrency.</param>
     /// <param name="transactionalMd5">
     /// Whether streamed archive writes carry a transactional <c>Content-MD5</c> per request (default; the ingest's
     /// verification relies on it, docs/ingest.md). Off only for measurements.
     /// </param>
-    public BlobArchiveStore(BlobContainerClient container, bool transactionalMd5 = true)
+    public BlobArchiveStore(BlobContainerClient container, StorageOptions storage, bool transactionalMd5 = true)
     {
         _container = container ?? throw new ArgumentNullException(nameof(container));
+        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
         _transactionalMd5 = transactionalMd5;
     }
 
@@ -30,8 +39,8 @@ public sealed class BlobArchiveStore : IArchiveStore
     {
         try
         {
-            var properties = await _container.GetBlob(name).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ArchiveBlobInfo(properties.ContentLength, properties.Metadata);
+            var properties = await StorageCall.RunAsync("GetBlobProperties", () => _container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new ArchiveBlobInfo(properties.Value.ContentLength, ReadOnly(properties.Value.Metadata));
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {
@@ -42,94 +51,48 @@ public sealed class BlobArchiveStore : IArchiveStore
     /// <inheritdoc />
     public async Task<bool> TryCreateAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _container.GetBlob(name).UploadAsync(
-                content,
-                new BlobUploadOptions { ContentType = "application/octet-stream", Metadata = metadata, Tags = tags, Conditions = BlobRequestConditions.CreateOnly },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
-        {
-            return false;
-        }
+        var result = await CreateAsync(name, content, new BlockUploadOptions { Metadata = metadata, Tags = tags, Conditions = CreateOnly }, cancellationToken).ConfigureAwait(false);
+        return result.Created;
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Streams without a spool: the client reads one block ahead and sends the trailing metadata with the Put Blob of a
-    /// short content or with the Put Block List that commits a long one. Every body carries a transactional MD5. A short
-    /// content's result carries the MD5 the service computed over what it stored.
+    /// Streams without a spool: <see cref="BlockUpload"/> reads one block ahead and sends the trailing metadata with the
+    /// Put Blob of a short content or with the Put Block List that commits a long one. Every body carries a transactional
+    /// MD5. A short content's result carries the MD5 the service computed over what it stored.
     /// </remarks>
-    public async Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        try
-        {
-            var written = await _container.GetBlob(name).UploadAsync(
-                content,
-                new BlobUploadOptions
-                {
-                    ContentType = "application/octet-stream",
-                    Metadata = metadata,
-                    TrailingMetadata = trailingMetadata,
-                    Tags = tags,
-                    Conditions = BlobRequestConditions.CreateOnly,
-                    TransactionalMd5 = _transactionalMd5,
-                },
-                cancellationToken).ConfigureAwait(false);
-            return new ArchiveCreateResult(true, written.ContentMd5);
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
-        {
-            return new ArchiveCreateResult(false);
-        }
-    }
+    public Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        CreateAsync(
+            name,
+            content,
+            new BlockUploadOptions { Metadata = metadata, TrailingMetadata = trailingMetadata, Tags = tags, Conditions = CreateOnly, TransactionalMd5 = _transactionalMd5 },
+            cancellationToken);
 
     /// <inheritdoc />
     public async Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        try
-        {
-            var download = await _container.GetBlob(name).DownloadAsync(new BlobRange(offset, length), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ArchiveRangeRead(new ArchiveBlobInfo(download.Properties.ContentLength, download.Properties.Metadata), new OwningStream(download.Content, download));
-        }
-        catch (StorageRequestException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
+        return await OpenAsync(name, new HttpRange(offset, length), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var download = await _container.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ArchiveRangeRead(new ArchiveBlobInfo(download.Properties.ContentLength, download.Properties.Metadata), new OwningStream(download.Content, download));
-        }
-        catch (StorageRequestException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
-    }
+    public Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken) =>
+        OpenAsync(name, default, cancellationToken);
 
     /// <inheritdoc />
     public async Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        await _container.GetBlob(name).UploadAsync(content, new BlobUploadOptions { ContentType = "application/octet-stream", Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+        await BlockUpload.UploadAsync(_container.GetBlockBlobClient(name), content, new BlockUploadOptions { Metadata = metadata, TransactionalMd5 = _transactionalMd5 }, _storage, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task RemoveMetadataAsync(string name, IReadOnlyCollection<string> metadataNames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metadataNames);
-        var blob = _container.GetBlob(name);
+        var blob = _container.GetBlobClient(name);
         BlobProperties properties;
         try
         {
-            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            properties = (await StorageCall.RunAsync("GetBlobProperties", () => blob.GetPropertiesAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {
@@ -144,17 +107,44 @@ public sealed class BlobArchiveStore : IArchiveStore
         var kept = properties.Metadata.Where(entry => !metadataNames.Contains(entry.Key)).ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
 
         // If-Match: a concurrent change fails this (412) and the caller's retry reads the blob again.
-        await blob.SetMetadataAsync(kept, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken).ConfigureAwait(false);
+        await StorageCall.RunAsync("SetBlobMetadata", () => blob.SetMetadataAsync(kept, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteIfExistsAsync(string name, CancellationToken cancellationToken) =>
-        _container.GetBlob(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    public async Task<bool> DeleteIfExistsAsync(string name, CancellationToken cancellationToken) =>
+        (await StorageCall.RunAsync("DeleteBlob", () => _container.GetBlobClient(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
 
     /// <inheritdoc />
-    public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)
+    public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) =>
+        await DownloadContentStream.OpenAsync(() => _container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+    private async Task<ArchiveCreateResult> CreateAsync(string name, Stream content, BlockUploadOptions options, CancellationToken cancellationToken)
     {
-        var download = await _container.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new OwningStream(download.Content, download);
+        ArgumentNullException.ThrowIfNull(content);
+        try
+        {
+            var receipt = await BlockUpload.UploadAsync(_container.GetBlockBlobClient(name), content, options, _storage, cancellationToken).ConfigureAwait(false);
+            return new ArchiveCreateResult(true, receipt.ContentMd5);
+        }
+        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
+        {
+            return new ArchiveCreateResult(false);
+        }
     }
+
+    private async Task<ArchiveRangeRead?> OpenAsync(string name, HttpRange range, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await DownloadContentStream.OpenAsync(() => _container.GetBlobClient(name).DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, cancellationToken)).ConfigureAwait(false);
+            return new ArchiveRangeRead(new ArchiveBlobInfo(BlobRangeInfo.TotalLength(download.Details), ReadOnly(download.Details.Metadata)), download);
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> ReadOnly(IDictionary<string, string> metadata) =>
+        new Dictionary<string, string>(metadata, StringComparer.Ordinal);
 }

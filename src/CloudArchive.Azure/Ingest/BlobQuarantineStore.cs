@@ -1,4 +1,8 @@
 using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
@@ -6,16 +10,23 @@ using CloudArchive.Core.Ingest;
 namespace CloudArchive.Azure.Ingest;
 
 /// <summary>
-/// <see cref="IQuarantineStore"/> over the <c>quarantine</c> container. The copy is written create-only; if the name is
-/// taken by the same upload (a re-delivery) it is reused, otherwise a suffix <c>~2</c>, <c>~3</c>... keeps both.
+/// <see cref="IQuarantineStore"/> over the <c>quarantine</c> container: the upload's bytes under its own name (or
+/// <c>name~2</c>, <c>name~3</c>, ... when an earlier, different upload of that name is already there) and a
+/// <c>.reason.json</c> beside it.
 /// </summary>
 public sealed class BlobQuarantineStore : IQuarantineStore
 {
     private const int MaxSuffix = 1000;
+    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
     private readonly BlobContainerClient _container;
+    private readonly StorageOptions _storage;
 
     /// <summary>Creates the store.</summary>
-    public BlobQuarantineStore(BlobContainerClient container) => _container = container ?? throw new ArgumentNullException(nameof(container));
+    public BlobQuarantineStore(BlobContainerClient container, StorageOptions storage)
+    {
+        _container = container ?? throw new ArgumentNullException(nameof(container));
+        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+    }
 
     /// <inheritdoc />
     public async Task<string> PlaceAsync(string uploadName, Stream content, string? contentMac, ReadOnlyMemory<byte> reasonJson, CancellationToken cancellationToken)
@@ -26,23 +37,23 @@ public sealed class BlobQuarantineStore : IQuarantineStore
         for (var attempt = 1; attempt <= MaxSuffix; attempt++)
         {
             var name = attempt == 1 ? uploadName : string.Create(CultureInfo.InvariantCulture, $"{uploadName}~{attempt}");
-            var blob = _container.GetBlob(name);
             try
             {
                 content.Position = start;
-                await blob.UploadAsync(new NonClosingStream(content), new BlobUploadOptions { Metadata = metadata, Conditions = BlobRequestConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
+                await BlockUpload.UploadAsync(_container.GetBlockBlobClient(name), new NonClosingStream(content), new BlockUploadOptions { Metadata = metadata, Conditions = CreateOnly }, _storage, cancellationToken).ConfigureAwait(false);
             }
             catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
             {
-                var existing = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (contentMac is null || !existing.Metadata.TryGetValue(ArchiveMetadata.UploadMac, out var mac) || !string.Equals(mac, contentMac, StringComparison.Ordinal))
+                // The same bytes placed by an earlier attempt of this event are reused; anything else takes the next name.
+                var existing = await StorageCall.RunAsync("GetBlobProperties", () => _container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (contentMac is null || !existing.Value.Metadata.TryGetValue(ArchiveMetadata.UploadMac, out var mac) || !string.Equals(mac, contentMac, StringComparison.Ordinal))
                 {
                     continue;
                 }
             }
 
             using var reason = new MemoryStream(reasonJson.ToArray(), writable: false);
-            await _container.GetBlob(name + ".reason.json").UploadAsync(reason, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+            await BlockUpload.PutAsync(_container.GetBlockBlobClient(name + ".reason.json"), reason, new BlockUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
             return name;
         }
 

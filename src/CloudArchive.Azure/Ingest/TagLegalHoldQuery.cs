@@ -1,4 +1,6 @@
-using CloudArchive.Azure.Storage.Blobs;
+using Azure;
+using Azure.Storage.Blobs;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 
@@ -22,9 +24,19 @@ public sealed class TagLegalHoldQuery : ILegalHoldQuery
         }
 
         var where = $"\"{ArchiveMetadata.StudyTag}\"='{studyKey}' AND \"{ArchiveMetadata.HoldTag}\"='1'";
-        await foreach (var _ in _archive.FindBlobsByTagsAsync(where, 1, cancellationToken).ConfigureAwait(false))
+        try
         {
-            return true;
+            await foreach (var page in _archive.FindBlobsByTagsAsync(where, cancellationToken).AsPages().ConfigureAwait(false))
+            {
+                if (page.Values.Count > 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            throw StorageErrors.From(ex, "FindBlobsByTags");
         }
 
         return false;

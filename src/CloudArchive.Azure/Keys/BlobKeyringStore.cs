@@ -1,8 +1,9 @@
 using Azure;
-using Azure.Core;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Azure.Storage.Http;
 using CloudArchive.Core.Keys;
 
 namespace CloudArchive.Azure.Keys;
@@ -19,39 +20,35 @@ namespace CloudArchive.Azure.Keys;
 public sealed class BlobKeyringStore : IKeyringStore
 {
     private const int MaxEntryBytes = 64 * 1024;
-    private readonly StorageConnection _connection;
     private readonly BlobContainerClient _container;
     private readonly bool _deleteVersions;
 
     /// <summary>Creates the store over <paramref name="connection"/>.</summary>
     public BlobKeyringStore(StorageConnection connection, BlobKeyringStoreOptions? options = null)
     {
-        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        ArgumentNullException.ThrowIfNull(connection);
         options ??= new BlobKeyringStoreOptions();
-        _container = connection.Blobs.GetContainer(options.ContainerName);
+        _container = connection.Blobs.GetBlobContainerClient(options.ContainerName);
         _deleteVersions = options.DeleteVersions ?? connection.ImmutabilitySupported;
     }
 
     /// <summary>The container holding the entries.</summary>
     public BlobContainerClient Container => _container;
 
-    /// <summary>Creates the container if needed (deployment normally does this).</summary>
-    public Task<bool> EnsureContainerAsync(CancellationToken cancellationToken = default) => _container.CreateIfNotExistsAsync(cancellationToken);
-
     /// <inheritdoc />
     public async Task<KeyringDocument?> GetAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            await using var download = await _container.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (download.ContentLength > MaxEntryBytes)
+            using var download = await DownloadContentStream.OpenAsync(() => _container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (download.Length > MaxEntryBytes)
             {
                 throw new KeyringException(KeyringFailureReason.CorruptEntry, $"Keyring entry {name} is larger than a keyring entry can be.", name);
             }
 
-            var buffer = new MemoryStream((int)download.ContentLength);
-            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new KeyringDocument(buffer.ToArray(), download.Properties.ETag.ToString());
+            var buffer = new MemoryStream((int)download.Length);
+            await download.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new KeyringDocument(buffer.ToArray(), download.Details.ETag.ToString());
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {
@@ -64,7 +61,7 @@ public sealed class BlobKeyringStore : IKeyringStore
     {
         try
         {
-            await UploadAsync(name, content, BlobRequestConditions.CreateOnly, cancellationToken).ConfigureAwait(false);
+            await UploadAsync(name, content, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
@@ -91,63 +88,73 @@ public sealed class BlobKeyringStore : IKeyringStore
     /// <inheritdoc />
     public async Task<KeyringPage> ListAsync(string prefix, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
-        var page = await _container.GetBlobPageAsync(new BlobListOptions { Prefix = prefix, PageSize = Math.Clamp(pageSize, 1, 5000) }, continuationToken, cancellationToken).ConfigureAwait(false);
-        return new KeyringPage(page.Items.Where(i => !i.IsPrefix).Select(i => i.Name).ToList(), page.ContinuationToken);
+        var page = await StorageCall.RunAsync("ListBlobs", async () =>
+        {
+            await foreach (var p in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(continuationToken, Math.Clamp(pageSize, 1, 5000)).ConfigureAwait(false))
+            {
+                return p;
+            }
+
+            return null;
+        }).ConfigureAwait(false);
+        return page is null
+            ? new KeyringPage([], null)
+            : new KeyringPage(page.Values.Select(i => i.Name).ToList(), string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteAllVersionsAsync(string name, CancellationToken cancellationToken)
     {
+        var blob = _container.GetBlobClient(name);
+
         // The base blob goes first: with versioning on, that turns the current version into a previous one, which
         // (unlike the current version) may be deleted by version id.
-        bool deleted = await _container.GetBlob(name).DeleteIfExistsAsync(new BlobDeleteOptions { IncludeSnapshots = true }, cancellationToken).ConfigureAwait(false);
+        var deleted = await DeleteIfExistsAsync(blob, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken).ConfigureAwait(false);
         if (_deleteVersions)
         {
             // Previous versions hold older wrappings of the same key: each must go, or the key survives.
-            foreach (var versionId in await ListVersionIdsAsync(name, cancellationToken).ConfigureAwait(false))
+            foreach (var item in await ListAsync(name, BlobStates.Version, cancellationToken).ConfigureAwait(false))
             {
-                deleted |= await _container.GetBlob(name).DeleteIfExistsAsync(new BlobDeleteOptions { VersionId = versionId }, cancellationToken).ConfigureAwait(false);
+                if (item.VersionId is { } versionId)
+                {
+                    deleted |= await DeleteIfExistsAsync(blob.WithVersion(versionId), DeleteSnapshotsOption.None, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
         // A snapshot can outlive its base blob only if it was created between our listing and the delete; re-check.
-        var leftovers = await _container.GetBlobPageAsync(new BlobListOptions { Prefix = name, IncludeSnapshots = true }, null, cancellationToken).ConfigureAwait(false);
-        foreach (var item in leftovers.Items.Where(i => i.Name == name && i.Snapshot is not null))
+        foreach (var item in await ListAsync(name, BlobStates.Snapshots, cancellationToken).ConfigureAwait(false))
         {
-            deleted |= await _container.GetBlob(name).DeleteIfExistsAsync(new BlobDeleteOptions { Snapshot = item.Snapshot }, cancellationToken).ConfigureAwait(false);
+            if (item.Snapshot is { } snapshot)
+            {
+                deleted |= await DeleteIfExistsAsync(blob.WithSnapshot(snapshot), DeleteSnapshotsOption.None, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return deleted;
     }
 
+    private static async Task<bool> DeleteIfExistsAsync(BlobClient blob, DeleteSnapshotsOption snapshots, CancellationToken cancellationToken) =>
+        (await StorageCall.RunAsync("DeleteBlob", () => blob.DeleteIfExistsAsync(snapshots, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
+
+    private Task<List<BlobItem>> ListAsync(string name, BlobStates states, CancellationToken cancellationToken) =>
+        StorageCall.RunAsync("ListBlobs", async () =>
+        {
+            var items = new List<BlobItem>();
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = name, States = states }, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Name == name)
+                {
+                    items.Add(item);
+                }
+            }
+
+            return items;
+        });
+
     private async Task UploadAsync(string name, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(content.ToArray(), writable: false);
-        await _container.GetBlob(name).UploadAsync(stream, new BlobUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<IReadOnlyList<string>> ListVersionIdsAsync(string name, CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        string? marker = null;
-        do
-        {
-            using var message = StorageHttp.CreateMessage(
-                _connection.Pipeline,
-                RequestMethod.Get,
-                _container.Uri,
-                ("restype", "container"),
-                ("comp", "list"),
-                ("prefix", name),
-                ("marker", marker),
-                ("include", "versions"));
-            var response = await StorageHttp.SendAsync(_connection.Pipeline, message, "ListBlobVersions", true, cancellationToken, 200).ConfigureAwait(false);
-            var page = BlobXml.ParseListPage(response.ContentStream!);
-            ids.AddRange(page.Items.Where(i => i.Name == name && i.VersionId is not null).Select(i => i.VersionId!));
-            marker = page.ContinuationToken;
-        }
-        while (marker is not null);
-
-        return ids;
+        await BlockUpload.PutAsync(_container.GetBlockBlobClient(name), stream, new BlockUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
     }
 }

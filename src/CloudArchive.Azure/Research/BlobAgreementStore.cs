@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Agreements;
@@ -37,9 +40,9 @@ public sealed class BlobAgreementStore : IAgreementStore
     public async IAsyncEnumerable<StoredAgreement> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var names = new List<(string Name, string Id)>();
-        await foreach (var item in _container.ListBlobsAsync(new BlobListOptions { Prefix = AgreementNames.Prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in StorageListing.ListAsync(_container, AgreementNames.Prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.IsPrefix && AgreementNames.IdOf(item.Name) is { } id)
+            if (AgreementNames.IdOf(item.Name) is { } id)
             {
                 names.Add((item.Name, id));
             }
@@ -63,7 +66,7 @@ public sealed class BlobAgreementStore : IAgreementStore
         AgreementValidator.Validate(agreement);
         try
         {
-            await UploadAsync(agreement, BlobRequestConditions.CreateOnly, cancellationToken).ConfigureAwait(false);
+            await UploadAsync(agreement, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
@@ -93,7 +96,7 @@ public sealed class BlobAgreementStore : IAgreementStore
     private async Task<StoredAgreement?> ReadAsync(string name, string id, CancellationToken cancellationToken)
     {
         var document = await ControlDocument.ReadAsync(
-            _container.GetBlob(name),
+            _container.GetBlobClient(name),
             MaxDocumentBytes,
             () => new AgreementFormatException("$", "the stored document is larger than an agreement can be"),
             cancellationToken).ConfigureAwait(false);
@@ -115,8 +118,10 @@ public sealed class BlobAgreementStore : IAgreementStore
     private async Task UploadAsync(DataSharingAgreement agreement, BlobRequestConditions conditions, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(AgreementJson.Serialize(agreement), writable: false);
-        await _container.GetBlob(AgreementNames.For(agreement.Id))
-            .UploadAsync(stream, new BlobUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken)
-            .ConfigureAwait(false);
+        await BlockUpload.PutAsync(
+            _container.GetBlockBlobClient(AgreementNames.For(agreement.Id)),
+            stream,
+            new BlockUploadOptions { ContentType = "application/json", Conditions = conditions },
+            cancellationToken).ConfigureAwait(false);
     }
 }

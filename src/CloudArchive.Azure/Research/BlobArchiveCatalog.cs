@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Research.Export;
 
 namespace CloudArchive.Azure.Research;
@@ -21,11 +23,11 @@ public sealed class BlobArchiveCatalog : IArchiveCatalog
     /// <inheritdoc />
     public async IAsyncEnumerable<ArchiveIndexEntry> ListIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _archive.ListBlobsAsync(new BlobListOptions { Prefix = Prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in StorageListing.ListAsync(_archive, Prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.IsPrefix && Parse(item.Name) is { } keys)
+            if (Parse(item.Name) is { } keys)
             {
-                yield return new ArchiveIndexEntry(keys.StudyKey, keys.InstanceKey, item.ETag?.ToString());
+                yield return new ArchiveIndexEntry(keys.StudyKey, keys.InstanceKey, item.Properties.ETag?.ToString());
             }
         }
     }

@@ -1,4 +1,8 @@
 using System.Runtime.CompilerServices;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Consent;
 
@@ -32,18 +36,16 @@ public sealed class BlobConsentRegistry : IConsentRegistry
         ArgumentNullException.ThrowIfNull(record);
         ConsentValidator.Validate(record);
         using var stream = new MemoryStream(ConsentJson.Serialize(record), writable: false);
-        await _container.GetBlob(ConsentNames.For(record.PatientPseudonym))
-            .UploadAsync(stream, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken)
-            .ConfigureAwait(false);
+        await BlockUpload.PutAsync(_container.GetBlockBlobClient(ConsentNames.For(record.PatientPseudonym)), stream, new BlockUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     /// <exception cref="ConsentFormatException">A stored record is malformed.</exception>
     public async IAsyncEnumerable<ConsentRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _container.ListBlobsAsync(new BlobListOptions { Prefix = ConsentNames.Prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in StorageListing.ListAsync(_container, ConsentNames.Prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            var pseudonym = item.IsPrefix || !item.Name.EndsWith(".json", StringComparison.Ordinal)
+            var pseudonym = !item.Name.EndsWith(".json", StringComparison.Ordinal)
                 ? null
                 : item.Name[ConsentNames.Prefix.Length..^".json".Length];
             if (pseudonym is not null && ConsentNames.IsPseudonym(pseudonym)
@@ -57,7 +59,7 @@ public sealed class BlobConsentRegistry : IConsentRegistry
     private async Task<ConsentRecord?> ReadAsync(string name, string pseudonym, CancellationToken cancellationToken)
     {
         var document = await ControlDocument.ReadAsync(
-            _container.GetBlob(name),
+            _container.GetBlobClient(name),
             MaxDocumentBytes,
             () => new ConsentFormatException("$", "the stored document is larger than a consent record can be"),
             cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Export;
@@ -24,16 +27,16 @@ public sealed class BlobExportLedger : IExportLedger
         byte[] json;
         try
         {
-            var download = await _control.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var download = await DownloadContentStream.OpenAsync(() => _control.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             await using (download.ConfigureAwait(false))
             {
-                if (download.ContentLength > MaxEntryBytes)
+                if (download.Length > MaxEntryBytes)
                 {
                     throw new ExportLedgerFormatException(name, "is larger than any ledger entry can be");
                 }
 
-                using var buffer = new MemoryStream((int)Math.Max(0, download.ContentLength));
-                await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                using var buffer = new MemoryStream((int)Math.Max(0, download.Length));
+                await download.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
                 json = buffer.ToArray();
             }
         }
@@ -50,20 +53,19 @@ public sealed class BlobExportLedger : IExportLedger
     {
         ArgumentNullException.ThrowIfNull(entry);
         using var content = new MemoryStream(ExportLedgerJson.Serialize(entry), writable: false);
-        await _control.GetBlob(ExportNames.LedgerEntry(entry.AgreementId, entry.StudyKey))
-            .UploadAsync(content, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        await BlockUpload.PutAsync(_control.GetBlockBlobClient(ExportNames.LedgerEntry(entry.AgreementId, entry.StudyKey)), content, new BlockUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string agreementId, string studyKey, CancellationToken cancellationToken) =>
-        await _control.GetBlob(ExportNames.LedgerEntry(agreementId, studyKey)).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        (await StorageCall.RunAsync("DeleteBlob", () => _control.GetBlobClient(ExportNames.LedgerEntry(agreementId, studyKey)).DeleteIfExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<string> ListStudyKeysAsync(string agreementId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _control.ListBlobsAsync(new BlobListOptions { Prefix = ExportNames.LedgerPrefix(agreementId) }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in StorageListing.ListAsync(_control, ExportNames.LedgerPrefix(agreementId), BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.IsPrefix && ExportNames.StudyKeyOfLedgerEntry(agreementId, item.Name) is { } studyKey)
+            if (ExportNames.StudyKeyOfLedgerEntry(agreementId, item.Name) is { } studyKey)
             {
                 yield return studyKey;
             }
@@ -75,7 +77,6 @@ public sealed class BlobExportLedger : IExportLedger
     {
         ArgumentNullException.ThrowIfNull(manifest);
         using var content = new MemoryStream(manifest.ToJson(), writable: false);
-        await _control.GetBlob(ExportNames.AdminManifest(agreementId))
-            .UploadAsync(content, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        await BlockUpload.PutAsync(_control.GetBlockBlobClient(ExportNames.AdminManifest(agreementId)), content, new BlockUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Publication;
@@ -9,15 +12,20 @@ namespace CloudArchive.Azure.Research;
 public sealed class BlobResearchStore : IResearchStore
 {
     private readonly BlobContainerClient _container;
+    private readonly StorageOptions _storage;
 
     /// <summary>Creates the store.</summary>
-    public BlobResearchStore(BlobContainerClient container) => _container = container ?? throw new ArgumentNullException(nameof(container));
+    public BlobResearchStore(BlobContainerClient container, StorageOptions storage)
+    {
+        _container = container ?? throw new ArgumentNullException(nameof(container));
+        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+    }
 
     /// <inheritdoc />
     public async Task PutAsync(string name, Stream content, string contentType, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await _container.GetBlob(name).UploadAsync(content, new BlobUploadOptions { ContentType = contentType, Tags = tags }, cancellationToken).ConfigureAwait(false);
+        await BlockUpload.UploadAsync(_container.GetBlockBlobClient(name), content, new BlockUploadOptions { ContentType = contentType, Tags = tags }, _storage, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -26,8 +34,8 @@ public sealed class BlobResearchStore : IResearchStore
         ArgumentException.ThrowIfNullOrEmpty(name);
         try
         {
-            var download = await _container.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ResearchBlob(download.Content, download.ContentLength);
+            var download = await DownloadContentStream.OpenAsync(() => _container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new ResearchBlob(download, download.Length);
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {
@@ -38,12 +46,9 @@ public sealed class BlobResearchStore : IResearchStore
     /// <inheritdoc />
     public async IAsyncEnumerable<ResearchBlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _container.ListBlobsAsync(new BlobListOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in StorageListing.ListAsync(_container, prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.IsPrefix)
-            {
-                yield return new ResearchBlobInfo(item.Name, item.ContentLength);
-            }
+            yield return new ResearchBlobInfo(item.Name, item.Properties.ContentLength ?? 0);
         }
     }
 
@@ -51,6 +56,6 @@ public sealed class BlobResearchStore : IResearchStore
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return await _container.GetBlob(name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return (await StorageCall.RunAsync("DeleteBlob", () => _container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 
@@ -11,20 +12,20 @@ internal static class ControlDocument
     {
         try
         {
-            await using var download = await blob.DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (download.ContentLength > maxBytes)
+            using var download = await DownloadContentStream.OpenAsync(() => blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (download.Length > maxBytes)
             {
                 throw tooLarge();
             }
 
-            var buffer = new MemoryStream((int)download.ContentLength);
-            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var buffer = new MemoryStream((int)download.Length);
+            await download.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (buffer.Length > maxBytes)
             {
                 throw tooLarge();
             }
 
-            return (buffer.ToArray(), download.Properties.ETag.ToString());
+            return (buffer.ToArray(), download.Details.ETag.ToString());
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {

@@ -1,15 +1,8 @@
 namespace CloudArchive.Azure.Storage;
 
-/// <summary>Constants of the Azure Storage REST API this client speaks.</summary>
+/// <summary>Well-known values of Azure Storage that the archive and its tools refer to.</summary>
 public static class StorageApi
 {
-    /// <summary>
-    /// The one <c>x-ms-version</c> sent on every request. Supported by Azure and by the pinned Azurite 3.35.0
-    /// (whose newest is 2025-11-05), so no <c>--skipApiVersionCheck</c> is needed; new enough for 4000 MiB
-    /// blocks, 100 MiB append blocks, blob index tags and the immutability APIs.
-    /// </summary>
-    public const string Version = "2025-05-05";
-
     /// <summary>The Entra ID scope for data-plane access to Blob and Queue Storage.</summary>
     public const string EntraScope = "https://storage.azure.com/.default";
 

@@ -37,6 +37,14 @@ public sealed class StorageConnectionString
     /// <summary>True for <c>UseDevelopmentStorage=true</c>.</summary>
     public bool IsDevelopmentStorage { get; }
 
+    /// <summary>
+    /// True when the key is Azurite's published development key for <c>devstoreaccount1</c>: documented by Microsoft,
+    /// so it protects nothing and may travel over plain HTTP to an Azurite on another host.
+    /// </summary>
+    public bool IsPublicDevelopmentKey =>
+        string.Equals(AccountName, StorageApi.DevelopmentAccountName, StringComparison.Ordinal)
+        && string.Equals(AccountKey, StorageApi.DevelopmentAccountKey, StringComparison.Ordinal);
+
     /// <summary>Parses a connection string; throws <see cref="FormatException"/> that never echoes secrets.</summary>
     public static StorageConnectionString Parse(string connectionString)
     {

@@ -1,19 +1,20 @@
 using Azure.Core;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace CloudArchive.Azure.Storage;
 
 /// <summary>
-/// Everything that configures the Blob and Queue clients: where the account is, how big uploads are cut,
-/// which optional service features may be used, and (inherited from <see cref="ClientOptions"/>) the
-/// Azure.Core retry, logging and transport settings.
+/// Everything that configures the archive's Blob and Queue SDK clients: where the account is, which service
+/// version is spoken, how big archive uploads are cut, and which optional service features may be used.
 /// </summary>
 /// <remarks>
 /// Configuration keys (section <c>CloudArchive:Storage</c>, env <c>CloudArchive__Storage__*</c>) are listed in
-/// <see cref="SettingKeys"/> and read by <see cref="FromSettings"/>. Logging is set up so that the
-/// <c>Authorization</c> header, SAS signatures, metadata and tag values are never written to logs: only the
+/// <see cref="SettingKeys"/> and read by <see cref="FromSettings"/>. <see cref="ApplyTo"/> sets the SDK's logging so
+/// that the <c>Authorization</c> header, SAS signatures, metadata and tag values are never written to logs: only the
 /// headers and query parameters named here are logged, everything else is shown as <c>REDACTED</c>.
 /// </remarks>
-public sealed class StorageOptions : ClientOptions
+public sealed class StorageOptions
 {
     /// <summary>Names of the configuration keys read by <see cref="FromSettings"/>.</summary>
     public static class SettingKeys
@@ -39,9 +40,19 @@ public sealed class StorageOptions : ClientOptions
         /// <summary>Blocks uploaded in parallel (and held in memory) per staged upload.</summary>
         public const string MaxUploadConcurrency = "CloudArchive:Storage:MaxUploadConcurrency";
 
-        /// <summary><c>Base64</c> or <c>Raw</c>: queue message encoding.</summary>
+        /// <summary><c>Base64</c> or <c>None</c>: queue message encoding.</summary>
         public const string QueueMessageEncoding = "CloudArchive:Storage:QueueMessageEncoding";
+
+        /// <summary>The storage REST version every request carries, e.g. <c>2025-05-05</c>.</summary>
+        public const string ServiceVersion = "CloudArchive:Storage:ServiceVersion";
     }
+
+    /// <summary>
+    /// The service version sent when none is configured. The SDK's own default (2026-10-06) is newer than the pinned
+    /// Azurite 3.35.0 accepts (its newest is 2025-11-05); 2025-05-05 is accepted by both and is new enough for 4000 MiB
+    /// blocks, blob index tags, the immutability APIs and transactional MD5 on every request.
+    /// </summary>
+    public const string DefaultServiceVersion = "2025-05-05";
 
     /// <summary>Headers that carry no secret and no caller data; all others are logged as REDACTED.</summary>
     private static readonly string[] SafeHeaders =
@@ -60,25 +71,6 @@ public sealed class StorageOptions : ClientOptions
         "restype", "comp", "maxresults", "include", "numofmessages", "visibilitytimeout", "messagettl",
         "peekonly", "timeout", "api-version", "sv", "ss", "srt", "sp", "st", "se", "spr", "sr",
     ];
-
-    /// <summary>Creates options with the defaults described on each property.</summary>
-    public StorageOptions()
-    {
-        Diagnostics.LoggedHeaderNames.Clear();
-        foreach (var name in SafeHeaders)
-        {
-            Diagnostics.LoggedHeaderNames.Add(name);
-        }
-
-        Diagnostics.LoggedQueryParameters.Clear();
-        foreach (var name in SafeQueryParameters)
-        {
-            Diagnostics.LoggedQueryParameters.Add(name);
-        }
-
-        Diagnostics.IsLoggingContentEnabled = false;
-        Diagnostics.ApplicationId = "cloudarchive";
-    }
 
     /// <summary>A storage connection string; when set it wins over <see cref="ServiceUri"/>.</summary>
     public string? ConnectionString { get; set; }
@@ -112,14 +104,38 @@ public sealed class StorageOptions : ClientOptions
     /// </summary>
     public int MaxUploadConcurrency { get; set; } = 4;
 
-    /// <summary>Chunk fetched per ranged GET by the seekable read stream. Default 4 MiB.</summary>
+    /// <summary>Chunk fetched per ranged GET by the seekable upload reader. Default 4 MiB.</summary>
     public int ReadChunkBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>How many times a broken download is resumed (ranged GET from the current offset). Default 3.</summary>
-    public int MaxDownloadResumes { get; set; } = 3;
-
-    /// <summary>How queue message text is encoded. Default <see cref="QueueMessageEncoding.Base64"/>.</summary>
+    /// <summary>How queue message text is encoded. Default <see cref="QueueMessageEncoding.Base64"/> (what the Functions queue trigger expects).</summary>
     public QueueMessageEncoding QueueMessageEncoding { get; set; } = QueueMessageEncoding.Base64;
+
+    /// <summary>The storage REST version (<c>x-ms-version</c>) of every request. Default <see cref="DefaultServiceVersion"/>.</summary>
+    public string ServiceVersion { get; set; } = DefaultServiceVersion;
+
+    /// <summary>
+    /// Applied last to the SDK clients' options: retry, transport and extra pipeline policies (tests use it to inject
+    /// faults or count requests). It must not turn content logging on.
+    /// </summary>
+    public Action<ClientOptions>? ConfigureClient { get; set; }
+
+    /// <summary>The Blob client options these settings describe.</summary>
+    /// <exception cref="FormatException"><see cref="ServiceVersion"/> is not one the SDK knows.</exception>
+    public BlobClientOptions CreateBlobClientOptions()
+    {
+        var options = new BlobClientOptions(ParseVersion<BlobClientOptions.ServiceVersion>());
+        ApplyTo(options);
+        return options;
+    }
+
+    /// <summary>The Queue client options these settings describe.</summary>
+    /// <exception cref="FormatException"><see cref="ServiceVersion"/> is not one the SDK knows.</exception>
+    public QueueClientOptions CreateQueueClientOptions()
+    {
+        var options = new QueueClientOptions(ParseVersion<QueueClientOptions.ServiceVersion>()) { MessageEncoding = QueueMessageEncoding };
+        ApplyTo(options);
+        return options;
+    }
 
     /// <summary>
     /// Builds options from configuration values looked up by key (e.g. <c>key =&gt; configuration[key]</c>);
@@ -169,7 +185,14 @@ public sealed class StorageOptions : ClientOptions
         {
             options.QueueMessageEncoding = Enum.TryParse<QueueMessageEncoding>(encoding, ignoreCase: true, out var e) && Enum.IsDefined(e)
                 ? e
-                : throw new FormatException($"{SettingKeys.QueueMessageEncoding} must be Base64 or Raw.");
+                : throw new FormatException($"{SettingKeys.QueueMessageEncoding} must be Base64 or None.");
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.ServiceVersion)) is { } version)
+        {
+            options.ServiceVersion = version;
+            _ = options.ParseVersion<BlobClientOptions.ServiceVersion>();
+            _ = options.ParseVersion<QueueClientOptions.ServiceVersion>();
         }
 
         return options;
@@ -185,7 +208,40 @@ public sealed class StorageOptions : ClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockSizeBytes, 1, nameof(BlockSizeBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxUploadConcurrency, 1, nameof(MaxUploadConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReadChunkBytes, 1, nameof(ReadChunkBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDownloadResumes, 0, nameof(MaxDownloadResumes));
+    }
+
+    /// <summary>
+    /// Maps <c>2025-05-05</c> to the SDK's <c>V2025_05_05</c>; refuses a version the SDK does not know, naming the key.
+    /// </summary>
+    private T ParseVersion<T>()
+        where T : struct, Enum =>
+        System.Text.RegularExpressions.Regex.IsMatch(ServiceVersion, @"\A\d{4}-\d{2}-\d{2}\z")
+        && Enum.TryParse<T>("V" + ServiceVersion.Replace('-', '_'), out var version) && Enum.IsDefined(version)
+            ? version
+            : throw new FormatException($"{SettingKeys.ServiceVersion} must be a storage service version the SDK knows, such as {DefaultServiceVersion}.");
+
+    private void ApplyTo(ClientOptions options)
+    {
+        options.Diagnostics.LoggedHeaderNames.Clear();
+        foreach (var name in SafeHeaders)
+        {
+            options.Diagnostics.LoggedHeaderNames.Add(name);
+        }
+
+        options.Diagnostics.LoggedQueryParameters.Clear();
+        foreach (var name in SafeQueryParameters)
+        {
+            options.Diagnostics.LoggedQueryParameters.Add(name);
+        }
+
+        options.Diagnostics.IsLoggingContentEnabled = false;
+        options.Diagnostics.ApplicationId = "cloudarchive";
+        ConfigureClient?.Invoke(options);
+        if (options.Diagnostics.IsLoggingContentEnabled)
+        {
+            // Bodies hold ciphertext, audit lines and control documents; none of it belongs in a log.
+            throw new InvalidOperationException("Storage content logging must stay off.");
+        }
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,6 +1,6 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Azure.Storage.Queues;
 using Xunit;
 
 namespace CloudArchive.Testing.Azurite;
@@ -48,16 +48,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>Creates a container with a unique name and returns its client.</summary>
     public async Task<BlobContainerClient> CreateContainerAsync(string prefix = "c", StorageConnection? connection = null, CancellationToken cancellationToken = default)
     {
-        var container = (connection ?? Connection).Blobs.GetContainer(UniqueName(prefix));
-        await container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var container = (connection ?? Connection).Blobs.GetBlobContainerClient(UniqueName(prefix));
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return container;
     }
 
     /// <summary>Creates a queue with a unique name and returns its client.</summary>
     public async Task<QueueClient> CreateQueueAsync(string prefix = "q", StorageConnection? connection = null, CancellationToken cancellationToken = default)
     {
-        var queue = (connection ?? Connection).Queues.GetQueue(UniqueName(prefix));
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var queue = (connection ?? Connection).Queues.GetQueueClient(UniqueName(prefix));
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return queue;
     }
 

@@ -1,0 +1,86 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace CloudArchive.Azure.Storage.Blobs;
+
+/// <summary>
+/// A forward-only read of one blob version from an offset: bytes already in memory first, then a single pinned GET for
+/// the rest, opened on first need. Made by <see cref="PinnedBlobReadStream.OpenSequential"/>.
+/// </summary>
+internal sealed class PinnedSequentialReadStream(BlobClient blob, ETag etag, long offset, long length, byte[] cached) : Stream
+{
+    private int _cachedRead;
+    private Stream? _rest;
+    private long _position = offset;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.Length == 0 || _position >= length)
+        {
+            return 0;
+        }
+
+        if (_cachedRead < cached.Length)
+        {
+            var n = Math.Min(buffer.Length, cached.Length - _cachedRead);
+            cached.AsMemory(_cachedRead, n).CopyTo(buffer);
+            _cachedRead += n;
+            _position += n;
+            return n;
+        }
+
+        try
+        {
+            if (_rest is null)
+            {
+                var options = new BlobDownloadOptions { Range = new HttpRange(_position), Conditions = new BlobRequestConditions { IfMatch = etag } };
+                _rest = (await blob.DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false)).Value.Content;
+            }
+
+            var read = await _rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            _position += read;
+            return read;
+        }
+        catch (RequestFailedException ex)
+        {
+            throw StorageErrors.From(ex, "GetBlob");
+        }
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override void Flush()
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _rest?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
