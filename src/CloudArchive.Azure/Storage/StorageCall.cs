@@ -19,6 +19,10 @@ public static class StorageCall
         {
             throw StorageErrors.From(ex, operation);
         }
+        catch (AggregateException ex) when (StorageErrors.IsUnreachable(ex))
+        {
+            throw StorageErrors.Unreachable(ex, operation);
+        }
     }
 
     /// <summary>Runs <paramref name="call"/>; a service failure becomes a <see cref="StorageRequestException"/> for <paramref name="operation"/>.</summary>
@@ -31,6 +35,10 @@ public static class StorageCall
         catch (RequestFailedException ex)
         {
             throw StorageErrors.From(ex, operation);
+        }
+        catch (AggregateException ex) when (StorageErrors.IsUnreachable(ex))
+        {
+            throw StorageErrors.Unreachable(ex, operation);
         }
     }
 }

@@ -26,9 +26,37 @@ public static partial class StorageErrors
             reason = response.ReasonPhrase;
         }
 
-        // Status 0: no response at all (connection refused, DNS, timeout after the retries).
-        var message = failure.Status == 0 ? "No response from the storage service." : Sanitize(reason);
+        // Status 0: no response at all (connection refused, DNS, timeout).
+        var message = failure.Status == 0 ? NoResponse(failure) : Sanitize(reason);
         return new StorageRequestException(operation, failure.Status, failure.ErrorCode, requestId, message);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="failure"/> is what Azure.Core's retry policy throws when every attempt got no response:
+    /// an <see cref="AggregateException"/> of status-0 <see cref="RequestFailedException"/>s.
+    /// </summary>
+    public static bool IsUnreachable(AggregateException failure) =>
+        failure is not null && failure.InnerExceptions.Count > 0 && failure.InnerExceptions.All(e => e is RequestFailedException { Status: 0 });
+
+    /// <summary>The typed equivalent of an <see cref="IsUnreachable"/> failure: status 0, naming the transport error.</summary>
+    public static StorageRequestException Unreachable(AggregateException failure, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return new StorageRequestException(operation, 0, null, null, NoResponse(failure.InnerExceptions[^1]));
+    }
+
+    /// <summary>"No response" with the transport's error kind (an enum name: no host, path or secret).</summary>
+    private static string NoResponse(Exception failure)
+    {
+        for (var e = failure.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException http)
+            {
+                return $"No response from the storage service ({http.HttpRequestError}).";
+            }
+        }
+
+        return "No response from the storage service.";
     }
 
     /// <summary>Keeps the first line of the service's message, minus anything shaped like a signature or token.</summary>

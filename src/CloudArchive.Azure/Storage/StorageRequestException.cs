@@ -37,6 +37,9 @@ public sealed class StorageRequestException : Exception
     /// <summary>409: already exists, lease held, snapshots present, or another state conflict.</summary>
     public bool IsConflict => Status == (int)HttpStatusCode.Conflict;
 
+    /// <summary>Status 0: the service never answered (connection refused, DNS failure, timeout after the retries).</summary>
+    public bool IsUnreachable => Status == 0;
+
     /// <summary>412: an ETag, lease or append-position condition did not hold.</summary>
     public bool IsPreconditionFailed => Status == (int)HttpStatusCode.PreconditionFailed;
 

@@ -15,7 +15,7 @@ internal sealed class ContainerInitializer(StorageConnection connection, CloudAr
         {
             try
             {
-                await connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await StorageCall.RunAsync("CreateContainer", () => connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
             catch (StorageRequestException ex)
             {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace CloudArchive.Functions.LocalHost;
 
@@ -37,13 +37,13 @@ public static class BlobCreatedEventFactory
             json.WriteString("api", "PutBlob");
             json.WriteString("clientRequestId", Guid.NewGuid().ToString("D"));
             json.WriteString("requestId", Guid.NewGuid().ToString("D"));
-            json.WriteString("eTag", blob.ETag?.ToString().Trim('"') ?? string.Empty);
-            json.WriteString("contentType", blob.ContentType ?? "application/octet-stream");
-            json.WriteNumber("contentLength", blob.ContentLength);
+            json.WriteString("eTag", blob.Properties.ETag?.ToString().Trim('"') ?? string.Empty);
+            json.WriteString("contentType", blob.Properties.ContentType ?? "application/octet-stream");
+            json.WriteNumber("contentLength", blob.Properties.ContentLength ?? 0);
             json.WriteString("blobType", "BlockBlob");
             json.WriteString("url", blobUrl);
             // Event Grid's sequencer is an opaque, lexically ordered string per blob; last-modified ticks give that order.
-            json.WriteString("sequencer", (blob.LastModified ?? now).UtcTicks.ToString("D32", CultureInfo.InvariantCulture));
+            json.WriteString("sequencer", (blob.Properties.LastModified ?? now).UtcTicks.ToString("D32", CultureInfo.InvariantCulture));
             json.WriteStartObject("storageDiagnostics");
             json.WriteString("batchId", Guid.NewGuid().ToString("D"));
             json.WriteEndObject();

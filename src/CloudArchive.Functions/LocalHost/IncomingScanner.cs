@@ -1,6 +1,7 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Azure.Storage.Queues;
 
 namespace CloudArchive.Functions.LocalHost;
 
@@ -27,9 +28,9 @@ internal sealed class IncomingScanner
     public IncomingScanner(StorageConnection blobs, StorageConnection queues, string incomingContainer, string queueName, string stateContainer, TimeProvider time)
     {
         var connection = blobs;
-        _incoming = connection.Blobs.GetContainer(incomingContainer);
-        _queue = queues.Queues.GetQueue(queueName);
-        _state = new ScanState(connection.Blobs.GetContainer(stateContainer));
+        _incoming = connection.Blobs.GetBlobContainerClient(incomingContainer);
+        _queue = queues.Queues.GetQueueClient(queueName);
+        _state = new ScanState(connection.Blobs.GetBlobContainerClient(stateContainer));
         _time = time;
         var account = connection.BlobServiceUri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : connection.BlobServiceUri.Host.Split('.')[0];
         _topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{account}";
@@ -41,16 +42,16 @@ internal sealed class IncomingScanner
         if (!_loaded)
         {
             await _state.LoadAsync(cancellationToken).ConfigureAwait(false);
-            await _incoming.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            await _queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await StorageCall.RunAsync("CreateContainer", () => _incoming.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await StorageCall.RunAsync("CreateQueue", () => _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             _loaded = true;
         }
 
         var enqueued = 0;
         var present = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var blob in _incoming.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in StorageListing.ListAsync(_incoming, prefix: null, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (blob.IsPrefix || blob.BlobType != BlobType.Block || blob.ETag is not { } etag)
+            if (blob.Properties.BlobType != BlobType.Block || blob.Properties.ETag is not { } etag)
             {
                 continue;
             }
@@ -63,7 +64,7 @@ internal sealed class IncomingScanner
             }
 
             var text = BlobCreatedEventFactory.Create(_incoming.Uri, _topic, _incoming.Name, blob, _time.GetUtcNow());
-            await _queue.SendAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await StorageCall.RunAsync("PutMessage", () => _queue.SendMessageAsync(text, cancellationToken: cancellationToken)).ConfigureAwait(false);
             _state.Remember(blob.Name, tag);
             enqueued++;
         }

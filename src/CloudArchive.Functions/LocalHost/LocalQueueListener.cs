@@ -1,5 +1,6 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Queues;
 
 namespace CloudArchive.Functions.LocalHost;
 
@@ -20,10 +21,10 @@ internal sealed class LocalQueueListener
     private readonly ILogger _logger;
     private bool _created;
 
-    public LocalQueueListener(QueueStorageClient queues, string queueName, LocalFunction function, LocalFunctionInvoker invoker, LocalHostOptions options, TimeProvider time, ILogger logger)
+    public LocalQueueListener(QueueServiceClient queues, string queueName, LocalFunction function, LocalFunctionInvoker invoker, LocalHostOptions options, TimeProvider time, ILogger logger)
     {
-        _queue = queues.GetQueue(queueName);
-        _poison = queues.GetQueue(LocalHostOptions.PoisonQueueOf(queueName));
+        _queue = queues.GetQueueClient(queueName);
+        _poison = queues.GetQueueClient(LocalHostOptions.PoisonQueueOf(queueName));
         _function = function;
         _invoker = invoker;
         _options = options;
@@ -39,19 +40,19 @@ internal sealed class LocalQueueListener
     {
         if (!_created)
         {
-            await _queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            await _poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await StorageCall.RunAsync("CreateQueue", () => _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await StorageCall.RunAsync("CreateQueue", () => _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             _created = true;
         }
 
-        var messages = await _queue.ReceiveAsync(_options.MaxConcurrency, _options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
-        if (messages.Count == 0)
+        QueueMessage[] messages = await StorageCall.RunAsync("GetMessages", () => _queue.ReceiveMessagesAsync(_options.MaxConcurrency, _options.VisibilityTimeout, cancellationToken)).ConfigureAwait(false);
+        if (messages.Length == 0)
         {
             return 0;
         }
 
         await Task.WhenAll(messages.Select(m => ProcessAsync(m, cancellationToken))).ConfigureAwait(false);
-        return messages.Count;
+        return messages.Length;
     }
 
     /// <summary>Processes one message; never throws except for cancellation.</summary>
@@ -71,7 +72,7 @@ internal sealed class LocalQueueListener
             popReceipt = receipt;
             if (succeeded)
             {
-                await _queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
+                await StorageCall.RunAsync("DeleteMessage", () => _queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken)).ConfigureAwait(false);
                 return QueueDeliveryOutcome.Completed;
             }
 
@@ -82,11 +83,11 @@ internal sealed class LocalQueueListener
                 return QueueDeliveryOutcome.Poisoned;
             }
 
-            await _queue.UpdateMessageAsync(message.MessageId, popReceipt, _options.RetryDelay, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await StorageCall.RunAsync("UpdateMessage", () => _queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: _options.RetryDelay, cancellationToken: cancellationToken)).ConfigureAwait(false);
             _logger.LogWarning("LocalHost {Function}: message {MessageId} failed delivery {Delivery} ({Error}); retry in {Delay}.", _function.Name, message.MessageId, message.DequeueCount, error, _options.RetryDelay);
             return QueueDeliveryOutcome.WillRetry;
         }
-        catch (Exception ex) when (ex is StorageRequestException or global::Azure.RequestFailedException or AggregateException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is StorageRequestException or AggregateException or HttpRequestException or IOException)
         {
             // Storage refused the delete/update (e.g. the visibility lapsed and another receiver took it): the message
             // simply reappears; the next delivery decides. Nothing is lost.
@@ -115,10 +116,10 @@ internal sealed class LocalQueueListener
             try
             {
                 // Keep the message hidden while the function still works on it, as the host's renewal does.
-                var receipt = await _queue.UpdateMessageAsync(message.MessageId, popReceipt, _options.VisibilityTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-                popReceipt = receipt.PopReceipt;
+                var receipt = await StorageCall.RunAsync("UpdateMessage", () => _queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                popReceipt = receipt.Value.PopReceipt;
             }
-            catch (Exception ex) when (ex is StorageRequestException or global::Azure.RequestFailedException)
+            catch (StorageRequestException)
             {
                 // Lost the message (it became visible); the outcome of this call still counts, the delete will fail harmlessly.
             }
@@ -129,7 +130,7 @@ internal sealed class LocalQueueListener
     {
         try
         {
-            await _invoker.InvokeQueueAsync(_function, message.Text, message.MessageId, message.DequeueCount, message.InsertedOn, cancellationToken).ConfigureAwait(false);
+            await _invoker.InvokeQueueAsync(_function, message.Body.ToString(), message.MessageId, checked((int)message.DequeueCount), message.InsertedOn ?? _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             return (true, string.Empty);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -146,7 +147,7 @@ internal sealed class LocalQueueListener
     private async Task MoveToPoisonAsync(QueueMessage message, string popReceipt, CancellationToken cancellationToken)
     {
         // Copy first, then delete: a crash in between leaves a duplicate in the poison queue, never a lost message.
-        await _poison.SendAsync(message.Text, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await _queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
+        await StorageCall.RunAsync("PutMessage", () => _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await StorageCall.RunAsync("DeleteMessage", () => _queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken)).ConfigureAwait(false);
     }
 }

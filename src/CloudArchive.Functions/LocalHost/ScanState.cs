@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 
@@ -27,11 +29,11 @@ internal sealed class ScanState
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        await _container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await StorageCall.RunAsync("CreateContainer", () => _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         try
         {
-            await using var download = await _container.GetBlob(BlobName).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var loaded = await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var download = await DownloadContentStream.OpenAsync(() => _container.GetBlobClient(BlobName).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var loaded = await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(download, cancellationToken: cancellationToken).ConfigureAwait(false);
             _seen = loaded is null ? new(StringComparer.Ordinal) : new(loaded, StringComparer.Ordinal);
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
@@ -65,6 +67,6 @@ internal sealed class ScanState
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(_seen));
-        await _container.GetBlob(BlobName).UploadAsync(content, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        await BlockUpload.PutAsync(_container.GetBlockBlobClient(BlobName), content, new BlockUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,6 @@
 using CloudArchive.Azure.Research;
+using Azure.Storage.Blobs;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Audit;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Audit;
@@ -23,7 +23,7 @@ internal sealed class ResearchAdminSession : IDisposable
     private ResearchAdminSession(ArchiveServices services)
     {
         _services = services;
-        Control = services.Get<StorageConnection>().Blobs.GetContainer(services.Settings.Containers.Control);
+        Control = services.Get<StorageConnection>().Blobs.GetBlobContainerClient(services.Settings.Containers.Control);
         Audit = services.Get<AuditLogWriter>();
         Keyring = services.Get<Keyring>();
     }

@@ -14,7 +14,7 @@ internal static class AuditLogAccess
     public const string Actor = "cli:cloudarchive";
 
     public static BlobAuditLogStore OpenStore(ArchiveSettings settings) =>
-        new(settings.Connect().Blobs.GetContainer(settings.Container("Audit")));
+        new(settings.Connect().Blobs.GetBlobContainerClient(settings.Container("Audit")));
 
     public static async Task RecordUseAsync(IAuditLogStore store, AuditAction action, AuditOutcome outcome, IReadOnlyList<string> details, CancellationToken cancellationToken)
     {

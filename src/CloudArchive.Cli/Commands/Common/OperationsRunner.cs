@@ -37,6 +37,16 @@ internal static class OperationsRunner
             await error.WriteLineAsync("error: invalid configuration: " + ex.Message).ConfigureAwait(false);
             return Usage;
         }
+        catch (StorageRequestException ex) when (ex.IsUnreachable)
+        {
+            await error.WriteLineAsync($"error: storage is not reachable ({ex.Message}). Is Azurite running (`cloudarchive dev up`)?").ConfigureAwait(false);
+            return StorageError;
+        }
+        catch (Azure.Storage.InsecureStorageTransportException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return Usage;
+        }
         catch (StorageRequestException ex)
         {
             await error.WriteLineAsync($"error: storage request failed: {ex.Operation} answered {ex.Status} {ex.ErrorCode} (request id {ex.RequestId})"

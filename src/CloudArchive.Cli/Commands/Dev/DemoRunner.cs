@@ -1,6 +1,8 @@
 using CloudArchive.Azure.Audit;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Status;
 using CloudArchive.Cli.Commands.Upload;
 using CloudArchive.Core.Audit;
@@ -74,8 +76,8 @@ internal sealed class DemoRunner
     {
         var files = await PrepareAsync(prefix, cancellationToken).ConfigureAwait(false);
         var started = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var incoming = _connection.Blobs.GetContainer(_settings.Container("Incoming"));
-        var poison = _connection.Queues.GetQueue(ArchiveStatusReader.QueueNames(_settings)[1]);
+        var incoming = _connection.Blobs.GetBlobContainerClient(_settings.Container("Incoming"));
+        var poison = _connection.Queues.GetQueueClient(ArchiveStatusReader.QueueNames(_settings)[1]);
         var poisonBefore = await SafeCountAsync(poison, cancellationToken).ConfigureAwait(false);
         var deadline = DateTimeOffset.UtcNow + timeout;
         var reuploadPrefix = prefix + "reupload/";
@@ -106,7 +108,7 @@ internal sealed class DemoRunner
 
     /// <summary>Waits until every sent upload has left incoming (or its message went to the poison queue), or the deadline passes.</summary>
     private static async Task<(int Remaining, long Poisoned)> WaitForIngestAsync(
-        IAnsiConsole console, string label, BlobContainerClient incoming, CloudArchive.Azure.Storage.Queues.QueueClient poison, string prefix, int sent, long poisonBefore, DateTimeOffset deadline, CancellationToken cancellationToken)
+        IAnsiConsole console, string label, BlobContainerClient incoming, QueueClient poison, string prefix, int sent, long poisonBefore, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var remaining = sent;
         var poisoned = 0L;
@@ -154,7 +156,7 @@ internal sealed class DemoRunner
     private async Task<DemoSummary> SummarizeAsync(int uploaded, string prefix, DateTimeOffset since, int remaining, long poisoned, bool timedOut, CancellationToken cancellationToken)
     {
         int archived = 0, duplicates = 0, quarantined = 0;
-        var audit = new BlobAuditLogStore(_connection.Blobs.GetContainer(_settings.Container("Audit")));
+        var audit = new BlobAuditLogStore(_connection.Blobs.GetBlobContainerClient(_settings.Container("Audit")));
         await foreach (var entry in new AuditLogQuery(audit).QueryAsync(new AuditQueryFilter { From = since, EventType = AuditEventType.Import }, cancellationToken).ConfigureAwait(false))
         {
             var details = entry.Record.Event.Details;
@@ -172,7 +174,7 @@ internal sealed class DemoRunner
             }
         }
 
-        var reasons = (await ArchiveStatusReader.ReadRecentQuarantineAsync(_connection.Blobs.GetContainer(_settings.Container("Quarantine")), int.MaxValue, cancellationToken).ConfigureAwait(false))
+        var reasons = (await ArchiveStatusReader.ReadRecentQuarantineAsync(_connection.Blobs.GetBlobContainerClient(_settings.Container("Quarantine")), int.MaxValue, cancellationToken).ConfigureAwait(false))
             .Where(r => r.BlobName.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(r => r.BlobName, StringComparer.Ordinal)
             .ToList();
@@ -217,7 +219,7 @@ internal sealed class DemoRunner
     private static async Task<int> CountAsync(BlobContainerClient container, string prefix, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var _ in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in StorageListing.ListAsync(container, prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
             count++;
         }
@@ -225,11 +227,11 @@ internal sealed class DemoRunner
         return count;
     }
 
-    private static async Task<long> SafeCountAsync(CloudArchive.Azure.Storage.Queues.QueueClient queue, CancellationToken cancellationToken)
+    private static async Task<long> SafeCountAsync(QueueClient queue, CancellationToken cancellationToken)
     {
         try
         {
-            return await queue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+            return await ArchiveStatusReader.ApproximateMessageCountAsync(queue, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {

@@ -56,12 +56,12 @@ public static class DevUpCommand
         var settings = ArchiveSettings.FromValues(values.ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => kv.Value), paths.DevEnvFile);
         foreach (var role in ContainerRoles)
         {
-            await connection.Blobs.GetContainer(settings.Container(role)).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateContainer", () => connection.Blobs.GetBlobContainerClient(settings.Container(role)).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         foreach (var queue in Status.ArchiveStatusReader.QueueNames(settings))
         {
-            await connection.Queues.GetQueue(queue).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateQueue", () => connection.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         using (var keys = new LocalKeyEncryptionKeyProvider(new LocalKeyEncryptionKeyOptions { KeyPath = paths.Keys }))

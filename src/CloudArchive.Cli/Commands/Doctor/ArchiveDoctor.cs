@@ -28,6 +28,13 @@ internal static class ArchiveDoctor
         {
             connection = settings.Connect();
             checks.Add(new("storage", "configuration", DoctorSeverity.Ok, $"connection from {settings.Source}; blob endpoint {connection.BlobServiceUri.GetLeftPart(UriPartial.Path)}"));
+            checks.Add(new("storage", "transport", DoctorSeverity.Ok, DescribeTransport(connection)));
+        }
+        catch (InsecureStorageTransportException ex)
+        {
+            // Refused before any request: the secret has not been sent.
+            checks.Add(new("storage", "transport", DoctorSeverity.Fail, ex.Message));
+            return;
         }
         catch (Exception ex) when (ex is UsageException or FormatException or ArgumentException)
         {
@@ -41,7 +48,7 @@ internal static class ArchiveDoctor
             var name = settings.Container(role);
             try
             {
-                var exists = await connection.Blobs.GetContainer(name).ExistsAsync(cancellationToken).ConfigureAwait(false);
+                var exists = await ArchiveStatusReader.ExistsAsync(connection.Blobs.GetBlobContainerClient(name), cancellationToken).ConfigureAwait(false);
                 if (first)
                 {
                     checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Ok, "blob service answered an authenticated request"));
@@ -67,7 +74,7 @@ internal static class ArchiveDoctor
         {
             try
             {
-                await connection.Queues.GetQueue(queue).GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+                await ArchiveStatusReader.ApproximateMessageCountAsync(connection.Queues.GetQueueClient(queue), cancellationToken).ConfigureAwait(false);
                 checks.Add(new("storage", $"queue {queue}", DoctorSeverity.Ok, "exists"));
             }
             catch (StorageRequestException ex) when (ex.IsNotFound)
@@ -134,5 +141,18 @@ internal static class ArchiveDoctor
         {
             checks.Add(new("policies", "retention and minimization", DoctorSeverity.Fail, ex.Message));
         }
+    }
+
+    private static string DescribeTransport(StorageConnection connection)
+    {
+        var credential = connection.CredentialKind switch
+        {
+            StorageCredentialKind.SharedKey => "Shared Key",
+            StorageCredentialKind.SharedAccessSignature => "SAS",
+            _ => "Entra ID",
+        };
+        return connection.BlobServiceUri.Scheme == Uri.UriSchemeHttps
+            ? $"{credential} over https"
+            : $"{credential} over plain http, allowed only because the endpoint is this machine or Azurite's development account";
     }
 }

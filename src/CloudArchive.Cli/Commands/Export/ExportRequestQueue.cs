@@ -10,16 +10,16 @@ internal static class ExportRequestQueue
     public const string DefaultQueue = "export-requests";
 
     /// <summary>
-    /// Enqueues <c>{"agreementId", "requestedBy"}</c> as raw JSON (the app's queue encoding is <c>none</c>; the function
-    /// also accepts base64) and returns the queue name and message id.
+    /// Enqueues <c>{"agreementId", "requestedBy"}</c> in the connection's queue encoding (base64 by default, what the
+    /// Functions queue trigger expects; the function also accepts raw JSON) and returns the queue name and message id.
     /// </summary>
     public static async Task<(string Queue, string MessageId)> EnqueueAsync(ArchiveSettings settings, string agreementId, CancellationToken cancellationToken)
     {
         var connection = settings.Connect();
-        var queue = connection.Queues.GetQueue(settings["CloudArchive:Queues:ExportRequests"] ?? DefaultQueue);
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var queue = connection.Queues.GetQueueClient(settings["CloudArchive:Queues:ExportRequests"] ?? DefaultQueue);
+        await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateQueue", () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         var message = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["agreementId"] = agreementId, ["requestedBy"] = AuditLogAccess.Actor });
-        var receipt = await queue.SendAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return (queue.Name, receipt.MessageId);
+        var receipt = await CloudArchive.Azure.Storage.StorageCall.RunAsync("PutMessage", () => queue.SendMessageAsync(message, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (queue.Name, receipt.Value.MessageId);
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Common;
@@ -25,15 +27,15 @@ internal static class ArchiveStatusReader
         foreach (var role in ContainerRoles)
         {
             var name = settings.Container(role);
-            var container = connection.Blobs.GetContainer(name);
-            if (!await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            var container = connection.Blobs.GetBlobContainerClient(name);
+            if (!await ExistsAsync(container, cancellationToken).ConfigureAwait(false))
             {
                 containers.Add(new ContainerCount(role, name, false, 0, 0));
                 continue;
             }
 
             long blobs = 0, bytes = 0;
-            await foreach (var blob in container.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var blob in StorageListing.ListAsync(container, prefix: null, BlobTraits.None, cancellationToken).ConfigureAwait(false))
             {
                 if (role == "Quarantine" && blob.Name.EndsWith(".reason.json", StringComparison.Ordinal))
                 {
@@ -41,7 +43,7 @@ internal static class ArchiveStatusReader
                 }
 
                 blobs++;
-                bytes += blob.ContentLength;
+                bytes += blob.Properties.ContentLength ?? 0;
             }
 
             containers.Add(new ContainerCount(role, name, true, blobs, bytes));
@@ -52,7 +54,7 @@ internal static class ArchiveStatusReader
         {
             try
             {
-                queues.Add(new QueueDepth(name, true, await connection.Queues.GetQueue(name).GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false)));
+                queues.Add(new QueueDepth(name, true, await ApproximateMessageCountAsync(connection.Queues.GetQueueClient(name), cancellationToken).ConfigureAwait(false)));
             }
             catch (StorageRequestException ex) when (ex.IsNotFound)
             {
@@ -60,14 +62,14 @@ internal static class ArchiveStatusReader
             }
         }
 
-        var quarantine = await ReadRecentQuarantineAsync(connection.Blobs.GetContainer(settings.Container("Quarantine")), recentQuarantine, cancellationToken).ConfigureAwait(false);
+        var quarantine = await ReadRecentQuarantineAsync(connection.Blobs.GetBlobContainerClient(settings.Container("Quarantine")), recentQuarantine, cancellationToken).ConfigureAwait(false);
         DateTimeOffset? lastAudit = null;
-        var audit = connection.Blobs.GetContainer(settings.Container("Audit"));
-        if (await audit.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        var audit = connection.Blobs.GetBlobContainerClient(settings.Container("Audit"));
+        if (await ExistsAsync(audit, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var blob in audit.ListBlobsAsync(new BlobListOptions { Prefix = "log/" }, cancellationToken).ConfigureAwait(false))
+            await foreach (var blob in StorageListing.ListAsync(audit, "log/", BlobTraits.None, cancellationToken).ConfigureAwait(false))
             {
-                if (blob.LastModified is { } modified && (lastAudit is null || modified > lastAudit))
+                if (blob.Properties.LastModified is { } modified && (lastAudit is null || modified > lastAudit))
                 {
                     lastAudit = modified;
                 }
@@ -86,7 +88,7 @@ internal static class ArchiveStatusReader
         }
 
         var reasons = new List<BlobItem>();
-        await foreach (var blob in quarantine.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in StorageListing.ListAsync(quarantine, prefix: null, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
             if (blob.Name.EndsWith(".reason.json", StringComparison.Ordinal))
             {
@@ -95,9 +97,9 @@ internal static class ArchiveStatusReader
         }
 
         var entries = new List<QuarantineEntry>();
-        foreach (var blob in reasons.OrderByDescending(b => b.LastModified).Take(count))
+        foreach (var blob in reasons.OrderByDescending(b => b.Properties.LastModified).Take(count))
         {
-            entries.Add(await ReadReasonAsync(quarantine.GetBlob(blob.Name), blob.LastModified, cancellationToken).ConfigureAwait(false));
+            entries.Add(await ReadReasonAsync(quarantine.GetBlobClient(blob.Name), blob.Properties.LastModified, cancellationToken).ConfigureAwait(false));
         }
 
         return entries;
@@ -108,8 +110,8 @@ internal static class ArchiveStatusReader
         var upload = blob.Name[..^".reason.json".Length];
         try
         {
-            await using var download = await blob.DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            using var json = await JsonDocument.ParseAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var download = await DownloadContentStream.OpenAsync(() => blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            using var json = await JsonDocument.ParseAsync(download, cancellationToken: cancellationToken).ConfigureAwait(false);
             var root = json.RootElement;
             string Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
             var time = DateTimeOffset.TryParse(Text("time"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : modified;
@@ -120,4 +122,12 @@ internal static class ArchiveStatusReader
             return new QuarantineEntry(upload, "(unreadable reason file)", string.Empty, modified);
         }
     }
+
+    /// <summary>Whether the container exists (a missing one is reported, not an error).</summary>
+    public static async Task<bool> ExistsAsync(BlobContainerClient container, CancellationToken cancellationToken) =>
+        (await StorageCall.RunAsync("GetContainerProperties", () => container.ExistsAsync(cancellationToken)).ConfigureAwait(false)).Value;
+
+    /// <summary>The queue's approximate depth; a missing queue is a <see cref="StorageRequestException"/> with <c>IsNotFound</c>.</summary>
+    public static async Task<long> ApproximateMessageCountAsync(global::Azure.Storage.Queues.QueueClient queue, CancellationToken cancellationToken) =>
+        (await StorageCall.RunAsync("GetQueueMetadata", () => queue.GetPropertiesAsync(cancellationToken)).ConfigureAwait(false)).Value.ApproximateMessagesCount;
 }

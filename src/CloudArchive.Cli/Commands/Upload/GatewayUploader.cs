@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 
@@ -11,14 +12,14 @@ internal static class GatewayUploader
 
     public static async Task UploadAsync(StorageConnection connection, string container, IReadOnlyList<UploadFile> files, int parallelism, Action<UploadFile>? uploaded, CancellationToken cancellationToken)
     {
-        var target = connection.Blobs.GetContainer(container);
-        await target.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var target = connection.Blobs.GetBlobContainerClient(container);
+        await StorageCall.RunAsync("CreateContainer", () => target.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (file, ct) =>
         {
             var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
             await using (stream.ConfigureAwait(false))
             {
-                await target.GetBlob(file.BlobName).UploadAsync(stream, new BlobUploadOptions { ContentType = DicomContentType }, ct).ConfigureAwait(false);
+                await BlockUpload.UploadAsync(target.GetBlockBlobClient(file.BlobName), stream, new BlockUploadOptions { ContentType = DicomContentType }, connection.Options, ct).ConfigureAwait(false);
             }
 
             uploaded?.Invoke(file);
