@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CloudArchive.Dicom;
+using CloudArchive.Testing;
 
 namespace CloudArchive.Benchmarks.Dicom;
 

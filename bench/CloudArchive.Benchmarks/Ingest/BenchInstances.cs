@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using CloudArchive.Benchmarks.Dicom;
 using CloudArchive.Dicom;
 using CloudArchive.Testing;
 

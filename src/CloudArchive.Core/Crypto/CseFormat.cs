@@ -12,6 +12,12 @@ public static class CseFormat
     /// <summary>CloudArchive metadata holding the plaintext length in decimal, checked on read to detect truncation.</summary>
     public const string PlainLengthMetadataName = "ca_plainlength";
 
+    /// <summary>
+    /// CloudArchive metadata binding the blob name, <c>ca_plainlength</c> and <c>encryptiondata</c> to the content key:
+    /// base64 HMAC-SHA256, checked on every read before any plaintext is released (docs/encryption.md).
+    /// </summary>
+    public const string EnvelopeMacMetadataName = "ca_envelopemac";
+
     /// <summary>The protocol we write: v2 layout with an explicit (configurable) region size.</summary>
     public const string Protocol21 = "2.1";
 

@@ -10,15 +10,17 @@ namespace CloudArchive.Core.Crypto;
 /// a reader offering at least region + 28 bytes per read gets ciphertext encrypted in place in its own buffer.
 /// </summary>
 /// <remarks>
-/// The metadata to store with the blob is <see cref="GetMetadata"/>. When the plaintext length is known up front
-/// (declared by the caller, or a seekable source) the metadata is final immediately and the source is checked to
-/// deliver exactly that many bytes; otherwise it becomes final when this stream has been read to the end.
+/// The metadata to store with the blob is <see cref="GetMetadata"/>, for the name the blob is written under. When the
+/// plaintext length is known up front (declared by the caller, or a seekable source) the metadata is final immediately
+/// and the source is checked to deliver exactly that many bytes; otherwise it becomes final when this stream has been
+/// read to the end.
 /// </remarks>
 public sealed class EncryptingStream : Stream
 {
     private readonly Stream _source;
     private readonly bool _leaveOpen;
     private readonly AesGcm _aes;
+    private readonly byte[] _bindingKey;
     private readonly int _regionLength;
     private readonly long? _declaredPlainLength;
     private byte[]? _buffer;
@@ -31,11 +33,13 @@ public sealed class EncryptingStream : Stream
     private long _position;
     private bool _sourceDone;
 
-    internal EncryptingStream(Stream source, bool leaveOpen, AesGcm aes, int regionLength, EncryptionData data, long? declaredPlainLength)
+    // The binding key (for ca_envelopemac, derived from the content key) is owned: zeroed on dispose.
+    internal EncryptingStream(Stream source, bool leaveOpen, AesGcm aes, byte[] bindingKey, int regionLength, EncryptionData data, long? declaredPlainLength)
     {
         _source = source;
         _leaveOpen = leaveOpen;
         _aes = aes;
+        _bindingKey = bindingKey;
         _regionLength = regionLength;
         EncryptionData = data;
         EncryptionDataJson = EncryptionDataSerializer.Serialize(data);
@@ -75,15 +79,23 @@ public sealed class EncryptingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>The blob metadata to store: <c>encryptiondata</c> and <c>ca_plainlength</c>.</summary>
+    /// <summary>
+    /// The blob metadata to store: <c>encryptiondata</c>, <c>ca_plainlength</c> and <c>ca_envelopemac</c>, which binds
+    /// both to <paramref name="blobName"/> (a reader given another name refuses the blob).
+    /// </summary>
+    /// <param name="blobName">The name the blob is written under, within its container (e.g. <c>studies/{studyKey}/{instanceKey}.dcm.enc</c>).</param>
     /// <exception cref="InvalidOperationException">The plaintext length is not known yet.</exception>
-    public IReadOnlyDictionary<string, string> GetMetadata()
+    /// <exception cref="ObjectDisposedException">The stream was disposed (its binding key is gone).</exception>
+    public IReadOnlyDictionary<string, string> GetMetadata(string blobName)
     {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var length = PlainLength ?? throw new InvalidOperationException("Metadata is final only after the non-seekable plaintext source has been read to the end.");
         return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             [CseFormat.EncryptionDataMetadataName] = EncryptionDataJson,
             [CseFormat.PlainLengthMetadataName] = length.ToString(CultureInfo.InvariantCulture),
+            [CseFormat.EnvelopeMacMetadataName] = EnvelopeBinding.Compute(_bindingKey, blobName, length, EncryptionDataJson),
         };
     }
 
@@ -223,6 +235,7 @@ public sealed class EncryptingStream : Stream
             }
 
             _aes.Dispose();
+            CryptographicOperations.ZeroMemory(_bindingKey);
             if (!_leaveOpen)
             {
                 _source.Dispose();

@@ -21,7 +21,7 @@ public sealed class EnvelopeEncryptor
 
     /// <summary>
     /// Returns a stream of ciphertext produced on demand from <paramref name="plaintext"/>. Store
-    /// <see cref="EncryptingStream.GetMetadata"/> with the blob.
+    /// <see cref="EncryptingStream.GetMetadata"/> (for the blob's name) with the blob.
     /// </summary>
     /// <param name="plaintext">The content to encrypt; read sequentially, once.</param>
     /// <param name="keyEncryptionKey">The key that wraps the content key; its <c>KeyId</c> is recorded.</param>
@@ -60,7 +60,7 @@ public sealed class EnvelopeEncryptor
                 CseFormat.NonceLength,
                 _options.EncryptionLibrary);
             var aes = new AesGcm(cek, CseFormat.TagLength);
-            return new EncryptingStream(plaintext, leaveOpen, aes, _options.RegionLength, data, plainLength);
+            return new EncryptingStream(plaintext, leaveOpen, aes, EnvelopeBinding.DeriveKey(cek), _options.RegionLength, data, plainLength);
         }
         finally
         {

@@ -18,7 +18,7 @@ public enum EnvelopeFailureReason
     /// <summary>The protocol in <c>encryptiondata</c> is not supported, or the unwrapped key's version prefix disagrees with it.</summary>
     ProtocolMismatch,
 
-    /// <summary>Required metadata (<c>encryptiondata</c> or <c>ca_plainlength</c>) is absent or malformed.</summary>
+    /// <summary>Required metadata (<c>encryptiondata</c>, <c>ca_plainlength</c> or <c>ca_envelopemac</c>) is absent, or <c>encryptiondata</c> or <c>ca_plainlength</c> is malformed.</summary>
     MissingMetadata,
 
     /// <summary>The key named by the blob's key id is not known to any resolver.</summary>
@@ -29,4 +29,11 @@ public enum EnvelopeFailureReason
 
     /// <summary>The wrapped content key did not unwrap under the resolved key (integrity check failed).</summary>
     WrongKey,
+
+    /// <summary>
+    /// <c>ca_envelopemac</c> does not match the blob's name, <c>ca_plainlength</c> and <c>encryptiondata</c> under its
+    /// content key: the metadata was edited (e.g. the length lowered after the last region was cut) or the blob was
+    /// copied under another name.
+    /// </summary>
+    MetadataTampered,
 }

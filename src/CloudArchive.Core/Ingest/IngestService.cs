@@ -303,7 +303,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             await using (encrypted.ConfigureAwait(false))
             {
                 var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (name, value) in encrypted.GetMetadata())
+                foreach (var (name, value) in encrypted.GetMetadata(archiveName))
                 {
                     metadata[name] = value;
                 }
@@ -339,7 +339,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             metadata[name] = value;
                         }
 
-                        written = written with { ReceiptCheck = await CheckAgainstReceiptAsync(sent, created.ContentMd5, metadata, written, cancellationToken).ConfigureAwait(false) };
+                        written = written with { ReceiptCheck = await CheckAgainstReceiptAsync(archiveName, sent, created.ContentMd5, metadata, written, cancellationToken).ConfigureAwait(false) };
                     }
 
                     return written;
@@ -354,7 +354,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
     /// those bytes must decrypt under the study key, through the reader's own path, to the plaintext that was read
     /// (GCM tag, nonce layout, length, MAC). Returns <see cref="ReceiptCheck.Verified"/> or the problem found.
     /// </summary>
-    private async Task<ReceiptCheck> CheckAgainstReceiptAsync(ArraySegment<byte> sent, string committedMd5, IReadOnlyDictionary<string, string> metadataSent, WrittenArchive written, CancellationToken cancellationToken)
+    private async Task<ReceiptCheck> CheckAgainstReceiptAsync(string archiveName, ArraySegment<byte> sent, string committedMd5, IReadOnlyDictionary<string, string> metadataSent, WrittenArchive written, CancellationToken cancellationToken)
     {
 #pragma warning disable CA5351 // The storage service's own integrity checksum, compared for equality; not a security hash.
         var sentMd5 = Convert.ToBase64String(MD5.HashData(sent));
@@ -370,7 +370,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         }
 
         var cipher = new MemoryStream(sent.Array!, sent.Offset, sent.Count, writable: false);
-        var problem = await DecryptsToAsync(decryptor => decryptor.OpenReadAsync(cipher, metadataSent, sent.Count, cancellationToken: cancellationToken), written.PlainLength, written.PlainMac, cancellationToken).ConfigureAwait(false);
+        var problem = await DecryptsToAsync(decryptor => decryptor.OpenReadAsync(cipher, metadataSent, archiveName, sent.Count, cancellationToken: cancellationToken), written.PlainLength, written.PlainMac, cancellationToken).ConfigureAwait(false);
         return problem is null ? ReceiptCheck.Verified : new ReceiptCheck(problem);
     }
 
@@ -480,6 +480,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                         : throw new InvalidOperationException("Unexpected ciphertext range."),
                     info.Length,
                     info.Metadata,
+                    archiveName,
                     plainStart,
                     plainCount,
                     cancellationToken),
@@ -506,7 +507,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         var cipher = await _archive.OpenReadAsync(archiveName, cancellationToken).ConfigureAwait(false);
         await using (cipher.ConfigureAwait(false))
         {
-            return await DecryptsToAsync(decryptor => decryptor.OpenReadAsync(cipher, info.Metadata, info.Length, leaveOpen: true, cancellationToken: cancellationToken), plainLength, plainMac, cancellationToken).ConfigureAwait(false);
+            return await DecryptsToAsync(decryptor => decryptor.OpenReadAsync(cipher, info.Metadata, archiveName, info.Length, leaveOpen: true, cancellationToken: cancellationToken), plainLength, plainMac, cancellationToken).ConfigureAwait(false);
         }
     }
 

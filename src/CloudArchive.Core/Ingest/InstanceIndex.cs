@@ -23,6 +23,12 @@ public sealed class InstanceIndex
     public const string SealedLengthMetadataName = "ca_indexlength";
 
     /// <summary>
+    /// Metadata entry: the sealed record's <c>ca_envelopemac</c>, binding its length and encryption data to
+    /// <see cref="SealedBindingName"/> of the instance blob that carries it.
+    /// </summary>
+    public const string SealedMacMetadataName = "ca_indexmac";
+
+    /// <summary>
     /// The largest sealed record (base64 characters) carried as metadata: with the instance's own entries (about 1 KiB)
     /// this stays well inside the service's 8 KiB limit for all metadata of a blob.
     /// </summary>
@@ -43,8 +49,20 @@ public sealed class InstanceIndex
     }
 
     /// <summary>
-    /// Seals a record into metadata entries for its instance blob, or returns null when it is too large to travel as
-    /// metadata (then it is written with <see cref="WriteAsync"/> once the instance is committed).
+    /// The name a sealed record's envelope is bound to: the instance blob's name with <c>#ca_index</c> appended, so the
+    /// record cannot be moved to another instance's metadata, nor pass for the instance's own envelope.
+    /// </summary>
+    /// <param name="instanceBlobName">The name of the instance blob that carries the record (<see cref="ArchiveNames.Instance"/>).</param>
+    public static string SealedBindingName(string instanceBlobName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceBlobName);
+        return instanceBlobName + "#" + SealedMetadataName;
+    }
+
+    /// <summary>
+    /// Seals a record into metadata entries for its instance blob (<see cref="ArchiveNames.Instance"/> of the record's
+    /// keys), or returns null when it is too large to travel as metadata (then it is written with
+    /// <see cref="WriteAsync"/> once the instance is committed).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>?> SealAsync(InstanceIndexRecord record, SymmetricKeyEncryptionKey studyKey, CancellationToken cancellationToken)
     {
@@ -61,11 +79,13 @@ public sealed class InstanceIndex
         {
             using var cipher = new MemoryStream();
             await encrypted.CopyToAsync(cipher, cancellationToken).ConfigureAwait(false);
+            var envelope = encrypted.GetMetadata(SealedBindingName(ArchiveNames.Instance(record.StudyKey, record.InstanceKey)));
             return new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [SealedMetadataName] = Convert.ToBase64String(cipher.GetBuffer(), 0, (int)cipher.Length),
-                [SealedEncryptionMetadataName] = encrypted.EncryptionDataJson,
-                [SealedLengthMetadataName] = json.Length.ToString(CultureInfo.InvariantCulture),
+                [SealedEncryptionMetadataName] = envelope[CseFormat.EncryptionDataMetadataName],
+                [SealedLengthMetadataName] = envelope[CseFormat.PlainLengthMetadataName],
+                [SealedMacMetadataName] = envelope[CseFormat.EnvelopeMacMetadataName],
             };
         }
     }
@@ -76,7 +96,8 @@ public sealed class InstanceIndex
         ArgumentNullException.ThrowIfNull(record);
         using var studyKey = await _keyring.GetOrCreateStudyKeyAsync(record.StudyKey, cancellationToken).ConfigureAwait(false);
         await using var encrypted = await EncryptAsync(JsonSerializer.SerializeToUtf8Bytes(record, JsonOptions), studyKey, cancellationToken).ConfigureAwait(false);
-        await _store.UpsertAsync(ArchiveNames.IndexRecord(record.StudyKey, record.InstanceKey), encrypted, encrypted.GetMetadata(), cancellationToken).ConfigureAwait(false);
+        var name = ArchiveNames.IndexRecord(record.StudyKey, record.InstanceKey);
+        await _store.UpsertAsync(name, encrypted, encrypted.GetMetadata(name), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -85,7 +106,8 @@ public sealed class InstanceIndex
     /// </summary>
     public async Task<InstanceIndexRecord?> ReadAsync(string studyKey, string instanceKey, CancellationToken cancellationToken)
     {
-        var info = await _store.GetInfoAsync(ArchiveNames.Instance(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
+        var instanceName = ArchiveNames.Instance(studyKey, instanceKey);
+        var info = await _store.GetInfoAsync(instanceName, cancellationToken).ConfigureAwait(false);
         if (info is null)
         {
             return null;
@@ -93,11 +115,12 @@ public sealed class InstanceIndex
 
         if (TryUnpackSealed(info.Metadata, out var sealedCipher, out var sealedMetadata))
         {
-            return await DecryptAsync(new MemoryStream(sealedCipher, writable: false), sealedMetadata, sealedCipher.Length, cancellationToken).ConfigureAwait(false);
+            return await DecryptAsync(new MemoryStream(sealedCipher, writable: false), sealedMetadata, SealedBindingName(instanceName), sealedCipher.Length, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var cipher = await _store.OpenReadWithInfoAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
-        return cipher is null ? null : await DecryptAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, cancellationToken).ConfigureAwait(false);
+        var recordName = ArchiveNames.IndexRecord(studyKey, instanceKey);
+        await using var cipher = await _store.OpenReadWithInfoAsync(recordName, cancellationToken).ConfigureAwait(false);
+        return cipher is null ? null : await DecryptAsync(cipher.Content, cipher.Info.Metadata, recordName, cipher.Info.Length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -106,7 +129,7 @@ public sealed class InstanceIndex
     /// </summary>
     public async Task WithdrawAsync(string studyKey, string instanceKey, CancellationToken cancellationToken)
     {
-        await _store.RemoveMetadataAsync(ArchiveNames.Instance(studyKey, instanceKey), [SealedMetadataName, SealedEncryptionMetadataName, SealedLengthMetadataName], cancellationToken).ConfigureAwait(false);
+        await _store.RemoveMetadataAsync(ArchiveNames.Instance(studyKey, instanceKey), [SealedMetadataName, SealedEncryptionMetadataName, SealedLengthMetadataName, SealedMacMetadataName], cancellationToken).ConfigureAwait(false);
         await _store.DeleteIfExistsAsync(ArchiveNames.IndexRecord(studyKey, instanceKey), cancellationToken).ConfigureAwait(false);
     }
 
@@ -114,9 +137,9 @@ public sealed class InstanceIndex
     private Task<EncryptingStream> EncryptAsync(byte[] json, SymmetricKeyEncryptionKey studyKey, CancellationToken cancellationToken) =>
         _encryptor.EncryptAsync(new MemoryStream(json, writable: false), studyKey, plainLength: json.Length, cancellationToken: cancellationToken);
 
-    private async Task<InstanceIndexRecord?> DecryptAsync(Stream cipher, IReadOnlyDictionary<string, string> envelope, long cipherLength, CancellationToken cancellationToken)
+    private async Task<InstanceIndexRecord?> DecryptAsync(Stream cipher, IReadOnlyDictionary<string, string> envelope, string bindingName, long cipherLength, CancellationToken cancellationToken)
     {
-        await using var plain = await new EnvelopeDecryptor(_keyring.StudyKeyResolver).OpenReadAsync(cipher, envelope, cipherLength, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var plain = await new EnvelopeDecryptor(_keyring.StudyKeyResolver).OpenReadAsync(cipher, envelope, bindingName, cipherLength, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(plain, JsonOptions, cancellationToken).ConfigureAwait(false);
     }
 
@@ -143,11 +166,19 @@ public sealed class InstanceIndex
             throw new EnvelopeDecryptionException(EnvelopeFailureReason.Tampered, "The sealed index record is not base64.", innerException: ex);
         }
 
-        envelopeMetadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        var unpacked = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [CseFormat.EncryptionDataMetadataName] = encryptionData,
             [CseFormat.PlainLengthMetadataName] = length,
         };
+
+        // Absent, it stays absent: the decryptor then refuses the record for its missing MAC.
+        if (metadata.TryGetValue(SealedMacMetadataName, out var mac))
+        {
+            unpacked[CseFormat.EnvelopeMacMetadataName] = mac;
+        }
+
+        envelopeMetadata = unpacked;
         return true;
     }
 }

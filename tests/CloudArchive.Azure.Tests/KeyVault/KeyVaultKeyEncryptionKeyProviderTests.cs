@@ -107,7 +107,7 @@ public sealed class KeyVaultKeyEncryptionKeyProviderTests : IAsyncLifetime
         Assert.DoesNotContain(v1, entry, StringComparison.Ordinal);
         using var reader = new Keyring(store, provider, new NoHolds(), audit);
         var decryptor = new EnvelopeDecryptor(reader.StudyKeyResolver);
-        await using var stream = await decryptor.OpenReadAsync(new MemoryStream(blob), metadata, blob.Length, cancellationToken: Ct);
+        await using var stream = await decryptor.OpenReadAsync(new MemoryStream(blob), metadata, BlobName, blob.Length, cancellationToken: Ct);
         var output = new MemoryStream();
         await stream.CopyToAsync(output, Ct);
         Assert.Equal(plain, output.ToArray());
@@ -144,7 +144,7 @@ public sealed class KeyVaultKeyEncryptionKeyProviderTests : IAsyncLifetime
             // Without the local key at all, the vault alone now opens the study.
             using var vaultOnly = new Keyring(store, vault, new NoHolds(), audit);
             var decryptor = new EnvelopeDecryptor(vaultOnly.StudyKeyResolver);
-            await using var stream = await decryptor.OpenReadAsync(new MemoryStream(blob), metadata, blob.Length, cancellationToken: Ct);
+            await using var stream = await decryptor.OpenReadAsync(new MemoryStream(blob), metadata, BlobName, blob.Length, cancellationToken: Ct);
             var output = new MemoryStream();
             await stream.CopyToAsync(output, Ct);
             Assert.Equal(plain, output.ToArray());
@@ -158,12 +158,15 @@ public sealed class KeyVaultKeyEncryptionKeyProviderTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The name the test envelopes are bound to (they are never stored).</summary>
+    private const string BlobName = "studies/study/instance.dcm.enc";
+
     private static async Task<(byte[] Blob, IReadOnlyDictionary<string, string> Metadata)> EncryptAsync(byte[] plain, SymmetricKeyEncryptionKey key)
     {
         var encryptor = new EnvelopeEncryptor(new EnvelopeEncryptionOptions { RegionLength = 1024 });
         await using var enc = await encryptor.EncryptAsync(new MemoryStream(plain), key, cancellationToken: Ct);
         var output = new MemoryStream();
         await enc.CopyToAsync(output, Ct);
-        return (output.ToArray(), enc.GetMetadata());
+        return (output.ToArray(), enc.GetMetadata(BlobName));
     }
 }

@@ -147,7 +147,7 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
                 var name = $"studies/{study}/inst{i}.dcm.enc";
                 plains[name] = RandomNumberGenerator.GetBytes(200_000 + i);
                 await using var enc = await encryptor.EncryptAsync(new MemoryStream(plains[name]), key, cancellationToken: Ct);
-                await archive.GetBlob(name).UploadAsync(enc, new BlobUploadOptions { Metadata = enc.GetMetadata(), Conditions = BlobRequestConditions.CreateOnly }, Ct);
+                await archive.GetBlob(name).UploadAsync(enc, new BlobUploadOptions { Metadata = enc.GetMetadata(name), Conditions = BlobRequestConditions.CreateOnly }, Ct);
             }
         }
 
@@ -186,7 +186,7 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
     private static async Task<byte[]> ReadAsync(BlobContainerClient archive, EnvelopeDecryptor decryptor, string name)
     {
         await using var download = await archive.GetBlob(name).DownloadAsync(cancellationToken: Ct);
-        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Properties.Metadata, download.Properties.ContentLength, leaveOpen: true, cancellationToken: Ct);
+        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Properties.Metadata, name, download.Properties.ContentLength, leaveOpen: true, cancellationToken: Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();
@@ -201,7 +201,7 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
             var download = await blob.DownloadAsync(new BlobRange(o, l), new BlobRequestConditions { IfMatch = properties.ETag }, ct);
             return download.Content;
         };
-        await using var plain = await decryptor.OpenRangeAsync(source, properties.ContentLength, properties.Metadata, offset, length, Ct);
+        await using var plain = await decryptor.OpenRangeAsync(source, properties.ContentLength, properties.Metadata, name, offset, length, Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();

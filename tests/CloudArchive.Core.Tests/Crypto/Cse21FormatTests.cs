@@ -93,13 +93,13 @@ public sealed class Cse21FormatTests
         var encryptor = new EnvelopeEncryptor(new EnvelopeEncryptionOptions { RegionLength = 128 });
         await using var enc = await encryptor.EncryptAsync(new NonSeekableStream(new MemoryStream(plain)), key, cancellationToken: TestContext.Current.CancellationToken);
         Assert.False(enc.IsMetadataFinal);
-        Assert.Throws<InvalidOperationException>(() => enc.GetMetadata());
+        Assert.Throws<InvalidOperationException>(() => enc.GetMetadata(Cse.BlobName));
         Assert.Throws<NotSupportedException>(() => enc.Length);
         var output = new MemoryStream();
         await enc.CopyToAsync(output, TestContext.Current.CancellationToken);
         Assert.True(enc.IsMetadataFinal);
-        Assert.Equal("1000", enc.GetMetadata()["ca_plainlength"]);
-        Assert.Equal(plain, await Cse.DecryptAsync(output.ToArray(), enc.GetMetadata(), new DictionaryKeyResolver(key)));
+        Assert.Equal("1000", enc.GetMetadata(Cse.BlobName)["ca_plainlength"]);
+        Assert.Equal(plain, await Cse.DecryptAsync(output.ToArray(), enc.GetMetadata(Cse.BlobName), new DictionaryKeyResolver(key)));
     }
 
     [Fact]
@@ -123,11 +123,11 @@ public sealed class Cse21FormatTests
         var output = new MemoryStream();
         enc.CopyTo(output);
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        using var dec = await decryptor.OpenReadAsync(new MemoryStream(output.ToArray()), enc.GetMetadata(), output.Length, cancellationToken: TestContext.Current.CancellationToken);
+        using var dec = await decryptor.OpenReadAsync(new MemoryStream(output.ToArray()), enc.GetMetadata(Cse.BlobName), Cse.BlobName, output.Length, cancellationToken: TestContext.Current.CancellationToken);
         var back = new MemoryStream();
         dec.CopyTo(back);
         Assert.Equal(plain, back.ToArray());
-        Assert.Equal(plain, IndependentCse21.Decrypt(output.ToArray(), enc.GetMetadata(), raw));
+        Assert.Equal(plain, IndependentCse21.Decrypt(output.ToArray(), enc.GetMetadata(Cse.BlobName), raw));
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class Cse21FormatTests
         Assert.Equal(CseFormat.CiphertextLength(500, 128), enc.Length);
         var output = new MemoryStream();
         await enc.CopyToAsync(output, TestContext.Current.CancellationToken);
-        Assert.Equal(plain, await Cse.DecryptAsync(output.ToArray(), enc.GetMetadata(), new DictionaryKeyResolver(key)));
+        Assert.Equal(plain, await Cse.DecryptAsync(output.ToArray(), enc.GetMetadata(Cse.BlobName), new DictionaryKeyResolver(key)));
     }
 
     [Theory]

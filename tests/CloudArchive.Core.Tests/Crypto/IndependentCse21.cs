@@ -7,12 +7,13 @@ namespace CloudArchive.Core.Tests.Crypto;
 
 /// <summary>
 /// A deliberately separate, minimal implementation of the CSE v2.1 format written from azure-facts §5 and RFC 3394
-/// with only BCL primitives. It shares no code with CloudArchive.Core.Crypto so that agreement between the two is
-/// evidence the format is right, not that one implementation agrees with itself.
+/// with only BCL primitives, plus CloudArchive's <c>ca_envelopemac</c> written from docs/encryption.md ("Envelope
+/// binding"). It shares no code with CloudArchive.Core.Crypto so that agreement between the two is evidence the format
+/// (and the documented MAC construction) is right, not that one implementation agrees with itself.
 /// </summary>
 internal static class IndependentCse21
 {
-    public static byte[] Decrypt(byte[] blob, IReadOnlyDictionary<string, string> metadata, byte[] studyKey)
+    public static byte[] Decrypt(byte[] blob, IReadOnlyDictionary<string, string> metadata, byte[] studyKey, string blobName = Cse.BlobName)
     {
         using var doc = JsonDocument.Parse(metadata["encryptiondata"]);
         var root = doc.RootElement;
@@ -30,6 +31,12 @@ internal static class IndependentCse21
         }
 
         var cek = unwrapped[8..];
+        var expectedMac = EnvelopeMac(cek, blobName, metadata["ca_plainlength"], metadata["encryptiondata"]);
+        if (!CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(metadata["ca_envelopemac"]), expectedMac))
+        {
+            throw new InvalidOperationException("ca_envelopemac mismatch");
+        }
+
         int dataLength = root.GetProperty("EncryptedRegionInfo").GetProperty("DataLength").GetInt32();
         int nonceLength = root.GetProperty("EncryptedRegionInfo").GetProperty("NonceLength").GetInt32();
         using var gcm = new AesGcm(cek, 16);
@@ -63,7 +70,7 @@ internal static class IndependentCse21
         return plain.ToArray();
     }
 
-    public static (byte[] Blob, Dictionary<string, string> Metadata) Encrypt(byte[] plaintext, byte[] studyKey, string studyKeyId, int dataLength, string protocol = "2.1")
+    public static (byte[] Blob, Dictionary<string, string> Metadata) Encrypt(byte[] plaintext, byte[] studyKey, string studyKeyId, int dataLength, string protocol = "2.1", string blobName = Cse.BlobName)
     {
         var cek = RandomNumberGenerator.GetBytes(32);
         var toWrap = new byte[40];
@@ -89,11 +96,35 @@ internal static class IndependentCse21
         var json = "{\"EncryptionMode\":\"FullBlob\",\"WrappedContentKey\":{\"KeyId\":\"" + studyKeyId + "\",\"EncryptedKey\":\""
             + Convert.ToBase64String(wrapped) + "\",\"Algorithm\":\"A256KW\"},\"EncryptionAgent\":{\"Protocol\":\"" + protocol
             + "\",\"EncryptionAlgorithm\":\"AES_GCM_256\"},\"EncryptedRegionInfo\":{\"DataLength\":" + dataLength + ",\"NonceLength\":12}}";
+        var length = plaintext.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return (blob.ToArray(), new Dictionary<string, string>
         {
             ["encryptiondata"] = json,
-            ["ca_plainlength"] = plaintext.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ca_plainlength"] = length,
+            ["ca_envelopemac"] = Convert.ToBase64String(EnvelopeMac(cek, blobName, length, json)),
         });
+    }
+
+    /// <summary>
+    /// docs/encryption.md: key = HKDF-SHA256(IKM = CEK, no salt, info = "cloudarchive/v1/envelope-binding", 32 bytes);
+    /// MAC = HMAC-SHA256(key, for each of label, blob name, decimal length, encryptiondata: 4-byte big-endian UTF-8
+    /// length, then the UTF-8 bytes).
+    /// </summary>
+    private static byte[] EnvelopeMac(byte[] cek, string blobName, string plainLength, string encryptionData)
+    {
+        const string label = "cloudarchive/v1/envelope-binding";
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, cek, 32, salt: null, info: Encoding.UTF8.GetBytes(label));
+        var input = new MemoryStream();
+        foreach (var field in new[] { label, blobName, plainLength, encryptionData })
+        {
+            var bytes = Encoding.UTF8.GetBytes(field);
+            var prefix = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(prefix, bytes.Length);
+            input.Write(prefix);
+            input.Write(bytes);
+        }
+
+        return HMACSHA256.HashData(key, input.ToArray());
     }
 
     // RFC 3394 §2.2.1, index-based form.

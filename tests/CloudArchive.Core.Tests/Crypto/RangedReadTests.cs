@@ -30,7 +30,7 @@ public sealed class RangedReadTests
             return Task.FromResult<Stream>(new NonSeekableStream(new MemoryStream(blob, (int)o, (int)l)));
         };
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await using var stream = await decryptor.OpenRangeAsync(source, blob.Length, md, offset, length, TestContext.Current.CancellationToken);
+        await using var stream = await decryptor.OpenRangeAsync(source, blob.Length, md, Cse.BlobName, offset, length, TestContext.Current.CancellationToken);
         var output = new MemoryStream();
         await stream.CopyToAsync(output, TestContext.Current.CancellationToken);
         int expectedLength = Math.Min(length ?? int.MaxValue, 450 - offset);
@@ -56,12 +56,12 @@ public sealed class RangedReadTests
         blob[30] ^= 1; // ciphertext of region 0
         CiphertextRangeSource source = (o, l, _) => Task.FromResult<Stream>(new MemoryStream(blob, (int)o, (int)l));
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await using (var ok = await decryptor.OpenRangeAsync(source, blob.Length, md, 200, 100, TestContext.Current.CancellationToken))
+        await using (var ok = await decryptor.OpenRangeAsync(source, blob.Length, md, Cse.BlobName, 200, 100, TestContext.Current.CancellationToken))
         {
             await ok.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
         }
 
-        await using var bad = await decryptor.OpenRangeAsync(source, blob.Length, md, 50, 100, TestContext.Current.CancellationToken);
+        await using var bad = await decryptor.OpenRangeAsync(source, blob.Length, md, Cse.BlobName, 50, 100, TestContext.Current.CancellationToken);
         var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => bad.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken));
         Assert.Equal(EnvelopeFailureReason.Tampered, ex.Reason);
     }
@@ -73,7 +73,7 @@ public sealed class RangedReadTests
         var (blob, md) = await Cse.EncryptAsync(TestKeys.Data(450), key, Region);
         CiphertextRangeSource wrong = (o, l, _) => Task.FromResult<Stream>(new MemoryStream(blob, 0, (int)l));
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await using var stream = await decryptor.OpenRangeAsync(wrong, blob.Length, md, 250, 10, TestContext.Current.CancellationToken);
+        await using var stream = await decryptor.OpenRangeAsync(wrong, blob.Length, md, Cse.BlobName, 250, 10, TestContext.Current.CancellationToken);
         var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => stream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken));
         Assert.Equal(EnvelopeFailureReason.RegionOutOfOrder, ex.Reason);
     }
@@ -85,7 +85,7 @@ public sealed class RangedReadTests
         var (blob, md) = await Cse.EncryptAsync(TestKeys.Data(450), key, Region);
         CiphertextRangeSource shortSource = (o, l, _) => Task.FromResult<Stream>(new MemoryStream(blob, (int)o, (int)l - 30));
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await using var stream = await decryptor.OpenRangeAsync(shortSource, blob.Length, md, 0, 450, TestContext.Current.CancellationToken);
+        await using var stream = await decryptor.OpenRangeAsync(shortSource, blob.Length, md, Cse.BlobName, 0, 450, TestContext.Current.CancellationToken);
         var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => stream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken));
         Assert.Equal(EnvelopeFailureReason.Truncated, ex.Reason);
     }
@@ -96,7 +96,7 @@ public sealed class RangedReadTests
         using var key = TestKeys.NewStudyKey();
         var (blob, md) = await Cse.EncryptAsync(TestKeys.Data(450), key, Region);
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => decryptor.OpenRangeAsync((_, _, _) => throw new InvalidOperationException(), blob.Length, md, 451, 1, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => decryptor.OpenRangeAsync((_, _, _) => throw new InvalidOperationException(), blob.Length, md, Cse.BlobName, 451, 1, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class RangedReadTests
         using var key = TestKeys.NewStudyKey();
         var (blob, md) = await Cse.EncryptAsync(TestKeys.Data(450), key, Region);
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => decryptor.OpenRangeAsync((_, _, _) => throw new InvalidOperationException("must not fetch"), blob.Length - RegionCipher, md, 0, 10, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => decryptor.OpenRangeAsync((_, _, _) => throw new InvalidOperationException("must not fetch"), blob.Length - RegionCipher, md, Cse.BlobName, 0, 10, TestContext.Current.CancellationToken));
         Assert.Equal(EnvelopeFailureReason.Truncated, ex.Reason);
     }
 }

@@ -25,14 +25,14 @@ public sealed class ReadBufferSizeTests
         await using var enc = await encryptor.EncryptAsync(new MemoryStream(plain), key, cancellationToken: TestContext.Current.CancellationToken);
         var blob = await DrainAsync(enc, bufferSize, async);
         Assert.Equal(blob.Length, enc.Position);
-        Assert.Equal(plain, IndependentCse21.Decrypt(blob, enc.GetMetadata(), raw));
+        Assert.Equal(plain, IndependentCse21.Decrypt(blob, enc.GetMetadata(Cse.BlobName), raw));
 
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await using var dec = await decryptor.OpenReadAsync(new MemoryStream(blob), enc.GetMetadata(), blob.Length, cancellationToken: TestContext.Current.CancellationToken);
+        await using var dec = await decryptor.OpenReadAsync(new MemoryStream(blob), enc.GetMetadata(Cse.BlobName), Cse.BlobName, blob.Length, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(plain, await DrainAsync(dec, bufferSize, async));
 
         CiphertextRangeSource source = (o, l, _) => Task.FromResult<Stream>(new MemoryStream(blob, (int)o, (int)l));
-        await using var range = await decryptor.OpenRangeAsync(source, blob.Length, enc.GetMetadata(), Region, (3 * Region) + 5, TestContext.Current.CancellationToken);
+        await using var range = await decryptor.OpenRangeAsync(source, blob.Length, enc.GetMetadata(Cse.BlobName), Cse.BlobName, Region, (3 * Region) + 5, TestContext.Current.CancellationToken);
         Assert.Equal(plain.AsSpan(Region, (3 * Region) + 5).ToArray(), await DrainAsync(range, bufferSize, async));
     }
 
@@ -45,7 +45,7 @@ public sealed class ReadBufferSizeTests
         var (blob, md) = await Cse.EncryptAsync(TestKeys.Data(2 * Region), key, Region);
         blob[Region + 28 + 12 + 5] ^= 0x10; // region 1 ciphertext
         var decryptor = new EnvelopeDecryptor(new DictionaryKeyResolver(key));
-        await using var dec = await decryptor.OpenReadAsync(new MemoryStream(blob), md, blob.Length, cancellationToken: TestContext.Current.CancellationToken);
+        await using var dec = await decryptor.OpenReadAsync(new MemoryStream(blob), md, Cse.BlobName, blob.Length, cancellationToken: TestContext.Current.CancellationToken);
         var buffer = new byte[4 * Region];
         int first = async ? await dec.ReadAtLeastAsync(buffer, Region, throwOnEndOfStream: true, TestContext.Current.CancellationToken) : dec.ReadAtLeast(buffer, Region);
         Assert.Equal(Region, first);

@@ -114,7 +114,10 @@ public sealed class TamperTests
         using var key = TestKeys.NewStudyKey();
         var (blob, md) = await Cse.EncryptAsync(TestKeys.Data(3 * Region), key, Region);
         var edited = new Dictionary<string, string>(md) { ["ca_plainlength"] = (2 * Region).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        Assert.Equal(EnvelopeFailureReason.TrailingData, (await DecryptFails(blob, edited, key, passLength: false)).Reason);
+        Assert.Equal(EnvelopeFailureReason.TrailingData, (await DecryptFails(blob, edited, key, passLength: true)).Reason);
+
+        // Without the blob's length only ca_envelopemac, checked before the first region, catches it.
+        Assert.Equal(EnvelopeFailureReason.MetadataTampered, (await DecryptFails(blob, edited, key, passLength: false)).Reason);
     }
 
     [Fact]
@@ -184,8 +187,15 @@ public sealed class TamperTests
         var (blob, md) = await Cse.EncryptAsync(plain, key, Region);
         var edited = md.Where(p => p.Key != "ca_plainlength").ToDictionary(p => p.Key, p => p.Value);
         Assert.Equal(EnvelopeFailureReason.MissingMetadata, (await DecryptFails(blob, edited, key)).Reason);
-        var relaxed = new EnvelopeDecryptionOptions { RequirePlainLength = false };
-        Assert.Equal(plain, await Cse.DecryptAsync(blob, edited, new DictionaryKeyResolver(key), options: relaxed));
+
+        // A MAC without the length it covers cannot be checked, so it is refused even by a relaxed reader...
+        var relaxed = new EnvelopeDecryptionOptions { RequirePlainLength = false, RequireEnvelopeMac = false };
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => Cse.DecryptAsync(blob, edited, new DictionaryKeyResolver(key), options: relaxed));
+        Assert.Equal(EnvelopeFailureReason.MissingMetadata, ex.Reason);
+
+        // ...which reads a blob carrying neither, as another tool writes it.
+        var foreign = edited.Where(p => p.Key != "ca_envelopemac").ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(plain, await Cse.DecryptAsync(blob, foreign, new DictionaryKeyResolver(key), options: relaxed));
     }
 
     [Theory]

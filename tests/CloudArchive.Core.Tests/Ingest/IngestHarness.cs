@@ -82,7 +82,7 @@ internal sealed class IngestHarness : IDisposable
     {
         var (content, metadata, _) = Storage.Archive[name];
         var decryptor = new EnvelopeDecryptor(Keyring.StudyKeyResolver);
-        await using var plain = await decryptor.OpenReadAsync(new MemoryStream(content), metadata, content.Length, cancellationToken: Ct);
+        await using var plain = await decryptor.OpenReadAsync(new MemoryStream(content), metadata, name, content.Length, cancellationToken: Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();

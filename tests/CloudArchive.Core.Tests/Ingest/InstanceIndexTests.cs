@@ -88,6 +88,7 @@ public sealed class InstanceIndexTests : IDisposable
     [Theory]
     [InlineData(InstanceIndex.SealedEncryptionMetadataName, EnvelopeFailureReason.MissingMetadata)]
     [InlineData(InstanceIndex.SealedLengthMetadataName, EnvelopeFailureReason.MissingMetadata)]
+    [InlineData(InstanceIndex.SealedMacMetadataName, EnvelopeFailureReason.MissingMetadata)]
     [InlineData(InstanceIndex.SealedMetadataName, EnvelopeFailureReason.Tampered)]
     public async Task A_sealed_record_missing_a_companion_entry_or_not_base64_is_a_typed_decryption_error(string entry, EnvelopeFailureReason expected)
     {
@@ -107,6 +108,35 @@ public sealed class InstanceIndexTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, InstanceKey, Ct));
         Assert.Equal(expected, ex.Reason);
+    }
+
+    [Fact]
+    public async Task A_sealed_record_is_bound_to_the_instance_that_carries_it()
+    {
+        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
+        var sealedEntries = await index.SealAsync(Record(1), studyKey, Ct);
+        const string other = "EEEEEEEEEEEEEEEEEEEEEEEEEE";
+        await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, other), new MemoryStream([1]), sealedEntries!, new Dictionary<string, string>(), Ct);
+
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, other, Ct));
+
+        Assert.Equal(EnvelopeFailureReason.MetadataTampered, ex.Reason);
+    }
+
+    [Fact]
+    public async Task A_record_blob_copied_under_another_instance_name_is_refused()
+    {
+        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        await index.WriteAsync(Record(removed: 400), Ct);
+        const string other = "EEEEEEEEEEEEEEEEEEEEEEEEEE";
+        Assert.True(await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, other), new MemoryStream([1]), new Dictionary<string, string>(), new Dictionary<string, string>(), Ct));
+        var (content, metadata, _) = _h.Storage.Archive[ArchiveNames.IndexRecord(StudyKey, InstanceKey)];
+        await _h.Storage.UpsertAsync(ArchiveNames.IndexRecord(StudyKey, other), new MemoryStream(content), metadata, Ct);
+
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, other, Ct));
+
+        Assert.Equal(EnvelopeFailureReason.MetadataTampered, ex.Reason);
     }
 
     public void Dispose() => _h.Dispose();

@@ -33,7 +33,7 @@ internal sealed class ArchiveInspector(IngestApp app)
     {
         await using var download = await app.Archive.GetBlob(blobName).DownloadAsync(cancellationToken: Ct);
         var decryptor = new EnvelopeDecryptor(Keyring.StudyKeyResolver);
-        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Properties.Metadata, download.ContentLength, leaveOpen: true, cancellationToken: Ct);
+        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Properties.Metadata, blobName, download.ContentLength, leaveOpen: true, cancellationToken: Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();

@@ -658,7 +658,7 @@ public sealed class ResearchExporter
         {
             await using (cipher.ConfigureAwait(false))
             {
-                var plain = await run.Decryptor.OpenReadAsync(cipher.Content, cipher.Info.Metadata, cipher.Info.Length, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var plain = await run.Decryptor.OpenReadAsync(cipher.Content, cipher.Info.Metadata, name, cipher.Info.Length, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await using (plain.ConfigureAwait(false))
                 {
                     // The reader spools bulk values of this forward-only stream to a temporary file it owns (deleted on

@@ -21,13 +21,14 @@ internal sealed class ExportHarness : IDisposable
     public static readonly DicomTag Modality = new(0x0008, 0x0060);
     public static readonly DicomTag BurnedInAnnotation = new(0x0028, 0x0301);
 
-    public ExportHarness()
+    public ExportHarness(Core.Ingest.IngestOptions? ingestOptions = null)
     {
+        Ingest = new IngestHarness(ingestOptions);
         Time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         Catalog = new InMemoryArchiveCatalog(Ingest.Storage);
     }
 
-    public IngestHarness Ingest { get; } = new();
+    public IngestHarness Ingest { get; }
 
     public ManualTimeProvider Time { get; }
 
@@ -64,7 +65,20 @@ internal sealed class ExportHarness : IDisposable
     };
 
     /// <summary>Ingests one CT_small copy for the patient and returns nothing; fails the test unless archived.</summary>
-    public async Task IngestAsync(string studyUid, string sopUid, string patientId, string modality = "CT", bool burnedIn = false)
+    public async Task IngestAsync(string studyUid, string sopUid, string patientId, string modality = "CT", bool burnedIn = false) =>
+        await IngestAsync(await InstanceAsync(studyUid, sopUid, patientId, modality, burnedIn));
+
+    /// <summary>Ingests an upload of these bytes; fails the test unless archived.</summary>
+    public async Task IngestAsync(byte[] upload)
+    {
+        var name = "gw/" + Guid.NewGuid().ToString("N") + ".dcm";
+        Ingest.Storage.Upload(name, upload);
+        var result = await Ingest.IngestAsync(name);
+        Xunit.Assert.Equal(Core.Ingest.IngestOutcome.Archived, result.Outcome);
+    }
+
+    /// <summary>A CT_small copy for the patient, as written by the DICOM writer; <paramref name="edit"/> changes it further.</summary>
+    public static async Task<byte[]> InstanceAsync(string studyUid, string sopUid, string patientId, string modality = "CT", bool burnedIn = false, Action<DicomDataset>? edit = null)
     {
         await using var file = await DicomFile.OpenAsync(Path.Combine(AppContext.BaseDirectory, "dicom", "CT_small.dcm"), cancellationToken: Ct);
         var ds = file.Dataset;
@@ -79,12 +93,10 @@ internal sealed class ExportHarness : IDisposable
             ds.SetString(BurnedInAnnotation, "YES");
         }
 
+        edit?.Invoke(ds);
         var output = new MemoryStream();
         await file.WriteAsync(output, cancellationToken: Ct);
-        var name = "gw/" + Guid.NewGuid().ToString("N") + ".dcm";
-        Ingest.Storage.Upload(name, output.ToArray());
-        var result = await Ingest.IngestAsync(name);
-        Xunit.Assert.Equal(Core.Ingest.IngestOutcome.Archived, result.Outcome);
+        return output.ToArray();
     }
 
     public async Task<string> PseudonymAsync(string patientId)

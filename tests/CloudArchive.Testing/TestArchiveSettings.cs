@@ -1,9 +1,10 @@
-using CloudArchive.Testing;
+namespace CloudArchive.Testing;
 
-namespace CloudArchive.Functions.Tests;
-
-/// <summary>The settings every test host needs: a storage account, the local key provider with its directory, the policies.</summary>
-internal static class TestArchiveSettings
+/// <summary>
+/// The settings every test host that composes the archive (<c>AddCloudArchive</c>) needs: a storage account, the local
+/// key provider with its directory, the policies. Shared by the function app's and the storage adapters' tests.
+/// </summary>
+public static class TestArchiveSettings
 {
     /// <summary>A new, existing, empty local key directory (the local provider refuses a missing one; an empty one gets a key on first use).</summary>
     public static string NewKeyDirectory()
@@ -27,6 +28,7 @@ internal static class TestArchiveSettings
         };
     }
 
+    /// <summary>Deletes a directory made by <see cref="NewKeyDirectory"/>, if it still exists.</summary>
     public static void DeleteDirectory(string directory)
     {
         try

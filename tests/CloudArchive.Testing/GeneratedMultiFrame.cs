@@ -1,14 +1,15 @@
 using System.Globalization;
 using CloudArchive.Dicom;
 
-namespace CloudArchive.Benchmarks.Dicom;
+namespace CloudArchive.Testing;
 
 /// <summary>
 /// A Secondary Capture multi-frame dataset of 16-bit monochrome frames whose Pixel Data is generated on demand
 /// (<see cref="GeneratedPixelStream"/>), so multi-GiB instances can be written without holding them in memory.
-/// Callers add the identifying attributes they need.
+/// Callers add the identifying attributes they need. Shared by the benchmarks (multi-GiB instances) and the tests
+/// (instances of several encryption regions).
 /// </summary>
-internal static class GeneratedMultiFrame
+public static class GeneratedMultiFrame
 {
     /// <summary>Builds the dataset with SOP class, modality, image pixel module and the generated Pixel Data.</summary>
     public static DicomDataset Create(int rows, int columns, long frames, long pixelLength)
