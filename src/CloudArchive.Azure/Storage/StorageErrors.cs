@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Azure;
 
@@ -29,6 +30,25 @@ public static partial class StorageErrors
         // Status 0: no response at all (connection refused, DNS, timeout after the retries).
         var message = failure.Status == 0 ? "No response from the storage service." : Sanitize(reason);
         return new StorageRequestException(operation, failure.Status, failure.ErrorCode, requestId, message);
+    }
+
+    /// <summary>
+    /// The SDK failure in <paramref name="exception"/>, if it is one. A request that failed on every try is not thrown
+    /// as a <see cref="RequestFailedException"/>: Azure.Core's retry policy (and the SDK's resuming download stream)
+    /// throws an <see cref="AggregateException"/> of each try's failure, e.g. three "connection refused" with status 0.
+    /// Its last <see cref="RequestFailedException"/> stands for it, so unreachable storage is typed like any refusal and
+    /// the aggregate (whose messages name the endpoint and echo the SDK's texts) reaches no log.
+    /// </summary>
+    public static bool TryGetFailure(Exception exception, [NotNullWhen(true)] out RequestFailedException? failure)
+    {
+        failure = exception switch
+        {
+            RequestFailedException single => single,
+            AggregateException tries when tries.InnerExceptions.All(e => e is RequestFailedException or IOException) =>
+                tries.InnerExceptions.OfType<RequestFailedException>().LastOrDefault(),
+            _ => null,
+        };
+        return failure is not null;
     }
 
     /// <summary>Keeps the first line of the service's message, minus anything shaped like a signature or token.</summary>
