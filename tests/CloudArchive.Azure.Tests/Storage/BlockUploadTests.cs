@@ -241,6 +241,26 @@ public sealed class BlockUploadTests(AzuriteFixture azurite)
         Assert.Equal(GeneratedStream.ComputeSha256(sizes[winner], seed: (ulong)(100 + winner)), await ShaOfBlobAsync(blob));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_write_below_a_threshold_above_the_sdks_own_single_upload_size_is_still_one_put_blob(bool seekable)
+    {
+        // The SDK's Upload splits anything above its own 256 MiB single-upload size into blocks; the receipt's MD5 is
+        // the content's only for a Put Blob, so our threshold, not the SDK's, must decide. A stub transport: Azurite
+        // would make 300 MiB slow, and only the requests' shape is in question.
+        const long size = 300L * 1024 * 1024;
+        var md5 = Convert.ToBase64String(MD5.HashData("stub"u8));
+        var transport = new DrainingStubTransport(("Content-MD5", md5), ("ETag", "\"0x1\""));
+        var options = new StorageOptions { SingleUploadThresholdBytes = 512L * 1024 * 1024, BlockSizeBytes = 512 * 1024 * 1024, ConfigureClient = o => o.Transport = transport };
+        var connection = StorageConnection.FromConnectionString("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY3ODkwMTIzNDU2Nzg5MA==", options);
+
+        var receipt = await BlockUpload.UploadAsync(connection.Blobs.GetBlobContainerClient("archive").GetBlockBlobClient("b"), new GeneratedStream(size, seed: 1, seekable), new BlockUploadOptions { TransactionalMd5 = false }, options, Ct);
+
+        Assert.Equal(["PUT"], transport.Operations);
+        Assert.Equal(md5, receipt.ContentMd5);
+    }
+
     [Fact]
     public async Task A_seekable_source_is_written_from_its_current_position()
     {
