@@ -1,5 +1,6 @@
 using System.Globalization;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CloudArchive.Benchmarks.Ingest;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
@@ -104,7 +105,7 @@ public sealed class ExportHarness : IHarness
             ResearchExportResult? first = null;
             var export = await measurer.MeasureAsync("export", async () => first = await exporter.ExportAsync(request, null, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             Report("export", first!);
-            var research = app.Connection.Blobs.GetContainer(app.Containers.Research);
+            var research = app.Connection.Blobs.GetBlobContainerClient(app.Containers.Research);
             var (copies, copyBytes) = await CountAsync(research, AgreementId + "/studies/", cancellationToken).ConfigureAwait(false);
             Check(first!, instances, written: true, copies, copyBytes, failures);
 
@@ -218,10 +219,10 @@ public sealed class ExportHarness : IHarness
     {
         var count = 0;
         long bytes = 0;
-        await foreach (var item in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
         {
             count++;
-            bytes += item.ContentLength;
+            bytes += item.Properties.ContentLength ?? 0;
         }
 
         return (count, bytes);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Azure.Composition;
@@ -44,9 +46,9 @@ internal sealed class IngestBenchApp : IAsyncDisposable
 
     public ArchiveContainerNames Containers { get; }
 
-    public BlobContainerClient Incoming => Connection.Blobs.GetContainer(Containers.Incoming);
+    public BlobContainerClient Incoming => Connection.Blobs.GetBlobContainerClient(Containers.Incoming);
 
-    public BlobContainerClient Archive => Connection.Blobs.GetContainer(Containers.Archive);
+    public BlobContainerClient Archive => Connection.Blobs.GetBlobContainerClient(Containers.Archive);
 
     /// <param name="counter">When given, every storage request of the service and of the baseline goes through it.</param>
     /// <param name="readChunkBytes">When given, overrides <see cref="StorageOptions.ReadChunkBytes"/> (an experiment knob).</param>
@@ -78,7 +80,8 @@ internal sealed class IngestBenchApp : IAsyncDisposable
             var options = new StorageOptions();
             if (counter is not null)
             {
-                options.AddPolicy(counter, global::Azure.Core.HttpPipelinePosition.PerRetry);
+                // Per retry: every try is a request on the wire and is counted.
+                options.ConfigureClient = client => client.AddPolicy(counter, global::Azure.Core.HttpPipelinePosition.PerRetry);
             }
 
             if (readChunkBytes is { } chunk)
@@ -93,7 +96,8 @@ internal sealed class IngestBenchApp : IAsyncDisposable
         {
             // Registered first, so the composition's TryAdd keeps it; everything else is composed as in the app.
             builder.Services.AddSingleton<IArchiveStore>(sp => new BlobArchiveStore(
-                sp.GetRequiredService<StorageConnection>().Blobs.GetContainer(sp.GetRequiredService<CloudArchiveSettings>().Containers.Archive),
+                sp.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(sp.GetRequiredService<CloudArchiveSettings>().Containers.Archive),
+                sp.GetRequiredService<StorageConnection>().Options,
                 transactionalMd5: false));
         }
 
@@ -104,7 +108,7 @@ internal sealed class IngestBenchApp : IAsyncDisposable
         // The app's hosted initializer would create them; the app is never started.
         foreach (var name in bench.Containers.All)
         {
-            await bench.Connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await bench.Connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return bench;
@@ -115,7 +119,14 @@ internal sealed class IngestBenchApp : IAsyncDisposable
         Parallel.ForEachAsync(
             Enumerable.Range(0, files.Count),
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (i, ct) => await Incoming.GetBlob(names[i]).UploadAsync(new MemoryStream(files[i], writable: false), cancellationToken: ct).ConfigureAwait(false));
+            async (i, ct) => await PutAsync(Incoming, names[i], new MemoryStream(files[i], writable: false), ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// A plain write, as a client's upload or the baselines' copy: the connection's block size and concurrency, without
+    /// the transactional MD5 and the create-only condition the archive adds.
+    /// </summary>
+    public Task PutAsync(BlobContainerClient container, string name, Stream content, CancellationToken cancellationToken) =>
+        BlockUpload.UploadAsync(container.GetBlockBlobClient(name), content, new BlockUploadOptions { TransactionalMd5 = false }, Connection.Options, cancellationToken);
 
     /// <summary>Ingests one upload of <c>incoming</c> as the queue-triggered function would.</summary>
     public Task<IngestResult> IngestAsync(string name, CancellationToken cancellationToken) =>

@@ -85,7 +85,7 @@ public sealed class IngestHarness : IHarness
             }
 
             var left = 0;
-            await foreach (var item in app.Incoming.ListBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var item in app.Incoming.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 left++;
             }
@@ -127,7 +127,7 @@ public sealed class IngestHarness : IHarness
         var stream = File.OpenRead(path);
         await using (stream.ConfigureAwait(false))
         {
-            await app.Incoming.GetBlob(name).UploadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await app.PutAsync(app.Incoming, name, stream, cancellationToken).ConfigureAwait(false);
         }
 
         File.Delete(path);
@@ -137,13 +137,13 @@ public sealed class IngestHarness : IHarness
         // the first 4 MiB for parsing and the first and last region of the archive blob for verification).
         var readSeconds = await TimeAsync(async () =>
         {
-            await using var download = await app.Incoming.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var download = (await app.Incoming.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
             await download.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         Console.WriteLine($"  large instance upload (from file) {uploadSeconds:0.00} s ({length / 1e6 / uploadSeconds:0} MB/s); plain read {readSeconds:0.00} s ({length / 1e6 / readSeconds:0} MB/s)");
 
         var copy = await measurer.MeasureAsync("plain copy", () => CopyAsync(app, name, cancellationToken)).ConfigureAwait(false);
-        await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await app.Archive.GetBlobClient(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
         IngestResult? result = null;
         var ingest = await measurer.MeasureAsync("ingest", async () => result = await app.IngestAsync(name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
@@ -190,9 +190,9 @@ public sealed class IngestHarness : IHarness
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), options, async (i, ct) =>
         {
-            await app.Incoming.GetBlob(names[i]).UploadAsync(new MemoryStream(files[i], writable: false), cancellationToken: ct).ConfigureAwait(false);
+            await app.PutAsync(app.Incoming, names[i], new MemoryStream(files[i], writable: false), ct).ConfigureAwait(false);
             await CopyAsync(app, names[i], ct).ConfigureAwait(false);
-            await app.Archive.GetBlob(CopyPrefix + names[i]).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+            await app.Archive.GetBlobClient(CopyPrefix + names[i]).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
             var result = await app.IngestAsync(names[i], ct).ConfigureAwait(false);
             if (result.Outcome != IngestOutcome.Archived)
             {
@@ -207,20 +207,20 @@ public sealed class IngestHarness : IHarness
     /// <summary>The baseline: stream the upload down and up again with the same client, nothing else.</summary>
     private static async Task CopyAsync(IngestBenchApp app, string name, CancellationToken cancellationToken)
     {
-        await using var download = await app.Incoming.GetBlob(name).DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await app.Archive.GetBlob(CopyPrefix + name).UploadAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var download = (await app.Incoming.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        await app.PutAsync(app.Archive, CopyPrefix + name, download.Content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes the baselines' copies so that they do not weigh on the next measurement.</summary>
     private static Task DeleteCopiesAsync(IngestBenchApp app, string[] names, ParallelOptions options) =>
         Parallel.ForEachAsync(names, options, async (name, ct) =>
-            await app.Archive.GetBlob(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false));
+            await app.Archive.GetBlobClient(CopyPrefix + name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false));
 
     /// <summary>The copy, then a plain DELETE of the upload with the same client.</summary>
     private static async Task MoveAsync(IngestBenchApp app, string name, CancellationToken cancellationToken)
     {
         await CopyAsync(app, name, cancellationToken).ConfigureAwait(false);
-        await app.Incoming.GetBlob(name).DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await app.Incoming.GetBlobClient(name).DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<double> TimeAsync(Func<Task> action)

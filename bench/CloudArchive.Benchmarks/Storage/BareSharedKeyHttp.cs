@@ -62,7 +62,7 @@ internal sealed class BareSharedKeyHttp : IDisposable
     private void Sign(HttpRequestMessage request, long contentLength)
     {
         request.Headers.Add("x-ms-date", DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture));
-        request.Headers.Add("x-ms-version", CloudArchive.Azure.Storage.StorageApi.Version);
+        request.Headers.Add("x-ms-version", CloudArchive.Azure.Storage.StorageOptions.DefaultServiceVersion);
         var msHeaders = request.Headers
             .Where(h => h.Key.StartsWith("x-ms-", StringComparison.OrdinalIgnoreCase))
             .Select(h => h.Key.ToLowerInvariant() + ":" + string.Join(",", h.Value))

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 
 namespace CloudArchive.Benchmarks.Storage;
 
 /// <summary>
-/// Uploads a generated 1 GiB stream through <c>BlobClient.UploadAsync</c> (staged blocks) to a private Azurite,
-/// downloads it, checks the SHA-256 streaming, and asserts the process's peak working set stays under 256 MiB.
+/// Uploads a generated 1 GiB stream through <see cref="BlockUpload"/> (staged blocks, transactional MD5, as the archive
+/// writes) to a private Azurite, downloads it with the SDK's <c>DownloadStreamingAsync</c>, checks the SHA-256 streaming, and asserts the process's peak working set stays under 256 MiB.
 /// <c>dotnet run -c Release --project bench/CloudArchive.Benchmarks -- harness storage-memory [--size-mib N] [--limit-mib N]</c>.
 /// </summary>
 public sealed class StorageMemoryHarness : IHarness
@@ -20,7 +22,7 @@ public sealed class StorageMemoryHarness : IHarness
     public string Name => "storage-memory";
 
     /// <inheritdoc />
-    public string Description => "1 GiB upload+download through the blob client on Azurite; asserts peak working set < 256 MiB";
+    public string Description => "1 GiB upload (BlockUpload) + download (SDK) on Azurite; asserts peak working set < 256 MiB";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -43,21 +45,21 @@ public sealed class StorageMemoryHarness : IHarness
         await using var azurite = await AzuriteProcess.StartAsync(cancellationToken).ConfigureAwait(false);
         var options = new StorageOptions();
         var connection = azurite.CreateConnection(options);
-        var container = connection.Blobs.GetContainer("memory");
-        await container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        var blob = container.GetBlob("one-gib.bin");
+        var container = connection.Blobs.GetBlobContainerClient("memory");
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var blob = container.GetBlockBlobClient("one-gib.bin");
 
         using var sampler = new PeakSampler();
         self.Refresh();
         var startWorkingSet = self.WorkingSet64;
 
         var clock = Stopwatch.StartNew();
-        await blob.UploadAsync(new GeneratedStream(size, 42), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await BlockUpload.UploadAsync(blob, new GeneratedStream(size, 42), new BlockUploadOptions(), connection.Options, cancellationToken).ConfigureAwait(false);
         var uploadSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
         byte[] downloadedHash;
-        await using (var download = await blob.DownloadAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        using (var download = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[MiB];

@@ -34,9 +34,9 @@ public sealed class TagLegalHoldQuery : ILegalHoldQuery
                 }
             }
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, "FindBlobsByTags");
+            throw StorageErrors.From(failure, "FindBlobsByTags");
         }
 
         return false;

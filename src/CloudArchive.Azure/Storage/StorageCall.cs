@@ -3,7 +3,8 @@ using Azure;
 namespace CloudArchive.Azure.Storage;
 
 /// <summary>
-/// Runs one SDK call and turns its <see cref="RequestFailedException"/> into a <see cref="StorageRequestException"/>, so
+/// Runs one SDK call and turns its <see cref="RequestFailedException"/> (alone, or aggregated by the retries: see
+/// <see cref="StorageErrors.TryGetFailure"/>) into a <see cref="StorageRequestException"/>, so
 /// adapters decide on typed, secret-free errors and nothing from the SDK's message reaches a log.
 /// </summary>
 public static class StorageCall
@@ -15,13 +16,9 @@ public static class StorageCall
         {
             return await call().ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, operation);
-        }
-        catch (AggregateException ex) when (StorageErrors.IsUnreachable(ex))
-        {
-            throw StorageErrors.Unreachable(ex, operation);
+            throw StorageErrors.From(failure, operation);
         }
     }
 
@@ -32,13 +29,9 @@ public static class StorageCall
         {
             await call().ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, operation);
-        }
-        catch (AggregateException ex) when (StorageErrors.IsUnreachable(ex))
-        {
-            throw StorageErrors.Unreachable(ex, operation);
+            throw StorageErrors.From(failure, operation);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Azure;
 
@@ -32,17 +33,22 @@ public static partial class StorageErrors
     }
 
     /// <summary>
-    /// Whether <paramref name="failure"/> is what Azure.Core's retry policy throws when every attempt got no response:
-    /// an <see cref="AggregateException"/> of status-0 <see cref="RequestFailedException"/>s.
+    /// The SDK failure in <paramref name="exception"/>, if it is one. A request that failed on every try is not thrown
+    /// as a <see cref="RequestFailedException"/>: Azure.Core's retry policy (and the SDK's resuming download stream)
+    /// throws an <see cref="AggregateException"/> of each try's failure, e.g. three "connection refused" with status 0.
+    /// Its last <see cref="RequestFailedException"/> stands for it, so unreachable storage is typed like any refusal and
+    /// the aggregate (whose messages name the endpoint and echo the SDK's texts) reaches no log.
     /// </summary>
-    public static bool IsUnreachable(AggregateException failure) =>
-        failure is not null && failure.InnerExceptions.Count > 0 && failure.InnerExceptions.All(e => e is RequestFailedException { Status: 0 });
-
-    /// <summary>The typed equivalent of an <see cref="IsUnreachable"/> failure: status 0, naming the transport error.</summary>
-    public static StorageRequestException Unreachable(AggregateException failure, string operation)
+    public static bool TryGetFailure(Exception exception, [NotNullWhen(true)] out RequestFailedException? failure)
     {
-        ArgumentNullException.ThrowIfNull(failure);
-        return new StorageRequestException(operation, 0, null, null, NoResponse(failure.InnerExceptions[^1]));
+        failure = exception switch
+        {
+            RequestFailedException single => single,
+            AggregateException tries when tries.InnerExceptions.All(e => e is RequestFailedException or IOException) =>
+                tries.InnerExceptions.OfType<RequestFailedException>().LastOrDefault(),
+            _ => null,
+        };
+        return failure is not null;
     }
 
     /// <summary>"No response" with the transport's error kind (an enum name: no host, path or secret).</summary>

@@ -27,9 +27,9 @@ public static class StorageListing
 
                     page = pages.Current;
                 }
-                catch (RequestFailedException ex)
+                catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
                 {
-                    throw StorageErrors.From(ex, "ListBlobs");
+                    throw StorageErrors.From(failure, "ListBlobs");
                 }
 
                 foreach (var item in page.Values)

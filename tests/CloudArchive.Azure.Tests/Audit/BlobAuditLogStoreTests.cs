@@ -1,6 +1,8 @@
 using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Audit;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Audit;
 using CloudArchive.Testing.Azurite;
 using Xunit;
@@ -45,7 +47,7 @@ public sealed class BlobAuditLogStoreTests(AzuriteFixture azurite)
         Assert.True(report.IsIntact, string.Join('\n', report.Findings));
         Assert.Equal(5, report.LinesChecked);
         var blob = Assert.Single(await ListAsync(store));
-        Assert.Equal(BlobType.Append, (await container.GetBlob(blob.Name).GetPropertiesAsync(cancellationToken: Ct)).BlobType);
+        Assert.Equal(BlobType.Append, (await container.GetBlobClient(blob.Name).GetPropertiesAsync(cancellationToken: Ct)).Value.BlobType);
 
         var hits = new List<AuditLogEntry>();
         await foreach (var entry in new AuditLogQuery(store).QueryAsync(new AuditQueryFilter { EventType = AuditEventType.Import }, Ct))
@@ -123,10 +125,13 @@ public sealed class BlobAuditLogStoreTests(AzuriteFixture azurite)
         Assert.NotEqual(original, tampered);
 
         // What an attacker with delete rights could do without immutability: delete and recreate the blob.
-        var blob = container.GetBlob(name);
+        var blob = container.GetAppendBlobClient(name);
         await blob.DeleteAsync(cancellationToken: Ct);
-        await blob.CreateAppendBlobAsync(cancellationToken: Ct);
-        await blob.AppendBlockAsync(Encoding.UTF8.GetBytes(tampered), 0, cancellationToken: Ct);
+        await blob.CreateAsync(cancellationToken: Ct);
+        using (var block = new MemoryStream(Encoding.UTF8.GetBytes(tampered)))
+        {
+            await blob.AppendBlockAsync(block, cancellationToken: Ct);
+        }
 
         var report = await new AuditLogVerifier(store).VerifyAsync(null, null, Ct);
 

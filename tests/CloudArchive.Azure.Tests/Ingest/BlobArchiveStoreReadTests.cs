@@ -1,4 +1,5 @@
 using CloudArchive.Azure.Ingest;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Testing.Azurite;
 using Xunit;
@@ -12,9 +13,8 @@ public sealed class BlobArchiveStoreReadTests(AzuriteFixture azurite)
     [Fact]
     public async Task One_read_returns_the_whole_content_with_length_and_metadata_and_a_missing_blob_is_null()
     {
-        var container = azurite.Connection.Blobs.GetContainer(AzuriteFixture.UniqueName("ar"));
-        await container.CreateIfNotExistsAsync(Ct);
-        IArchiveStore store = new BlobArchiveStore(container);
+        var container = await azurite.CreateContainerAsync("ar", cancellationToken: Ct);
+        IArchiveStore store = new BlobArchiveStore(container, new StorageOptions());
         var content = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
         await store.UpsertAsync("index/a/b.json.enc", new MemoryStream(content), new Dictionary<string, string> { ["ca_plainlength"] = "99" }, Ct);
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CloudArchive.Azure.Ingest;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
@@ -75,9 +76,8 @@ public sealed class BlobArchiveStoreWriteReceiptTests(AzuriteFixture azurite)
 
     private async Task<IArchiveStore> NewStoreAsync()
     {
-        var container = azurite.Connection.Blobs.GetContainer(AzuriteFixture.UniqueName("rc"));
-        await container.CreateIfNotExistsAsync(Ct);
-        return new BlobArchiveStore(container);
+        var container = await azurite.CreateContainerAsync("rc", cancellationToken: Ct);
+        return new BlobArchiveStore(container, new StorageOptions());
     }
 
     private static async Task<byte[]> ReadAllAsync(Stream stream)

@@ -1,6 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Keys;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Azure.Tests.KeyVault;
 using CloudArchive.Core.Crypto;
@@ -27,7 +32,7 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
     private async Task<BlobKeyringStore> NewStoreAsync()
     {
         var store = new BlobKeyringStore(azurite.Connection, new BlobKeyringStoreOptions { ContainerName = AzuriteFixture.UniqueName("keyring") });
-        await store.EnsureContainerAsync(Ct);
+        await store.Container.CreateIfNotExistsAsync(cancellationToken: Ct);
         return store;
     }
 
@@ -89,11 +94,11 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
     {
         var store = await NewStoreAsync();
         await store.TryCreateAsync("studies/x.json", "{\"k\":1}"u8.ToArray(), Ct);
-        await store.Container.GetBlob("studies/x.json").CreateSnapshotAsync(cancellationToken: Ct);
-        await store.Container.GetBlob("studies/x.json").CreateSnapshotAsync(cancellationToken: Ct);
+        await store.Container.GetBlobClient("studies/x.json").CreateSnapshotAsync(cancellationToken: Ct);
+        await store.Container.GetBlobClient("studies/x.json").CreateSnapshotAsync(cancellationToken: Ct);
+        Assert.Equal(3, (await ListWithSnapshotsAsync(store.Container, "studies/x.json")).Count);
         Assert.True(await store.DeleteAllVersionsAsync("studies/x.json", Ct));
-        var left = await store.Container.GetBlobPageAsync(new BlobListOptions { Prefix = "studies/x.json", IncludeSnapshots = true }, null, Ct);
-        Assert.Empty(left.Items);
+        Assert.Empty(await ListWithSnapshotsAsync(store.Container, "studies/x.json"));
         Assert.False(await store.DeleteAllVersionsAsync("studies/x.json", Ct));
     }
 
@@ -147,12 +152,12 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
                 var name = $"studies/{study}/inst{i}.dcm.enc";
                 plains[name] = RandomNumberGenerator.GetBytes(200_000 + i);
                 await using var enc = await encryptor.EncryptAsync(new MemoryStream(plains[name]), key, cancellationToken: Ct);
-                await archive.GetBlob(name).UploadAsync(enc, new BlobUploadOptions { Metadata = enc.GetMetadata(name), Conditions = BlobRequestConditions.CreateOnly }, Ct);
+                await BlockUpload.UploadAsync(archive.GetBlockBlobClient(name), enc, new BlockUploadOptions { Metadata = enc.GetMetadata(name), Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, new StorageOptions(), Ct);
             }
         }
 
         // A snapshot of the keyring entry, like a backup, must not survive the shred.
-        await store.Container.GetBlob("studies/studyaaaaaaaaaaaaaaaaaaaaa.json").CreateSnapshotAsync(cancellationToken: Ct);
+        await store.Container.GetBlobClient("studies/studyaaaaaaaaaaaaaaaaaaaaa.json").CreateSnapshotAsync(cancellationToken: Ct);
 
         using var reader = new Keyring(store, kek, holds, audit);
         var decryptor = new EnvelopeDecryptor(reader.StudyKeyResolver);
@@ -163,8 +168,7 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
         }
 
         await keyring.ShredStudyAsync(new ShredRequest("studyaaaaaaaaaaaaaaaaaaaaa", "dpo", "erasure request"), Ct);
-        var left = await store.Container.GetBlobPageAsync(new BlobListOptions { Prefix = "studies/studyaaaaaaaaaaaaaaaaaaaaa", IncludeSnapshots = true }, null, Ct);
-        Assert.Empty(left.Items);
+        Assert.Empty(await ListWithSnapshotsAsync(store.Container, "studies/studyaaaaaaaaaaaaaaaaaaaaa"));
 
         using var afterwards = new Keyring(store, kek, holds, audit);
         var decryptorAfter = new EnvelopeDecryptor(afterwards.StudyKeyResolver);
@@ -185,8 +189,8 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
 
     private static async Task<byte[]> ReadAsync(BlobContainerClient archive, EnvelopeDecryptor decryptor, string name)
     {
-        await using var download = await archive.GetBlob(name).DownloadAsync(cancellationToken: Ct);
-        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Properties.Metadata, name, download.Properties.ContentLength, leaveOpen: true, cancellationToken: Ct);
+        using var download = (await archive.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: Ct)).Value;
+        await using var plain = await decryptor.OpenReadAsync(download.Content, new Dictionary<string, string>(download.Details.Metadata), name, download.Details.ContentLength, leaveOpen: true, cancellationToken: Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();
@@ -194,16 +198,27 @@ public sealed class BlobKeyringStoreTests(AzuriteFixture azurite) : IDisposable
 
     private static async Task<byte[]> ReadRangeAsync(BlobContainerClient archive, EnvelopeDecryptor decryptor, string name, long offset, long length)
     {
-        var blob = archive.GetBlob(name);
-        var properties = await blob.GetPropertiesAsync(cancellationToken: Ct);
+        var blob = archive.GetBlobClient(name);
+        var properties = (await blob.GetPropertiesAsync(cancellationToken: Ct)).Value;
         CiphertextRangeSource source = async (o, l, ct) =>
         {
-            var download = await blob.DownloadAsync(new BlobRange(o, l), new BlobRequestConditions { IfMatch = properties.ETag }, ct);
-            return download.Content;
+            var download = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(o, l), Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, ct);
+            return download.Value.Content;
         };
-        await using var plain = await decryptor.OpenRangeAsync(source, properties.ContentLength, properties.Metadata, name, offset, length, Ct);
+        await using var plain = await decryptor.OpenRangeAsync(source, properties.ContentLength, new Dictionary<string, string>(properties.Metadata), name, offset, length, Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();
+    }
+
+    private static async Task<List<BlobItem>> ListWithSnapshotsAsync(BlobContainerClient container, string prefix)
+    {
+        var items = new List<BlobItem>();
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, States = BlobStates.Snapshots }, Ct))
+        {
+            items.Add(item);
+        }
+
+        return items;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudArchive.Azure.Research;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Testing.Azurite;
 using Xunit;
@@ -13,8 +13,7 @@ public sealed class BlobAgreementStoreTests(AzuriteFixture azurite)
 
     private async Task<(BlobAgreementStore Store, BlobContainerClient Container)> NewStoreAsync()
     {
-        var container = azurite.Connection.Blobs.GetContainer(AzuriteFixture.UniqueName("control"));
-        await container.CreateIfNotExistsAsync(Ct);
+        var container = await azurite.CreateContainerAsync("control", cancellationToken: Ct);
         return (new BlobAgreementStore(container), container);
     }
 
@@ -81,7 +80,7 @@ public sealed class BlobAgreementStoreTests(AzuriteFixture azurite)
         var bad = ResearchTestData.Agreement("bad-one") with { Recipients = ["not-a-guid"] };
         var ex = await Assert.ThrowsAsync<AgreementFormatException>(() => store.TryCreateAsync(bad, Ct));
         Assert.Equal("$.recipients[0]", ex.Location);
-        Assert.False(await container.GetBlob("agreements/bad-one.json").ExistsAsync(Ct));
+        Assert.False((await container.GetBlobClient("agreements/bad-one.json").ExistsAsync(Ct)).Value);
     }
 
     [Fact]
@@ -98,14 +97,8 @@ public sealed class BlobAgreementStoreTests(AzuriteFixture azurite)
     {
         var (store, container) = await NewStoreAsync();
         await store.TryCreateAsync(ResearchTestData.Agreement("original"), Ct);
-        var download = await container.GetBlob("agreements/original.json").DownloadAsync(cancellationToken: Ct);
-        using (var copy = new MemoryStream())
-        {
-            await download.Content.CopyToAsync(copy, Ct);
-            download.Dispose();
-            copy.Position = 0;
-            await container.GetBlob("agreements/impostor.json").UploadAsync(copy, cancellationToken: Ct);
-        }
+        var original = (await container.GetBlobClient("agreements/original.json").DownloadContentAsync(Ct)).Value.Content;
+        await container.GetBlobClient("agreements/impostor.json").UploadAsync(original, Ct);
 
         var ex = await Assert.ThrowsAsync<AgreementFormatException>(() => store.GetAsync("impostor", Ct));
         Assert.Equal("$.id", ex.Location);
@@ -122,6 +115,6 @@ public sealed class BlobAgreementStoreTests(AzuriteFixture azurite)
     private static async Task Upload(BlobContainerClient container, string name, string text)
     {
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
-        await container.GetBlob(name).UploadAsync(stream, cancellationToken: Ct);
+        await container.GetBlobClient(name).UploadAsync(stream, overwrite: true, Ct);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudArchive.Azure.Research;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Consent;
 using CloudArchive.Testing.Azurite;
 using Xunit;
@@ -13,8 +13,7 @@ public sealed class BlobConsentRegistryTests(AzuriteFixture azurite)
 
     private async Task<(BlobConsentRegistry Registry, BlobContainerClient Container)> NewRegistryAsync()
     {
-        var container = azurite.Connection.Blobs.GetContainer(AzuriteFixture.UniqueName("control"));
-        await container.CreateIfNotExistsAsync(Ct);
+        var container = await azurite.CreateContainerAsync("control", cancellationToken: Ct);
         return (new BlobConsentRegistry(container), container);
     }
 
@@ -27,7 +26,7 @@ public sealed class BlobConsentRegistryTests(AzuriteFixture azurite)
         var record = ResearchTestData.Consent(pseudonym);
         await registry.PutAsync(record, Ct);
 
-        Assert.True(await container.GetBlob($"consents/{pseudonym}.json").ExistsAsync(Ct));
+        Assert.True((await container.GetBlobClient($"consents/{pseudonym}.json").ExistsAsync(Ct)).Value);
         var read = await registry.GetAsync(pseudonym, Ct);
         Assert.NotNull(read);
         Assert.Equal(record.Status, read.Status);
@@ -62,7 +61,7 @@ public sealed class BlobConsentRegistryTests(AzuriteFixture azurite)
         await registry.PutAsync(ResearchTestData.Consent(ResearchTestData.Pseudonym('e')), Ct);
         using (var s = new MemoryStream("x"u8.ToArray()))
         {
-            await container.GetBlob("consents/notes.txt").UploadAsync(s, cancellationToken: Ct);
+            await container.GetBlobClient("consents/notes.txt").UploadAsync(s, Ct);
         }
 
         var list = new List<string>();
@@ -81,7 +80,7 @@ public sealed class BlobConsentRegistryTests(AzuriteFixture azurite)
         var pseudonym = ResearchTestData.Pseudonym('f');
         var ex = await Assert.ThrowsAsync<ConsentFormatException>(() => registry.PutAsync(ResearchTestData.Consent(pseudonym) with { Purposes = ["research"] }, Ct));
         Assert.Equal("$.purposes[0]", ex.Location);
-        Assert.False(await container.GetBlob($"consents/{pseudonym}.json").ExistsAsync(Ct));
+        Assert.False((await container.GetBlobClient($"consents/{pseudonym}.json").ExistsAsync(Ct)).Value);
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class BlobConsentRegistryTests(AzuriteFixture azurite)
         await registry.PutAsync(ResearchTestData.Consent(pseudonym), Ct);
         using (var s = new MemoryStream(ConsentJson.Serialize(ResearchTestData.Consent(pseudonym))))
         {
-            await container.GetBlob($"consents/{other}.json").UploadAsync(s, cancellationToken: Ct);
+            await container.GetBlobClient($"consents/{other}.json").UploadAsync(s, Ct);
         }
 
         var ex = await Assert.ThrowsAsync<ConsentFormatException>(() => registry.GetAsync(other, Ct));
@@ -117,7 +116,7 @@ public sealed class BlobConsentRegistryTests(AzuriteFixture azurite)
         var pseudonym = ResearchTestData.Pseudonym('i');
         using (var s = new MemoryStream(Encoding.UTF8.GetBytes("{\"schema\":\"cloudarchive/consent/v1\",\"patientPseudonym\":\"" + pseudonym + "\",\"status\":\"SECRET-VALUE\"}")))
         {
-            await container.GetBlob($"consents/{pseudonym}.json").UploadAsync(s, cancellationToken: Ct);
+            await container.GetBlobClient($"consents/{pseudonym}.json").UploadAsync(s, Ct);
         }
 
         var ex = await Assert.ThrowsAsync<ConsentFormatException>(() => registry.GetAsync(pseudonym, Ct));

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudArchive.Azure.Research;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs;
 using CloudArchive.Core.Research.Export;
 using CloudArchive.Testing.Azurite;
 using Xunit;
@@ -17,9 +17,7 @@ public sealed class BlobExportLedgerTests(AzuriteFixture azurite)
 
     private async Task<BlobContainerClient> NewContainerAsync(string prefix)
     {
-        var container = azurite.Connection.Blobs.GetContainer(AzuriteFixture.UniqueName(prefix));
-        await container.CreateIfNotExistsAsync(Ct);
-        return container;
+        return await azurite.CreateContainerAsync(prefix, cancellationToken: Ct);
     }
 
     private static ExportLedgerEntry Entry(string agreement, string study) => new()
@@ -71,7 +69,7 @@ public sealed class BlobExportLedgerTests(AzuriteFixture azurite)
         await ledger.PutAsync(Entry("lung-1", Study), Ct);
         var name = ExportNames.LedgerEntry("lung-1", Study);
         var text = Encoding.UTF8.GetString((await DownloadAsync(control, name)).ToArray()).Replace("lung-1/studies/", "lung-2/studies/", StringComparison.Ordinal);
-        await control.GetBlob(name).UploadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), cancellationToken: Ct);
+        await control.GetBlobClient(name).UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(text)), overwrite: true, Ct);
 
         var ex = await Assert.ThrowsAsync<ExportLedgerFormatException>(() => ledger.GetAsync("lung-1", Study, Ct));
         Assert.Equal(name, ex.BlobName);
@@ -109,7 +107,7 @@ public sealed class BlobExportLedgerTests(AzuriteFixture azurite)
         var archive = await NewContainerAsync("archive");
         foreach (var name in new[] { $"studies/{Other}/{Instance}.dcm.enc", $"studies/{Study}/{Instance}.dcm.enc", $"index/{Study}/{Instance}.json.enc", $"studies/{Study}/not-a-key.dcm.enc", "studies/readme.txt" })
         {
-            await archive.GetBlob(name).UploadAsync(new MemoryStream([1]), cancellationToken: Ct);
+            await archive.GetBlobClient(name).UploadAsync(new BinaryData(new byte[] { 1 }), Ct);
         }
 
         var entries = new List<ArchiveIndexEntry>();
@@ -124,7 +122,7 @@ public sealed class BlobExportLedgerTests(AzuriteFixture azurite)
 
     private static async Task<MemoryStream> DownloadAsync(BlobContainerClient container, string name)
     {
-        await using var download = await container.GetBlob(name).DownloadAsync(cancellationToken: Ct);
+        using var download = (await container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: Ct)).Value;
         var buffer = new MemoryStream();
         await download.Content.CopyToAsync(buffer, Ct);
         return buffer;

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Storage.Queues;
 using CloudArchive.Azure.Storage;
 using Xunit;
 
@@ -28,7 +30,8 @@ public sealed class ConfigurationTests
         Assert.Equal("sv=2021-08-06&sig=abc", cs.SharedAccessSignature);
         Assert.DoesNotContain("sig=abc", cs.ToString(), StringComparison.Ordinal);
         var connection = StorageConnection.FromConnectionString("BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1/;SharedAccessSignature=sv=x&sig=y");
-        var noQueue = Assert.Throws<InvalidOperationException>(() => connection.Queues.GetQueue("q1q"));
+        Assert.Null(connection.QueuesOrNull);
+        var noQueue = Assert.Throws<InvalidOperationException>(() => connection.Queues.GetQueueClient("q1q"));
         Assert.Contains("QueueEndpoint", noQueue.Message, StringComparison.Ordinal);
     }
 
@@ -58,7 +61,8 @@ public sealed class ConfigurationTests
             ["CloudArchive:Storage:SingleUploadThresholdBytes"] = "1048576",
             ["CloudArchive:Storage:BlockSizeBytes"] = "4194304",
             ["CloudArchive:Storage:MaxUploadConcurrency"] = "2",
-            ["CloudArchive:Storage:QueueMessageEncoding"] = "raw",
+            ["CloudArchive:Storage:QueueMessageEncoding"] = "none",
+            ["CloudArchive:Storage:ServiceVersion"] = "2024-11-04",
         };
         var options = StorageOptions.FromSettings(k => settings.GetValueOrDefault(k));
         Assert.Equal("UseDevelopmentStorage=true", options.ConnectionString);
@@ -66,13 +70,16 @@ public sealed class ConfigurationTests
         Assert.Equal(1048576, options.SingleUploadThresholdBytes);
         Assert.Equal(4194304, options.BlockSizeBytes);
         Assert.Equal(2, options.MaxUploadConcurrency);
-        Assert.Equal(QueueMessageEncoding.Raw, options.QueueMessageEncoding);
+        Assert.Equal(QueueMessageEncoding.None, options.QueueMessageEncoding);
+        Assert.Equal("2024-11-04", options.ServiceVersion);
         Assert.True(StorageConnection.FromOptions(options).ImmutabilitySupported);
 
         var empty = StorageOptions.FromSettings(_ => null);
         Assert.Null(empty.ConnectionString);
         Assert.Null(empty.ImmutabilitySupported);
         Assert.Equal(8 * 1024 * 1024, empty.BlockSizeBytes);
+        Assert.Equal(QueueMessageEncoding.Base64, empty.QueueMessageEncoding);
+        Assert.Equal(StorageOptions.DefaultServiceVersion, empty.ServiceVersion);
     }
 
     [Theory]
@@ -89,17 +96,34 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void Default_logging_options_allow_only_safe_headers_and_query_parameters()
+    public void Blob_and_queue_clients_log_only_safe_headers_and_query_parameters()
     {
         var options = new StorageOptions();
-        Assert.DoesNotContain("Authorization", options.Diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
-        Assert.DoesNotContain(options.Diagnostics.LoggedHeaderNames, h => h.StartsWith("x-ms-meta", StringComparison.OrdinalIgnoreCase));
-        Assert.DoesNotContain("x-ms-tags", options.Diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
-        Assert.DoesNotContain("x-ms-popreceipt", options.Diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
-        Assert.DoesNotContain("sig", options.Diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
-        Assert.DoesNotContain("popreceipt", options.Diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
-        Assert.DoesNotContain("prefix", options.Diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
-        Assert.False(options.Diagnostics.IsLoggingContentEnabled);
+        foreach (var client in new ClientOptions[] { options.CreateBlobClientOptions(), options.CreateQueueClientOptions() })
+        {
+            var diagnostics = client.Diagnostics;
+            Assert.Contains("x-ms-request-id", diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Authorization", diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain(diagnostics.LoggedHeaderNames, h => h.StartsWith("x-ms-meta", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("x-ms-tags", diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain("x-ms-popreceipt", diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain("x-ms-copy-source", diagnostics.LoggedHeaderNames, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain("sig", diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain("popreceipt", diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
+            Assert.DoesNotContain("prefix", diagnostics.LoggedQueryParameters, StringComparer.OrdinalIgnoreCase);
+            Assert.False(diagnostics.IsLoggingContentEnabled);
+        }
+
+        Assert.Equal(QueueMessageEncoding.Base64, options.CreateQueueClientOptions().MessageEncoding);
+    }
+
+    [Fact]
+    public void A_client_hook_that_turns_content_logging_on_is_refused()
+    {
+        var options = new StorageOptions { ConfigureClient = o => o.Diagnostics.IsLoggingContentEnabled = true };
+
+        var ex = Assert.Throws<InvalidOperationException>(() => StorageConnection.FromConnectionString("UseDevelopmentStorage=true", options));
+        Assert.Contains("content logging", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

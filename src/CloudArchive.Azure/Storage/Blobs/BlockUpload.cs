@@ -85,6 +85,10 @@ public static class BlockUpload
             Tags = Tags(options),
             Conditions = options.Conditions,
             TransferValidation = validation,
+
+            // Our threshold decided that this is one request; left to the SDK, a body above its own single-upload size
+            // (256 MiB) would be staged in blocks, and the receipt would then hash the block list, not the content.
+            TransferOptions = new StorageTransferOptions { InitialTransferSize = long.MaxValue },
         }, cancellationToken)).ConfigureAwait(false);
         var md5 = info.Value.ContentHash;
         return new BlockUploadReceipt(md5 is { Length: > 0 } ? Convert.ToBase64String(md5) : null);

@@ -44,9 +44,9 @@ public sealed class DownloadContentStream : Stream
         {
             return _download.Content.Read(buffer, offset, count);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, "GetBlob");
+            throw StorageErrors.From(failure, "GetBlob");
         }
     }
 
@@ -61,9 +61,9 @@ public sealed class DownloadContentStream : Stream
         {
             return await _download.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, "GetBlob");
+            throw StorageErrors.From(failure, "GetBlob");
         }
     }
 

@@ -220,9 +220,9 @@ public sealed class PinnedBlobReadStream : Stream
         {
             throw new IOException("The blob returned fewer bytes than its length promised.");
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, "GetBlob");
+            throw StorageErrors.From(failure, "GetBlob");
         }
     }
 }

@@ -58,9 +58,9 @@ internal sealed class PinnedSequentialReadStream(BlobClient blob, ETag etag, lon
             _position += read;
             return read;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
-            throw StorageErrors.From(ex, "GetBlob");
+            throw StorageErrors.From(failure, "GetBlob");
         }
     }
 

@@ -1,7 +1,11 @@
-using Xunit;
 using System.Security.Cryptography;
 using System.Text;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using CloudArchive.Testing;
+using Xunit;
 
 namespace CloudArchive.Azure.Tests.Storage.Support;
 
@@ -9,16 +13,28 @@ internal static class TestData
 {
     public static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
 
-    public static async Task<string> DownloadTextAsync(BlobClient blob, BlobRange? range = null)
+    /// <summary>The bytes a <c>GeneratedStream(size, seed)</c> yields, in memory.</summary>
+    public static byte[] Generated(long size, ulong seed)
     {
-        await using var download = await blob.DownloadAsync(range, cancellationToken: TestContext.Current.CancellationToken);
-        using var reader = new StreamReader(download.Content, Encoding.UTF8);
-        return await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var bytes = new byte[size];
+        GeneratedStream.Fill(seed, 0, bytes);
+        return bytes;
     }
 
-    public static async Task<byte[]> DownloadBytesAsync(BlobClient blob, BlobRange? range = null)
+    /// <summary>Writes <paramref name="text"/> with a plain SDK Put Blob (overwriting), for setting up a test's blobs.</summary>
+    public static async Task<ETag> PutTextAsync(BlobClient blob, string text)
     {
-        await using var download = await blob.DownloadAsync(range, cancellationToken: TestContext.Current.CancellationToken);
+        using var content = Utf8(text);
+        var info = await blob.UploadAsync(content, overwrite: true, TestContext.Current.CancellationToken);
+        return info.Value.ETag;
+    }
+
+    public static async Task<string> DownloadTextAsync(BlobBaseClient blob) =>
+        Encoding.UTF8.GetString(await DownloadBytesAsync(blob));
+
+    public static async Task<byte[]> DownloadBytesAsync(BlobBaseClient blob, HttpRange range = default)
+    {
+        using var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, TestContext.Current.CancellationToken)).Value;
         using var copy = new MemoryStream();
         await download.Content.CopyToAsync(copy, TestContext.Current.CancellationToken);
         return copy.ToArray();
