@@ -90,8 +90,8 @@ public sealed class StorageOptions
     public bool? ImmutabilitySupported { get; set; }
 
     /// <summary>
-    /// Largest upload (in bytes) sent as a single Put Blob; larger ones are staged in blocks. For a stream that
-    /// cannot seek, at most <see cref="BlockSizeBytes"/> is read ahead to decide. Default 16 MiB.
+    /// Largest upload (in bytes) sent as a single Put Blob, at most 5000 MiB; larger ones are staged in blocks. For a
+    /// stream that cannot seek, at most <see cref="BlockSizeBytes"/> is read ahead to decide. Default 16 MiB.
     /// </summary>
     public long SingleUploadThresholdBytes { get; set; } = 16 * 1024 * 1024;
 
@@ -99,8 +99,8 @@ public sealed class StorageOptions
     public int BlockSizeBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Blocks of one staged upload in flight at once. Memory held by an upload is at most this many blocks.
-    /// Default 4.
+    /// Blocks of one staged upload in flight at once. Memory held by an upload is at most this many blocks plus the
+    /// one being filled from the stream. Default 4.
     /// </summary>
     public int MaxUploadConcurrency { get; set; } = 4;
 
@@ -168,7 +168,7 @@ public sealed class StorageOptions
 
         if (NullIfBlank(getSetting(SettingKeys.SingleUploadThresholdBytes)) is { } threshold)
         {
-            options.SingleUploadThresholdBytes = ParsePositive(SettingKeys.SingleUploadThresholdBytes, threshold, long.MaxValue);
+            options.SingleUploadThresholdBytes = ParsePositive(SettingKeys.SingleUploadThresholdBytes, threshold, MaxPutBlobBytes);
         }
 
         if (NullIfBlank(getSetting(SettingKeys.BlockSizeBytes)) is { } blockSize)
@@ -201,10 +201,14 @@ public sealed class StorageOptions
     /// <summary>The service's largest block (4000 MiB) that still fits an <see cref="int"/> buffer length.</summary>
     internal const long MaxBlockSizeBytes = int.MaxValue - 64;
 
+    /// <summary>The service's largest Put Blob (5000 MiB): above it a one-request write cannot exist.</summary>
+    internal const long MaxPutBlobBytes = 5000L * 1024 * 1024;
+
     /// <summary>Checks the numeric settings and throws <see cref="ArgumentOutOfRangeException"/> for a bad one.</summary>
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(SingleUploadThresholdBytes, 0, nameof(SingleUploadThresholdBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SingleUploadThresholdBytes, MaxPutBlobBytes, nameof(SingleUploadThresholdBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockSizeBytes, 1, nameof(BlockSizeBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxUploadConcurrency, 1, nameof(MaxUploadConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReadChunkBytes, 1, nameof(ReadChunkBytes));
