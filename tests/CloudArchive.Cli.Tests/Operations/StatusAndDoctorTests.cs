@@ -33,13 +33,13 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         await UploadAsync("quarantine", "gw/bad.dcm", [9]);
         await UploadAsync("quarantine", "gw/bad.dcm.reason.json", Encoding.UTF8.GetBytes(
             """{"schema":"cloudarchive/quarantine-reason/v1","reason":"not-part10","message":"no DICM prefix","time":"2026-11-22T01:00:00.0000000Z"}"""));
-        var queue = _azurite.Connection.Queues.GetQueue("ingest-events");
-        await queue.CreateIfNotExistsAsync(ct);
-        await queue.SendAsync("{}", cancellationToken: ct);
-        await queue.SendAsync("{}", cancellationToken: ct);
-        var poison = _azurite.Connection.Queues.GetQueue("ingest-events-poison");
-        await poison.CreateIfNotExistsAsync(ct);
-        await poison.SendAsync("{}", cancellationToken: ct);
+        var queue = _azurite.Connection.Queues.GetQueueClient("ingest-events");
+        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+        await queue.SendMessageAsync("{}", cancellationToken: ct);
+        await queue.SendMessageAsync("{}", cancellationToken: ct);
+        var poison = _azurite.Connection.Queues.GetQueueClient("ingest-events-poison");
+        await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+        await poison.SendMessageAsync("{}", cancellationToken: ct);
         await AuditLogFixtureWriter.WriteAsync(_azurite.Connection, "status-writer", 1, ct);
 
         var result = await OperationsCli.RunAsync("status", "--connection-string", _azurite.ConnectionString);
@@ -60,12 +60,12 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         var ct = TestContext.Current.CancellationToken;
         foreach (var container in new[] { "incoming", "archive", "quarantine", "keyring", "research", "audit", "control" })
         {
-            await _azurite.Connection.Blobs.GetContainer(container).CreateIfNotExistsAsync(ct);
+            await _azurite.Connection.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct);
         }
 
         foreach (var queue in new[] { "ingest-events", "ingest-events-poison" })
         {
-            await _azurite.Connection.Queues.GetQueue(queue).CreateIfNotExistsAsync(ct);
+            await _azurite.Connection.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: ct);
         }
 
         Directory.CreateDirectory(_keys);
@@ -119,9 +119,8 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
 
     private async Task UploadAsync(string container, string name, byte[] content)
     {
-        var c = _azurite.Connection.Blobs.GetContainer(container);
-        await c.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
-        using var stream = new MemoryStream(content);
-        await c.GetBlob(name).UploadAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+        var c = _azurite.Connection.Blobs.GetBlobContainerClient(container);
+        await c.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await c.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true, TestContext.Current.CancellationToken);
     }
 }
