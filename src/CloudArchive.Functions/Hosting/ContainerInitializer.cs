@@ -17,6 +17,13 @@ internal sealed class ContainerInitializer(StorageConnection connection, CloudAr
             {
                 await StorageCall.RunAsync("CreateContainer", () => connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
+            catch (StorageRequestException ex) when (ex.IsUnreachable)
+            {
+                // StorageCall reports a connection that never got an answer as status 0: the other containers would
+                // wait out the same retries, so stop here; the app still starts.
+                logger.LogError("Could not create container {Container}: storage unreachable ({Error}); skipping the rest.", name, ex.Message);
+                break;
+            }
             catch (StorageRequestException ex)
             {
                 logger.LogError("Could not create container {Container}: status {Status} {ErrorCode}.", name, ex.Status, ex.ErrorCode);

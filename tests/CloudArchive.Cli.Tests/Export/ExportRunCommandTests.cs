@@ -75,7 +75,7 @@ public sealed class ExportRunCommandTests : IClassFixture<AzuriteFixture>, IDisp
         Assert.Matches(@"Skipped \(unchanged\)\s*│\s*1", second.Output);
         Assert.DoesNotContain("PLANTED", first.Output + second.Output, StringComparison.Ordinal);
         var research = new List<string>();
-        await foreach (var item in _azurite.Connection.Blobs.GetContainer(_containers["Research"]).ListBlobsAsync(cancellationToken: Ct))
+        await foreach (var item in _azurite.Connection.Blobs.GetBlobContainerClient(_containers["Research"]).GetBlobsAsync(cancellationToken: Ct))
         {
             research.Add(item.Name);
         }
@@ -103,16 +103,16 @@ public sealed class ExportRunCommandTests : IClassFixture<AzuriteFixture>, IDisp
         var result = await OperationsCli.RunAsync("export", "run", "--agreement", "cli-cohort", "--queue", "--settings", _settings);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        var message = Assert.Single(await _azurite.Connection.Queues.GetQueue(_queue).PeekAsync(32, Ct));
-        using var json = JsonDocument.Parse(message.Text);
+        var message = Assert.Single((await _azurite.Connection.Queues.GetQueueClient(_queue).PeekMessagesAsync(32, Ct)).Value);
+        using var json = JsonDocument.Parse(message.Body.ToString());
         Assert.Equal("cli-cohort", json.RootElement.GetProperty("agreementId").GetString());
         Assert.Equal("cli:cloudarchive", json.RootElement.GetProperty("requestedBy").GetString());
     }
 
     private async Task CreateAgreementAsync(string id, DateTimeOffset validUntil)
     {
-        var control = _azurite.Connection.Blobs.GetContainer(_containers["Control"]);
-        await control.CreateIfNotExistsAsync(Ct);
+        var control = _azurite.Connection.Blobs.GetBlobContainerClient(_containers["Control"]);
+        await control.CreateIfNotExistsAsync(cancellationToken: Ct);
         Assert.True(await new BlobAgreementStore(control).TryCreateAsync(
             new DataSharingAgreement
             {
@@ -132,7 +132,7 @@ public sealed class ExportRunCommandTests : IClassFixture<AzuriteFixture>, IDisp
     {
         foreach (var name in _containers.Values)
         {
-            await _azurite.Connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(Ct);
+            await _azurite.Connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: Ct);
         }
     }
 
@@ -143,15 +143,15 @@ public sealed class ExportRunCommandTests : IClassFixture<AzuriteFixture>, IDisp
 
         var root = RepositoryPaths.FindRoot();
         using var kek = new LocalKeyEncryptionKeyProvider(new LocalKeyEncryptionKeyOptions { KeyPath = Path.Combine(_dir, "kek") });
-        using var audit = new AuditLogWriter(new BlobAuditLogStore(connection.Blobs.GetContainer(_containers["Audit"])), "export-cli-test", TimeProvider.System);
-        var archive = connection.Blobs.GetContainer(_containers["Archive"]);
+        using var audit = new AuditLogWriter(new BlobAuditLogStore(connection.Blobs.GetBlobContainerClient(_containers["Audit"])), "export-cli-test", TimeProvider.System);
+        var archive = connection.Blobs.GetBlobContainerClient(_containers["Archive"]);
         using var keyring = new Keyring(
             new BlobKeyringStore(connection, new BlobKeyringStoreOptions { ContainerName = _containers["Keyring"] }),
             kek,
             new TagLegalHoldQuery(archive),
             new AuditLogKeyAuditSink(audit, new AuditActor("svc:test")));
         var policies = await IngestPolicies.LoadAsync([Path.Combine(root, "data/policies/retention/default.json")], Path.Combine(root, "data/policies/minimization/default.json"), Ct);
-        using var ingest = new IngestService(new BlobIncomingStore(connection.Blobs), new BlobArchiveStore(archive), new BlobQuarantineStore(connection.Blobs.GetContainer(_containers["Quarantine"])), keyring, policies, audit);
+        using var ingest = new IngestService(new BlobIncomingStore(connection.Blobs, connection.Options), new BlobArchiveStore(archive, connection.Options), new BlobQuarantineStore(connection.Blobs.GetBlobContainerClient(_containers["Quarantine"]), connection.Options), keyring, policies, audit);
 
         await using var file = await DicomFile.OpenAsync(Path.Combine(root, "testdata", "dicom", "CT_small.dcm"), cancellationToken: Ct);
         file.Dataset.SetString(new DicomTag(0x0010, 0x0020), patientId);
@@ -159,12 +159,12 @@ public sealed class ExportRunCommandTests : IClassFixture<AzuriteFixture>, IDisp
         var content = new MemoryStream();
         await file.WriteAsync(content, cancellationToken: Ct);
         content.Position = 0;
-        await connection.Blobs.GetContainer(_containers["Incoming"]).GetBlob("gw/ct.dcm").UploadAsync(content, cancellationToken: Ct);
+        await connection.Blobs.GetBlobContainerClient(_containers["Incoming"]).GetBlobClient("gw/ct.dcm").UploadAsync(content, Ct);
         var result = await ingest.IngestAsync(new IngestRequest { Container = _containers["Incoming"], BlobName = "gw/ct.dcm", EventId = Guid.NewGuid().ToString(), CorrelationId = "cli-test" }, Ct);
         Assert.Equal(IngestOutcome.Archived, result.Outcome);
 
         using var namer = await keyring.GetIndexKeyNamerAsync(Ct);
-        await new BlobConsentRegistry(connection.Blobs.GetContainer(_containers["Control"])).PutAsync(
+        await new BlobConsentRegistry(connection.Blobs.GetBlobContainerClient(_containers["Control"])).PutAsync(
             new ConsentRecord { PatientPseudonym = PatientPseudonymizer.Pseudonym(namer, patientId, null)!, Status = ConsentStatus.Active, Purposes = ["HRESCH"], Source = "cli", RecordedAt = DateTimeOffset.UtcNow, RecordedBy = "cli:cloudarchive" },
             Ct);
     }

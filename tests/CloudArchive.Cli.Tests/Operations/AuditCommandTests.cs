@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 
@@ -24,19 +24,15 @@ public sealed class AuditCommandTests : IClassFixture<AzuriteFixture>
         Assert.Contains("intact", intact.Output, StringComparison.Ordinal);
 
         // Tamper: change one character of line 2, keeping the JSON valid and the length unchanged.
-        var blob = _azurite.Connection.Blobs.GetContainer("audit").GetBlob(blobName);
-        string text;
-        await using (var download = await blob.DownloadAsync(cancellationToken: ct))
-        using (var reader = new StreamReader(download.Content, Encoding.UTF8))
-        {
-            text = await reader.ReadToEndAsync(ct);
-        }
+        // The audit log is an append blob: the rewrite below must keep it one, or the writer could not append to it.
+        var blob = _azurite.Connection.Blobs.GetBlobContainerClient("audit").GetAppendBlobClient(blobName);
+        var text = (await blob.DownloadContentAsync(ct)).Value.Content.ToString();
 
         Assert.Contains("\"corr-2\"", text, StringComparison.Ordinal);
         var tampered = Encoding.UTF8.GetBytes(text.Replace("\"corr-2\"", "\"corr-9\"", StringComparison.Ordinal));
         await blob.DeleteAsync(cancellationToken: ct);
-        await blob.CreateAppendBlobAsync(cancellationToken: ct);
-        await blob.AppendBlockAsync(tampered, cancellationToken: ct);
+        await blob.CreateAsync(cancellationToken: ct);
+        await blob.AppendBlockAsync(new MemoryStream(tampered), cancellationToken: ct);
 
         var result = await OperationsCli.RunAsync("audit", "verify", "--connection-string", _azurite.ConnectionString);
 
@@ -48,8 +44,8 @@ public sealed class AuditCommandTests : IClassFixture<AzuriteFixture>
 
         // Put the original back so the other tests of this class see an intact log.
         await blob.DeleteAsync(cancellationToken: ct);
-        await blob.CreateAppendBlobAsync(cancellationToken: ct);
-        await blob.AppendBlockAsync(Encoding.UTF8.GetBytes(text), cancellationToken: ct);
+        await blob.CreateAsync(cancellationToken: ct);
+        await blob.AppendBlockAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), cancellationToken: ct);
     }
 
     [Fact]

@@ -13,8 +13,8 @@ internal static class AuditLogFixtureWriter
     /// <summary>Writes <paramref name="count"/> lines (correlation ids corr-1..corr-N; odd lines import study A, even lines export study B); returns the blob name.</summary>
     public static async Task<string> WriteAsync(StorageConnection connection, string writerId, int count, CancellationToken cancellationToken)
     {
-        var container = connection.Blobs.GetContainer("audit");
-        await container.CreateIfNotExistsAsync(cancellationToken);
+        var container = connection.Blobs.GetBlobContainerClient("audit");
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var store = new BlobAuditLogStore(container);
         using var writer = new AuditLogWriter(store, writerId, TimeProvider.System);
         string? blob = null;

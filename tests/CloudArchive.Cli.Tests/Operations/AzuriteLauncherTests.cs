@@ -35,11 +35,11 @@ public sealed class AzuriteLauncherTests : IDisposable
         using (var azurite = await AzuriteLauncher.StartAsync(paths, cancellationToken))
         {
             first = azurite.ProcessId;
-            await StorageConnection.FromConnectionString(azurite.ConnectionString).Blobs.GetContainer("written-just-before-the-stop").CreateIfNotExistsAsync(cancellationToken);
+            await StorageConnection.FromConnectionString(azurite.ConnectionString).Blobs.GetBlobContainerClient("written-just-before-the-stop").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
         Assert.True(ProcessProbe.IsGone(first), "Dispose waits until Azurite has exited");
         using var restarted = await AzuriteLauncher.StartAsync(paths, cancellationToken);
-        Assert.True(await StorageConnection.FromConnectionString(restarted.ConnectionString).Blobs.GetContainer("written-just-before-the-stop").ExistsAsync(cancellationToken));
+        Assert.True((await StorageConnection.FromConnectionString(restarted.ConnectionString).Blobs.GetBlobContainerClient("written-just-before-the-stop").ExistsAsync(cancellationToken)).Value);
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class DevUpKillTests : IDisposable
             azurite = azuritePid;
             functionApp = functionAppPid;
             var storage = StorageConnection.FromConnectionString(DevEnvValue(ConnectionStringLine(), await File.ReadAllTextAsync(Path.Combine(_state, "dev.env"), cancellationToken)));
-            await storage.Blobs.GetContainer(WrittenJustBeforeTheKill).CreateIfNotExistsAsync(cancellationToken);
+            await storage.Blobs.GetBlobContainerClient(WrittenJustBeforeTheKill).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
             cli.Kill(); // SIGKILL on Unix: no Dispose, no process-exit hook
             await cli.WaitForExitAsync(cancellationToken);
@@ -96,7 +96,7 @@ public sealed partial class DevUpKillTests : IDisposable
 
             using var restarted = await AzuriteLauncher.StartAsync(DevPaths.Find(root, _state), cancellationToken);
             var again = StorageConnection.FromConnectionString(restarted.ConnectionString);
-            Assert.True(await again.Blobs.GetContainer(WrittenJustBeforeTheKill).ExistsAsync(cancellationToken), "Azurite lost what was written just before dev up was killed");
+            Assert.True((await again.Blobs.GetBlobContainerClient(WrittenJustBeforeTheKill).ExistsAsync(cancellationToken)).Value, "Azurite lost what was written just before dev up was killed");
         }
         finally
         {

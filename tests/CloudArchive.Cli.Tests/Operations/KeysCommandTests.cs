@@ -75,11 +75,11 @@ public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposabl
         var ct = TestContext.Current.CancellationToken;
         var study = NewStudyKey();
         await CreateStudyKeysAsync(study);
-        var archive = _azurite.Connection.Blobs.GetContainer("archive");
-        await archive.CreateIfNotExistsAsync(ct);
-        await archive.GetBlob($"studies/{study}/held.dcm.enc").UploadAsync(
+        var archive = _azurite.Connection.Blobs.GetBlobContainerClient("archive");
+        await archive.CreateIfNotExistsAsync(cancellationToken: ct);
+        await archive.GetBlobClient($"studies/{study}/held.dcm.enc").UploadAsync(
             new MemoryStream([1, 2, 3]),
-            new CloudArchive.Azure.Storage.Blobs.BlobUploadOptions { Tags = new Dictionary<string, string> { ["ca_study"] = study, ["ca_hold"] = "1" } },
+            new global::Azure.Storage.Blobs.Models.BlobUploadOptions { Tags = new Dictionary<string, string> { ["ca_study"] = study, ["ca_hold"] = "1" } },
             ct);
 
         var result = await OperationsCli.RunAsync("keys", "shred", "--study", study, "--yes", "--settings", _settings);
@@ -125,21 +125,21 @@ public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposabl
 
     private Keyring OpenKeyring()
     {
-        var audit = new AuditLogWriter(new BlobAuditLogStore(_azurite.Connection.Blobs.GetContainer("audit")), "keys-test-setup", TimeProvider.System);
+        var audit = new AuditLogWriter(new BlobAuditLogStore(_azurite.Connection.Blobs.GetBlobContainerClient("audit")), "keys-test-setup", TimeProvider.System);
         return new Keyring(
             Store(),
             new LocalKeyEncryptionKeyProvider(new LocalKeyEncryptionKeyOptions { KeyPath = Path.Combine(_dir, "kek") }),
-            new TagLegalHoldQuery(_azurite.Connection.Blobs.GetContainer("archive")),
+            new TagLegalHoldQuery(_azurite.Connection.Blobs.GetBlobContainerClient("archive")),
             new AuditLogKeyAuditSink(audit, new AuditActor("svc:keys-test")));
     }
 
     private async Task CreateStudyKeysAsync(params string[] studies)
     {
         var ct = TestContext.Current.CancellationToken;
-        await _azurite.Connection.Blobs.GetContainer("audit").CreateIfNotExistsAsync(ct);
+        await _azurite.Connection.Blobs.GetBlobContainerClient("audit").CreateIfNotExistsAsync(cancellationToken: ct);
         // The legal-hold lookup fails closed when the archive container is missing, so it must exist.
-        await _azurite.Connection.Blobs.GetContainer("archive").CreateIfNotExistsAsync(ct);
-        await Store().EnsureContainerAsync(ct);
+        await _azurite.Connection.Blobs.GetBlobContainerClient("archive").CreateIfNotExistsAsync(cancellationToken: ct);
+        await Store().Container.CreateIfNotExistsAsync(cancellationToken: ct);
         using var keyring = OpenKeyring();
         foreach (var study in studies)
         {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Cli.Commands.Doctor;
@@ -33,13 +34,13 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         await UploadAsync("quarantine", "gw/bad.dcm", [9]);
         await UploadAsync("quarantine", "gw/bad.dcm.reason.json", Encoding.UTF8.GetBytes(
             """{"schema":"cloudarchive/quarantine-reason/v1","reason":"not-part10","message":"no DICM prefix","time":"2026-11-22T01:00:00.0000000Z"}"""));
-        var queue = _azurite.Connection.Queues.GetQueue("ingest-events");
-        await queue.CreateIfNotExistsAsync(ct);
-        await queue.SendAsync("{}", cancellationToken: ct);
-        await queue.SendAsync("{}", cancellationToken: ct);
-        var poison = _azurite.Connection.Queues.GetQueue("ingest-events-poison");
-        await poison.CreateIfNotExistsAsync(ct);
-        await poison.SendAsync("{}", cancellationToken: ct);
+        var queue = _azurite.Connection.Queues.GetQueueClient("ingest-events");
+        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+        await queue.SendMessageAsync("{}", cancellationToken: ct);
+        await queue.SendMessageAsync("{}", cancellationToken: ct);
+        var poison = _azurite.Connection.Queues.GetQueueClient("ingest-events-poison");
+        await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+        await poison.SendMessageAsync("{}", cancellationToken: ct);
         await AuditLogFixtureWriter.WriteAsync(_azurite.Connection, "status-writer", 1, ct);
 
         var result = await OperationsCli.RunAsync("status", "--connection-string", _azurite.ConnectionString);
@@ -60,12 +61,12 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         var ct = TestContext.Current.CancellationToken;
         foreach (var container in new[] { "incoming", "archive", "quarantine", "keyring", "research", "audit", "control" })
         {
-            await _azurite.Connection.Blobs.GetContainer(container).CreateIfNotExistsAsync(ct);
+            await _azurite.Connection.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct);
         }
 
         foreach (var queue in new[] { "ingest-events", "ingest-events-poison" })
         {
-            await _azurite.Connection.Queues.GetQueue(queue).CreateIfNotExistsAsync(ct);
+            await _azurite.Connection.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: ct);
         }
 
         Directory.CreateDirectory(_keys);
@@ -117,11 +118,88 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         Assert.DoesNotContain(Azure.Storage.StorageApi.DevelopmentAccountKey, result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("account key")]
+    [InlineData("SAS")]
+    public async Task Doctor_fails_the_transport_check_for_a_secret_over_plain_http_to_another_host_without_printing_the_secret(string credential)
+    {
+        var (connection, secrets) = InsecureConnectionString(credential);
+
+        var result = await OperationsCli.RunAsync("doctor", "--connection-string", connection);
+
+        Assert.Equal(OperationsRunner.Failed, result.ExitCode);
+        var transport = Assert.Single(result.Output.Split('\n'), l => l.Contains(" transport ", StringComparison.Ordinal));
+        Assert.Contains("FAIL", transport, StringComparison.Ordinal);
+        Assert.Contains("plain HTTP", transport, StringComparison.Ordinal);
+        Assert.Contains("storage.example.invalid", transport, StringComparison.Ordinal);
+        AssertNoSecret(result, secrets);
+    }
+
+    [Theory]
+    [InlineData("account key")]
+    [InlineData("SAS")]
+    public async Task Status_with_a_secret_over_plain_http_to_another_host_is_a_usage_error_naming_the_problem_not_the_secret(string credential)
+    {
+        var (connection, secrets) = InsecureConnectionString(credential);
+
+        var result = await OperationsCli.RunAsync("status", "--connection-string", connection);
+
+        Assert.Equal(OperationsRunner.Usage, result.ExitCode);
+        Assert.Contains("plain HTTP", result.Error, StringComparison.Ordinal);
+        Assert.Contains("storage.example.invalid", result.Error, StringComparison.Ordinal);
+        Assert.Contains(credential == "SAS" ? "shared access signature" : "Shared Key signature", result.Error, StringComparison.Ordinal);
+        AssertNoSecret(result, secrets);
+    }
+
+    [Fact]
+    public async Task Doctor_passes_the_transport_check_for_the_test_Azurite_on_loopback_http()
+    {
+        // The premise: the test Azurite is reached with a Shared Key over plain http on a loopback address.
+        Assert.Equal(Uri.UriSchemeHttp, _azurite.Connection.BlobServiceUri.Scheme);
+        Assert.True(_azurite.Connection.BlobServiceUri.IsLoopback);
+
+        var result = await OperationsCli.RunAsync("doctor", "--connection-string", _azurite.ConnectionString);
+
+        var transport = Assert.Single(result.Output.Split('\n'), l => l.Contains(" transport ", StringComparison.Ordinal));
+        Assert.Contains("OK", transport, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAIL", transport, StringComparison.Ordinal);
+        Assert.Contains("Shared Key over plain http", transport, StringComparison.Ordinal);
+        Assert.Contains(result.Output.Split('\n'), l => l.Contains("reachable and authorized", StringComparison.Ordinal) && l.Contains("OK", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A connection string whose blob and queue endpoints are plain HTTP on a host that is not this machine (".invalid"
+    /// never resolves, so nothing could be sent even if the check let it through), with a random account key or a SAS
+    /// with a random signature; also returns what must never be printed.
+    /// </summary>
+    private static (string Connection, string[] Secrets) InsecureConnectionString(string credential)
+    {
+        const string endpoints = "BlobEndpoint=http://storage.example.invalid/acct;QueueEndpoint=http://storage.example.invalid/acct-queues;";
+        if (credential == "SAS")
+        {
+            var signature = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var sas = $"sv=2025-05-05&ss=bq&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig={Uri.EscapeDataString(signature)}";
+            return (endpoints + "SharedAccessSignature=" + sas, [signature, Uri.EscapeDataString(signature), signature[..12]]);
+        }
+
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+        return (endpoints + "AccountName=acct;AccountKey=" + key, [key, key[..12]]);
+    }
+
+    private static void AssertNoSecret(OperationsCli.Result result, string[] secrets)
+    {
+        var printed = result.Output + result.Error;
+        Assert.DoesNotContain("sig=", printed, StringComparison.OrdinalIgnoreCase);
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, printed, StringComparison.Ordinal);
+        }
+    }
+
     private async Task UploadAsync(string container, string name, byte[] content)
     {
-        var c = _azurite.Connection.Blobs.GetContainer(container);
-        await c.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
-        using var stream = new MemoryStream(content);
-        await c.GetBlob(name).UploadAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+        var c = _azurite.Connection.Blobs.GetBlobContainerClient(container);
+        await c.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await c.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true, TestContext.Current.CancellationToken);
     }
 }

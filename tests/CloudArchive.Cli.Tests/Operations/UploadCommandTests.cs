@@ -1,4 +1,4 @@
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 
@@ -35,17 +35,15 @@ public sealed class UploadCommandTests : IClassFixture<AzuriteFixture>, IDisposa
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("Uploaded 3 file(s)", result.Output, StringComparison.Ordinal);
         var blobs = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
-        await foreach (var blob in _azurite.Connection.Blobs.GetContainer(container).ListBlobsAsync(cancellationToken: ct))
+        await foreach (var blob in _azurite.Connection.Blobs.GetBlobContainerClient(container).GetBlobsAsync(cancellationToken: ct))
         {
             blobs[blob.Name] = blob;
         }
 
         Assert.Equal(["gw1/report.bin", "gw1/study/a.dcm", "gw1/study/series2/IM0001"], blobs.Keys.Order(StringComparer.Ordinal).ToArray());
-        Assert.All(blobs.Values, b => Assert.Equal("application/dicom", b.ContentType));
-        await using var download = await _azurite.Connection.Blobs.GetContainer(container).GetBlob("gw1/report.bin").DownloadAsync(cancellationToken: ct);
-        using var copy = new MemoryStream();
-        await download.Content.CopyToAsync(copy, ct);
-        Assert.Equal(new byte[] { 8, 9, 10, 11 }, copy.ToArray());
+        Assert.All(blobs.Values, b => Assert.Equal("application/dicom", b.Properties.ContentType));
+        var download = await _azurite.Connection.Blobs.GetBlobContainerClient(container).GetBlobClient("gw1/report.bin").DownloadContentAsync(ct);
+        Assert.Equal(new byte[] { 8, 9, 10, 11 }, download.Value.Content.ToArray());
     }
 
     [Fact]
@@ -56,7 +54,7 @@ public sealed class UploadCommandTests : IClassFixture<AzuriteFixture>, IDisposa
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
-        Assert.False(await _azurite.Connection.Blobs.GetContainer(container).ExistsAsync(TestContext.Current.CancellationToken));
+        Assert.False((await _azurite.Connection.Blobs.GetBlobContainerClient(container).ExistsAsync(TestContext.Current.CancellationToken)).Value);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text;
-using CloudArchive.Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CloudArchive.Cli.Tests.Operations;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
@@ -45,7 +45,7 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
     {
         foreach (var name in new[] { _control, _audit, _keyring })
         {
-            await _azurite.Connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(Ct);
+            await _azurite.Connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: Ct);
         }
     }
 
@@ -59,13 +59,11 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
 
     private async Task<string> AuditTextAsync()
     {
-        var container = _azurite.Connection.Blobs.GetContainer(_audit);
+        var container = _azurite.Connection.Blobs.GetBlobContainerClient(_audit);
         var text = new StringBuilder();
-        await foreach (var item in container.ListBlobsAsync(new BlobListOptions(), Ct))
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: Ct))
         {
-            await using var download = await container.GetBlob(item.Name).DownloadAsync(cancellationToken: Ct);
-            using var reader = new StreamReader(download.Content);
-            text.Append(await reader.ReadToEndAsync(Ct));
+            text.Append((await container.GetBlobClient(item.Name).DownloadContentAsync(Ct)).Value.Content.ToString());
         }
 
         return text.ToString();
@@ -73,14 +71,12 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
 
     private async Task<string> ControlTextAsync(string prefix)
     {
-        var container = _azurite.Connection.Blobs.GetContainer(_control);
+        var container = _azurite.Connection.Blobs.GetBlobContainerClient(_control);
         var text = new StringBuilder();
-        await foreach (var item in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix }, Ct))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, Ct))
         {
             text.Append(item.Name).Append('\n');
-            await using var download = await container.GetBlob(item.Name).DownloadAsync(cancellationToken: Ct);
-            using var reader = new StreamReader(download.Content);
-            text.Append(await reader.ReadToEndAsync(Ct));
+            text.Append((await container.GetBlobClient(item.Name).DownloadContentAsync(Ct)).Value.Content.ToString());
         }
 
         return text.ToString();

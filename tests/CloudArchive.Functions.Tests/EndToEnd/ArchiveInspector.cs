@@ -31,16 +31,16 @@ internal sealed class ArchiveInspector(IngestApp app)
 
     public async Task<byte[]> DecryptAsync(string blobName)
     {
-        await using var download = await app.Archive.GetBlob(blobName).DownloadAsync(cancellationToken: Ct);
+        using var download = (await app.Archive.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: Ct)).Value;
         var decryptor = new EnvelopeDecryptor(Keyring.StudyKeyResolver);
-        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Properties.Metadata, blobName, download.ContentLength, leaveOpen: true, cancellationToken: Ct);
+        await using var plain = await decryptor.OpenReadAsync(download.Content, download.Details.Metadata.AsReadOnly(), blobName, download.Details.ContentLength, leaveOpen: true, cancellationToken: Ct);
         var output = new MemoryStream();
         await plain.CopyToAsync(output, Ct);
         return output.ToArray();
     }
 
     public Task<InstanceIndexRecord?> IndexRecordAsync(string studyKey, string instanceKey) =>
-        new InstanceIndex(new BlobArchiveStore(app.Archive), Keyring, new EnvelopeEncryptor()).ReadAsync(studyKey, instanceKey, Ct);
+        new InstanceIndex(new BlobArchiveStore(app.Archive, app.Connection.Options), Keyring, new EnvelopeEncryptor()).ReadAsync(studyKey, instanceKey, Ct);
 
     public async Task<IReadOnlyList<(string Line, AuditRecord Record)>> AuditLinesAsync()
     {
@@ -74,11 +74,12 @@ internal sealed class ArchiveInspector(IngestApp app)
                 var isQuarantineCopy = container.Name == app.Containers.Quarantine && !item.Name.EndsWith(".reason.json", StringComparison.Ordinal);
                 surfaces.Add(($"{container.Name} name", item.Name));
 
-                surfaces.AddRange(item.Metadata.Select(m => ($"{container.Name}/{item.Name} metadata {m.Key}", m.Value)));
-                surfaces.AddRange(item.Tags.Select(t => ($"{container.Name}/{item.Name} tag {t.Key}", t.Value)));
+                // The listing leaves Metadata and Tags null for a blob that has none.
+                surfaces.AddRange((item.Metadata ?? new Dictionary<string, string>()).Select(m => ($"{container.Name}/{item.Name} metadata {m.Key}", m.Value)));
+                surfaces.AddRange((item.Tags ?? new Dictionary<string, string>()).Select(t => ($"{container.Name}/{item.Name} tag {t.Key}", t.Value)));
                 if (container.Name == app.Containers.Archive)
                 {
-                    var tags = await app.Archive.GetBlob(item.Name).GetTagsAsync(cancellationToken: Ct);
+                    var tags = (await app.Archive.GetBlobClient(item.Name).GetTagsAsync(cancellationToken: Ct)).Value.Tags;
                     surfaces.AddRange(tags.Select(t => ($"{container.Name}/{item.Name} tag {t.Key}", t.Value)));
                 }
 

@@ -1,6 +1,7 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Functions.Export;
 using CloudArchive.Functions.Ingest;
@@ -55,17 +56,17 @@ internal sealed class IngestApp : IAsyncDisposable
     /// <summary>The local KEK directory (CLI sessions of the same archive need it).</summary>
     public string KeyDirectory => _keyDirectory;
 
-    public BlobContainerClient Container(string role) => Connection.Blobs.GetContainer(Containers.For(role));
+    public BlobContainerClient Container(string role) => Connection.Blobs.GetBlobContainerClient(Containers.For(role));
 
-    public BlobContainerClient Incoming => Connection.Blobs.GetContainer(Containers.Incoming);
+    public BlobContainerClient Incoming => Connection.Blobs.GetBlobContainerClient(Containers.Incoming);
 
-    public BlobContainerClient Archive => Connection.Blobs.GetContainer(Containers.Archive);
+    public BlobContainerClient Archive => Connection.Blobs.GetBlobContainerClient(Containers.Archive);
 
-    public BlobContainerClient Quarantine => Connection.Blobs.GetContainer(Containers.Quarantine);
+    public BlobContainerClient Quarantine => Connection.Blobs.GetBlobContainerClient(Containers.Quarantine);
 
-    public BlobContainerClient Audit => Connection.Blobs.GetContainer(Containers.Audit);
+    public BlobContainerClient Audit => Connection.Blobs.GetBlobContainerClient(Containers.Audit);
 
-    public BlobContainerClient Keyring => Connection.Blobs.GetContainer(Containers.Keyring);
+    public BlobContainerClient Keyring => Connection.Blobs.GetBlobContainerClient(Containers.Keyring);
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
@@ -106,8 +107,9 @@ internal sealed class IngestApp : IAsyncDisposable
         return new IngestApp(app, keyDirectory, containers, azurite.Connection, logs);
     }
 
+    /// <summary>Writes an upload as a gateway does: a later upload under the same name replaces the earlier one.</summary>
     public async Task UploadAsync(string name, byte[] content) =>
-        await Incoming.GetBlob(name).UploadAsync(new MemoryStream(content), cancellationToken: Ct);
+        await Incoming.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true, Ct);
 
     /// <summary>
     /// Delivers the BlobCreated event of <paramref name="blobName"/> (base64, as Event Grid writes it) like the host: through
@@ -146,7 +148,7 @@ internal sealed class IngestApp : IAsyncDisposable
     public async Task<List<BlobItem>> ListAsync(BlobContainerClient container, string? prefix = null)
     {
         var items = new List<BlobItem>();
-        await foreach (var item in container.ListBlobsAsync(new BlobListOptions { Prefix = prefix, IncludeMetadata = true, IncludeTags = true }, Ct))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata | BlobTraits.Tags }, Ct))
         {
             items.Add(item);
         }
@@ -156,10 +158,8 @@ internal sealed class IngestApp : IAsyncDisposable
 
     public async Task<byte[]> ReadAllAsync(BlobContainerClient container, string name)
     {
-        await using var download = await container.GetBlob(name).DownloadAsync(cancellationToken: Ct);
-        var buffer = new MemoryStream();
-        await download.Content.CopyToAsync(buffer, Ct);
-        return buffer.ToArray();
+        var download = await container.GetBlobClient(name).DownloadContentAsync(Ct);
+        return download.Value.Content.ToArray();
     }
 
     public async ValueTask DisposeAsync()

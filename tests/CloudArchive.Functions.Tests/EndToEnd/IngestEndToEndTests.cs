@@ -144,7 +144,7 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             Assert.NotNull(record);
             Assert.Equal(uploads[name].Length, record.UploadLength);
             Assert.Equal(plain.Length, record.ArchivedLength);
-            var tags = await app.Archive.GetBlob(blobName).GetTagsAsync(cancellationToken: Ct);
+            var tags = (await app.Archive.GetBlobClient(blobName).GetTagsAsync(cancellationToken: Ct)).Value.Tags;
             Assert.Equal(studyKey, tags["ca_study"]);
             Assert.Equal("0", tags["ca_hold"]);
             Assert.Equal(record.RetainUntil, tags["ca_retain_until"]);
@@ -193,8 +193,8 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
     {
         await using var app = await IngestApp.StartAsync(_azurite, (services, containers) =>
         {
-            services.AddSingleton<IArchiveStore>(new CrashingArchiveStore(new BlobArchiveStore(_azurite.Connection.Blobs.GetContainer(containers.Archive))));
-            services.AddSingleton<IIncomingStore>(new CrashingIncomingStore(new BlobIncomingStore(_azurite.Connection.Blobs), "b.dcm"));
+            services.AddSingleton<IArchiveStore>(new CrashingArchiveStore(new BlobArchiveStore(_azurite.Connection.Blobs.GetBlobContainerClient(containers.Archive), _azurite.Connection.Options)));
+            services.AddSingleton<IIncomingStore>(new CrashingIncomingStore(new BlobIncomingStore(_azurite.Connection.Blobs, _azurite.Connection.Options), "b.dcm"));
         });
         var study = SampleInstances.NewUid();
         var first = await SampleInstances.CopyAsync("MR_small.dcm", study, SampleInstances.NewUid(), 1, withAddress: false);
@@ -247,9 +247,15 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
                 _ => FlakyStorageTransport.Fault.None,
             };
         });
-        var options = new StorageOptions { Transport = transport };
-        options.Retry.MaxRetries = 1;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        var options = new StorageOptions
+        {
+            ConfigureClient = client =>
+            {
+                client.Transport = transport;
+                client.Retry.MaxRetries = 1;
+                client.Retry.Delay = TimeSpan.FromMilliseconds(10);
+            },
+        };
         await using var app = await IngestApp.StartAsync(_azurite, (services, containers) =>
         {
             archiveContainer = containers.Archive;

@@ -190,8 +190,8 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         var revoked = await CliAsync("consents", "revoke", "--patient-id", Planted + "ID1", "--reason", "withdrawn by letter", "--settings", settings);
         Assert.True(revoked.ExitCode == 0, revoked.Output + revoked.Error);
         Assert.Contains($"Queued a re-export of agreement {AgreementId}", revoked.Output, StringComparison.Ordinal);
-        var queued = Assert.Single(await app.Connection.Queues.GetQueue(exportQueue).ReceiveAsync(8, cancellationToken: Ct));
-        await app.DeliverExportAsync(queued.Text);
+        var queued = Assert.Single((await app.Connection.Queues.GetQueueClient(exportQueue).ReceiveMessagesAsync(8, cancellationToken: Ct)).Value);
+        await app.DeliverExportAsync(queued.Body.ToString());
         Assert.Contains("written 0, unchanged 1, removed 1", LastExportSummary(app), StringComparison.Ordinal);
         var remaining = await app.ListAsync(app.Container("Research"), AgreementId + "/studies/");
         Assert.Single(remaining);

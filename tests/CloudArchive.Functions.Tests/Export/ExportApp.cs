@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
@@ -48,7 +49,7 @@ internal sealed class ExportApp : IAsyncDisposable
     /// <summary>The local KEK directory (CLI sessions of the same archive need it).</summary>
     public string KeyDirectory { get; }
 
-    public BlobContainerClient Container(string role) => Connection.Blobs.GetContainer(Names[role]);
+    public BlobContainerClient Container(string role) => Connection.Blobs.GetBlobContainerClient(Names[role]);
 
     public BlobAgreementStore Agreements => new(Container("Control"));
 
@@ -95,7 +96,7 @@ internal sealed class ExportApp : IAsyncDisposable
     /// <summary>Uploads an instance and runs IngestInstance on its BlobCreated event (base64, as Event Grid enqueues it); fails unless archived.</summary>
     public async Task IngestAsync(string name, byte[] content)
     {
-        await Container("Incoming").GetBlob(name).UploadAsync(new MemoryStream(content), cancellationToken: Ct);
+        await Container("Incoming").GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true, Ct);
         await using var scope = Services.CreateAsyncScope();
         var function = ActivatorUtilities.CreateInstance<IngestInstance>(scope.ServiceProvider);
         var results = await function.IngestAsync(Payloads.Base64(Payloads.EventGridEvent(Names["Incoming"], name, eventId: Guid.NewGuid().ToString("D"))), 1, NewCorrelationId(), Ct);
@@ -135,7 +136,7 @@ internal sealed class ExportApp : IAsyncDisposable
     public async Task<List<BlobItem>> ListAsync(string role, string? prefix = null)
     {
         var items = new List<BlobItem>();
-        await foreach (var item in Container(role).ListBlobsAsync(new BlobListOptions { Prefix = prefix, IncludeTags = true }, Ct))
+        await foreach (var item in Container(role).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Tags }, Ct))
         {
             items.Add(item);
         }
@@ -145,10 +146,8 @@ internal sealed class ExportApp : IAsyncDisposable
 
     public async Task<byte[]> ReadAllAsync(string role, string name)
     {
-        await using var download = await Container(role).GetBlob(name).DownloadAsync(cancellationToken: Ct);
-        var buffer = new MemoryStream();
-        await download.Content.CopyToAsync(buffer, Ct);
-        return buffer.ToArray();
+        var download = await Container(role).GetBlobClient(name).DownloadContentAsync(Ct);
+        return download.Value.Content.ToArray();
     }
 
     public async Task<List<AuditEvent>> AuditEventsAsync()

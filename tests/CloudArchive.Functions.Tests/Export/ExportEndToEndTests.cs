@@ -119,8 +119,8 @@ public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
         var second = await app.ExportAsync(ExportApp.Request(AgreementId));
         Assert.NotNull(second);
         Assert.Equal((0, 2, 0), (second.Run.StudiesWritten, second.Run.StudiesUnchanged, second.Run.StudiesRemoved));
-        var again = (await app.ListAsync("Research", AgreementId + "/studies/")).ToDictionary(b => b.Name, b => b.ETag);
-        Assert.Equal(instances.ToDictionary(b => b.Key, b => b.Value.ETag), again);
+        var again = (await app.ListAsync("Research", AgreementId + "/studies/")).ToDictionary(b => b.Name, b => b.Properties.ETag);
+        Assert.Equal(instances.ToDictionary(b => b.Key, b => b.Value.Properties.ETag), again);
 
         // Patient 1 withdraws consent: the next run, a queue delivery through the invocation middleware, removes that
         // study's copies and audits the withdrawal.

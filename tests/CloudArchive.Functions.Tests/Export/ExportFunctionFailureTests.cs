@@ -42,20 +42,20 @@ public sealed class ExportFunctionFailureTests : IClassFixture<AzuriteFixture>
 
         // The same through the local host's queue listener: the failed message is made visible again, not deleted; the
         // next delivery (dequeue count 2) completes and deletes it.
-        var queue = app.Connection.Queues.GetQueue(AzuriteFixture.UniqueName("exq"));
-        await queue.CreateIfNotExistsAsync(Ct);
-        await queue.SendAsync(Payloads.Base64(ExportApp.Request("flaky-cohort")), cancellationToken: Ct);
+        var queue = app.Connection.Queues.GetQueueClient(AzuriteFixture.UniqueName("exq"));
+        await queue.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await queue.SendMessageAsync(Payloads.Base64(ExportApp.Request("flaky-cohort")), cancellationToken: Ct);
         var options = new LocalHostOptions { RetryDelay = TimeSpan.Zero, VisibilityTimeout = TimeSpan.FromSeconds(30) };
         var listener = new LocalQueueListener(app.Connection.Queues, queue.Name, app.Invoker.Catalog.Get(ExportResearchCopies.Name), app.Invoker, options, TimeProvider.System, NullLogger.Instance);
 
-        var failed = Assert.Single(await queue.ReceiveAsync(1, options.VisibilityTimeout, Ct));
+        var failed = Assert.Single((await queue.ReceiveMessagesAsync(1, options.VisibilityTimeout, Ct)).Value);
         Assert.Equal(QueueDeliveryOutcome.WillRetry, await listener.ProcessAsync(failed, Ct));
 
         store.Fail = false;
-        var retried = Assert.Single(await queue.ReceiveAsync(1, options.VisibilityTimeout, Ct));
+        var retried = Assert.Single((await queue.ReceiveMessagesAsync(1, options.VisibilityTimeout, Ct)).Value);
         Assert.Equal(2L, retried.DequeueCount);
         Assert.Equal(QueueDeliveryOutcome.Completed, await listener.ProcessAsync(retried, Ct));
-        Assert.Equal(0, await queue.GetApproximateMessageCountAsync(Ct));
+        Assert.Equal(0, (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
         Assert.Contains(app.Logs.Lines, l => l.Contains("agreement flaky-cohort:", StringComparison.Ordinal) && l.Contains("written 1", StringComparison.Ordinal));
         Assert.Single(store.Names, n => n.EndsWith(".dcm", StringComparison.Ordinal));
         Assert.DoesNotContain(SampleInstances.Planted, app.Logs.Text, StringComparison.Ordinal);

@@ -35,7 +35,7 @@ public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
             ["LocalHost:StateContainer"] = AzuriteFixture.UniqueName("st"),
         });
         var studyUid = SampleInstances.NewUid();
-        await app.Container("Incoming").GetBlob("gw/one.dcm").UploadAsync(new MemoryStream(await SampleInstances.CopyAsync("CT_small.dcm", studyUid, SampleInstances.NewUid(), 9, withAddress: false)), cancellationToken: Ct);
+        await app.Container("Incoming").GetBlobClient("gw/one.dcm").UploadAsync(new BinaryData(await SampleInstances.CopyAsync("CT_small.dcm", studyUid, SampleInstances.NewUid(), 9, withAddress: false)), Ct);
         await ExportApp.WaitUntilAsync(async () => (await app.ListAsync("Archive", "studies/")).Count == 1 && (await app.ListAsync("Incoming")).Count == 0, TimeSpan.FromSeconds(60), "the upload is ingested by the local host");
 
         await app.Consents.PutAsync(
@@ -55,16 +55,16 @@ public sealed class ExportLocalTriggerTests : IClassFixture<AzuriteFixture>
             },
             Ct));
 
-        var queue = app.Connection.Queues.GetQueue(exportQueue);
-        await queue.CreateIfNotExistsAsync(Ct);
-        await queue.SendAsync(ExportApp.Request("queued-cohort", "cli:cloudarchive"), cancellationToken: Ct);
+        var queue = app.Connection.Queues.GetQueueClient(exportQueue);
+        await queue.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await queue.SendMessageAsync(ExportApp.Request("queued-cohort", "cli:cloudarchive"), cancellationToken: Ct);
 
         await ExportApp.WaitUntilAsync(
             async () => (await app.ListAsync("Research", ResearchNames.Manifest("queued-cohort"))).Count == 1, TimeSpan.FromSeconds(60), "the export runs");
         var manifest = ExportManifest.Parse(await app.ReadAllAsync("Research", ResearchNames.Manifest("queued-cohort")));
         Assert.Equal(1, manifest.Exported.Instances);
-        await ExportApp.WaitUntilAsync(async () => await queue.GetApproximateMessageCountAsync(Ct) == 0, TimeSpan.FromSeconds(10), "the request is deleted");
-        Assert.Empty(await app.Connection.Queues.GetQueue(exportQueue + "-poison").PeekAsync(32, Ct));
+        await ExportApp.WaitUntilAsync(async () => (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(10), "the request is deleted");
+        Assert.Empty((await app.Connection.Queues.GetQueueClient(exportQueue + "-poison").PeekMessagesAsync(32, Ct)).Value);
         Assert.DoesNotContain(SampleInstances.Planted, app.Logs.Text, StringComparison.Ordinal);
     }
 }

@@ -32,7 +32,7 @@ public sealed class IncomingScannerTests : IClassFixture<AzuriteFixture>
         Assert.Equal(1, await scanner.ScanOnceAsync(Ct));
         Assert.Equal(0, await scanner.ScanOnceAsync(Ct));
 
-        Assert.Equal(3, (await scenario.IngestQueue.PeekAsync(32, Ct)).Count);
+        Assert.Equal(3, (await scenario.IngestQueue.PeekMessagesAsync(32, Ct)).Value.Length);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class IncomingScannerTests : IClassFixture<AzuriteFixture>
 
         await Scanner(scenario).ScanOnceAsync(Ct);
 
-        var text = Assert.Single(await scenario.IngestQueue.PeekAsync(1, Ct)).Text;
+        var text = Assert.Single((await scenario.IngestQueue.PeekMessagesAsync(1, Ct)).Value).Body.ToString();
         var blobEvent = Assert.Single(BlobCreatedEventParser.Parse(QueueMessageText.DecodeJson(text), scenario.Incoming));
         Assert.Equal((scenario.Incoming, "gateway 1/ü ß.dcm", 3L, "PutBlob", "BlockBlob"), (blobEvent.Container, blobEvent.BlobName, blobEvent.ContentLength, blobEvent.Api, blobEvent.BlobType));
         Assert.Equal(written.ETag.ToString().Trim('"'), blobEvent.ETag?.Trim('"'));
@@ -58,16 +58,16 @@ public sealed class IncomingScannerTests : IClassFixture<AzuriteFixture>
 
         await Scanner(scenario).ScanOnceAsync(Ct);
 
-        var state = _azurite.Connection.Blobs.GetContainer(scenario.StateContainer);
+        var state = _azurite.Connection.Blobs.GetBlobContainerClient(scenario.StateContainer);
         var names = new List<string>();
-        await foreach (var item in state.ListBlobsAsync(cancellationToken: Ct))
+        await foreach (var item in state.GetBlobsAsync(cancellationToken: Ct))
         {
             names.Add(item.Name);
         }
 
         var blob = Assert.Single(names);
-        await using var download = await state.GetBlob(blob).DownloadAsync(cancellationToken: Ct);
-        using var json = await JsonDocument.ParseAsync(download.Content, cancellationToken: Ct);
+        var download = await state.GetBlobClient(blob).DownloadContentAsync(Ct);
+        using var json = JsonDocument.Parse(download.Value.Content.ToMemory());
         var entry = Assert.Single(json.RootElement.EnumerateObject());
         Assert.Equal(ScanState.NameHash("SMITH^JOHN/ct.dcm"), entry.Name);
         Assert.DoesNotContain("SMITH", json.RootElement.GetRawText(), StringComparison.Ordinal);

@@ -36,7 +36,7 @@ public sealed class LocalHostLoopTests : IClassFixture<AzuriteFixture>
         Assert.Equal("PutBlob", request.Api);
         Assert.Equal(1, request.DeliveryCount);
         Assert.True(Guid.TryParse(request.CorrelationId, out _), request.CorrelationId);
-        Assert.Equal(0, await scenario.IngestQueue.GetApproximateMessageCountAsync(Ct));
+        Assert.Equal(0, (await scenario.IngestQueue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
 
         // A new version of the same name (new ETag) is a new upload: one more event, as Event Grid sends.
         var second = await scenario.UploadAsync("modality-1/series 2/img 1.dcm", [9, 9, 9]);
@@ -60,10 +60,10 @@ public sealed class LocalHostLoopTests : IClassFixture<AzuriteFixture>
         Assert.Equal([1, 2, 3, 4, 5], handler.Requests.Select(r => r.DeliveryCount).ToArray());
         Assert.All(handler.Requests, r => Assert.Equal("bad.dcm", r.BlobName));
         Assert.Equal(5, handler.Requests.Select(r => r.CorrelationId).Distinct().Count());
-        Assert.Equal(0, await scenario.IngestQueue.GetApproximateMessageCountAsync(Ct));
+        Assert.Equal(0, (await scenario.IngestQueue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
         var poisoned = Assert.Single(await scenario.PeekPoisonAsync());
-        Assert.Contains("Microsoft.Storage.BlobCreated", poisoned.Text, StringComparison.Ordinal);
-        Assert.Contains("/blobs/bad.dcm", poisoned.Text, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage.BlobCreated", poisoned.Body.ToString(), StringComparison.Ordinal);
+        Assert.Contains("/blobs/bad.dcm", poisoned.Body.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,15 +72,15 @@ public sealed class LocalHostLoopTests : IClassFixture<AzuriteFixture>
         var scenario = new LocalTriggerScenario(_azurite);
         var handler = new StubIngestHandler();
         await using var app = await LocalHostLoopApp.StartAsync(scenario, handler, new Dictionary<string, string?> { ["LocalHost:MaxDequeueCount"] = "3" });
-        await scenario.IngestQueue.CreateIfNotExistsAsync(Ct);
+        await scenario.IngestQueue.CreateIfNotExistsAsync(cancellationToken: Ct);
 
-        await scenario.IngestQueue.SendAsync("this is not an event", cancellationToken: Ct);
+        await scenario.IngestQueue.SendMessageAsync("this is not an event", cancellationToken: Ct);
         await LocalTriggerScenario.WaitUntilAsync(async () => (await scenario.PeekPoisonAsync(1)).Count == 1, Wait, "the message is poisoned");
 
         // Kept as sent, for an operator to look at; the ingest service never saw it.
-        Assert.Equal("this is not an event", Assert.Single(await scenario.PeekPoisonAsync()).Text);
+        Assert.Equal("this is not an event", Assert.Single(await scenario.PeekPoisonAsync()).Body.ToString());
         Assert.Empty(handler.Requests);
-        Assert.Equal(0, await scenario.IngestQueue.GetApproximateMessageCountAsync(Ct));
+        Assert.Equal(0, (await scenario.IngestQueue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class LocalHostLoopTests : IClassFixture<AzuriteFixture>
         var names = second.Requests.Select(r => r.BlobName).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["interrupted.dcm", "while-down.dcm"], names);
         Assert.True(second.Requests.Single(r => r.BlobName == "interrupted.dcm").DeliveryCount >= 2);
-        Assert.Equal(0, await scenario.IngestQueue.GetApproximateMessageCountAsync(Ct));
+        Assert.Equal(0, (await scenario.IngestQueue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
         Assert.Empty(await scenario.PeekPoisonAsync());
     }
 }

@@ -1,4 +1,5 @@
-using CloudArchive.Azure.Storage.Queues;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Testing.Azurite;
@@ -22,13 +23,13 @@ public sealed class LocalQueueListenerTests : IClassFixture<AzuriteFixture>
         var options = new LocalHostOptions { MaxDequeueCount = maxDequeueCount, RetryDelay = TimeSpan.Zero, VisibilityTimeout = TimeSpan.FromSeconds(30) };
         var listener = new LocalQueueListener(_azurite.Connection.Queues, name, server.Invoker.Catalog.Get(IngestInstance.Name), server.Invoker, options, TimeProvider.System, NullLogger.Instance);
         Assert.Equal(0, await listener.DrainOnceAsync(Ct)); // creates the queue and its poison queue
-        return (listener, _azurite.Connection.Queues.GetQueue(name), _azurite.Connection.Queues.GetQueue(name + "-poison"));
+        return (listener, _azurite.Connection.Queues.GetQueueClient(name), _azurite.Connection.Queues.GetQueueClient(name + "-poison"));
     }
 
     private static async Task<QueueMessage> SendAndReceiveAsync(QueueClient queue, string text)
     {
-        await queue.SendAsync(text, cancellationToken: Ct);
-        return Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), Ct));
+        await queue.SendMessageAsync(text, cancellationToken: Ct);
+        return Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30), Ct)).Value);
     }
 
     [Fact]
@@ -42,8 +43,8 @@ public sealed class LocalQueueListenerTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal(QueueDeliveryOutcome.Completed, outcome);
         Assert.Equal(1, Assert.Single(handler.Requests).DeliveryCount);
-        Assert.Empty(await queue.PeekAsync(1, Ct));
-        Assert.Empty(await poison.PeekAsync(1, Ct));
+        Assert.Empty((await queue.PeekMessagesAsync(1, Ct)).Value);
+        Assert.Empty((await poison.PeekMessagesAsync(1, Ct)).Value);
     }
 
     [Fact]
@@ -55,15 +56,15 @@ public sealed class LocalQueueListenerTests : IClassFixture<AzuriteFixture>
         var text = Payloads.Base64(Payloads.EventGridEvent());
 
         var first = await listener.ProcessAsync(await SendAndReceiveAsync(queue, text), Ct);
-        var again = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), Ct));
+        var again = Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30), Ct)).Value);
         var last = await listener.ProcessAsync(again, Ct);
 
         Assert.Equal(QueueDeliveryOutcome.WillRetry, first);
         Assert.Equal(2, again.DequeueCount);
         Assert.Equal(QueueDeliveryOutcome.Poisoned, last);
         Assert.Equal([1, 2], handler.Requests.Select(r => r.DeliveryCount));
-        Assert.Empty(await queue.PeekAsync(1, Ct));
-        Assert.Equal(text, Assert.Single(await poison.PeekAsync(8, Ct)).Text);
+        Assert.Empty((await queue.PeekMessagesAsync(1, Ct)).Value);
+        Assert.Equal(text, Assert.Single((await poison.PeekMessagesAsync(8, Ct)).Value).Body.ToString());
     }
 
     [Fact]
@@ -75,12 +76,14 @@ public sealed class LocalQueueListenerTests : IClassFixture<AzuriteFixture>
         var (listener, queue, poison) = await ListenerAsync(server, maxDequeueCount: 3);
         var received = await SendAndReceiveAsync(queue, Payloads.Base64(Payloads.EventGridEvent()));
 
-        var outcome = await listener.ProcessAsync(received with { DequeueCount = 4 }, Ct);
+        var redelivered = QueuesModelFactory.QueueMessage(received.MessageId, received.PopReceipt, received.Body, dequeueCount: 4, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn);
+
+        var outcome = await listener.ProcessAsync(redelivered, Ct);
 
         Assert.Equal(QueueDeliveryOutcome.Poisoned, outcome);
         Assert.Empty(handler.Requests);
-        Assert.Empty(await queue.PeekAsync(1, Ct));
-        Assert.Single(await poison.PeekAsync(8, Ct));
+        Assert.Empty((await queue.PeekMessagesAsync(1, Ct)).Value);
+        Assert.Single((await poison.PeekMessagesAsync(8, Ct)).Value);
     }
 
     [Fact]
@@ -91,7 +94,7 @@ public sealed class LocalQueueListenerTests : IClassFixture<AzuriteFixture>
         var (listener, queue, _) = await ListenerAsync(server);
         for (var i = 0; i < 3; i++)
         {
-            await queue.SendAsync(Payloads.Base64(Payloads.EventGridEvent(blob: $"{i}.dcm")), cancellationToken: Ct);
+            await queue.SendMessageAsync(Payloads.Base64(Payloads.EventGridEvent(blob: $"{i}.dcm")), cancellationToken: Ct);
         }
 
         var received = await listener.DrainOnceAsync(Ct);

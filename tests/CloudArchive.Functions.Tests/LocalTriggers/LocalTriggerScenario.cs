@@ -1,6 +1,8 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Azure.Storage.Queues;
 using CloudArchive.Testing.Azurite;
 
 namespace CloudArchive.Functions.Tests.LocalTriggers;
@@ -31,29 +33,29 @@ internal sealed class LocalTriggerScenario
 
     public string StateContainer { get; }
 
-    public QueueClient IngestQueue => Connection.Queues.GetQueue(Queue);
+    public QueueClient IngestQueue => Connection.Queues.GetQueueClient(Queue);
 
-    public QueueClient PoisonQueue => Connection.Queues.GetQueue(Queue + "-poison");
+    public QueueClient PoisonQueue => Connection.Queues.GetQueueClient(Queue + "-poison");
 
     /// <summary>Peeks the poison queue; empty while the listener has not created it yet.</summary>
-    public async Task<IReadOnlyList<PeekedQueueMessage>> PeekPoisonAsync(int max = 32)
+    public async Task<IReadOnlyList<PeekedMessage>> PeekPoisonAsync(int max = 32)
     {
         try
         {
-            return await PoisonQueue.PeekAsync(max, Xunit.TestContext.Current.CancellationToken);
+            return (await PoisonQueue.PeekMessagesAsync(max, Xunit.TestContext.Current.CancellationToken)).Value;
         }
-        catch (StorageRequestException ex) when (ex.IsNotFound)
+        catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return [];
         }
     }
 
-    public async Task<BlobWriteResult> UploadAsync(string name, byte[] content)
+    /// <summary>Writes an upload; a later upload under the same name replaces the earlier one, as a gateway's would.</summary>
+    public async Task<BlobContentInfo> UploadAsync(string name, byte[] content)
     {
-        var container = Connection.Blobs.GetContainer(Incoming);
-        await container.CreateIfNotExistsAsync(Xunit.TestContext.Current.CancellationToken);
-        using var stream = new MemoryStream(content);
-        return await container.GetBlob(name).UploadAsync(stream, cancellationToken: Xunit.TestContext.Current.CancellationToken);
+        var container = Connection.Blobs.GetBlobContainerClient(Incoming);
+        await container.CreateIfNotExistsAsync(cancellationToken: Xunit.TestContext.Current.CancellationToken);
+        return await container.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true, Xunit.TestContext.Current.CancellationToken);
     }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -26,8 +26,8 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
         var research = AzuriteFixture.UniqueName("research");
         var audit = AzuriteFixture.UniqueName("audit");
         var blobs = fixture.Connection.Blobs;
-        await blobs.GetContainer(control).CreateIfNotExistsAsync(ct);
-        await blobs.GetContainer(research).CreateIfNotExistsAsync(ct);
+        await blobs.GetBlobContainerClient(control).CreateIfNotExistsAsync(cancellationToken: ct);
+        await blobs.GetBlobContainerClient(research).CreateIfNotExistsAsync(cancellationToken: ct);
         var agreement = new DataSharingAgreement
         {
             Id = "composed-study",
@@ -40,10 +40,10 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
             CreatedBy = "privacy-officer@example.org",
             ConsentRequired = false,
         };
-        Assert.True(await new BlobAgreementStore(blobs.GetContainer(control)).TryCreateAsync(agreement, ct));
+        Assert.True(await new BlobAgreementStore(blobs.GetBlobContainerClient(control)).TryCreateAsync(agreement, ct));
         await using (var sample = File.OpenRead(ResearchApiFixture.SamplePath("MR_small.dcm")))
         {
-            await new BlobResearchStore(blobs.GetContainer(research)).PutAsync(ResearchNames.Instance(agreement.Id, "2.25.71", "2.25.72", "2.25.73"), sample, "application/dicom", null, ct);
+            await new BlobResearchStore(blobs.GetBlobContainerClient(research), fixture.Connection.Options).PutAsync(ResearchNames.Instance(agreement.Id, "2.25.71", "2.25.72", "2.25.73"), sample, "application/dicom", null, ct);
         }
 
         var containers = LocalHostArchive.UniqueContainers();
@@ -73,7 +73,7 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
             Assert.Equal(HttpStatusCode.OK, fetch.StatusCode);
             Assert.Equal(await File.ReadAllBytesAsync(ResearchApiFixture.SamplePath("MR_small.dcm"), ct), await fetch.Content.ReadAsByteArrayAsync(ct));
             var names = new List<string>();
-            await foreach (var item in blobs.GetContainer(audit).ListBlobsAsync(cancellationToken: ct))
+            await foreach (var item in blobs.GetBlobContainerClient(audit).GetBlobsAsync(cancellationToken: ct))
             {
                 names.Add(item.Name);
             }

@@ -373,7 +373,7 @@ public sealed class ResearchApiEndpointTests(ResearchApiFixture fixture)
     public async Task When_the_audit_log_cannot_be_written_nothing_is_released()
     {
         var app = await fixture.StartAppAsync(6000, 1000, services =>
-            services.AddSingleton(new AuditLogWriter(new BlobAuditLogStore(fixture.Connection.Blobs.GetContainer("no-such-audit-container-" + Guid.NewGuid().ToString("N")[..8])), "broken-audit", fixture.Clock)));
+            services.AddSingleton(new AuditLogWriter(new BlobAuditLogStore(fixture.Connection.Blobs.GetBlobContainerClient("no-such-audit-container-" + Guid.NewGuid().ToString("N")[..8])), "broken-audit", fixture.Clock)));
         await using var _ = app;
         using var client = ResearchApiFixture.CreateClient(app);
 

@@ -60,7 +60,7 @@ public sealed class ResearchApiFixture : IAsyncLifetime
 
     public string AuditContainer { get; } = AzuriteFixture.UniqueName("audit");
 
-    public BlobResearchStore ResearchStore => new(Connection.Blobs.GetContainer(ResearchContainer));
+    public BlobResearchStore ResearchStore => new(Connection.Blobs.GetBlobContainerClient(ResearchContainer), Connection.Options);
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -75,10 +75,10 @@ public sealed class ResearchApiFixture : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         foreach (var name in new[] { ControlContainer, ResearchContainer, AuditContainer })
         {
-            await Connection.Blobs.GetContainer(name).CreateIfNotExistsAsync(ct);
+            await Connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: ct);
         }
 
-        var agreements = new BlobAgreementStore(Connection.Blobs.GetContainer(ControlContainer));
+        var agreements = new BlobAgreementStore(Connection.Blobs.GetBlobContainerClient(ControlContainer));
         var created = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.True(await agreements.TryCreateAsync(NewAgreement(Agreement, RecipientGroup, new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), created), ct));
         Assert.True(await agreements.TryCreateAsync(NewAgreement(ExpiredAgreement, RecipientGroup, new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), created), ct));
@@ -137,9 +137,9 @@ public sealed class ResearchApiFixture : IAsyncLifetime
             builder.Services.AddSingleton<TimeProvider>(Clock);
             services?.Invoke(builder.Services);
             var connection = Connection;
-            builder.Services.TryAddSingleton(sp => new AuditLogWriter(new BlobAuditLogStore(connection.Blobs.GetContainer(AuditContainer)), "research-api-" + Guid.NewGuid().ToString("N")[..8], Clock));
-            builder.Services.TryAddSingleton<IAgreementStore>(new BlobAgreementStore(connection.Blobs.GetContainer(ControlContainer)));
-            builder.Services.TryAddSingleton<IResearchStore>(new BlobResearchStore(connection.Blobs.GetContainer(ResearchContainer)));
+            builder.Services.TryAddSingleton(sp => new AuditLogWriter(new BlobAuditLogStore(connection.Blobs.GetBlobContainerClient(AuditContainer)), "research-api-" + Guid.NewGuid().ToString("N")[..8], Clock));
+            builder.Services.TryAddSingleton<IAgreementStore>(new BlobAgreementStore(connection.Blobs.GetBlobContainerClient(ControlContainer)));
+            builder.Services.TryAddSingleton<IResearchStore>(new BlobResearchStore(connection.Blobs.GetBlobContainerClient(ResearchContainer), connection.Options));
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
@@ -165,7 +165,7 @@ public sealed class ResearchApiFixture : IAsyncLifetime
 
     public async Task<List<AuditRecord>> AuditOfAsync(string objectId)
     {
-        var query = new AuditLogQuery(new BlobAuditLogStore(Connection.Blobs.GetContainer(AuditContainer)));
+        var query = new AuditLogQuery(new BlobAuditLogStore(Connection.Blobs.GetBlobContainerClient(AuditContainer)));
         var records = new List<AuditRecord>();
         await foreach (var entry in query.QueryAsync(new AuditQueryFilter { Actor = objectId }, TestContext.Current.CancellationToken))
         {

@@ -21,7 +21,7 @@ public sealed class ResearchApiStreamingTests(ResearchApiFixture fixture)
         const string agreement = "large-files";
         // Its own recipient group: the fixture is shared, and other tests count the agreements RecipientGroup sees.
         var group = Guid.NewGuid().ToString("D");
-        var agreements = new BlobAgreementStore(fixture.Connection.Blobs.GetContainer(fixture.ControlContainer));
+        var agreements = new BlobAgreementStore(fixture.Connection.Blobs.GetBlobContainerClient(fixture.ControlContainer));
         await agreements.TryCreateAsync(new DataSharingAgreement
         {
             Id = agreement,

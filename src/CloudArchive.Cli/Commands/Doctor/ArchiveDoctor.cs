@@ -57,6 +57,12 @@ internal static class ArchiveDoctor
 
                 checks.Add(new("storage", $"container {name}", exists ? DoctorSeverity.Ok : DoctorSeverity.Fail, exists ? "exists" : $"missing (role {role}); `cloudarchive dev up` creates it locally"));
             }
+            catch (StorageRequestException ex) when (ex.IsUnreachable)
+            {
+                // StorageCall reports "no response after the retries" as status 0, not as a transport exception.
+                checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail, $"not reachable ({ex.Message}); is Azurite running?"));
+                return;
+            }
             catch (StorageRequestException ex)
             {
                 checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail,
