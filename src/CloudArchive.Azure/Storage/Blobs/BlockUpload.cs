@@ -39,6 +39,7 @@ public static class BlockUpload
 
         var blockSize = (int)Math.Min(storage.BlockSizeBytes, Math.Max(1, storage.SingleUploadThresholdBytes));
         var first = ArrayPool<byte>.Shared.Rent(blockSize);
+        var staged = false;
         try
         {
             var firstLength = await FillAsync(content, first, blockSize, cancellationToken).ConfigureAwait(false);
@@ -47,14 +48,18 @@ public static class BlockUpload
                 using var single = new MemoryStream(first, 0, firstLength, writable: false);
                 return await PutBlobAsync(blob, single, options, Metadata(options, trailing: true), validation, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(first);
-            throw;
-        }
 
-        return await StageAndCommitAsync(blob, content, first, blockSize, options, storage, validation, cancellationToken).ConfigureAwait(false);
+            // From here the staging owns (and returns) the first buffer.
+            staged = true;
+            return await StageAndCommitAsync(blob, content, first, blockSize, options, storage, validation, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!staged)
+            {
+                ArrayPool<byte>.Shared.Return(first);
+            }
+        }
     }
 
     /// <summary>
@@ -101,7 +106,7 @@ public static class BlockUpload
         var ids = new List<string>();
         var inFlight = new List<Task>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var buffer = first;
+        byte[]? buffer = first;
         var length = blockSize;
         try
         {
@@ -110,7 +115,7 @@ public static class BlockUpload
                 var id = BlockId(prefix, ids.Count);
                 ids.Add(id);
                 inFlight.Add(StageAsync(blob, id, buffer, length, validation, stop.Token));
-                buffer = null!;
+                buffer = null; // the stage returns it to the pool
                 if (inFlight.Count >= storage.MaxUploadConcurrency)
                 {
                     var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
