@@ -46,22 +46,16 @@ internal sealed class PinnedSequentialReadStream(BlobClient blob, ETag etag, lon
             return n;
         }
 
-        try
+        if (_rest is null)
         {
-            if (_rest is null)
-            {
-                var options = new BlobDownloadOptions { Range = new HttpRange(_position), Conditions = new BlobRequestConditions { IfMatch = etag } };
-                _rest = (await blob.DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false)).Value.Content;
-            }
+            // The rest of the version in one GET; DownloadContentStream types its failures, resumed reads included.
+            var options = new BlobDownloadOptions { Range = new HttpRange(_position), Conditions = new BlobRequestConditions { IfMatch = etag } };
+            _rest = await DownloadContentStream.OpenAsync(() => blob.DownloadStreamingAsync(options, cancellationToken)).ConfigureAwait(false);
+        }
 
-            var read = await _rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            _position += read;
-            return read;
-        }
-        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
-        {
-            throw StorageErrors.From(failure, "GetBlob");
-        }
+        var read = await _rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _position += read;
+        return read;
     }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
