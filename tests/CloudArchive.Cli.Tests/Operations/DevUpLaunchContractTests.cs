@@ -1,3 +1,4 @@
+using CloudArchive.Azure.Identity;
 using CloudArchive.Cli.Commands.Dev;
 using CloudArchive.Testing;
 using Xunit;
@@ -18,6 +19,19 @@ public sealed class DevUpLaunchContractTests
         Assert.Equal("true", values["LocalHost__Enabled"]);
         Assert.Equal("Local", values["CloudArchive__Keys__Provider"]);
         Assert.DoesNotContain("LocalTriggers__Enabled", values.Keys);
+    }
+
+    [Fact]
+    public void Dev_env_points_the_app_at_the_loopback_development_token_issuer()
+    {
+        var paths = DevPaths.Find(RepositoryPaths.FindRoot(), Path.Combine(Path.GetTempPath(), "ca-devup-settings-unused"));
+
+        var values = DevSettings.Create(paths, "UseDevelopmentStorage=true");
+
+        Assert.Equal(DevelopmentTokenIssuer.DefaultTenantId, values["CloudArchive__Auth__TenantId"]);
+        Assert.Equal(DevelopmentTokenIssuer.DefaultAudience, values["CloudArchive__Auth__Audience"]);
+        Assert.Equal(paths.DevIssuer, values["CloudArchive__Auth__DevelopmentIssuerKeyDirectory"]);
+        Assert.StartsWith(paths.State, paths.DevIssuer, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal sealed class DevPaths
 
     public string Keys => Path.Combine(State, "keys");
 
+    /// <summary>The development token issuer's signing key directory (loopback development only, insecure).</summary>
+    public string DevIssuer => Path.Combine(State, "dev-issuer");
+
     public string Logs => Path.Combine(State, "logs");
 
     public string DevEnvFile => Path.Combine(State, Common.ArchiveSettings.DevEnvironmentFileName);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CloudArchive.Azure.Identity;
 
 namespace CloudArchive.Cli.Commands.Dev;
 
@@ -40,6 +41,11 @@ internal static class DevSettings
         values["CloudArchive__Keys__LocalKeyFile"] = paths.Keys;
         values["CloudArchive__Storage__CreateContainers"] = "true";
         values["LocalHost__Enabled"] = "true";
+
+        // The app validates tokens of the loopback development issuer exactly as it validates Entra ID's (docs/security.md).
+        values["CloudArchive__Auth__TenantId"] = DevelopmentTokenIssuer.DefaultTenantId;
+        values["CloudArchive__Auth__Audience"] = DevelopmentTokenIssuer.DefaultAudience;
+        values["CloudArchive__Auth__DevelopmentIssuerKeyDirectory"] = paths.DevIssuer;
         values["CloudArchive__Policies__RetentionFiles"] = string.Join(';', values["CloudArchive__Policies__RetentionFiles"]
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => Path.GetFullPath(p, paths.Root)));

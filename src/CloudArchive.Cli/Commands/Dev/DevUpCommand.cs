@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CloudArchive.Azure.Identity;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Crypto;
 using Spectre.Console;
@@ -68,6 +69,11 @@ public static class DevUpCommand
         {
             var key = await keys.GetCurrentLocalKeyAsync(cancellationToken).ConfigureAwait(false);
             console.MarkupLine($"[yellow]WARN[/] {Markup.Escape(LocalKeyEncryptionKeyProvider.InsecureWarning)} Key version {key.Version} in {Markup.Escape(paths.Keys)}.");
+        }
+
+        using (var issuer = DevelopmentTokenIssuer.LoadOrCreate(paths.DevIssuer))
+        {
+            console.MarkupLine($"[yellow]WARN[/] {Markup.Escape(DevelopmentTokenIssuer.InsecureWarning)} Key {issuer.KeyId} in {Markup.Escape(paths.DevIssuer)}.");
         }
 
         await DevSettings.WriteEnvFileAsync(paths.DevEnvFile, values, cancellationToken).ConfigureAwait(false);
