@@ -142,6 +142,7 @@ public sealed class LocalHostStartupTests : IDisposable
     {
         var settings = Valid();
         settings["CloudArchive:Storage:CreateContainers"] = "true";
+        settings["CloudArchive:Storage:MaxRetries"] = "0";
         settings["CloudArchive:Storage:ConnectionString"] =
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;";
         var logs = new LogRecorder();

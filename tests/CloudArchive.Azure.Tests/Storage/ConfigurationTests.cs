@@ -63,6 +63,7 @@ public sealed class ConfigurationTests
             ["CloudArchive:Storage:MaxUploadConcurrency"] = "2",
             ["CloudArchive:Storage:QueueMessageEncoding"] = "none",
             ["CloudArchive:Storage:ServiceVersion"] = "2024-11-04",
+            ["CloudArchive:Storage:MaxRetries"] = "0",
         };
         var options = StorageOptions.FromSettings(k => settings.GetValueOrDefault(k));
         Assert.Equal("UseDevelopmentStorage=true", options.ConnectionString);
@@ -72,6 +73,8 @@ public sealed class ConfigurationTests
         Assert.Equal(2, options.MaxUploadConcurrency);
         Assert.Equal(QueueMessageEncoding.None, options.QueueMessageEncoding);
         Assert.Equal("2024-11-04", options.ServiceVersion);
+        Assert.Equal(0, options.MaxRetries);
+        Assert.Equal(0, options.CreateBlobClientOptions().Retry.MaxRetries);
         Assert.True(StorageConnection.FromOptions(options).ImmutabilitySupported);
 
         var empty = StorageOptions.FromSettings(_ => null);
@@ -80,6 +83,7 @@ public sealed class ConfigurationTests
         Assert.Equal(8 * 1024 * 1024, empty.BlockSizeBytes);
         Assert.Equal(QueueMessageEncoding.Base64, empty.QueueMessageEncoding);
         Assert.Equal(StorageOptions.DefaultServiceVersion, empty.ServiceVersion);
+        Assert.Equal(3, empty.CreateQueueClientOptions().Retry.MaxRetries);
     }
 
     [Theory]
@@ -88,6 +92,8 @@ public sealed class ConfigurationTests
     [InlineData("CloudArchive:Storage:BlockSizeBytes", "-5")]
     [InlineData("CloudArchive:Storage:MaxUploadConcurrency", "1000")]
     [InlineData("CloudArchive:Storage:QueueMessageEncoding", "utf7")]
+    [InlineData("CloudArchive:Storage:MaxRetries", "11")]
+    [InlineData("CloudArchive:Storage:MaxRetries", "-1")]
     [InlineData("CloudArchive:Storage:ServiceUri", "not a uri")]
     public void Bad_settings_are_format_errors_naming_the_key(string key, string value)
     {
