@@ -14,12 +14,31 @@ public static class TestArchiveSettings
         return directory;
     }
 
-    /// <summary>Storage, keys and policies; containers keep their defaults unless the caller adds names.</summary>
+    /// <summary>The development tenant every test host trusts (the development token issuer's default).</summary>
+    public const string TenantId = "00000000-0000-4000-8000-00000000c1a0";
+
+    /// <summary>The development audience (the development token issuer's default).</summary>
+    public const string Audience = "api://cloudarchive-dev";
+
+    /// <summary>The development token issuer's key directory of a test host: inside its key directory, so it goes with it.</summary>
+    public static string DevelopmentIssuerDirectory(string keyDirectory) => Path.Combine(keyDirectory, "dev-issuer");
+
+    /// <summary>
+    /// Storage, keys, policies and authentication; containers keep their defaults unless the caller adds names. The
+    /// app trusts the loopback development token issuer (its key directory is created inside
+    /// <paramref name="keyDirectory"/>), as <c>dev up</c> configures it: tests mint tokens with
+    /// <c>DevelopmentTokenIssuer</c> and the app validates them as it validates Entra ID's.
+    /// </summary>
     public static Dictionary<string, string?> For(string connectionString, string keyDirectory)
     {
         var root = RepositoryPaths.FindRoot();
+        Directory.CreateDirectory(DevelopmentIssuerDirectory(keyDirectory));
         return new Dictionary<string, string?>
         {
+            ["CloudArchive:Auth:TenantId"] = TenantId,
+            ["CloudArchive:Auth:Audience"] = Audience,
+            ["CloudArchive:Auth:DevelopmentIssuerKeyDirectory"] = DevelopmentIssuerDirectory(keyDirectory),
+            ["LocalHost:Enabled"] = "true",
             ["CloudArchive:Storage:ConnectionString"] = connectionString,
             ["CloudArchive:Keys:Provider"] = "Local",
             ["CloudArchive:Keys:LocalKeyFile"] = keyDirectory,

@@ -36,7 +36,14 @@ public sealed class CloudArchiveSettings
         /// <summary><c>CloudArchive:Audit</c>.</summary>
         public const string Audit = "Audit";
 
-        /// <summary>Every section.</summary>
+        /// <summary><c>CloudArchive:Auth</c> (who the function app accepts tokens from).</summary>
+        /// <remarks>
+        /// Not in <see cref="All"/>: only a host that serves the API checks it (the function app, at start-up); the CLI,
+        /// the benchmarks and the storage tests compose the archive without serving anyone.
+        /// </remarks>
+        public const string Auth = "Auth";
+
+        /// <summary>Every section of the archive itself (see <see cref="Auth"/> for the one that is not).</summary>
         public static IReadOnlyList<string> All { get; } = [Storage, Keys, Policies, Ingest, Export, Audit];
     }
 
@@ -80,6 +87,9 @@ public sealed class CloudArchiveSettings
 
     /// <summary>Key-encryption key settings.</summary>
     public required KeySettings Keys { get; init; }
+
+    /// <summary>Who the function app accepts access tokens from.</summary>
+    public required AuthSettings Auth { get; init; }
 
     /// <summary>Retention policy files (absolute).</summary>
     public required IReadOnlyList<string> RetentionFiles { get; init; }
@@ -147,6 +157,9 @@ public sealed class CloudArchiveSettings
         var keys = KeySettings.Read(get, baseDirectory, environment);
         problems.AddRange(keys.Problems.Select(p => (Sections.Keys, p)));
 
+        var auth = AuthSettings.Read(get, baseDirectory, environment);
+        problems.AddRange(auth.Problems.Select(p => (Sections.Auth, p)));
+
         var retention = IngestPolicies.SplitFileList(get(SettingKeys.RetentionFiles), baseDirectory);
         if (retention.Count == 0)
         {
@@ -180,6 +193,7 @@ public sealed class CloudArchiveSettings
             Storage = storage,
             Containers = containers,
             Keys = keys,
+            Auth = auth,
             RetentionFiles = retention,
             MinimizationFile = Blank(get(SettingKeys.MinimizationFile)) is { } m ? Path.GetFullPath(m, baseDirectory) : null,
             Ingest = ingest,

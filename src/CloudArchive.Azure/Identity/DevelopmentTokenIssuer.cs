@@ -39,7 +39,10 @@ public sealed class DevelopmentTokenIssuer : IDisposable
         KeyPath = keyPath;
         var parameters = rsa.ExportParameters(includePrivateParameters: false);
         KeyId = Base64UrlEncoder.Encode(SHA256.HashData(Concat(parameters.Modulus!, parameters.Exponent!)))[..16];
-        _key = new RsaSecurityKey(rsa) { KeyId = KeyId };
+        // No shared signature-provider cache: IdentityModel caches providers by key thumbprint, so a second issuer over the
+        // same key file (the CLI's, disposed after a command) would otherwise leave a provider on a disposed RSA object
+        // for this one to pick up.
+        _key = new RsaSecurityKey(rsa) { KeyId = KeyId, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
     }
 
     /// <summary>The key file.</summary>

@@ -1,4 +1,5 @@
 using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Identity;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
@@ -11,7 +12,8 @@ namespace CloudArchive.Functions.Hosting;
 /// <summary>
 /// The function app's services, for the isolated worker and the local host alike: the archive's composition root
 /// (<see cref="CloudArchiveServiceCollectionExtensions.AddCloudArchive"/>, validated at start-up so a bad setting or
-/// policy file stops the app with one message), the researcher API's handler and rate limiter, the invocation middleware,
+/// policy file stops the app with one message), access-token validation (<see cref="ArchiveAuthentication"/>), the
+/// researcher API's handler, rate limiter and refusal-audit throttle, the invocation middleware,
 /// and container creation. Function classes themselves are activated per invocation with constructor injection.
 /// </summary>
 public static class FunctionsServiceRegistration
@@ -27,8 +29,19 @@ public static class FunctionsServiceRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = services.AddCloudArchive(configuration, CloudArchiveHost.Functions(baseDirectory));
 
+        // Who may call the API is not optional: without a tenant and an audience (or the loopback development issuer)
+        // the app does not start.
+        settings.ThrowIfInvalid(CloudArchiveSettings.Sections.Auth);
+        services.AddArchiveAuthentication(settings.Auth);
+        if (settings.Auth.UsesDevelopmentIssuer)
+        {
+            // Created now, so the key exists before any client needs it; INSECURE by design, loopback only.
+            services.TryAddSingleton(DevelopmentTokenIssuer.LoadOrCreate(settings.Auth.DevelopmentIssuerKeyDirectory!));
+        }
+
         var api = new ResearchApiOptions();
         configuration.GetSection(ResearchApiOptions.Section).Bind(api);
+        api.AppServiceAuthEnabled = string.Equals(configuration[ResearchApiOptions.AppServiceAuthVariable], "true", StringComparison.OrdinalIgnoreCase);
         var problems = api.Validate();
         if (problems.Count > 0)
         {
@@ -36,12 +49,15 @@ public static class FunctionsServiceRegistration
         }
 
         services.TryAddSingleton(api);
-        services.TryAddSingleton(sp => new ResearchRateLimiter(sp.GetRequiredService<ResearchApiOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ResearchRateLimiter(sp.GetRequiredService<ResearchApiOptions>()));
+        services.TryAddSingleton(sp => new DenialAuditThrottle(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ResearchApiHandler(
             sp.GetRequiredService<IAgreementStore>(),
             sp.GetRequiredService<IResearchStore>(),
             sp.GetRequiredService<AuditLogWriter>(),
             sp.GetRequiredService<ResearchRateLimiter>(),
+            sp.GetRequiredService<DenialAuditThrottle>(),
+            sp.GetRequiredService<ResearchApiOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ResearchApiHandler>>()));
         services.TryAddSingleton<InvocationMiddleware>();

@@ -1,3 +1,4 @@
+using CloudArchive.Azure.Composition;
 using CloudArchive.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -19,7 +20,13 @@ public static class WorkerHost
         builder.UseMiddleware<InvocationMiddleware>();
         builder.Services.AddApplicationInsightsTelemetryWorkerService();
         builder.Services.ConfigureFunctionsApplicationInsights();
-        builder.Services.AddCloudArchiveFunctions(builder.Configuration, AppContext.BaseDirectory);
+        var settings = builder.Services.AddCloudArchiveFunctions(builder.Configuration, AppContext.BaseDirectory);
+        if (settings.Auth.UsesDevelopmentIssuer)
+        {
+            // Under the Functions host nothing guarantees loopback-only reach: the development issuer is the local host's alone.
+            throw new ArchiveConfigurationException("authentication", [$"{AuthSettings.DevelopmentIssuerKeyDirectoryKey} is set, but the development token issuer is trusted only by the local host (LocalHost:Enabled); configure Entra ID instead."]);
+        }
+
         return builder.Build();
     }
 }

@@ -36,7 +36,12 @@ public static class LocalHostApp
         }
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddCloudArchiveFunctions(builder.Configuration, builder.Environment.ContentRootPath);
+        var settings = builder.Services.AddCloudArchiveFunctions(builder.Configuration, builder.Environment.ContentRootPath);
+        if (settings.Auth.UsesDevelopmentIssuer)
+        {
+            builder.Services.AddHostedService<LoopbackListenCheck>();
+        }
+
         builder.Services.AddSingleton(functionTypes is null ? LocalFunctionCatalog.ForAssembly(typeof(LocalHostApp).Assembly) : new LocalFunctionCatalog(functionTypes));
         builder.Services.AddSingleton<LocalFunctionInvoker>();
         builder.Services.AddHostedService<ParentProcessWatchdog>();
@@ -47,6 +52,11 @@ public static class LocalHostApp
 
         var app = builder.Build();
         app.MapGet("/admin/host/status", () => Results.Json(new { state = "Running", host = "CloudArchive local host" }));
+        if (settings.Auth.UsesDevelopmentIssuer)
+        {
+            DevelopmentIssuerEndpoints.Map(app, settings.Auth.TenantId);
+        }
+
         var invoker = app.Services.GetRequiredService<LocalFunctionInvoker>();
         foreach (var function in invoker.Catalog.Functions.Where(f => f.Trigger == LocalTriggerKind.Http))
         {

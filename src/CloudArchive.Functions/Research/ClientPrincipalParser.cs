@@ -1,93 +1,89 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Text.Json;
+using CloudArchive.Core.Identity;
 
 namespace CloudArchive.Functions.Research;
 
 /// <summary>
-/// Reads the caller from the headers App Service Authentication injects: <c>X-MS-CLIENT-PRINCIPAL</c> (base64 JSON
-/// <c>{"auth_typ":..,"claims":[{"typ":..,"val":..}],"name_typ":..,"role_typ":..}</c>) and
-/// <c>X-MS-CLIENT-PRINCIPAL-ID</c>. The platform strips these headers from outside requests, so in Azure they can be
-/// trusted; locally nothing is in front of the app and they are whatever the client sends (development only).
-/// Anything malformed is refused rather than guessed at: a principal is accepted only with a GUID object id.
+/// Reads the identity App Service Authentication asserts in <c>X-MS-CLIENT-PRINCIPAL</c> (base64 JSON
+/// <c>{"claims":[{"typ":..,"val":..}]}</c>) and <c>X-MS-CLIENT-PRINCIPAL-ID</c>. The header proves nothing by itself —
+/// anyone who reaches the app directly can write it — so it is never a source of identity, roles or groups: it is read
+/// only when <c>WEBSITE_AUTH_ENABLED=True</c>, and only to check that it names the same caller (object id and tenant)
+/// as the access token the app validated itself.
 /// </summary>
 public static class ClientPrincipalParser
 {
     /// <summary>The base64 JSON claims header.</summary>
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
 
-    /// <summary>The caller id header (must agree with the object id claim when present).</summary>
+    /// <summary>The caller id header.</summary>
     public const string PrincipalIdHeader = "X-MS-CLIENT-PRINCIPAL-ID";
 
-    /// <summary>The object id claim after App Service's default claim mapping.</summary>
-    public const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
-
-    /// <summary>The short object id claim (tokens without claim mapping).</summary>
-    public const string ShortObjectIdClaim = "oid";
-
-    /// <summary>The group membership claim.</summary>
-    public const string GroupsClaim = "groups";
-
-    /// <summary>The group claim type some mappings produce.</summary>
-    public const string MappedGroupsClaim = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups";
-
-    /// <summary>
-    /// Largest accepted header (base64 characters). Tokens with very many groups switch to the "groups overage"
-    /// claim instead of growing further, so a real header stays far below this; a larger one is refused unread.
-    /// </summary>
+    /// <summary>Largest header read (base64 characters); a larger one cannot agree with anything and is refused unread.</summary>
     public const int MaxHeaderLength = 64 * 1024;
 
     private const int MaxClaims = 2048;
 
-    private static readonly string[] UpnClaims =
-    [
-        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
-        "upn",
-        "preferred_username",
-    ];
+    private static readonly string[] ObjectIdClaims = ["http://schemas.microsoft.com/identity/claims/objectidentifier", "oid"];
+
+    private static readonly string[] TenantIdClaims = ["http://schemas.microsoft.com/identity/claims/tenantid", "tid"];
 
     /// <summary>
-    /// Parses the headers. Returns null (and a short reason for the log, never header content) when the principal is
-    /// missing or malformed.
+    /// True when the headers are absent or name exactly <paramref name="principal"/>: one principal header whose object
+    /// id and tenant claims are present and equal the token's, and an id header, if any, equal to the object id.
     /// </summary>
     /// <param name="principalHeader">The <c>X-MS-CLIENT-PRINCIPAL</c> value(s).</param>
     /// <param name="principalIdHeader">The <c>X-MS-CLIENT-PRINCIPAL-ID</c> value(s).</param>
-    /// <param name="clientIp">The client address for the audit trail.</param>
-    /// <param name="reason">Why parsing failed.</param>
-    public static ClientPrincipal? TryParse(IReadOnlyList<string?> principalHeader, IReadOnlyList<string?> principalIdHeader, IPAddress? clientIp, out string reason)
+    /// <param name="principal">The caller the validated token names.</param>
+    /// <param name="reason">Why they disagree (a code for the log, never header content).</param>
+    public static bool AgreesWith(IReadOnlyList<string?> principalHeader, IReadOnlyList<string?> principalIdHeader, ArchivePrincipal principal, out string reason)
     {
         ArgumentNullException.ThrowIfNull(principalHeader);
         ArgumentNullException.ThrowIfNull(principalIdHeader);
-        if (principalHeader.Count == 0 || string.IsNullOrWhiteSpace(principalHeader[0]))
-        {
-            reason = "missing";
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(principal);
+        reason = string.Empty;
         if (principalHeader.Count > 1 || principalIdHeader.Count > 1)
         {
-            // Two principals in one request cannot both be from the platform: refuse instead of choosing one.
             reason = "repeated";
-            return null;
+            return false;
         }
 
-        var encoded = principalHeader[0]!.Trim();
-        if (encoded.Length > MaxHeaderLength)
+        if (principalIdHeader.Count == 1 && !string.IsNullOrWhiteSpace(principalIdHeader[0])
+            && ArchivePrincipal.NormalizeGuid(principalIdHeader[0]!.Trim()) != principal.ObjectId)
         {
-            reason = "too-large";
-            return null;
+            reason = "id-mismatch";
+            return false;
         }
 
-        var bytes = DecodeBase64(encoded);
-        if (bytes is null)
+        if (principalHeader.Count == 0 || string.IsNullOrWhiteSpace(principalHeader[0]))
         {
-            reason = "not-base64";
-            return null;
+            return true;
         }
 
-        string? objectId = null;
-        var groups = new List<string>();
-        string? upn = null;
+        if (!TryRead(principalHeader[0]!.Trim(), out var objectId, out var tenantId, out reason))
+        {
+            return false;
+        }
+
+        if (objectId != principal.ObjectId || tenantId != principal.TenantId)
+        {
+            reason = "principal-mismatch";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryRead(string encoded, out string? objectId, out string? tenantId, out string reason)
+    {
+        objectId = null;
+        tenantId = null;
+        if (encoded.Length > MaxHeaderLength || DecodeBase64(encoded) is not { } bytes)
+        {
+            reason = "unreadable";
+            return false;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 8 });
@@ -96,84 +92,61 @@ public static class ClientPrincipalParser
                 || claims.ValueKind != JsonValueKind.Array
                 || claims.GetArrayLength() > MaxClaims)
             {
-                reason = "no-claims";
-                return null;
+                reason = "unreadable";
+                return false;
             }
 
             foreach (var claim in claims.EnumerateArray())
             {
                 if (claim.ValueKind != JsonValueKind.Object
-                    || !claim.TryGetProperty("typ", out var typElement) || typElement.ValueKind != JsonValueKind.String
-                    || !claim.TryGetProperty("val", out var valElement) || valElement.ValueKind != JsonValueKind.String)
+                    || !claim.TryGetProperty("typ", out var typ) || typ.ValueKind != JsonValueKind.String
+                    || !claim.TryGetProperty("val", out var val) || val.ValueKind != JsonValueKind.String)
                 {
-                    reason = "bad-claim";
-                    return null;
+                    reason = "unreadable";
+                    return false;
                 }
 
-                var typ = typElement.GetString()!;
-                var val = valElement.GetString()!;
-                if (typ is ObjectIdClaim or ShortObjectIdClaim)
+                var type = typ.GetString()!;
+                var value = ArchivePrincipal.NormalizeGuid(val.GetString());
+                // Two different values of one claim cannot both be the platform's: refuse instead of choosing.
+                if (ObjectIdClaims.Contains(type, StringComparer.Ordinal) && !Set(ref objectId, value))
                 {
-                    var normalized = NormalizeGuid(val);
-                    if (normalized is null || (objectId is not null && objectId != normalized))
-                    {
-                        reason = "bad-object-id";
-                        return null;
-                    }
+                    reason = "principal-mismatch";
+                    return false;
+                }
 
-                    objectId = normalized;
-                }
-                else if (typ is GroupsClaim or MappedGroupsClaim)
+                if (TenantIdClaims.Contains(type, StringComparer.Ordinal) && !Set(ref tenantId, value))
                 {
-                    // Only GUID group ids can match a recipient; anything else (names, overage markers) is ignored.
-                    if (NormalizeGuid(val) is { } group && !groups.Contains(group, StringComparer.Ordinal))
-                    {
-                        groups.Add(group);
-                    }
-                }
-                else if (upn is null && UpnClaims.Contains(typ, StringComparer.Ordinal) && IsPlausibleUpn(val))
-                {
-                    upn = val;
+                    reason = "principal-mismatch";
+                    return false;
                 }
             }
         }
         catch (JsonException)
         {
-            reason = "not-json";
-            return null;
+            reason = "unreadable";
+            return false;
         }
 
-        if (objectId is null)
-        {
-            reason = "no-object-id";
-            return null;
-        }
-
-        if (principalIdHeader.Count == 1 && !string.IsNullOrWhiteSpace(principalIdHeader[0])
-            && NormalizeGuid(principalIdHeader[0]!.Trim()) != objectId)
-        {
-            reason = "id-mismatch";
-            return null;
-        }
-
-        reason = string.Empty;
-        return new ClientPrincipal(objectId, groups, upn, clientIp);
+        reason = objectId is null || tenantId is null ? "principal-incomplete" : string.Empty;
+        return reason.Length == 0;
     }
 
-    /// <summary>Encodes a principal header value the way App Service does (used by tests and the CLI's dev mode).</summary>
-    public static string Encode(string objectId, IEnumerable<string>? groupIds = null)
+    private static bool Set(ref string? slot, string? value)
     {
-        ArgumentException.ThrowIfNullOrEmpty(objectId);
-        var claims = new List<object> { new { typ = ObjectIdClaim, val = objectId } };
-        claims.AddRange((groupIds ?? []).Select(g => new { typ = GroupsClaim, val = g }));
-        var json = JsonSerializer.SerializeToUtf8Bytes(new { auth_typ = "aad", claims, name_typ = "name", role_typ = "roles" });
-        return Convert.ToBase64String(json);
+        if (value is null || (slot is not null && slot != value))
+        {
+            return false;
+        }
+
+        slot = value;
+        return true;
     }
 
     private static byte[]? DecodeBase64(string encoded)
     {
         // App Service sends standard base64; base64url (and missing padding) is accepted too because some proxies
-        // and tools re-encode it that way. Nothing else is.
+        // re-encode it that way. Nothing else is.
         var standard = encoded.Replace('-', '+').Replace('_', '/');
         var padding = (4 - (standard.Length % 4)) % 4;
         if (padding == 3)
@@ -185,10 +158,4 @@ public static class ClientPrincipalParser
         var buffer = new byte[Base64.GetMaxDecodedFromUtf8Length(standard.Length)];
         return Convert.TryFromBase64String(standard, buffer, out var written) ? buffer[..written] : null;
     }
-
-    private static string? NormalizeGuid(string? value) =>
-        value is { Length: 36 } && Guid.TryParseExact(value, "D", out var guid) ? guid.ToString("D") : null;
-
-    private static bool IsPlausibleUpn(string value) =>
-        value.Length is > 2 and <= 255 && value.Count(c => c == '@') == 1 && value.All(c => char.IsAsciiLetterOrDigit(c) || "._%+'-@".Contains(c, StringComparison.Ordinal));
 }

@@ -6,9 +6,10 @@ namespace CloudArchive.Functions.Research;
 
 /// <summary>
 /// The researcher API: <c>GET /api/research/{*path}</c>, an HTTP trigger on the ASP.NET Core integration, so the request
-/// and response are the real ASP.NET Core objects and downloads stream without buffering. Authentication is App Service
-/// Authentication's job in front of the app (it injects <c>X-MS-CLIENT-PRINCIPAL</c>); who may read what is decided by
-/// <see cref="ResearchApiHandler"/>, which writes the response itself.
+/// and response are the real ASP.NET Core objects and downloads stream without buffering. The trigger is anonymous at
+/// the Functions level because the app authenticates every request itself: <see cref="ResearchApiHandler"/> validates
+/// the Entra ID access token (docs/security.md), Core's research access policy decides who may read what, and the
+/// handler writes the response.
 /// </summary>
 public sealed class ResearchApi
 {

@@ -4,20 +4,27 @@ using System.Text.Json;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Identity;
+using CloudArchive.Core.Research.Access;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.Hosting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CloudArchive.Functions.Research;
 
 /// <summary>
-/// The researcher API behind the <c>ResearchApi</c> HTTP trigger (<c>GET /api/research/...</c>, proxied by the
-/// Functions host). Every request goes through the same steps, in this order, and stops at the first refusal:
-/// authenticate (<c>X-MS-CLIENT-PRINCIPAL</c>, else 401) → rate limit per principal (429) → parse the path (404 / 400)
-/// → authorize against the agreement (deny by default, 403) → audit → answer. Allowed requests are audited
-/// (110103) <em>before</em> any byte is sent and fail closed (503) when the audit log cannot be written, so no
-/// disclosure goes unaccounted; refusals are audited as 110113. Error bodies are fixed codes and never echo input.
+/// The researcher API behind the <c>ResearchApi</c> HTTP trigger (<c>GET /api/research/...</c>). Every request goes
+/// through the same steps, in this order, and stops at the first refusal: authenticate (an Entra ID access token
+/// validated by the app itself, else 401; such requests are rate limited per client address) → rate limit per
+/// validated principal (429) → App Service's principal header, when that platform feature is on, must agree with the
+/// token (401) → groups overage (403) → app role (403 <c>missing-role</c>) → parse the path (404 / 400) → the research
+/// access policy of Core (deny by default, 403) → audit → answer. Allowed requests are audited (110103) <em>before</em>
+/// any byte is sent and fail closed (503) when the audit log cannot be written, so no disclosure goes unaccounted;
+/// refusals are audited as 110113, repeats aggregated by <see cref="DenialAuditThrottle"/>; a request that fails
+/// before it was audited is audited with its failure. Error bodies are fixed codes and never echo input.
 /// </summary>
-public sealed class ResearchApiHandler
+public sealed class ResearchApiHandler : IDisposable
 {
     /// <summary>The application code in audit lines.</summary>
     public const string AuditApp = "cloudarchive-research-api";
@@ -33,19 +40,31 @@ public sealed class ResearchApiHandler
     private readonly ResearchCatalog _catalog;
     private readonly AuditLogWriter _audit;
     private readonly ResearchRateLimiter _limiter;
+    private readonly DenialAuditThrottle _denials;
+    private readonly ClientAddressResolver _addresses;
+    private readonly ResearchApiOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ITimer _flushTimer;
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
 
     /// <summary>Creates the handler.</summary>
-    public ResearchApiHandler(IAgreementStore agreements, IResearchStore store, AuditLogWriter audit, ResearchRateLimiter limiter, TimeProvider time, ILogger<ResearchApiHandler> logger)
+    public ResearchApiHandler(IAgreementStore agreements, IResearchStore store, AuditLogWriter audit, ResearchRateLimiter limiter, DenialAuditThrottle denials, ResearchApiOptions options, TimeProvider time, ILogger<ResearchApiHandler> logger)
     {
         _agreements = agreements ?? throw new ArgumentNullException(nameof(agreements));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _catalog = new ResearchCatalog(store);
         _audit = audit ?? throw new ArgumentNullException(nameof(audit));
         _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
+        _denials = denials ?? throw new ArgumentNullException(nameof(denials));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _addresses = new ClientAddressResolver(options.ForwardedHeader);
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+
+        // Aggregated refusal counts are written when the next refusal comes, and by this timer when none does, so a
+        // flood that stops is still accounted for within about one window.
+        _flushTimer = TimeProvider.System.CreateTimer(_ => _ = FlushDenialsAsync(), null, DenialAuditThrottle.DefaultWindow, DenialAuditThrottle.DefaultWindow);
     }
 
     /// <summary>Answers one request.</summary>
@@ -55,18 +74,25 @@ public sealed class ResearchApiHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(correlationId);
+        var state = new RequestState(correlationId);
         try
         {
-            await HandleCoreAsync(context, correlationId).ConfigureAwait(false);
+            await HandleCoreAsync(context, state).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             _logger.LogInformation("ResearchApi {CorrelationId}: the client went away.", correlationId);
+            await AuditFailureAsync(state, "client-aborted").ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // The exception type only: messages of storage errors can carry blob names (de-identified UIDs, still kept out of logs).
             _logger.LogError("ResearchApi {CorrelationId}: failed with {ErrorType}.", correlationId, ex.GetType().Name);
+
+            // OperationCanceledException here is a storage timeout (the client is still there).
+            var transient = ex is StorageRequestException or HttpRequestException or IOException or OperationCanceledException;
+            var code = transient ? "storage-unavailable" : "internal-error";
+            await AuditFailureAsync(state, code).ConfigureAwait(false);
             if (context.Response.HasStarted)
             {
                 // Half a file must not look like a whole one: cut the connection so the client sees a broken transfer.
@@ -74,37 +100,73 @@ public sealed class ResearchApiHandler
                 return;
             }
 
-            // OperationCanceledException here is a storage timeout (the client is still there).
-            var transient = ex is StorageRequestException or HttpRequestException or IOException or OperationCanceledException;
-            await ErrorAsync(context, transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, transient ? "storage-unavailable" : "internal-error", "The request could not be completed; try again later.").ConfigureAwait(false);
+            await ErrorAsync(context, transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, code, "The request could not be completed; try again later.").ConfigureAwait(false);
         }
     }
 
-    private async Task HandleCoreAsync(HttpContext context, string correlationId)
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _flushTimer.Dispose();
+        _flushGate.Dispose();
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, RequestState state)
     {
         var request = context.Request;
-        var clientIp = ForwardedClientAddress.Resolve(request.Headers["X-Forwarded-For"], context.Connection.RemoteIpAddress);
-        var principal = ClientPrincipalParser.TryParse(request.Headers[ClientPrincipalParser.PrincipalHeader], request.Headers[ClientPrincipalParser.PrincipalIdHeader], clientIp, out var reason);
+        var clientIp = _addresses.Resolve(context);
+        var authentication = await context.AuthenticateAsync(ArchiveAuthentication.Scheme).ConfigureAwait(false);
+        var groupsOverage = false;
+        var principal = authentication.Succeeded ? TokenPrincipalReader.Read(authentication.Principal!, out groupsOverage) : null;
         if (principal is null)
         {
-            // Not audited: there is nobody to attribute the line to, and auditing anonymous requests would let anyone fill
-            // the audit log. In Azure, App Service Authentication refuses (and logs) unauthenticated calls before they get here.
-            _logger.LogWarning("ResearchApi {CorrelationId}: no usable client principal ({Reason}).", correlationId, reason);
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", "No valid client principal. Call the API through App Service Authentication with an Entra ID token.").ConfigureAwait(false);
+            // Not audited: nobody is proven to attribute the line to, and auditing what anyone can send would let anyone
+            // fill the audit log. Limited per client address instead, so guessing tokens or ids costs the same budget.
+            if (_limiter.TryAcquire(ClientAddressResolver.Partition(clientIp)) is { } wait)
+            {
+                await TooManyAsync(context, wait).ConfigureAwait(false);
+                return;
+            }
+
+            var presented = request.Headers.Authorization.Count > 0;
+            _logger.LogWarning("ResearchApi {CorrelationId}: not authenticated ({Reason}).", state.CorrelationId,
+                !presented ? "no-token" : authentication.Failure is { } failure ? failure.GetType().Name : "incomplete-token");
+            context.Response.Headers.WWWAuthenticate = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
+            await ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", "Send an Entra ID access token for the archive's API (Authorization: Bearer).").ConfigureAwait(false);
             return;
         }
 
-        var actor = Actor(principal);
-        if (_limiter.TryAcquire(principal.ObjectId) is { } retryAfter)
+        state.Actor = Actor(principal, clientIp);
+        if (_limiter.TryAcquire(ResearchRateLimiter.PrincipalPartition(principal)) is { } retryAfter)
         {
-            if (_limiter.ShouldAuditDenial(principal.ObjectId))
-            {
-                await AuditDenialAsync(actor, null, null, correlationId, "rate-limited").ConfigureAwait(false);
-            }
+            await AuditDenialAsync(state, null, null, "rate-limited").ConfigureAwait(false);
+            await TooManyAsync(context, retryAfter).ConfigureAwait(false);
+            return;
+        }
 
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await ErrorAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests; retry after the number of seconds in Retry-After.").ConfigureAwait(false);
+        if (_options.AppServiceAuthEnabled
+            && !ClientPrincipalParser.AgreesWith(request.Headers[ClientPrincipalParser.PrincipalHeader], request.Headers[ClientPrincipalParser.PrincipalIdHeader], principal, out var mismatch))
+        {
+            // App Service vouches for one caller and the token names another: one of them is forged, so neither is believed.
+            _logger.LogWarning("ResearchApi {CorrelationId}: the App Service principal disagrees with the token ({Reason}).", state.CorrelationId, mismatch);
+            await AuditDenialAsync(state, null, null, "principal-mismatch").ConfigureAwait(false);
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", "The App Service principal and the access token name different callers.").ConfigureAwait(false);
+            return;
+        }
+
+        if (groupsOverage)
+        {
+            await AuditDenialAsync(state, null, null, "groups-overage").ConfigureAwait(false);
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, "groups-overage", "Your token lists too many groups for Entra ID to include them, so group recipients cannot be matched. Ask the archive's administrator to assign the Research.Read role to fewer groups (or to you directly) and to name you or one of those groups as recipient.").ConfigureAwait(false);
+            return;
+        }
+
+        var role = ResearchAccessPolicy.CanUseApi(principal);
+        if (!role.IsAllowed)
+        {
+            await AuditDenialAsync(state, null, null, role.Code).ConfigureAwait(false);
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, role.Code, $"Your token does not carry the {ResearchAccessPolicy.RequiredRole} app role of the archive.").ConfigureAwait(false);
             return;
         }
 
@@ -115,7 +177,7 @@ public sealed class ResearchApiHandler
         if (route is null)
         {
             var invalid = routeError == ResearchRouteError.InvalidIdentifier;
-            await AuditDenialAsync(actor, null, null, correlationId, invalid ? "invalid-identifier" : "unknown-route").ConfigureAwait(false);
+            await AuditDenialAsync(state, null, null, invalid ? "invalid-identifier" : "unknown-route").ConfigureAwait(false);
             if (invalid)
             {
                 await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid-identifier", "An agreement id or UID in the path is not well-formed.").ConfigureAwait(false);
@@ -130,17 +192,19 @@ public sealed class ResearchApiHandler
 
         if (route.Kind == ResearchRouteKind.ListAgreements)
         {
-            await ListAgreementsAsync(context, principal, actor, correlationId).ConfigureAwait(false);
+            await ListAgreementsAsync(context, principal, state).ConfigureAwait(false);
             return;
         }
 
-        var agreement = await AuthorizeAsync(context, principal, actor, route.AgreementId!, correlationId).ConfigureAwait(false);
+        state.AgreementId = route.AgreementId;
+        var agreement = await AuthorizeAsync(context, principal, state, route.AgreementId!).ConfigureAwait(false);
         if (agreement is null)
         {
             return;
         }
 
-        var access = new Access(context, agreement, actor, correlationId);
+        state.PurposeOfUse = agreement.PurposeOfUse;
+        var access = new Access(context, agreement, state);
         switch (route.Kind)
         {
             case ResearchRouteKind.ListStudies:
@@ -182,27 +246,27 @@ public sealed class ResearchApiHandler
         }
     }
 
-    private async Task ListAgreementsAsync(HttpContext context, ClientPrincipal principal, AuditActor actor, string correlationId)
+    private async Task ListAgreementsAsync(HttpContext context, ArchivePrincipal principal, RequestState state)
     {
         var now = _time.GetUtcNow();
-        var ids = principal.PrincipalIds.ToArray();
         var agreements = new List<AgreementView>();
         await foreach (var stored in _agreements.ListAsync(context.RequestAborted).ConfigureAwait(false))
         {
             var a = stored.Agreement;
-            if (a.HasRecipient(ids) && a.IsInForceAt(now))
+            if (ResearchAccessPolicy.IsListed(principal, a, now))
             {
                 agreements.Add(new AgreementView(a.Id, a.Title, a.PurposeOfUse, a.ValidFrom, a.ValidUntil));
             }
         }
 
+        state.Audited = true;
         var audited = await TryAppendAsync(new AuditEvent
         {
             EventType = AuditEventType.InstancesAccessed,
             Action = AuditAction.Read,
             Outcome = AuditOutcome.Success,
-            Actor = actor,
-            CorrelationId = correlationId,
+            Actor = state.Actor!,
+            CorrelationId = state.CorrelationId,
             Details = ["list-agreements", string.Create(CultureInfo.InvariantCulture, $"count={agreements.Count}")],
         }, context.RequestAborted).ConfigureAwait(false);
         if (!audited)
@@ -214,45 +278,41 @@ public sealed class ResearchApiHandler
         await WriteJsonAsync(context, StatusCodes.Status200OK, new { agreements }).ConfigureAwait(false);
     }
 
-    /// <summary>Returns the agreement when the caller may use it now; otherwise answers 403, audits 110113 and returns null.</summary>
-    private async Task<DataSharingAgreement?> AuthorizeAsync(HttpContext context, ClientPrincipal principal, AuditActor actor, string agreementId, string correlationId)
+    /// <summary>Returns the agreement when the policy allows its use now; otherwise answers 403, audits 110113 and returns null.</summary>
+    private async Task<DataSharingAgreement?> AuthorizeAsync(HttpContext context, ArchivePrincipal principal, RequestState state, string agreementId)
     {
         StoredAgreement? stored;
-        string? unreadable = null;
+        var unreadable = false;
         try
         {
             stored = await _agreements.GetAsync(agreementId, context.RequestAborted).ConfigureAwait(false);
         }
         catch (AgreementFormatException)
         {
-            _logger.LogError("ResearchApi {CorrelationId}: the stored agreement is malformed; access denied.", correlationId);
+            _logger.LogError("ResearchApi {CorrelationId}: the stored agreement is malformed; access denied.", state.CorrelationId);
             stored = null;
-            unreadable = "agreement-unreadable";
+            unreadable = true;
         }
 
-        if (stored is null || !stored.Agreement.HasRecipient(principal.PrincipalIds))
+        var decision = ResearchAccessPolicy.CanUseAgreement(principal, stored?.Agreement, _time.GetUtcNow(), unreadable);
+        if (decision.IsAllowed)
         {
-            // One answer for "no such agreement" and "not yours", so agreement ids cannot be probed; the audit line tells them apart.
-            await AuditDenialAsync(actor, agreementId, null, correlationId, unreadable ?? (stored is null ? "unknown-agreement" : "not-recipient")).ConfigureAwait(false);
-            await ErrorAsync(context, StatusCodes.Status403Forbidden, "forbidden", "You are not a recipient of an agreement with this id.").ConfigureAwait(false);
-            return null;
+            return stored!.Agreement;
         }
 
-        var agreement = stored.Agreement;
-        var now = _time.GetUtcNow();
-        if (!agreement.IsInForceAt(now))
+        // Only a recipient learns why (closed, expired); everyone else gets one answer for "no such agreement" and
+        // "not yours", so agreement ids cannot be probed. The audit line tells them apart.
+        var purpose = decision.RevealsReason ? stored?.Agreement.PurposeOfUse : null;
+        await AuditDenialAsync(state, agreementId, purpose, decision.Code).ConfigureAwait(false);
+        var (code, message) = decision.Reason switch
         {
-            var (code, message) = agreement.Status == AgreementStatus.Closed
-                ? ("agreement-closed", "The agreement has been closed.")
-                : now < agreement.ValidFrom
-                    ? ("agreement-not-yet-valid", "The agreement is not valid yet.")
-                    : ("agreement-expired", "The agreement has expired.");
-            await AuditDenialAsync(actor, agreementId, agreement.PurposeOfUse, correlationId, code).ConfigureAwait(false);
-            await ErrorAsync(context, StatusCodes.Status403Forbidden, code, message).ConfigureAwait(false);
-            return null;
-        }
-
-        return agreement;
+            ResearchDenialReason.AgreementClosed => (decision.Code, "The agreement has been closed."),
+            ResearchDenialReason.AgreementNotYetValid => (decision.Code, "The agreement is not valid yet."),
+            ResearchDenialReason.AgreementExpired => (decision.Code, "The agreement has expired."),
+            _ => ("forbidden", "You are not a recipient of an agreement with this id."),
+        };
+        await ErrorAsync(context, StatusCodes.Status403Forbidden, code, message).ConfigureAwait(false);
+        return null;
     }
 
     private async Task ListedAsync(Access access, string operation, object body)
@@ -360,7 +420,7 @@ public sealed class ResearchApiHandler
 
                 if (skipped > 0)
                 {
-                    _logger.LogWarning("ResearchApi {CorrelationId}: {Skipped} instance(s) disappeared while the study archive was written.", access.CorrelationId, skipped);
+                    _logger.LogWarning("ResearchApi {CorrelationId}: {Skipped} instance(s) disappeared while the study archive was written.", access.State.CorrelationId, skipped);
                 }
             }
             catch
@@ -376,16 +436,18 @@ public sealed class ResearchApiHandler
 
     private async Task<bool> AuditAllowedAsync(Access access, AuditOutcome outcome, long? bytes, params string[] details)
     {
+        // Marked before the write: a failed write answers 503 and must not be followed by a second (failure) line.
+        access.State.Audited = true;
         var audited = await TryAppendAsync(new AuditEvent
         {
             EventType = AuditEventType.InstancesAccessed,
             Action = AuditAction.Read,
             Outcome = outcome,
-            Actor = access.Actor,
+            Actor = access.State.Actor!,
             PurposeOfUse = access.Agreement.PurposeOfUse,
             AgreementId = access.Agreement.Id,
             Bytes = bytes,
-            CorrelationId = access.CorrelationId,
+            CorrelationId = access.State.CorrelationId,
             Details = details,
         }, access.Context.RequestAborted).ConfigureAwait(false);
         if (!audited)
@@ -396,8 +458,16 @@ public sealed class ResearchApiHandler
         return audited;
     }
 
-    private async Task AuditDenialAsync(AuditActor actor, string? agreementId, string? purposeOfUse, string correlationId, string detail)
+    private async Task AuditDenialAsync(RequestState state, string? agreementId, string? purposeOfUse, string detail)
     {
+        state.Audited = true;
+        await FlushDenialsAsync().ConfigureAwait(false);
+        if (!_denials.Record(state.Actor!.Id, detail))
+        {
+            // Counted into the window's aggregate line (repeated=N), written once the window has passed.
+            return;
+        }
+
         // Not tied to the request: a client that hangs up right after being refused must not erase the trace of it.
         using var timeout = new CancellationTokenSource(DenialAuditTimeout);
         await TryAppendAsync(new AuditEvent
@@ -405,12 +475,74 @@ public sealed class ResearchApiHandler
             EventType = AuditEventType.SecurityAlert,
             Action = AuditAction.Read,
             Outcome = AuditOutcome.MinorFailure,
-            Actor = actor,
+            Actor = state.Actor,
             PurposeOfUse = purposeOfUse,
             AgreementId = agreementId,
-            CorrelationId = correlationId,
+            CorrelationId = state.CorrelationId,
             Details = [detail],
         }, timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the aggregate lines of refusal windows that have passed.</summary>
+    private async Task FlushDenialsAsync()
+    {
+        if (!_denials.HasExpired() || !await _flushGate.WaitAsync(0).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(DenialAuditTimeout);
+            foreach (var (actor, reason, repeated) in _denials.TakeExpired())
+            {
+                await TryAppendAsync(new AuditEvent
+                {
+                    EventType = AuditEventType.SecurityAlert,
+                    Action = AuditAction.Read,
+                    Outcome = AuditOutcome.MinorFailure,
+                    Actor = new AuditActor(actor, null, AuditApp, AuditRole, isRequestor: true),
+                    Details = [reason, repeated],
+                }, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is stopping.
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    /// <summary>Audits a request that failed after authentication before any line recorded it (exactly one line per request).</summary>
+    private async Task AuditFailureAsync(RequestState state, string detail)
+    {
+        if (state.Actor is null || state.Audited)
+        {
+            return;
+        }
+
+        state.Audited = true;
+        using var timeout = new CancellationTokenSource(DenialAuditTimeout);
+        await TryAppendAsync(new AuditEvent
+        {
+            EventType = AuditEventType.InstancesAccessed,
+            Action = AuditAction.Read,
+            Outcome = AuditOutcome.SeriousFailure,
+            Actor = state.Actor,
+            AgreementId = state.AgreementId,
+            PurposeOfUse = state.PurposeOfUse,
+            CorrelationId = state.CorrelationId,
+            Details = ["request-failed", detail],
+        }, timeout.Token).ConfigureAwait(false);
+    }
+
+    private static async Task TooManyAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        await ErrorAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests; retry after the number of seconds in Retry-After.").ConfigureAwait(false);
     }
 
     private async Task<bool> TryAppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -430,16 +562,16 @@ public sealed class ResearchApiHandler
     private static Task AuditUnavailableAsync(HttpContext context) =>
         ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "The access could not be recorded, so nothing is released; try again later.");
 
-    private static AuditActor Actor(ClientPrincipal principal)
+    private static AuditActor Actor(ArchivePrincipal principal, System.Net.IPAddress? clientIp)
     {
         try
         {
-            return new AuditActor(principal.ObjectId, principal.Upn, AuditApp, AuditRole, isRequestor: true, principal.ClientIp);
+            return new AuditActor(principal.ObjectId, principal.Upn, AuditApp, AuditRole, isRequestor: true, clientIp);
         }
         catch (ArgumentException)
         {
             // A UPN the audit format does not accept is left out rather than failing the request.
-            return new AuditActor(principal.ObjectId, null, AuditApp, AuditRole, isRequestor: true, principal.ClientIp);
+            return new AuditActor(principal.ObjectId, null, AuditApp, AuditRole, isRequestor: true, clientIp);
         }
     }
 
@@ -464,5 +596,19 @@ public sealed class ResearchApiHandler
         await JsonSerializer.SerializeAsync(response.Body, body, body.GetType(), Json, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed record Access(HttpContext Context, DataSharingAgreement Agreement, AuditActor Actor, string CorrelationId);
+    private sealed record Access(HttpContext Context, DataSharingAgreement Agreement, RequestState State);
+
+    /// <summary>What one request has established so far, so that a failure can still be audited once.</summary>
+    private sealed class RequestState(string correlationId)
+    {
+        public string CorrelationId { get; } = correlationId;
+
+        public AuditActor? Actor { get; set; }
+
+        public string? AgreementId { get; set; }
+
+        public string? PurposeOfUse { get; set; }
+
+        public bool Audited { get; set; }
+    }
 }

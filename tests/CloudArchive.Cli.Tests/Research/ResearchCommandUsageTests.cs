@@ -1,7 +1,7 @@
-using System.Text;
-using System.Text.Json;
+using CloudArchive.Azure.Identity;
 using CloudArchive.Cli.Commands.Research;
 using CloudArchive.Cli.Tests.Operations;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Xunit;
 
 namespace CloudArchive.Cli.Tests.Research;
@@ -30,6 +30,10 @@ public sealed class ResearchCommandUsageTests : IDisposable
     [InlineData("--study must be a UID", "research", "fetch", "--agreement", "alpha-study", "--out", "OUT", "--study", "../../etc", "--dev-principal", Oid)]
     [InlineData("without query or credentials", "research", "agreements", "--api", "https://user:pw@example.invalid", "--dev-principal", Oid)]
     [InlineData("without query or credentials", "research", "agreements", "--api", "ftp://example.invalid", "--dev-principal", Oid)]
+    [InlineData("--api must be a loopback URL", "research", "agreements", "--api", "https://archive.example.org", "--dev-principal", Oid)]
+    [InlineData("--api must be a loopback URL", "research", "agreements", "--api", "http://10.1.2.3:7071", "--dev-principal", Oid)]
+    [InlineData("--dev-role needs --dev-principal", "research", "agreements", "--dev-role", "Research.Read", "--api", "https://example.invalid")]
+    [InlineData("needs the development issuer's key directory", "research", "agreements", "--api", "http://127.0.0.1:7071", "--dev-principal", Oid)]
     public async Task Bad_invocations_are_usage_errors_that_contact_nothing_and_write_nothing(string message, params string[] args)
     {
         var outDir = Path.Combine(_dir, "out");
@@ -41,16 +45,34 @@ public sealed class ResearchCommandUsageTests : IDisposable
     }
 
     [Fact]
-    public void Development_principal_header_is_the_App_Service_client_principal_shape()
+    public async Task Development_credentials_send_a_bearer_token_of_the_development_issuer_with_the_given_roles_and_groups()
     {
-        var header = ResearchCredentials.EncodePrincipal(Oid, ["6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11"]);
+        var issuerDirectory = Path.Combine(_dir, "dev-issuer");
+        using (DevelopmentTokenIssuer.LoadOrCreate(issuerDirectory))
+        {
+        }
 
-        using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(header)));
-        Assert.Equal("aad", json.RootElement.GetProperty("auth_typ").GetString());
-        var claims = json.RootElement.GetProperty("claims").EnumerateArray().Select(c => (c.GetProperty("typ").GetString(), c.GetProperty("val").GetString())).ToList();
-        Assert.Equal(
-            [("http://schemas.microsoft.com/identity/claims/objectidentifier", Oid), ("groups", "6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11")],
-            claims);
+        var issuer = DevelopmentTokenIssuer.IssuerUri(new Uri("http://127.0.0.1:7071/"));
+        using var credentials = ResearchCredentials.Development(DevelopmentTokenIssuer.Load(issuerDirectory), new DevelopmentTokenRequest
+        {
+            Issuer = issuer,
+            ObjectId = Oid,
+            Roles = ["Research.Read"],
+            Groups = ["6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11"],
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:7071/api/research/agreements");
+
+        await credentials.ApplyAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Bearer", request.Headers.Authorization!.Scheme);
+        Assert.False(request.Headers.Contains("X-MS-CLIENT-PRINCIPAL"));
+        var token = new JsonWebToken(request.Headers.Authorization.Parameter);
+        Assert.Equal("RS256", token.Alg);
+        Assert.Equal(issuer.AbsoluteUri, token.Issuer);
+        Assert.Equal(Oid, token.GetClaim("oid").Value);
+        Assert.Equal(DevelopmentTokenIssuer.DefaultTenantId, token.GetClaim("tid").Value);
+        Assert.Equal(["Research.Read"], token.Claims.Where(c => c.Type == "roles").Select(c => c.Value));
+        Assert.Equal(["6f1c7c8e-0d5b-4a39-9a43-1b8a7f0d2c11"], token.Claims.Where(c => c.Type == "groups").Select(c => c.Value));
     }
 
     [Fact]

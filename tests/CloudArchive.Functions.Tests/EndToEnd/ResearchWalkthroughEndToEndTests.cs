@@ -10,7 +10,7 @@ using CloudArchive.Core.Research.Export;
 using CloudArchive.Core.Research.Publication;
 using CloudArchive.Dicom;
 using CloudArchive.Functions.Export;
-using CloudArchive.Functions.Research;
+using CloudArchive.Azure.Identity;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
@@ -136,7 +136,7 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         var researcher = Guid.NewGuid().ToString("D");
         var api = app.Address.AbsoluteUri;
         var outDir = Path.Combine(_work, "out");
-        var fetched = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", outDir, "--api", api, "--dev-principal", researcher, "--dev-group", RecipientGroup);
+        var fetched = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", outDir, "--api", api, "--dev-principal", researcher, "--dev-group", RecipientGroup, "--settings", settings);
         Assert.True(fetched.ExitCode == 0, fetched.Output + fetched.Error);
         var files = Directory.EnumerateFiles(outDir, "*.dcm", SearchOption.AllDirectories).ToList();
         Assert.Equal(4, files.Count);
@@ -150,20 +150,20 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
             await DicomFileCheck.AssertParsesAsync(file, Ct);
         }
 
-        // And with a plain HTTP client and the principal header, as the README's curl lines do (curl itself when installed).
+        // And with a plain HTTP client and a bearer token, as the README's curl lines do (curl itself when installed).
         var one = ResearchNames.ParseInstance(released[0])!;
         var curlOut = Path.Combine(_work, "curl.dcm");
         var url = $"{api}api/research/agreements/{AgreementId}/studies/{one.StudyUid}/series/{one.SeriesUid}/instances/{one.InstanceUid}";
-        var principal = ClientPrincipalParser.Encode(researcher, [RecipientGroup]);
+        var token = DevelopmentToken(app, researcher, RecipientGroup);
         if (ExternalTool.Exists("curl"))
         {
-            var curl = await ExternalTool.RunAsync("curl", ["-sSf", "-H", ClientPrincipalParser.PrincipalHeader + ": " + principal, "-o", curlOut, url], Ct);
+            var curl = await ExternalTool.RunAsync("curl", ["-sSf", "-H", "Authorization: Bearer " + token, "-o", curlOut, url], Ct);
             Assert.True(curl.ExitCode == 0, curl.StdErr);
         }
         else
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Add(ClientPrincipalParser.PrincipalHeader, principal);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             using var client = new HttpClient();
             using var response = await client.SendAsync(request, Ct);
             response.EnsureSuccessStatusCode();
@@ -175,11 +175,11 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
 
         // An outsider is refused, and the refusal is a security alert.
         var outsider = Guid.NewGuid().ToString("D");
-        var refused = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", Path.Combine(_work, "outsider"), "--api", api, "--dev-principal", outsider);
+        var refused = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", Path.Combine(_work, "outsider"), "--api", api, "--dev-principal", outsider, "--settings", settings);
         Assert.Equal(4, refused.ExitCode);
         using (var request = new HttpRequestMessage(HttpMethod.Get, $"api/research/agreements/{AgreementId}/studies"))
         {
-            request.Headers.Add(ClientPrincipalParser.PrincipalHeader, ClientPrincipalParser.Encode(outsider));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DevelopmentToken(app, outsider));
             using var client = new HttpClient { BaseAddress = app.Address };
             using var response = await client.SendAsync(request, Ct);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -199,7 +199,7 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         // Closed agreement: further fetches are refused.
         var closed = await CliAsync("agreements", "close", AgreementId, "--reason", "study finished", "--settings", settings);
         Assert.True(closed.ExitCode == 0, closed.Output + closed.Error);
-        var afterClose = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", Path.Combine(_work, "late"), "--api", api, "--dev-principal", researcher, "--dev-group", RecipientGroup);
+        var afterClose = await CliAsync("research", "fetch", "--agreement", AgreementId, "--out", Path.Combine(_work, "late"), "--api", api, "--dev-principal", researcher, "--dev-group", RecipientGroup, "--settings", settings);
         Assert.Equal(4, afterClose.ExitCode);
 
         // Every step is in the audit log, which verifies, and no line carries a planted value.
@@ -242,6 +242,16 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
     }
 
     /// <summary>A <c>KEY=VALUE</c> settings file for CLI commands against the app's archive (same storage, containers, KEK and policies).</summary>
+    /// <summary>A token from the app's development issuer, as `research fetch --dev-principal` mints it.</summary>
+    private static string DevelopmentToken(IngestApp app, string objectId, params string[] groups) =>
+        app.Services.GetRequiredService<DevelopmentTokenIssuer>().Mint(new DevelopmentTokenRequest
+        {
+            Issuer = DevelopmentTokenIssuer.IssuerUri(app.Address),
+            ObjectId = objectId,
+            Roles = [Core.Identity.ArchiveRoles.ResearchRead],
+            Groups = groups,
+        });
+
     private async Task<string> WriteCliSettingsAsync(IngestApp app, string exportQueue)
     {
         var root = RepositoryPaths.FindRoot();
@@ -251,6 +261,7 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
             "CloudArchive:Storage:ConnectionString=" + _azurite.ConnectionString,
             "CloudArchive:Keys:Provider=Local",
             "CloudArchive:Keys:LocalKeyFile=" + app.KeyDirectory,
+            "CloudArchive:Auth:DevelopmentIssuerKeyDirectory=" + TestArchiveSettings.DevelopmentIssuerDirectory(app.KeyDirectory),
             "CloudArchive:Policies:RetentionFiles=" + Path.Combine(root, "data/policies/retention/default.json"),
             "CloudArchive:Policies:MinimizationFile=" + Path.Combine(root, "data/policies/minimization/default.json"),
         };

@@ -18,7 +18,7 @@ public sealed class ResearchApiCurlTests(ResearchApiFixture fixture) : IDisposab
     }
 
     [Fact]
-    public async Task Curl_with_a_shell_made_principal_header_downloads_a_study_zip_whose_files_dcmdump_parses()
+    public async Task Curl_with_a_bearer_token_downloads_a_study_zip_whose_files_dcmdump_parses()
     {
         foreach (var tool in new[] { "curl", "unzip", "dcmdump" })
         {
@@ -31,10 +31,9 @@ public sealed class ResearchApiCurlTests(ResearchApiFixture fixture) : IDisposab
         Directory.CreateDirectory(_dir);
         var script = """
             set -euo pipefail
-            PRINCIPAL=$(printf '{"auth_typ":"aad","claims":[{"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"%s"},{"typ":"groups","val":"%s"}]}' "$OID" "$GROUP" | base64 -w0)
-            curl -fsS -H "X-MS-CLIENT-PRINCIPAL: $PRINCIPAL" "$API/api/research/agreements/$AGREEMENT/studies" -o studies.json
-            curl -fsS -H "X-MS-CLIENT-PRINCIPAL: $PRINCIPAL" "$API/api/research/agreements/$AGREEMENT/studies/2.25.1001/archive.zip" -o study.zip
-            curl -fsS -H "X-MS-CLIENT-PRINCIPAL: $PRINCIPAL" "$API/api/research/agreements/$AGREEMENT/studies/2.25.1001/series/2.25.2002/instances/2.25.3003" -o one.dcm
+            curl -fsS -H "Authorization: Bearer $TOKEN" "$API/api/research/agreements/$AGREEMENT/studies" -o studies.json
+            curl -fsS -H "Authorization: Bearer $TOKEN" "$API/api/research/agreements/$AGREEMENT/studies/2.25.1001/archive.zip" -o study.zip
+            curl -fsS -H "Authorization: Bearer $TOKEN" "$API/api/research/agreements/$AGREEMENT/studies/2.25.1001/series/2.25.2002/instances/2.25.3003" -o one.dcm
             unzip -q study.zip -d study
             for f in study/*/*.dcm one.dcm; do dcmdump -q "$f" > /dev/null; done
             find study -name '*.dcm' | sort
@@ -42,8 +41,8 @@ public sealed class ResearchApiCurlTests(ResearchApiFixture fixture) : IDisposab
         var start = new ProcessStartInfo("bash") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
-        start.Environment["OID"] = Guid.NewGuid().ToString("D");
-        start.Environment["GROUP"] = ResearchApiFixture.RecipientGroup;
+        // What `az account get-access-token` prints in Azure; here a development token for the local app.
+        start.Environment["TOKEN"] = fixture.Token(Guid.NewGuid().ToString("D"));
         start.Environment["API"] = fixture.BaseAddress.AbsoluteUri.TrimEnd('/');
         start.Environment["AGREEMENT"] = ResearchApiFixture.Agreement;
         using var process = Process.Start(start)!;

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using CloudArchive.Azure.Audit;
+using CloudArchive.Azure.Identity;
+using CloudArchive.Core.Identity;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
@@ -24,8 +26,9 @@ namespace CloudArchive.Functions.Tests.Research;
 /// <c>research</c> container holding real DICOM sample files under WADO-RS-style names (real
 /// <see cref="BlobResearchStore"/>), an audit container, and the app on a loopback port as the local host serves it
 /// (<see cref="LocalHostApp.Build"/>, triggers off), with the clock, audit writer and stores registered before the
-/// composition root. Tests act as fresh principals (new object ids) so their audit lines and rate-limit buckets are
-/// their own.
+/// composition root. Every app trusts the development token issuer over one key directory; requests made with
+/// <see cref="Get"/> are signed for the app they go to. Tests act as fresh principals (new object ids) so their audit
+/// lines and rate-limit buckets are their own.
 /// </summary>
 public sealed class ResearchApiFixture : IAsyncLifetime
 {
@@ -114,13 +117,15 @@ public sealed class ResearchApiFixture : IAsyncLifetime
 
         _app = await StartAppAsync(requestsPerMinute: 6000, burst: 1000);
         Client = CreateClient(_app);
+        CliSettingsFile = Path.Combine(_keyDirectory, "cli.env");
+        await File.WriteAllTextAsync(CliSettingsFile, $"CloudArchive__Auth__DevelopmentIssuerKeyDirectory={DevelopmentIssuerDirectory}{Environment.NewLine}", ct);
     }
 
     /// <summary>
     /// Starts another app over the same storage (e.g. with tight rate limits); the caller disposes it.
     /// <paramref name="services"/> registers replacements first, so they win over the fixture's and the root's.
     /// </summary>
-    public async Task<WebApplication> StartAppAsync(int requestsPerMinute, int burst, Action<IServiceCollection>? services = null)
+    public async Task<WebApplication> StartAppAsync(int requestsPerMinute, int burst, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var containers = LocalHostArchive.UniqueContainers();
         containers["Control"] = ControlContainer;
@@ -133,6 +138,11 @@ public sealed class ResearchApiFixture : IAsyncLifetime
             settings["CloudArchive:Storage:CreateContainers"] = "false"; // the fixture created the three it uses
             settings["CloudArchive:ResearchApi:RequestsPerMinute"] = requestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings["CloudArchive:ResearchApi:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
+            }
+
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton<TimeProvider>(Clock);
             services?.Invoke(builder.Services);
@@ -145,18 +155,52 @@ public sealed class ResearchApiFixture : IAsyncLifetime
         return app;
     }
 
-    public static HttpClient CreateClient(WebApplication app) =>
-        new() { BaseAddress = LocalHostArchive.Address(app), Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>A client of <paramref name="app"/> that signs requests made with <see cref="Get"/> with a development token for that app.</summary>
+    public static HttpClient CreateClient(WebApplication app)
+    {
+        var address = LocalHostArchive.Address(app);
+        return new HttpClient(new DevelopmentTokenHandler(app.Services.GetRequiredService<DevelopmentTokenIssuer>(), address)) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
 
-    /// <summary>A GET as App Service Authentication would forward it for <paramref name="objectId"/>.</summary>
+    /// <summary>The development token issuer every app of the fixture trusts (one key directory).</summary>
+    public DevelopmentTokenIssuer Issuer => App.Services.GetRequiredService<DevelopmentTokenIssuer>();
+
+    /// <summary>The development issuer's key directory (the CLI reads it from its settings).</summary>
+    public string DevelopmentIssuerDirectory => TestArchiveSettings.DevelopmentIssuerDirectory(_keyDirectory);
+
+    /// <summary>A settings file for the CLI naming the development issuer's key directory, as dev up's dev.env does.</summary>
+    public string CliSettingsFile { get; private set; } = null!;
+
+    /// <summary>A token for the shared app; <paramref name="configure"/> changes the request (expired, other audience, ...).</summary>
+    public string Token(string objectId, IReadOnlyList<string>? roles = null, IReadOnlyList<string>? groups = null, Func<DevelopmentTokenRequest, DevelopmentTokenRequest>? configure = null)
+    {
+        var request = new DevelopmentTokenRequest
+        {
+            Issuer = DevelopmentTokenIssuer.IssuerUri(BaseAddress),
+            ObjectId = objectId,
+            Roles = roles ?? [ArchiveRoles.ResearchRead],
+            Groups = groups ?? [RecipientGroup],
+        };
+        return Issuer.Mint(configure is null ? request : configure(request));
+    }
+
+    /// <summary>A GET made as <paramref name="objectId"/> with <paramref name="groups"/> and the Research.Read role (signed by the client), or anonymous.</summary>
     public static HttpRequestMessage Get(string path, string? objectId, params string[] groups)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (objectId is not null)
         {
-            request.Headers.Add(ClientPrincipalParser.PrincipalHeader, ClientPrincipalParser.Encode(objectId, groups));
+            request.Options.Set(TestCaller.Key, new TestCaller(objectId, groups));
         }
 
+        return request;
+    }
+
+    /// <summary>A GET made as <paramref name="objectId"/> with exactly <paramref name="roles"/>.</summary>
+    public static HttpRequestMessage GetWithRoles(string path, string objectId, IReadOnlyList<string> roles, params string[] groups)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Options.Set(TestCaller.Key, new TestCaller(objectId, groups, roles));
         return request;
     }
 

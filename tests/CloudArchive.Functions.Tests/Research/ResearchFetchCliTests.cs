@@ -29,7 +29,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         var first = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, .. Auth(me)]);
 
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
-        Assert.Contains("--dev-principal sends a self-made X-MS-CLIENT-PRINCIPAL header", first.Error, StringComparison.Ordinal);
+        Assert.Contains("--dev-principal signs a token with the development issuer's key file", first.Error, StringComparison.Ordinal);
         Assert.Contains("Fetched 14 file(s)", first.Output, StringComparison.Ordinal);
         foreach (var (study, series) in ResearchApiFixture.Layout)
         {
@@ -89,7 +89,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
     [Fact]
     public async Task Outsider_and_expired_agreement_fail_with_the_APIs_reason_and_write_nothing()
     {
-        var outsider = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, "--api", fixture.BaseAddress.AbsoluteUri, "--dev-principal", Guid.NewGuid().ToString("D")]);
+        var outsider = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, "--api", fixture.BaseAddress.AbsoluteUri, "--dev-principal", Guid.NewGuid().ToString("D"), "--settings", fixture.CliSettingsFile]);
         var expired = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.ExpiredAgreement, "--out", _out, .. Auth(Guid.NewGuid().ToString("D"))]);
 
         Assert.Equal(4, outsider.ExitCode);
@@ -129,7 +129,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         using var client = ResearchApiFixture.CreateClient(app);
         var me = Guid.NewGuid().ToString("D");
 
-        var result = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, "--study", "2.25.1003", "--api", client.BaseAddress!.AbsoluteUri, "--dev-principal", me, "--dev-group", ResearchApiFixture.RecipientGroup]);
+        var result = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, "--study", "2.25.1003", "--api", client.BaseAddress!.AbsoluteUri, "--dev-principal", me, "--dev-group", ResearchApiFixture.RecipientGroup, "--settings", fixture.CliSettingsFile]);
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("Fetched 10 file(s)", result.Output, StringComparison.Ordinal);
@@ -146,6 +146,25 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
     }
 
     [Fact]
+    public async Task Without_the_Research_Read_role_the_fetch_fails_with_missing_role_and_writes_nothing()
+    {
+        var result = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, .. Auth(Guid.NewGuid().ToString("D")), "--dev-role", "Archive.Read"]);
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("(403 missing-role)", result.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_out));
+    }
+
+    [Fact]
+    public async Task Dev_principal_against_a_non_loopback_API_is_refused_before_anything_is_sent()
+    {
+        var result = await RunAsync(["research", "agreements", "--api", "https://archive.example.org/", "--dev-principal", Guid.NewGuid().ToString("D"), "--settings", fixture.CliSettingsFile]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--api must be a loopback URL", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unreachable_API_exits_5()
     {
         var port = System.Net.Sockets.TcpListener.Create(0);
@@ -153,14 +172,14 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         var free = ((System.Net.IPEndPoint)port.LocalEndpoint).Port;
         port.Stop();
 
-        var result = await RunAsync(["research", "studies", "--agreement", ResearchApiFixture.Agreement, "--api", $"http://127.0.0.1:{free}/", "--dev-principal", Guid.NewGuid().ToString("D")]);
+        var result = await RunAsync(["research", "studies", "--agreement", ResearchApiFixture.Agreement, "--api", $"http://127.0.0.1:{free}/", "--dev-principal", Guid.NewGuid().ToString("D"), "--settings", fixture.CliSettingsFile]);
 
         Assert.Equal(5, result.ExitCode);
         Assert.Contains("not reachable", result.Error, StringComparison.Ordinal);
     }
 
     private string[] Auth(string objectId) =>
-        ["--api", fixture.BaseAddress.AbsoluteUri, "--dev-principal", objectId, "--dev-group", ResearchApiFixture.RecipientGroup];
+        ["--api", fixture.BaseAddress.AbsoluteUri, "--dev-principal", objectId, "--dev-group", ResearchApiFixture.RecipientGroup, "--settings", fixture.CliSettingsFile];
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args)
     {

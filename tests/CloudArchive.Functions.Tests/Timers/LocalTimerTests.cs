@@ -26,6 +26,9 @@ public sealed class LocalTimerTests
                     ["CloudArchive:Storage:CreateContainers"] = "false",
                     ["CloudArchive:Keys:Provider"] = "Local",
                     ["CloudArchive:Keys:LocalKeyFile"] = keys,
+                    // Entra ID settings: the app starts without reaching Entra ID (its metadata is read on first use).
+                    ["CloudArchive:Auth:TenantId"] = "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                    ["CloudArchive:Auth:Audience"] = "api://cloudarchive",
                     ["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json"),
                     ["CloudArchive:Policies:MinimizationFile"] = Path.Combine(root, "data/policies/minimization/default.json"),
                     ["ProbeTimer:Schedule"] = "*/1 * * * * *",

@@ -12,7 +12,7 @@ namespace CloudArchive.Cli.Commands.Research;
 /// is used in a path (locally or in the next request), so a misbehaving server cannot steer files outside the output
 /// directory.
 /// </summary>
-internal sealed class ResearchApiClient
+internal sealed class ResearchApiClient : IDisposable
 {
     private const int MaxRateLimitedAttempts = 20;
     private const int MaxUnavailableAttempts = 4;
@@ -27,6 +27,9 @@ internal sealed class ResearchApiClient
         _base = new Uri(apiBase.AbsoluteUri.TrimEnd('/') + "/api/research/");
         _credentials = credentials;
     }
+
+    /// <summary>Releases the credentials (the development issuer's key).</summary>
+    public void Dispose() => _credentials.Dispose();
 
     /// <summary>Called before each wait on a 429 (seconds to wait), for the progress display.</summary>
     public Action<TimeSpan>? RateLimited { get; set; }

@@ -29,7 +29,7 @@ public static class ResearchCommands
         command.SetAction((parse, cancellationToken) => ResearchConnection.RunAsync(parse, async () =>
         {
             using var http = CreateHttp();
-            var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
+            using var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
             var agreements = await client.ListAgreementsAsync(cancellationToken).ConfigureAwait(false);
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             var table = new Table().AddColumns("Agreement", "Title", "Purpose", "Valid from", "Valid until");
@@ -54,7 +54,7 @@ public static class ResearchCommands
         {
             var agreementId = connection.AgreementId(parse);
             using var http = CreateHttp();
-            var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
+            using var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
             var studies = await client.ListStudiesAsync(agreementId, cancellationToken).ConfigureAwait(false);
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             var table = new Table().AddColumns("Study Instance UID (de-identified)", "Series", "Instances", "Bytes");
@@ -93,7 +93,7 @@ public static class ResearchCommands
             }
 
             using var http = CreateHttp();
-            var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
+            using var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             Directory.CreateDirectory(outDirectory);
             var fetcher = new ResearchFetcher(client, agreementId, outDirectory);

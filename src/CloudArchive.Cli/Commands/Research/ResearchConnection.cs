@@ -1,12 +1,15 @@
 using System.CommandLine;
+using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Identity;
 using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Core.Identity;
 using CloudArchive.Core.Research.Agreements;
 
 namespace CloudArchive.Cli.Commands.Research;
 
 /// <summary>
 /// The options every <c>research</c> command shares (<c>--api</c>, <c>--scope</c>, <c>--dev-principal</c>,
-/// <c>--dev-group</c>, <c>--agreement</c>) and the client they describe.
+/// <c>--dev-group</c>, <c>--dev-role</c>, <c>--agreement</c>) and the client they describe.
 /// </summary>
 internal sealed class ResearchConnection
 {
@@ -20,16 +23,18 @@ internal sealed class ResearchConnection
     public const string LocalDefaultUrl = "http://127.0.0.1:7071/";
 
     public const string DevPrincipalWarning =
-        "warning: --dev-principal sends a self-made X-MS-CLIENT-PRINCIPAL header. Only a local function app with nothing in front of it "
-        + "accepts it (in Azure, App Service Authentication strips it); it proves nothing about who you are. Development only.";
+        "warning: --dev-principal signs a token with the development issuer's key file (" + DevelopmentTokenIssuer.KeyFileName + "). Only a local function app "
+        + "on loopback trusts that issuer; anyone who can read the file can act as anyone. Development only.";
 
     public Option<string?> Api { get; } = new("--api") { Description = $"Base URL of the function app (default: {ApiUrlSetting}, else {LocalDefaultUrl} with --dev-principal)" };
 
     public Option<string?> Scope { get; } = new("--scope") { Description = $"Entra ID scope of the API for a bearer token from DefaultAzureCredential, e.g. api://<app-id>/.default (default: {ScopeSetting})" };
 
-    public Option<string?> DevPrincipal { get; } = new("--dev-principal") { Description = "LOCAL DEVELOPMENT ONLY: act as this Entra object id (GUID) by sending a self-made X-MS-CLIENT-PRINCIPAL header" };
+    public Option<string?> DevPrincipal { get; } = new("--dev-principal") { Description = $"LOCAL DEVELOPMENT ONLY: act as this Entra object id (GUID) with a token from the development issuer (key directory: {AuthSettings.DevelopmentIssuerKeyDirectoryKey}, written by dev up); loopback --api only" };
 
-    public Option<string[]> DevGroups { get; } = new("--dev-group") { Description = "LOCAL DEVELOPMENT ONLY: a group object id (GUID) for --dev-principal (repeatable)", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> DevGroups { get; } = new("--dev-group") { Description = "LOCAL DEVELOPMENT ONLY: a group object id (GUID) for --dev-principal's token (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string[]> DevRoles { get; } = new("--dev-role") { Description = $"LOCAL DEVELOPMENT ONLY: an app role for --dev-principal's token (repeatable; default {ArchiveRoles.ResearchRead})", AllowMultipleArgumentsPerToken = false };
 
     public Option<string> Agreement { get; } = new("--agreement") { Description = "The data-sharing agreement id", Required = true };
 
@@ -46,6 +51,7 @@ internal sealed class ResearchConnection
         command.Add(Scope);
         command.Add(DevPrincipal);
         command.Add(DevGroups);
+        command.Add(DevRoles);
         command.Add(SettingsFile);
     }
 
@@ -63,6 +69,7 @@ internal sealed class ResearchConnection
         var devPrincipal = parse.GetValue(DevPrincipal);
         var scope = parse.GetValue(Scope);
         var groups = parse.GetValue(DevGroups) ?? [];
+        var roles = parse.GetValue(DevRoles) ?? [];
         if (devPrincipal is not null && scope is not null)
         {
             throw new UsageException("Give either --scope (a deployed app) or --dev-principal (a local app), not both.");
@@ -71,6 +78,11 @@ internal sealed class ResearchConnection
         if (devPrincipal is null && groups.Length > 0)
         {
             throw new UsageException("--dev-group needs --dev-principal.");
+        }
+
+        if (devPrincipal is null && roles.Length > 0)
+        {
+            throw new UsageException("--dev-role needs --dev-principal.");
         }
 
         scope ??= devPrincipal is null ? settings[ScopeSetting] : null;
@@ -94,8 +106,20 @@ internal sealed class ResearchConnection
                 throw new UsageException("--dev-principal and --dev-group must be GUIDs (Entra object ids).");
             }
 
+            if (!api.IsLoopback)
+            {
+                // The development issuer is trusted only by a local app on loopback; sending its token anywhere else
+                // would at best be refused and at worst hand a signed token to someone else's server.
+                throw new UsageException("--dev-principal works only against a local function app: --api must be a loopback URL (127.0.0.1, [::1] or localhost). Use --scope for a deployed app.");
+            }
+
+            if (roles.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new UsageException("--dev-role must name an app role, e.g. " + ArchiveRoles.ResearchRead + ".");
+            }
+
+            credentials = DevelopmentCredentials(settings, api, devPrincipal.ToLowerInvariant(), groups.Select(g => g.ToLowerInvariant()).ToList(), roles.Length == 0 ? [ArchiveRoles.ResearchRead] : roles);
             error.WriteLine(DevPrincipalWarning);
-            credentials = ResearchCredentials.DevelopmentPrincipal(devPrincipal.ToLowerInvariant(), groups.Select(g => g.ToLowerInvariant()).ToList());
         }
         else if (scope is not null)
         {
@@ -113,6 +137,39 @@ internal sealed class ResearchConnection
         }
 
         return new ResearchApiClient(http, api, credentials);
+    }
+
+    private static ResearchCredentials DevelopmentCredentials(ArchiveSettings settings, Uri api, string objectId, IReadOnlyList<string> groups, IReadOnlyList<string> roles)
+    {
+        if (settings[AuthSettings.DevelopmentIssuerKeyDirectoryKey] is not { } directory)
+        {
+            throw new UsageException($"--dev-principal needs the development issuer's key directory: run `cloudarchive dev up` in this directory (it writes {AuthSettings.DevelopmentIssuerKeyDirectoryKey} to .cloudarchive/dev.env), or set it with --settings or the environment.");
+        }
+
+        DevelopmentTokenIssuer issuer;
+        try
+        {
+            issuer = DevelopmentTokenIssuer.Load(Path.GetFullPath(directory));
+        }
+        catch (FileNotFoundException)
+        {
+            throw new UsageException($"The development issuer has no key in {directory} yet: start the local function app (`cloudarchive dev up`) first.");
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new UsageException($"The development issuer's key in {directory} is not a usable RSA key; delete the directory and run `cloudarchive dev up` again.");
+        }
+
+        var tenant = settings[AuthSettings.TenantIdKey] ?? DevelopmentTokenIssuer.DefaultTenantId;
+        return ResearchCredentials.Development(issuer, new DevelopmentTokenRequest
+        {
+            Issuer = DevelopmentTokenIssuer.IssuerUri(api, tenant),
+            Audience = settings[AuthSettings.AudienceKey] ?? DevelopmentTokenIssuer.DefaultAudience,
+            TenantId = tenant,
+            ObjectId = objectId,
+            Groups = groups,
+            Roles = roles,
+        });
     }
 
     /// <summary>Runs a research command with uniform error handling (API errors exit 4, unreachable API 5).</summary>

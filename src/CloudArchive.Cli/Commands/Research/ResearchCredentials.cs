@@ -1,67 +1,52 @@
-using System.Text;
-using System.Text.Json;
 using Azure.Core;
+using CloudArchive.Azure.Identity;
 
 namespace CloudArchive.Cli.Commands.Research;
 
 /// <summary>
-/// How requests to the researcher API are authenticated: an Entra ID bearer token for a deployed app (App Service
-/// Authentication validates it and injects the principal), or — for a local function app only — a self-made
-/// <c>X-MS-CLIENT-PRINCIPAL</c> header, which nothing validates and which the Azure front end strips.
+/// The bearer token requests to the researcher API carry: an Entra ID access token from a <see cref="TokenCredential"/>
+/// for a deployed app, or — for a local function app on loopback only — a token minted with the development token
+/// issuer's key file, which the local app validates on the same path as Entra ID's (docs/security.md).
 /// </summary>
-internal sealed class ResearchCredentials
+internal sealed class ResearchCredentials : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
     private readonly TokenCredential? _credential;
     private readonly string? _scope;
-    private readonly string? _devPrincipalHeader;
+    private readonly DevelopmentTokenIssuer? _issuer;
+    private readonly DevelopmentTokenRequest? _request;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AccessToken? _token;
 
-    private ResearchCredentials(TokenCredential? credential, string? scope, string? devPrincipalHeader)
+    private ResearchCredentials(TokenCredential? credential, string? scope, DevelopmentTokenIssuer? issuer, DevelopmentTokenRequest? request)
     {
         _credential = credential;
         _scope = scope;
-        _devPrincipalHeader = devPrincipalHeader;
+        _issuer = issuer;
+        _request = request;
     }
 
-    /// <summary>True for the development header mode.</summary>
-    public bool IsDevelopmentPrincipal => _devPrincipalHeader is not null;
+    /// <summary>True for development tokens.</summary>
+    public bool IsDevelopmentPrincipal => _issuer is not null;
 
     /// <summary>Bearer tokens for <paramref name="scope"/> (e.g. <c>api://&lt;app-id&gt;/.default</c>) from <paramref name="credential"/>.</summary>
-    public static ResearchCredentials Bearer(TokenCredential credential, string scope) => new(credential, scope, null);
+    public static ResearchCredentials Bearer(TokenCredential credential, string scope) => new(credential, scope, null, null);
 
-    /// <summary>The development principal header (object id + group ids, all GUIDs).</summary>
-    public static ResearchCredentials DevelopmentPrincipal(string objectId, IReadOnlyList<string> groupIds) =>
-        new(null, null, EncodePrincipal(objectId, groupIds));
+    /// <summary>Development tokens minted by <paramref name="issuer"/> (owned from now on) for the caller <paramref name="request"/> describes.</summary>
+    public static ResearchCredentials Development(DevelopmentTokenIssuer issuer, DevelopmentTokenRequest request) => new(null, null, issuer, request);
 
-    /// <summary>Encodes an App Service client principal header: base64 of <c>{"auth_typ","claims":[{"typ","val"}],...}</c>.</summary>
-    public static string EncodePrincipal(string objectId, IEnumerable<string> groupIds)
-    {
-        var claims = new List<Dictionary<string, string>>
-        {
-            new() { ["typ"] = "http://schemas.microsoft.com/identity/claims/objectidentifier", ["val"] = objectId },
-        };
-        claims.AddRange(groupIds.Select(g => new Dictionary<string, string> { ["typ"] = "groups", ["val"] = g }));
-        var json = JsonSerializer.Serialize(new Dictionary<string, object> { ["auth_typ"] = "aad", ["claims"] = claims, ["name_typ"] = "name", ["role_typ"] = "roles" });
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
-    }
-
-    /// <summary>Adds the authentication header to a request.</summary>
+    /// <summary>Adds <c>Authorization: Bearer</c> to a request.</summary>
     public async Task ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (_devPrincipalHeader is not null)
-        {
-            request.Headers.Add("X-MS-CLIENT-PRINCIPAL", _devPrincipalHeader);
-            return;
-        }
-
+        ArgumentNullException.ThrowIfNull(request);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_token is not { } token || token.ExpiresOn - RefreshMargin <= DateTimeOffset.UtcNow)
             {
-                token = await _credential!.GetTokenAsync(new TokenRequestContext([_scope!]), cancellationToken).ConfigureAwait(false);
+                token = _issuer is not null
+                    ? Mint()
+                    : await _credential!.GetTokenAsync(new TokenRequestContext([_scope!]), cancellationToken).ConfigureAwait(false);
                 _token = token;
             }
 
@@ -71,5 +56,29 @@ internal sealed class ResearchCredentials
         {
             _gate.Release();
         }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _issuer?.Dispose();
+        _gate.Dispose();
+    }
+
+    private AccessToken Mint()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var request = new DevelopmentTokenRequest
+        {
+            Issuer = _request!.Issuer,
+            Audience = _request.Audience,
+            TenantId = _request.TenantId,
+            ObjectId = _request.ObjectId,
+            Roles = _request.Roles,
+            Groups = _request.Groups,
+            Lifetime = _request.Lifetime,
+            IssuedAt = now,
+        };
+        return new AccessToken(_issuer!.Mint(request), now + request.Lifetime);
     }
 }

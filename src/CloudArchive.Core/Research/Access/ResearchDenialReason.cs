@@ -1,0 +1,26 @@
+namespace CloudArchive.Core.Research.Access;
+
+/// <summary>Why the research access policy refused a request.</summary>
+public enum ResearchDenialReason
+{
+    /// <summary>The token does not carry the <c>Research.Read</c> app role.</summary>
+    MissingRole,
+
+    /// <summary>No agreement has this id.</summary>
+    UnknownAgreement,
+
+    /// <summary>The stored agreement could not be read; nothing is released on a document that cannot be checked.</summary>
+    AgreementUnreadable,
+
+    /// <summary>The agreement names neither the caller nor one of the caller's groups.</summary>
+    NotRecipient,
+
+    /// <summary>The agreement has been closed.</summary>
+    AgreementClosed,
+
+    /// <summary>The agreement's validity has not begun.</summary>
+    AgreementNotYetValid,
+
+    /// <summary>The agreement's validity has ended.</summary>
+    AgreementExpired,
+}
