@@ -122,6 +122,49 @@ public sealed class LocalHostStartupTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_tenant_and_an_audience_the_host_does_not_start_there_is_no_unauthenticated_mode()
+    {
+        var settings = Valid();
+        settings[AuthSettings.TenantIdKey] = null;
+        settings[AuthSettings.AudienceKey] = null;
+        settings[AuthSettings.DevelopmentIssuerKeyDirectoryKey] = null;
+
+        var ex = Assert.IsType<ArchiveConfigurationException>(BuildFails(settings));
+
+        Assert.Contains(AuthSettings.TenantIdKey, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(AuthSettings.AudienceKey, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_development_issuer_with_a_non_loopback_listen_URL_stops_the_start()
+    {
+        var settings = Valid();
+        settings["LocalHost:Urls"] = "http://0.0.0.0:0";
+
+        var ex = Assert.IsType<ArchiveConfigurationException>(BuildFails(settings));
+
+        Assert.Contains("non-loopback", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_development_issuer_stops_the_start_when_Kestrel_binds_a_non_loopback_address_whatever_configured_it()
+    {
+        // The listen URLs say loopback; a Kestrel endpoint overrides them with every interface. The settings check cannot
+        // see that, the check of what Kestrel actually bound does.
+        var settings = Valid();
+        settings["Kestrel:Endpoints:Everyone:Url"] = "http://0.0.0.0:0";
+        await using var app = LocalHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(settings);
+        });
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(Ct));
+
+        Assert.Contains("non-loopback address", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_key_provider_must_be_named_and_a_local_key_directory_must_exist()
     {
         var unnamed = Valid();

@@ -146,6 +146,72 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
     }
 
     [Fact]
+    public async Task Two_hundred_requests_with_forged_principal_headers_add_no_audit_line_at_all()
+    {
+        // The review's flood: each request names a fresh object id in a forged header. Nothing proves who sent them, so
+        // they are refused before anything is attributed to anyone, and the audit log does not grow.
+        var before = await fixture.AuditLineCountAsync();
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 200; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, StudiesPath);
+            request.Headers.TryAddWithoutValidation(ClientPrincipalParser.PrincipalHeader, Principal(NewId(), ResearchApiFixture.RecipientGroup));
+            using var response = await fixture.Client.SendAsync(request, Ct);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(before, await fixture.AuditLineCountAsync());
+    }
+
+    [Fact]
+    public async Task Logs_and_error_bodies_carry_no_token_and_no_principal_value()
+    {
+        var logs = new LogRecorder();
+        var app = await fixture.StartAppAsync(6000, 1000, services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        await using var _ = app;
+        using var client = ResearchApiFixture.CreateClient(app);
+        var me = NewId();
+        var issuer = DevelopmentTokenIssuer.IssuerUri(Export.LocalHostArchive.Address(app));
+        string Mint(Func<DevelopmentTokenRequest, DevelopmentTokenRequest>? edit = null)
+        {
+            var request = new DevelopmentTokenRequest { Issuer = issuer, ObjectId = me, Roles = [ArchiveRoles.ResearchRead], Groups = [ResearchApiFixture.RecipientGroup] };
+            return fixture.Issuer.Mint(edit is null ? request : edit(request));
+        }
+
+        string[] tokens =
+        [
+            Mint(),
+            Mint(r => Copy(r, audience: "api://someone-else")),
+            Mint(r => WithTimes(r, DateTimeOffset.UtcNow.AddHours(-3), TimeSpan.FromHours(1))),
+            Mint(r => Copy(r, tenant: OtherTenant)),
+        ];
+        var bodies = new List<string>();
+        foreach (var token in tokens)
+        {
+            foreach (var path in new[] { StudiesPath, $"/api/research/agreements/{ResearchApiFixture.OtherAgreement}/studies" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var response = await client.SendAsync(request, Ct);
+                bodies.Add(await response.Content.ReadAsStringAsync(Ct));
+            }
+        }
+
+        var logged = string.Join("\n", logs.Entries.Select(e => e.Text));
+        Assert.NotEmpty(logs.Entries);
+        foreach (var text in bodies.Append(logged))
+        {
+            Assert.DoesNotContain(me, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(ResearchApiFixture.RecipientGroup, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(OtherTenant, text, StringComparison.OrdinalIgnoreCase);
+            Assert.All(tokens, t => Assert.DoesNotContain(t.Split('.')[1], text, StringComparison.Ordinal));
+            Assert.All(tokens, t => Assert.DoesNotContain(t.Split('.')[2], text, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Two_hundred_refusals_of_one_actor_leave_a_bounded_number_of_audit_lines_that_count_them_all()
     {
         var me = NewId();

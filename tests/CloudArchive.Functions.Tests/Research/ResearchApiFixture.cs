@@ -219,6 +219,19 @@ public sealed class ResearchApiFixture : IAsyncLifetime
         return records;
     }
 
+    /// <summary>Every audit line the fixture's apps have written so far, whoever the actor.</summary>
+    public async Task<int> AuditLineCountAsync()
+    {
+        var query = new AuditLogQuery(new BlobAuditLogStore(Connection.Blobs.GetBlobContainerClient(AuditContainer)));
+        var count = 0;
+        await foreach (var _ in query.QueryAsync(new AuditQueryFilter(), TestContext.Current.CancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     public async Task<byte[]> BlobBytesAsync(string name)
     {
         await using var blob = await ResearchStore.OpenReadAsync(name, TestContext.Current.CancellationToken) ?? throw new InvalidOperationException("no such blob");
