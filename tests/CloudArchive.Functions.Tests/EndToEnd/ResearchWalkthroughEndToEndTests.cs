@@ -241,8 +241,7 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         return PatientPseudonymizer.Pseudonym(namer, patientId, null)!;
     }
 
-    /// <summary>A <c>KEY=VALUE</c> settings file for CLI commands against the app's archive (same storage, containers, KEK and policies).</summary>
-    /// <summary>A token from the app's development issuer, as `research fetch --dev-principal` mints it.</summary>
+    /// <summary>A token from the app's development issuer, as <c>research fetch --dev-principal</c> mints it.</summary>
     private static string DevelopmentToken(IngestApp app, string objectId, params string[] groups) =>
         app.Services.GetRequiredService<DevelopmentTokenIssuer>().Mint(new DevelopmentTokenRequest
         {
@@ -252,6 +251,7 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
             Groups = groups,
         });
 
+    /// <summary>A <c>KEY=VALUE</c> settings file for CLI commands against the app's archive (same storage, containers, KEK, policies and development issuer).</summary>
     private async Task<string> WriteCliSettingsAsync(IngestApp app, string exportQueue)
     {
         var root = RepositoryPaths.FindRoot();
