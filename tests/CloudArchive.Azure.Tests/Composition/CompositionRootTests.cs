@@ -117,6 +117,9 @@ public sealed class CompositionRootTests : IDisposable
             [KeySettings.LocalKeyFileKey] = _keys,
             [CloudArchiveSettings.SettingKeys.RetentionFiles] = Path.Combine(root, "data/policies/retention/default.json"),
             [CloudArchiveSettings.SettingKeys.MinimizationFile] = Path.Combine(root, "data/policies/minimization/default.json"),
+            // What the function app needs on top (the CLI ignores the section): Entra ID, no development issuer.
+            [AuthSettings.TenantIdKey] = "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            [AuthSettings.AudienceKey] = "api://cloudarchive",
         };
     }
 
