@@ -115,6 +115,49 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
         Assert.Empty(await fixture.AuditOfAsync(recipient));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Configured_for_Entra_ID_the_reproduction_and_development_tokens_get_401_with_or_without_App_Service_Authentication(bool appServiceAuth)
+    {
+        // Entra ID mode: no development issuer. The instance is an unreachable https address, so the tenant's metadata
+        // cannot be fetched here; nothing may be let in because of that.
+        var app = await fixture.StartAppAsync(6000, 1000, extraSettings: new Dictionary<string, string?>
+        {
+            ["CloudArchive:Auth:DevelopmentIssuerKeyDirectory"] = string.Empty,
+            ["CloudArchive:Auth:Instance"] = "https://127.0.0.1:1/",
+            ["WEBSITE_AUTH_ENABLED"] = appServiceAuth ? "True" : null,
+        });
+        await using var _ = app;
+        var address = Export.LocalHostArchive.Address(app);
+        using var client = new HttpClient { BaseAddress = address };
+        var recipient = ResearchApiFixture.RecipientGroup;
+        var header = Convert.ToBase64String(Encoding.UTF8.GetBytes($$"""{"claims":[{"typ":"oid","val":"{{recipient}}"}]}"""));
+        var developmentToken = fixture.Issuer.Mint(new DevelopmentTokenRequest
+        {
+            Issuer = DevelopmentTokenIssuer.IssuerUri(address),
+            ObjectId = recipient,
+            Roles = [ArchiveRoles.ResearchRead],
+            Groups = [recipient],
+        });
+        var zip = $"/api/research/agreements/{A}/studies/2.25.1001/archive.zip";
+
+        using var bare = new HttpRequestMessage(HttpMethod.Get, zip);
+        bare.Headers.TryAddWithoutValidation(ClientPrincipalParser.PrincipalHeader, header);
+        using var bareResponse = await client.SendAsync(bare, Ct);
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, zip);
+        withToken.Headers.TryAddWithoutValidation(ClientPrincipalParser.PrincipalHeader, header);
+        withToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", developmentToken);
+        using var tokenResponse = await client.SendAsync(withToken, Ct);
+        using var metadata = await client.GetAsync($"/dev-issuer/{DevelopmentTokenIssuer.DefaultTenantId}/v2.0/.well-known/openid-configuration", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, bareResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, tokenResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, metadata.StatusCode); // the development issuer is not published either
+        Assert.Null(app.Services.GetService<DevelopmentTokenIssuer>());
+        Assert.Empty(await fixture.AuditOfAsync(recipient));
+    }
+
     [Fact]
     public async Task Eighty_requests_with_fresh_forged_object_ids_get_no_200_and_are_rate_limited_per_address()
     {
