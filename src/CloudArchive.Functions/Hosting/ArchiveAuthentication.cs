@@ -26,6 +26,10 @@ public static class ArchiveAuthentication
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(auth);
+
+        // The handler logs why a token failed at Information, quoting the token's issuer, audience and tenant: values a
+        // caller chose, kept out of the logs. The research handler logs the failure's type with the correlation id.
+        services.AddLogging(logging => logging.AddFilter(typeof(JwtBearerHandler).Namespace, LogLevel.Warning));
         services.AddAuthentication(Scheme).AddJwtBearer(Scheme, options =>
         {
             // Claim names as the token has them (oid, tid, roles, groups): no mapping to legacy XML claim types that

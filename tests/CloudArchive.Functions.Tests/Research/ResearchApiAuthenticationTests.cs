@@ -229,6 +229,7 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
             Mint(r => Copy(r, audience: "api://someone-else")),
             Mint(r => WithTimes(r, DateTimeOffset.UtcNow.AddHours(-3), TimeSpan.FromHours(1))),
             Mint(r => Copy(r, tenant: OtherTenant)),
+            Mint(r => Copy(r, issuer: DevelopmentTokenIssuer.IssuerUri(Export.LocalHostArchive.Address(app), OtherTenant), tenant: OtherTenant)),
         ];
         var bodies = new List<string>();
         foreach (var token in tokens)
@@ -249,6 +250,7 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
             Assert.DoesNotContain(me, text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(ResearchApiFixture.RecipientGroup, text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(OtherTenant, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("someone-else", text, StringComparison.Ordinal);
             Assert.All(tokens, t => Assert.DoesNotContain(t.Split('.')[1], text, StringComparison.Ordinal));
             Assert.All(tokens, t => Assert.DoesNotContain(t.Split('.')[2], text, StringComparison.Ordinal));
         }
