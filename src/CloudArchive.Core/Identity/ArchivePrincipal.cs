@@ -13,8 +13,12 @@ public sealed class ArchivePrincipal
     /// <param name="roles">App role values (<c>roles</c>); compared exactly, as Entra ID issues them.</param>
     /// <param name="groupIds">Group object ids (<c>groups</c>); entries that are not GUIDs are dropped (they can match no recipient).</param>
     /// <param name="upn">User principal name, when the token has a well-formed one (audit only).</param>
+    /// <param name="groupsIncomplete">
+    /// True when the token says the caller is in more groups than it lists (Entra ID's groups overage): the group ids are
+    /// then not the caller's groups, and no decision may rest on them.
+    /// </param>
     /// <exception cref="ArgumentException">The tenant or object id is not a GUID.</exception>
-    public ArchivePrincipal(string tenantId, string objectId, IEnumerable<string> roles, IEnumerable<string> groupIds, string? upn = null)
+    public ArchivePrincipal(string tenantId, string objectId, IEnumerable<string> roles, IEnumerable<string> groupIds, string? upn = null, bool groupsIncomplete = false)
     {
         ArgumentNullException.ThrowIfNull(roles);
         ArgumentNullException.ThrowIfNull(groupIds);
@@ -23,6 +27,7 @@ public sealed class ArchivePrincipal
         Roles = new HashSet<string>(roles.Where(r => !string.IsNullOrEmpty(r)), StringComparer.Ordinal);
         GroupIds = groupIds.Select(NormalizeGuid).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         Upn = upn;
+        GroupsIncomplete = groupsIncomplete;
     }
 
     /// <summary>The tenant (lowercase GUID).</summary>
@@ -36,6 +41,9 @@ public sealed class ArchivePrincipal
 
     /// <summary>The caller's group ids (lowercase GUIDs).</summary>
     public IReadOnlyList<string> GroupIds { get; }
+
+    /// <summary>True when the token's group list is incomplete (groups overage); see the constructor.</summary>
+    public bool GroupsIncomplete { get; }
 
     /// <summary>User principal name, if any (audit only; never used for a decision).</summary>
     public string? Upn { get; }

@@ -18,11 +18,12 @@ namespace CloudArchive.Functions.Research;
 /// through the same steps, in this order, and stops at the first refusal: authenticate (an Entra ID access token
 /// validated by the app itself, else 401; such requests are rate limited per client address) → rate limit per
 /// validated principal (429) → App Service's principal header, when that platform feature is on, must agree with the
-/// token (401) → groups overage (403) → app role (403 <c>missing-role</c>) → parse the path (404 / 400) → the research
-/// access policy of Core (deny by default, 403) → audit → answer. Allowed requests are audited (110103) <em>before</em>
-/// any byte is sent and fail closed (503) when the audit log cannot be written, so no disclosure goes unaccounted;
-/// refusals are audited as 110113, repeats aggregated by <see cref="DenialAuditThrottle"/>; a request that fails
-/// before it was audited is audited with its failure. Error bodies are fixed codes and never echo input.
+/// token (401) → app role and complete groups, decided by Core (403 <c>missing-role</c> / <c>groups-overage</c>) →
+/// parse the path (404 / 400) → the research access policy of Core for the agreement (deny by default, 403) → audit →
+/// answer. Allowed requests are audited (110103) <em>before</em> any byte is sent and fail closed (503) when the audit
+/// log cannot be written, so no disclosure goes unaccounted; refusals are audited as 110113, repeats aggregated by
+/// <see cref="DenialAuditThrottle"/>; a request that fails before it was audited is audited with its failure. Error
+/// bodies are fixed codes and never echo input.
 /// </summary>
 public sealed class ResearchApiHandler : IDisposable
 {
@@ -116,8 +117,7 @@ public sealed class ResearchApiHandler : IDisposable
         var request = context.Request;
         var clientIp = _addresses.Resolve(context);
         var authentication = await context.AuthenticateAsync(ArchiveAuthentication.Scheme).ConfigureAwait(false);
-        var groupsOverage = false;
-        var principal = authentication.Succeeded ? TokenPrincipalReader.Read(authentication.Principal!, out groupsOverage) : null;
+        var principal = authentication.Succeeded ? TokenPrincipalReader.Read(authentication.Principal!) : null;
         if (principal is null)
         {
             // Not audited: nobody is proven to attribute the line to, and auditing what anyone can send would let anyone
@@ -155,18 +155,14 @@ public sealed class ResearchApiHandler : IDisposable
             return;
         }
 
-        if (groupsOverage)
+        var use = ResearchAccessPolicy.CanUseApi(principal);
+        if (!use.IsAllowed)
         {
-            await AuditDenialAsync(state, null, null, "groups-overage").ConfigureAwait(false);
-            await ErrorAsync(context, StatusCodes.Status403Forbidden, "groups-overage", "Your token lists too many groups for Entra ID to include them, so group recipients cannot be matched. Ask the archive's administrator to assign the Research.Read role to fewer groups (or to you directly) and to name you or one of those groups as recipient.").ConfigureAwait(false);
-            return;
-        }
-
-        var role = ResearchAccessPolicy.CanUseApi(principal);
-        if (!role.IsAllowed)
-        {
-            await AuditDenialAsync(state, null, null, role.Code).ConfigureAwait(false);
-            await ErrorAsync(context, StatusCodes.Status403Forbidden, role.Code, $"Your token does not carry the {ResearchAccessPolicy.RequiredRole} app role of the archive.").ConfigureAwait(false);
+            await AuditDenialAsync(state, null, null, use.Code).ConfigureAwait(false);
+            var message = use.Reason == ResearchDenialReason.GroupsOverage
+                ? "Your token lists too many groups for Entra ID to include them, so group recipients cannot be matched. Ask the archive's administrator to assign the Research.Read role to fewer groups (or to you directly) and to name you or one of those groups as recipient."
+                : $"Your token does not carry the {ResearchAccessPolicy.RequiredRole} app role of the archive.";
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, use.Code, message).ConfigureAwait(false);
             return;
         }
 

@@ -16,13 +16,13 @@ public static class TokenPrincipalReader
 
     /// <summary>
     /// Reads the principal, or null when the token lacks a GUID <c>tid</c> or <c>oid</c> (not an access token for a
-    /// user or application of a tenant). <paramref name="groupsOverage"/> tells that the token's groups are incomplete;
-    /// the principal then has no groups, and the caller must be refused rather than judged on part of them.
+    /// user or application of a tenant). In the groups overage the principal has no groups and
+    /// <see cref="ArchivePrincipal.GroupsIncomplete"/> set, so Core's policy refuses it rather than judge on part of them.
     /// </summary>
-    public static ArchivePrincipal? Read(ClaimsPrincipal token, out bool groupsOverage)
+    public static ArchivePrincipal? Read(ClaimsPrincipal token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        groupsOverage = HasGroupsOverage(token);
+        var overage = HasGroupsOverage(token);
         var tid = token.FindFirst("tid")?.Value;
         var oid = token.FindFirst("oid")?.Value;
         if (ArchivePrincipal.NormalizeGuid(tid) is null || ArchivePrincipal.NormalizeGuid(oid) is null)
@@ -31,8 +31,8 @@ public static class TokenPrincipalReader
         }
 
         var upn = UpnClaims.Select(c => token.FindFirst(c)?.Value).FirstOrDefault(v => v is not null && IsPlausibleUpn(v));
-        var groups = groupsOverage ? [] : token.FindAll("groups").Select(c => c.Value);
-        return new ArchivePrincipal(tid!, oid!, token.FindAll("roles").Select(c => c.Value), groups, upn);
+        var groups = overage ? [] : token.FindAll("groups").Select(c => c.Value);
+        return new ArchivePrincipal(tid!, oid!, token.FindAll("roles").Select(c => c.Value), groups, upn, groupsIncomplete: overage);
     }
 
     private static bool HasGroupsOverage(ClaimsPrincipal token)

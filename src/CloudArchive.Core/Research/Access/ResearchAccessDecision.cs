@@ -16,13 +16,14 @@ public sealed record ResearchAccessDecision
 
     /// <summary>
     /// The reason's code (audit detail and, where it reveals nothing, the API's error code): <c>missing-role</c>,
-    /// <c>unknown-agreement</c>, <c>agreement-unreadable</c>, <c>not-recipient</c>, <c>agreement-closed</c>,
+    /// <c>groups-overage</c>, <c>unknown-agreement</c>, <c>agreement-unreadable</c>, <c>not-recipient</c>, <c>agreement-closed</c>,
     /// <c>agreement-not-yet-valid</c>, <c>agreement-expired</c>; empty when allowed.
     /// </summary>
     public string Code => Reason switch
     {
         null => string.Empty,
         ResearchDenialReason.MissingRole => "missing-role",
+        ResearchDenialReason.GroupsOverage => "groups-overage",
         ResearchDenialReason.UnknownAgreement => "unknown-agreement",
         ResearchDenialReason.AgreementUnreadable => "agreement-unreadable",
         ResearchDenialReason.NotRecipient => "not-recipient",
@@ -36,7 +37,7 @@ public sealed record ResearchAccessDecision
     /// True when the caller may learn the reason. Unknown, unreadable and not-yours agreements get one answer so
     /// agreement ids cannot be probed; a recipient may learn that their agreement is closed or expired.
     /// </summary>
-    public bool RevealsReason => Reason is ResearchDenialReason.MissingRole or ResearchDenialReason.AgreementClosed
+    public bool RevealsReason => Reason is ResearchDenialReason.MissingRole or ResearchDenialReason.GroupsOverage or ResearchDenialReason.AgreementClosed
         or ResearchDenialReason.AgreementNotYetValid or ResearchDenialReason.AgreementExpired;
 
     /// <summary>A denial for <paramref name="reason"/>.</summary>

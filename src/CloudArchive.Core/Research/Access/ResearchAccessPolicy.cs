@@ -5,19 +5,27 @@ namespace CloudArchive.Core.Research.Access;
 
 /// <summary>
 /// Who may read what through the researcher API, deny by default: every operation needs the <c>Research.Read</c> app
-/// role; an agreement's copies are open only to a caller the agreement names (by object id or by one of the token's
-/// group ids) while the agreement is in force. The API host only carries the decision out.
+/// role and a complete group list (no groups overage); an agreement's copies are open only to a caller the agreement
+/// names (by object id or by one of the token's group ids) while the agreement is in force. The API host only carries
+/// the decision out.
 /// </summary>
 public static class ResearchAccessPolicy
 {
     /// <summary>The role every research operation needs.</summary>
     public const string RequiredRole = ArchiveRoles.ResearchRead;
 
-    /// <summary>Whether <paramref name="principal"/> may use the researcher API at all (list agreements, and before any agreement is read).</summary>
+    /// <summary>Whether <paramref name="principal"/> may use the researcher API at all (list agreements, and before any agreement is read): the role, then a complete group list.</summary>
     public static ResearchAccessDecision CanUseApi(ArchivePrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return principal.HasRole(RequiredRole) ? ResearchAccessDecision.Allowed : ResearchAccessDecision.Denied(ResearchDenialReason.MissingRole);
+        if (!principal.HasRole(RequiredRole))
+        {
+            return ResearchAccessDecision.Denied(ResearchDenialReason.MissingRole);
+        }
+
+        // Refused outright rather than judged on part of the groups: the listing would silently miss agreements, and
+        // the answer would depend on which groups Entra ID happened to leave out.
+        return principal.GroupsIncomplete ? ResearchAccessDecision.Denied(ResearchDenialReason.GroupsOverage) : ResearchAccessDecision.Allowed;
     }
 
     /// <summary>Whether <paramref name="agreement"/> appears in the caller's agreement listing at <paramref name="now"/>.</summary>

@@ -6,6 +6,12 @@ public enum ResearchDenialReason
     /// <summary>The token does not carry the <c>Research.Read</c> app role.</summary>
     MissingRole,
 
+    /// <summary>
+    /// The token's group list is incomplete (groups overage): group recipients cannot be matched, and judging the
+    /// caller on part of their groups could refuse or allow the wrong agreements.
+    /// </summary>
+    GroupsOverage,
+
     /// <summary>No agreement has this id.</summary>
     UnknownAgreement,
 

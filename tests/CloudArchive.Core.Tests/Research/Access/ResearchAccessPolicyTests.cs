@@ -66,6 +66,28 @@ public sealed class ResearchAccessPolicyTests
     }
 
     [Fact]
+    public void A_token_with_a_groups_overage_is_denied_even_for_an_agreement_naming_the_caller_by_object_id()
+    {
+        var caller = new ArchivePrincipal(Tenant, Person, [ArchiveRoles.ResearchRead], [Group], groupsIncomplete: true);
+
+        var decision = ResearchAccessPolicy.CanUseAgreement(caller, Agreement(Person), Now);
+
+        Assert.Equal(ResearchDenialReason.GroupsOverage, decision.Reason);
+        Assert.Equal("groups-overage", decision.Code);
+        Assert.True(decision.RevealsReason);
+        Assert.False(ResearchAccessPolicy.CanUseApi(caller).IsAllowed);
+        Assert.False(ResearchAccessPolicy.IsListed(caller, Agreement(Person), Now));
+    }
+
+    [Fact]
+    public void Without_the_role_a_groups_overage_is_reported_as_the_missing_role()
+    {
+        var caller = new ArchivePrincipal(Tenant, Person, [ArchiveRoles.ArchiveRead], [], groupsIncomplete: true);
+
+        Assert.Equal(ResearchDenialReason.MissingRole, ResearchAccessPolicy.CanUseApi(caller).Reason);
+    }
+
+    [Fact]
     public void The_role_is_checked_before_the_agreement_so_an_unknown_id_reveals_nothing_to_a_caller_without_it()
     {
         var decision = ResearchAccessPolicy.CanUseAgreement(Caller(Person, []), null, Now);
