@@ -89,7 +89,7 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
     }
 
     [Fact]
-    public void Invalid_rate_limit_settings_stop_the_start_with_a_message_naming_the_keys()
+    public void Invalid_rate_limit_and_forwarded_header_settings_stop_the_start_with_a_message_naming_the_keys()
     {
         var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         try
@@ -97,11 +97,13 @@ public sealed class ResearchApiCompositionTests(ResearchApiFixture fixture)
             var settings = LocalHostArchive.Settings(fixture.AzuriteConnectionString, keyDirectory, LocalHostArchive.UniqueContainers());
             settings["CloudArchive:ResearchApi:RequestsPerMinute"] = "0";
             settings["CloudArchive:ResearchApi:Burst"] = "-1";
+            settings["CloudArchive:ResearchApi:ForwardedHeader"] = "X-Forwarded-For: 1.2.3.4";
 
             var ex = Assert.Throws<ArchiveConfigurationException>(() => LocalHostApp.Build(LocalHostArchive.Args, builder => builder.Configuration.AddInMemoryCollection(settings)));
 
             Assert.Contains("CloudArchive:ResearchApi:RequestsPerMinute", ex.Message, StringComparison.Ordinal);
             Assert.Contains("CloudArchive:ResearchApi:Burst", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("CloudArchive:ResearchApi:ForwardedHeader must be a header name", ex.Message, StringComparison.Ordinal);
         }
         finally
         {
