@@ -12,7 +12,7 @@ public static class DoctorCommand
     {
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("doctor", "Check configuration and connectivity (storage, containers, queues, keys, policies). Exit codes: 0 all OK or warnings only, 1 a check failed.")
+        var command = new Command("doctor", "Check configuration and connectivity (storage, containers, queues, keys, policies) and, against Azure, the platform controls (Shared Key off, WORM on audit, keyring soft delete off, purge protection, HTTPS only). Exit codes: 0 all OK or warnings only, 1 a check failed.")
         {
             connection, settingsFile,
         };
@@ -28,12 +28,19 @@ public static class DoctorCommand
                 {
                     DoctorSeverity.Ok => "[green]OK[/]",
                     DoctorSeverity.Warn => "[yellow]WARN[/]",
+                    DoctorSeverity.Skipped => "[grey]SKIP[/]",
                     _ => "[red]FAIL[/]",
                 };
                 table.AddRow(mark, check.Area, Markup.Escape(check.Check), Markup.Escape(check.Detail));
             }
 
             console.Write(table);
+            // What to change, for every check that failed or could not be verified (the commands name placeholders, never a secret).
+            foreach (var check in checks.Where(c => c.Fix is not null && c.Severity is DoctorSeverity.Fail or DoctorSeverity.Warn))
+            {
+                console.MarkupLine($"[bold]fix[/] {Markup.Escape(check.Check)}: {Markup.Escape(check.Fix!)}");
+            }
+
             var failed = checks.Count(c => c.Severity == DoctorSeverity.Fail);
             var warned = checks.Count(c => c.Severity == DoctorSeverity.Warn);
             console.MarkupLine(failed > 0 ? $"[red]{failed} check(s) failed[/], {warned} warning(s)." : $"[green]All checks passed[/], {warned} warning(s).");
