@@ -10,28 +10,29 @@ namespace CloudArchive.Core.Audit;
 /// </summary>
 internal static partial class AuditFieldRules
 {
-    [GeneratedRegex("^(?:[A-Z2-7]{26}|[a-z2-7]{26})$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A(?:[A-Z2-7]{26}|[a-z2-7]{26})\z", RegexOptions.CultureInvariant)]
     public static partial Regex OpaqueKey();
 
-    [GeneratedRegex("^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?:app|svc|cli|system):[A-Za-z0-9._-]{1,64})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?:app|svc|cli|system):[A-Za-z0-9._-]{1,64})\z", RegexOptions.CultureInvariant)]
     public static partial Regex ActorId();
 
-    [GeneratedRegex("^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Upn();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Code();
 
-    [GeneratedRegex("^[A-Z][A-Z0-9]{1,15}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Z][A-Z0-9]{1,15}\z", RegexOptions.CultureInvariant)]
     public static partial Regex PurposeOfUse();
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9._:-]{1,128}\z", RegexOptions.CultureInvariant)]
     public static partial Regex CorrelationId();
 
-    [GeneratedRegex("^[a-z0-9]+(?:[.-][a-z0-9]+)*(?:=[A-Za-z0-9._:-]{1,64})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z0-9]+(?:[.-][a-z0-9]+)*(?:=[A-Za-z0-9._:-]{1,64})?\z", RegexOptions.CultureInvariant)]
     public static partial Regex Detail();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{0,99}\z", RegexOptions.CultureInvariant)]
     public static partial Regex WriterId();
 
     public static string Require(string? value, Regex pattern, string field, string expected)

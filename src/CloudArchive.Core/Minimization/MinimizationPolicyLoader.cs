@@ -277,12 +277,13 @@ public static partial class MinimizationPolicyLoader
         return new MinimizationTarget(tag, mask, label);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RuleIdPattern();
 
-    [GeneratedRegex("^[A-Z0-9_]{1,16}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Z0-9_]{1,16}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ModalityPattern();
 
-    [GeneratedRegex("^(?=.{1,64}$)(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(?=.{1,64}\z)(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+\z", RegexOptions.CultureInvariant)]
     private static partial Regex UidPattern();
 }

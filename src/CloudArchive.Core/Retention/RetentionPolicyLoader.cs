@@ -290,12 +290,13 @@ public static partial class RetentionPolicyLoader
         };
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RuleIdPattern();
 
-    [GeneratedRegex("^[A-Z]{2}(-[A-Z0-9]{1,3})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Z]{2}(-[A-Z0-9]{1,3})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex JurisdictionPattern();
 
-    [GeneratedRegex("^[A-Z0-9_]{1,16}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Z0-9_]{1,16}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ModalityPattern();
 }

@@ -228,6 +228,7 @@ public static partial class BlobCreatedEventParser
     private static string Sanitize(string text) =>
         text.Length <= 80 && text.All(c => c is >= ' ' and <= '~') ? text : "(unprintable or over-long value)";
 
-    [GeneratedRegex("^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A(?=.{3,63}\z)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ContainerPattern();
 }

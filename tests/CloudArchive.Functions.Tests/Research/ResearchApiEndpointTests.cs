@@ -281,6 +281,11 @@ public sealed class ResearchApiEndpointTests(ResearchApiFixture fixture)
     [InlineData("/api/research/agreements/alpha-study/studies/01.2/series", 400)]
     [InlineData("/api/research/agreements/alpha-study/studies/..%2F..%2Fother-team/series", 400)]
     [InlineData("/api/research/agreements/alpha-study/studies/2.25.1001/series/2.25.2001/instances/2.25.3001.dcm", 400)]
+    [InlineData("/api/research/agreements/alpha-study%0A/studies", 400)] // Kestrel decodes %0A; a `$` anchor let it through to a 500
+    [InlineData("/api/research/agreements/alpha-study%0D%0A/studies", 400)]
+    [InlineData("/api/research/agreements/%0Aalpha-study/studies", 400)]
+    [InlineData("/api/research/agreements/alpha-study/studies/2.25.1001%0A/series", 400)]
+    [InlineData("/api/research/agreements/alpha-study/studies/2.25.1001/series/2.25.2001/instances/2.25.3001%0A", 400)]
     [InlineData("/api/research/agreements/alpha-study/studies/2.25.1001/series/%2e%2e/frames", 404)] // Kestrel resolves the dot segment first
     [InlineData("/api/research/agreements/alpha-study/manifest.json", 404)]
     [InlineData("/api/research/agreements/alpha-study/studies/2.25.1001/series/2.25.2001/instances/2.25.3001/frames/1", 404)]

@@ -342,6 +342,7 @@ public sealed partial class DicomJsonWriter
         writer.WriteEndObject();
     }
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex JsonNumber();
 }

@@ -78,6 +78,7 @@ public sealed partial record DataSharingAgreement
         return principalIds.Any(p => Recipients.Contains(p, StringComparer.OrdinalIgnoreCase));
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,62}$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{2,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 }

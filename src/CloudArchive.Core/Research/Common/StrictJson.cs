@@ -143,6 +143,7 @@ internal sealed partial class StrictJson(Func<string, string, Exception> fail)
 
     public static string FormatDate(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex OffsetSuffix();
 }

@@ -138,6 +138,7 @@ public static partial class ConsentValidator
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9.-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A[A-Za-z0-9.-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex FhirId();
 }

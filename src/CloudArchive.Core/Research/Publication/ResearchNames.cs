@@ -47,9 +47,10 @@ public static partial class ResearchNames
     private static string RequireUid(string uid) =>
         IsValidUid(uid) ? uid : throw new ArgumentException("Not a valid UID.", nameof(uid));
 
-    [GeneratedRegex(@"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*\z", RegexOptions.CultureInvariant)]
     private static partial Regex UidPattern();
 
-    [GeneratedRegex(@"^([a-z0-9][a-z0-9-]{2,62})/studies/([0-9.]+)/series/([0-9.]+)/instances/([0-9.]+)\.dcm$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A([a-z0-9][a-z0-9-]{2,62})/studies/([0-9.]+)/series/([0-9.]+)/instances/([0-9.]+)\.dcm\z", RegexOptions.CultureInvariant)]
     private static partial Regex InstancePattern();
 }
