@@ -10,7 +10,7 @@ internal static class CompiledInfrastructure
 {
     private static readonly Lazy<Task<(BicepRun Run, ArmTemplate Template)>> MainBuild = new(BuildMainAsync);
     private static readonly Lazy<Task<BicepRun>> LintAll = new(() => BicepCli.RunAsync("lint", "--pattern", "**/*.bicep", "--no-restore"));
-    private static readonly Lazy<Task<BicepRun>> BuildAll = new(() => BicepCli.RunAsync("build", "--pattern", "**/*.bicep", "--no-restore", "--outdir", Path.Combine(Path.GetTempPath(), $"cloudarchive-infra-build-{Environment.ProcessId}")));
+    private static readonly Lazy<Task<BicepRun>> BuildAll = new(BuildEveryFileIntoTempAsync);
     private static readonly Dictionary<string, Lazy<Task<(BicepRun Run, JsonObject? Parameters)>>> Params =
         InfraPaths.ParameterFiles.ToDictionary(f => Path.GetFileName(f), f => new Lazy<Task<(BicepRun, JsonObject?)>>(() => BuildParamsAsync(f)), StringComparer.Ordinal);
 
@@ -39,6 +39,20 @@ internal static class CompiledInfrastructure
         var run = await BicepCli.RunAsync("build", InfraPaths.MainTemplate, "--stdout", "--no-restore").ConfigureAwait(false);
         Xunit.Assert.True(run.ExitCode == 0, run.Describe());
         return (run, new ArmTemplate(JsonNode.Parse(run.Output)!.AsObject()));
+    }
+
+    // --pattern cannot print to stdout, so the JSON goes to a private folder that is removed again.
+    private static async Task<BicepRun> BuildEveryFileIntoTempAsync()
+    {
+        var output = Directory.CreateTempSubdirectory("cloudarchive-infra-build-");
+        try
+        {
+            return await BicepCli.RunAsync("build", "--pattern", "**/*.bicep", "--no-restore", "--outdir", output.FullName).ConfigureAwait(false);
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
     }
 
     private static async Task<(BicepRun, JsonObject?)> BuildParamsAsync(string file)
