@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
-using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Doctor;
 
@@ -20,31 +19,8 @@ public static class DoctorCommand
         {
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var checks = await ArchiveDoctor.RunAsync(settings, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
-            var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
-            var table = new Table().AddColumns("", "area", "check", "detail");
-            foreach (var check in checks)
-            {
-                var mark = check.Severity switch
-                {
-                    DoctorSeverity.Ok => "[green]OK[/]",
-                    DoctorSeverity.Warn => "[yellow]WARN[/]",
-                    DoctorSeverity.Skipped => "[grey]SKIP[/]",
-                    _ => "[red]FAIL[/]",
-                };
-                table.AddRow(mark, check.Area, Markup.Escape(check.Check), Markup.Escape(check.Detail));
-            }
-
-            console.Write(table);
-            // What to change, for every check that failed or could not be verified (the commands name placeholders, never a secret).
-            foreach (var check in checks.Where(c => c.Fix is not null && c.Severity is DoctorSeverity.Fail or DoctorSeverity.Warn))
-            {
-                console.MarkupLine($"[bold]fix[/] {Markup.Escape(check.Check)}: {Markup.Escape(check.Fix!)}");
-            }
-
-            var failed = checks.Count(c => c.Severity == DoctorSeverity.Fail);
-            var warned = checks.Count(c => c.Severity == DoctorSeverity.Warn);
-            console.MarkupLine(failed > 0 ? $"[red]{failed} check(s) failed[/], {warned} warning(s)." : $"[green]All checks passed[/], {warned} warning(s).");
-            return failed > 0 ? OperationsRunner.Failed : OperationsRunner.Success;
+            var failed = DoctorReport.Write(OperationsRunner.Console(parse.InvocationConfiguration.Output), checks);
+            return failed ? OperationsRunner.Failed : OperationsRunner.Success;
         }, cancellationToken));
         return command;
     }
