@@ -1,7 +1,7 @@
 // What the function app's identity may do, by built-in role, each at the narrowest scope that works: one container,
 // one queue, one key. Nothing at subscription or resource-group scope, and no Owner/Contributor (management) role.
 //
-// Why each data role (sources in docs/deploy.md, "Roles"):
+// Why each data role (docs/deploy.md, "What gets deployed", explains the tags choice):
 // - Storage Blob Data Owner on `archive` and `research` only: the ingest writes blob index tags (ca_study,
 //   ca_patient, ca_retain_until, ca_hold) and legal holds are found with Find Blobs by Tags. Those need
 //   blobs/tags/write, blobs/tags/read and blobs/filter/action, which Storage Blob Data Contributor does not include;
