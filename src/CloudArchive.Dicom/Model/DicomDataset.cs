@@ -263,6 +263,12 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         return copy;
     }
 
+    /// <summary>
+    /// Element slots this level's storage has moved by inserts and sweeps (not counting items of sequences): lets tests
+    /// bound the work of an edit without timing it.
+    /// </summary>
+    internal long ElementMoves => elements.ElementMoves;
+
     /// <summary>Appends without re-sorting when the reader delivers ascending tags (the common case).</summary>
     internal bool TryAppendFromReader(DicomElement element)
     {
