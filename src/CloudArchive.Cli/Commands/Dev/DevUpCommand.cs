@@ -60,7 +60,7 @@ public static class DevUpCommand
             await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateContainer", () => connection.Blobs.GetBlobContainerClient(settings.Container(role)).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        foreach (var queue in Status.ArchiveStatusReader.QueueNames(settings))
+        foreach (var queue in Status.ArchiveStatusReader.QueueNames)
         {
             await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateQueue", () => connection.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         }

@@ -76,7 +76,7 @@ internal static class ArchiveDoctor
             }
         }
 
-        foreach (var queue in ArchiveStatusReader.QueueNames(settings))
+        foreach (var queue in ArchiveStatusReader.QueueNames)
         {
             try
             {
