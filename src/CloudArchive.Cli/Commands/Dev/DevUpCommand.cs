@@ -103,6 +103,8 @@ public static class DevUpCommand
             var summary = await new DemoRunner(paths, connection, settings).RunAsync(console, prefix, demoTimeout, cancellationToken).ConfigureAwait(false);
             DemoRunner.Render(console, summary, prefix);
             RenderWhereToLook(console, paths);
+            // The demo's output pushes the URLs off the screen; they are what a person needs next.
+            RenderRunning(console, paths, azurite, functions);
             if (summary.TimedOut || summary.PoisonMessages > 0)
             {
                 exitCode = OperationsRunner.Failed;
