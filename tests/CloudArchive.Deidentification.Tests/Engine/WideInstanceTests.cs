@@ -1,7 +1,7 @@
 using CloudArchive.Dicom;
 using Xunit;
 
-namespace CloudArchive.Deidentification.Tests.Engine;
+namespace CloudArchive.Deidentification.Tests;
 
 /// <summary>
 /// An instance with a huge number of private elements, every one removed: the edit must cost O(n) element moves at
