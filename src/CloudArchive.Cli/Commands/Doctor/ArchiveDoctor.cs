@@ -121,7 +121,7 @@ internal static class ArchiveDoctor
             }
         }
 
-        foreach (var queue in ArchiveStatusReader.QueueNames(settings))
+        foreach (var queue in ArchiveStatusReader.QueueNames)
         {
             try
             {
