@@ -92,11 +92,11 @@ public static class CloudArchiveServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             settings.ThrowIfInvalid(CloudArchiveSettings.Sections.Audit);
-            return new AuditLogWriter(sp.GetRequiredService<IAuditLogStore>(), settings.AuditWriterId ?? host.NewWriterId(), sp.GetRequiredService<TimeProvider>());
+            return new AuditLogWriter(sp.GetRequiredService<IAuditLogStore>(), settings.AuditWriterId ?? host.NewWriterId(), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<AuditLogWriter>>());
         });
         services.TryAddSingleton<IKeyAuditSink>(sp => new AuditLogKeyAuditSink(sp.GetRequiredService<AuditLogWriter>(), host.KeyActor));
         services.TryAddSingleton<ILegalHoldQuery>(sp => new TagLegalHoldQuery(Container(sp, settings.Containers.Archive)));
-        services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(sp.GetRequiredService<StorageConnection>(), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
+        services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(KeyringConnection(sp, settings), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
         services.TryAddSingleton(sp => new Keyring(
             sp.GetRequiredService<IKeyringStore>(),
             sp.GetRequiredService<IKeyEncryptionKeyProvider>(),
@@ -159,4 +159,14 @@ public static class CloudArchiveServiceCollectionExtensions
 
     private static global::Azure.Storage.Blobs.BlobContainerClient Container(IServiceProvider services, string name) =>
         services.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(name);
+
+    // The keyring may live in an account of its own (no soft delete, no versioning: a shred is final there) while the
+    // data account keeps both; it is reached with the same Entra ID credential and client settings.
+    private static StorageConnection KeyringConnection(IServiceProvider services, CloudArchiveSettings settings)
+    {
+        var main = services.GetRequiredService<StorageConnection>();
+        return settings.Storage.KeyringServiceUri is { } keyringUri && string.IsNullOrEmpty(settings.Storage.ConnectionString)
+            ? StorageConnection.FromTokenCredential(keyringUri, services.GetRequiredService<TokenCredential>(), settings.Storage, queueServiceUri: null)
+            : main;
+    }
 }

@@ -31,7 +31,8 @@ public sealed class BlobIncomingStore : IIncomingStore
             // The first chunk comes with the properties (no HEAD): a typical instance is then read with one request, and
             // the encryption pass streams the rest of a large one with a single GET instead of chunk-sized ranges.
             var stream = await PinnedBlobReadStream.OpenAsync(Blob(container, blobName), _readChunkBytes, cancellationToken).ConfigureAwait(false);
-            return new IncomingUpload(stream, stream.Length, stream.ETag.ToString(), _ => Task.FromResult(stream.OpenSequential()));
+            stream.Metadata.TryGetValue(UploadReference.MetadataName, out var reference);
+            return new IncomingUpload(stream, stream.Length, stream.ETag.ToString(), _ => Task.FromResult(stream.OpenSequential()), reference);
         }
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {

@@ -28,6 +28,13 @@ public sealed class StorageOptions
         /// <summary>The queue service endpoint used with an Entra ID credential (derived from ServiceUri if absent).</summary>
         public const string QueueServiceUri = "CloudArchive:Storage:QueueServiceUri";
 
+        /// <summary>
+        /// The blob endpoint of a separate keyring account, used with an Entra ID credential (blank: the keyring container
+        /// lives in the main account). A separate account keeps the keyring free of soft delete and versioning, so a
+        /// crypto-shred is final, while the data account keeps both (docs/deploy.md).
+        /// </summary>
+        public const string KeyringServiceUri = "CloudArchive:Storage:KeyringServiceUri";
+
         /// <summary><c>true</c>/<c>false</c>: whether immutability policies and legal holds may be used.</summary>
         public const string ImmutabilitySupported = "CloudArchive:Storage:ImmutabilitySupported";
 
@@ -83,6 +90,9 @@ public sealed class StorageOptions
 
     /// <summary>The queue service endpoint for Entra ID auth; derived from <see cref="ServiceUri"/> when null.</summary>
     public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>The blob endpoint of a separate keyring account (Entra ID only), or null for the main account.</summary>
+    public Uri? KeyringServiceUri { get; set; }
 
     /// <summary>
     /// Whether version-level immutability policies and legal holds may be used. Null (the default) means:
@@ -166,6 +176,11 @@ public sealed class StorageOptions
         if (NullIfBlank(getSetting(SettingKeys.QueueServiceUri)) is { } queueUri)
         {
             options.QueueServiceUri = ParseUri(SettingKeys.QueueServiceUri, queueUri);
+        }
+
+        if (NullIfBlank(getSetting(SettingKeys.KeyringServiceUri)) is { } keyringUri)
+        {
+            options.KeyringServiceUri = ParseUri(SettingKeys.KeyringServiceUri, keyringUri);
         }
 
         if (NullIfBlank(getSetting(SettingKeys.ImmutabilitySupported)) is { } immutability)

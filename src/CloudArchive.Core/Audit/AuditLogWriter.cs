@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace CloudArchive.Core.Audit;
 
 /// <summary>
@@ -21,6 +24,7 @@ public sealed class AuditLogWriter : IDisposable
     private readonly IAuditLogStore _store;
     private readonly TimeProvider _time;
     private readonly int _maxAttempts;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PendingRecord> _pending = new();
     private TailState? _state;
@@ -30,7 +34,8 @@ public sealed class AuditLogWriter : IDisposable
     /// <param name="writerId">Unique per process (e.g. the host instance id): lowercase letters, digits, '-'.</param>
     /// <param name="time">Clock for line times (UTC).</param>
     /// <param name="maxAttempts">How many position conflicts to absorb per append before giving up.</param>
-    public AuditLogWriter(IAuditLogStore store, string writerId, TimeProvider time, int maxAttempts = 8)
+    /// <param name="logger">Receives one warning per durable 110113 Security Alert line (codes only), which the deployed alert rule counts.</param>
+    public AuditLogWriter(IAuditLogStore store, string writerId, TimeProvider time, int maxAttempts = 8, ILogger<AuditLogWriter>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
@@ -44,7 +49,12 @@ public sealed class AuditLogWriter : IDisposable
         WriterId = writerId;
         _time = time;
         _maxAttempts = maxAttempts;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
+
+    /// <summary>The fixed message prefix of the operational log line written for every durable 110113 line.</summary>
+    /// <remarks>The security-alert rule in infra/modules/alerts.bicep searches the app's logs for it; keep them in step.</remarks>
+    public const string SecurityAlertLogPrefix = "AuditSecurityAlert";
 
     /// <summary>This writer's id.</summary>
     public string WriterId { get; }
@@ -94,6 +104,7 @@ public sealed class AuditLogWriter : IDisposable
                 {
                     foreach (var (member, record) in await AppendGroupAsync(group, CancellationToken.None).ConfigureAwait(false))
                     {
+                        LogSecurityAlert(member.Event);
                         member.Completion.TrySetResult(record);
                     }
                 }
@@ -216,6 +227,25 @@ public sealed class AuditLogWriter : IDisposable
             // landed); the next append re-reads it.
             _state = null;
             throw;
+        }
+    }
+
+    // The audit log lives in blobs, where no alert rule can see it; an operational log line (event id, action,
+    // outcome and detail codes only: audit fields are codes or opaque keys by construction) lets Azure Monitor count
+    // denials and tampering findings without reading the log.
+    private void LogSecurityAlert(AuditEvent auditEvent)
+    {
+        if (auditEvent.EventType == AuditEventType.SecurityAlert)
+        {
+#pragma warning disable CA1848, CA2254 // one rare line; the prefix is a constant shared with the alert rule
+            _logger.LogWarning(
+                SecurityAlertLogPrefix + " {AuditEventId} {AuditAction} {AuditOutcome} {AuditDetails} {CorrelationId}",
+                (int)auditEvent.EventType,
+                auditEvent.Action,
+                auditEvent.Outcome,
+                string.Join(',', auditEvent.Details),
+                auditEvent.CorrelationId);
+#pragma warning restore CA1848, CA2254
         }
     }
 

@@ -16,7 +16,10 @@ public sealed class IncomingUpload : IAsyncDisposable
     /// Opens a forward-only stream over the whole upload (the same version; e.g. one streaming GET pinned to the ETag).
     /// Null means <see cref="OpenSequentialAsync"/> reads <paramref name="content"/> from its start.
     /// </param>
-    public IncomingUpload(Stream content, long length, string etag, Func<CancellationToken, Task<Stream>>? openSequential = null)
+    /// <param name="uploadReference">
+    /// The uploader's <see cref="Ingest.UploadReference"/> from the blob's metadata, if any; a malformed one is dropped.
+    /// </param>
+    public IncomingUpload(Stream content, long length, string etag, Func<CancellationToken, Task<Stream>>? openSequential = null, string? uploadReference = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentException.ThrowIfNullOrEmpty(etag);
@@ -29,7 +32,11 @@ public sealed class IncomingUpload : IAsyncDisposable
         Length = length;
         ETag = etag;
         _openSequential = openSequential;
+        UploadReference = Ingest.UploadReference.ParseOrNull(uploadReference);
     }
+
+    /// <summary>The uploader's well-formed reference (see <see cref="Ingest.UploadReference"/>), or null.</summary>
+    public string? UploadReference { get; }
 
     /// <summary>The content (seekable).</summary>
     public Stream Content { get; }

@@ -581,6 +581,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             ["uploadLength"] = context.Upload.Length,
             ["correlationId"] = context.Request.CorrelationId,
             ["eventId"] = context.Request.EventId,
+            ["uploadRef"] = context.Upload.UploadReference,
             ["time"] = _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
         });
 
@@ -610,7 +611,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             Patient = OpaqueKeyOrNull(patient),
             Bytes = bytes ?? context.Upload.Length,
             CorrelationId = AuditFieldRules.CorrelationId().IsMatch(context.Request.CorrelationId) ? context.Request.CorrelationId : null,
-            Details = details,
+            Details = type == AuditEventType.Import && context.Upload.UploadReference is { } reference ? [.. details, UploadReference.Detail(reference)] : details,
         };
         await _audit.AppendAsync(auditEvent, cancellationToken).ConfigureAwait(false);
     }

@@ -34,7 +34,9 @@ public sealed class InstanceIndex
     /// </summary>
     public const int MaxSealedChars = 4096;
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false, TypeInfoResolver = Serialization.CoreJsonContext.Default };
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<InstanceIndexRecord> RecordInfo =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<InstanceIndexRecord>)JsonOptions.GetTypeInfo(typeof(InstanceIndexRecord));
 
     private readonly IArchiveStore _store;
     private readonly Keyring _keyring;
@@ -68,7 +70,7 @@ public sealed class InstanceIndex
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(studyKey);
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, JsonOptions);
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, RecordInfo);
         if ((json.Length + CseFormat.RegionOverhead + 2) / 3 * 4 > MaxSealedChars)
         {
             return null;
@@ -95,7 +97,7 @@ public sealed class InstanceIndex
     {
         ArgumentNullException.ThrowIfNull(record);
         using var studyKey = await _keyring.GetOrCreateStudyKeyAsync(record.StudyKey, cancellationToken).ConfigureAwait(false);
-        await using var encrypted = await EncryptAsync(JsonSerializer.SerializeToUtf8Bytes(record, JsonOptions), studyKey, cancellationToken).ConfigureAwait(false);
+        await using var encrypted = await EncryptAsync(JsonSerializer.SerializeToUtf8Bytes(record, RecordInfo), studyKey, cancellationToken).ConfigureAwait(false);
         var name = ArchiveNames.IndexRecord(record.StudyKey, record.InstanceKey);
         await _store.UpsertAsync(name, encrypted, encrypted.GetMetadata(name), cancellationToken).ConfigureAwait(false);
     }
@@ -140,7 +142,7 @@ public sealed class InstanceIndex
     private async Task<InstanceIndexRecord?> DecryptAsync(Stream cipher, IReadOnlyDictionary<string, string> envelope, string bindingName, long cipherLength, CancellationToken cancellationToken)
     {
         await using var plain = await new EnvelopeDecryptor(_keyring.StudyKeyResolver).OpenReadAsync(cipher, envelope, bindingName, cipherLength, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await JsonSerializer.DeserializeAsync<InstanceIndexRecord>(plain, JsonOptions, cancellationToken).ConfigureAwait(false);
+        return await JsonSerializer.DeserializeAsync(plain, RecordInfo, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool TryUnpackSealed(IReadOnlyDictionary<string, string> metadata, out byte[] cipher, out IReadOnlyDictionary<string, string> envelopeMetadata)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CloudArchive.Deidentification;
 
@@ -10,13 +10,7 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 public sealed class InstanceReport
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    private static JsonTypeInfo<InstanceReport> Json => ReportJsonContext.Default.InstanceReport;
 
     /// <summary>The result.</summary>
     public InstanceOutcome Outcome { get; set; }

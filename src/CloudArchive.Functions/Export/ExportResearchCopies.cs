@@ -18,7 +18,7 @@ public sealed class ExportResearchCopies
     public const string Name = "ExportResearchCopies";
 
     /// <summary>The queue the CLI and consent revocation enqueue to.</summary>
-    public const string Queue = "export-requests";
+    public const string Queue = CloudArchive.Azure.Composition.ArchiveQueueNames.Export;
 
     private readonly ResearchExporter _exporter;
     private readonly ILogger<ExportResearchCopies> _logger;

@@ -19,7 +19,7 @@ public sealed class IngestInstance
     public const string Name = "IngestInstance";
 
     /// <summary>The queue Event Grid delivers to.</summary>
-    public const string Queue = "ingest-events";
+    public const string Queue = CloudArchive.Azure.Composition.ArchiveQueueNames.Ingest;
 
     /// <summary>The app setting (prefix) naming the queue storage account.</summary>
     public const string Connection = "CloudArchiveQueues";

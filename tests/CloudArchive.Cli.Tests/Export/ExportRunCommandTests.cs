@@ -67,12 +67,18 @@ public sealed class ExportRunCommandTests : IClassFixture<AzuriteFixture>, IDisp
 
         var first = await OperationsCli.RunAsync("export", "run", "--agreement", "cli-cohort", "--settings", _settings);
         var second = await OperationsCli.RunAsync("export", "run", "--agreement", "cli-cohort", "--settings", _settings);
+        var third = await OperationsCli.RunAsync("export", "run", "--agreement", "cli-cohort", "--json", "--settings", _settings);
 
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
         Assert.Matches(@"Exported \(written this run\)\s*│\s*1", first.Output);
         Assert.Contains("Output: 1 studies, 1 series, 1 instances", first.Output, StringComparison.Ordinal);
         Assert.Equal(0, second.ExitCode);
         Assert.Matches(@"Skipped \(unchanged\)\s*│\s*1", second.Output);
+        Assert.True(third.ExitCode == 0, third.Error + third.Output);
+        var summary = System.Text.Json.JsonDocument.Parse(third.Output).RootElement;
+        Assert.Equal("cli-cohort", summary.GetProperty("agreement").GetString());
+        Assert.Equal(1, summary.GetProperty("studiesUnchanged").GetInt32());
+        Assert.Equal(1, summary.GetProperty("output").GetProperty("instances").GetInt64());
         Assert.DoesNotContain("PLANTED", first.Output + second.Output, StringComparison.Ordinal);
         var research = new List<string>();
         await foreach (var item in _azurite.Connection.Blobs.GetBlobContainerClient(_containers["Research"]).GetBlobsAsync(cancellationToken: Ct))

@@ -37,6 +37,7 @@ public sealed partial class DevUpDemoTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("Demo result", result.Output, StringComparison.Ordinal);
+        Assert.True(result.Output.LastIndexOf("Local archive", StringComparison.Ordinal) > result.Output.IndexOf("Demo result", StringComparison.Ordinal), "the table of URLs is printed again after the demo:\n" + result.Output);
         Assert.Contains("WARN", result.Output, StringComparison.Ordinal); // the insecure local key is announced
         var uploaded = Count(result.Output, "uploaded");
         var archived = Count(result.Output, "archived");

@@ -45,14 +45,65 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
 
         var result = await OperationsCli.RunAsync("status", "--connection-string", _azurite.ConnectionString);
 
-        Assert.True(result.ExitCode == 0, result.Error);
+        // A message in a poison queue needs someone's attention: exit 1.
+        Assert.True(result.ExitCode == 1, result.Output + result.Error);
         var lines = result.Output.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("Function app: not-configured", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("export-requests ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("export-requests-poison", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Incoming", StringComparison.Ordinal) && l.Contains(" 2 ", StringComparison.Ordinal) && l.Contains(" 5 ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Quarantine", StringComparison.Ordinal) && l.Contains(" 1 ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("ingest-events ", StringComparison.Ordinal) && l.Contains(" 2 ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("ingest-events-poison", StringComparison.Ordinal) && l.Contains(" 1 ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("gw/bad.dcm", StringComparison.Ordinal) && l.Contains("not-part10", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Last audit write: " + DateTime.UtcNow.Year, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Status_json_reports_a_running_function_app_both_work_queues_and_quarantine_newest_first()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await UploadAsync("quarantine", "gw/old.dcm.reason.json", Encoding.UTF8.GetBytes("""{"reason":"not-dicom","message":"m1","time":"2026-11-01T00:00:00Z"}"""));
+        await UploadAsync("quarantine", "gw/new.dcm.reason.json", Encoding.UTF8.GetBytes("""{"reason":"empty","message":"m2","time":"2026-11-20T00:00:00Z"}"""));
+        using var app = new HostStatusServer(System.Net.HttpStatusCode.OK);
+        var settings = Path.Combine(Path.GetTempPath(), "ca-status-" + Guid.NewGuid().ToString("N") + ".env");
+        await File.WriteAllTextAsync(settings, $"CloudArchive__ResearchApi__Url={app.BaseUrl}\n", ct);
+        try
+        {
+            var result = await OperationsCli.RunAsync("status", "--json", "--settings", settings, "--connection-string", _azurite.ConnectionString);
+
+            var root = System.Text.Json.JsonDocument.Parse(result.Output).RootElement;
+            // The class's Azurite is shared: another test may have left a poison message, which is exit 1.
+            Assert.Equal(root.GetProperty("needsAttention").GetBoolean() ? 1 : 0, result.ExitCode);
+            Assert.Equal("running", root.GetProperty("functionApp").GetProperty("state").GetString());
+            Assert.Equal(["ingest-events", "ingest-events-poison", "export-requests", "export-requests-poison"], root.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("name").GetString()!).ToArray());
+            var uploads = root.GetProperty("recentQuarantine").EnumerateArray().Select(q => q.GetProperty("upload").GetString()!).ToArray();
+            Assert.True(Array.IndexOf(uploads, "gw/new.dcm") < Array.IndexOf(uploads, "gw/old.dcm"), string.Join(", ", uploads));
+            Assert.Equal(1, app.Requests);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
+    [Fact]
+    public async Task Status_says_the_function_app_is_down_and_exits_1_when_nothing_answers_at_its_url()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = Path.Combine(Path.GetTempPath(), "ca-status-" + Guid.NewGuid().ToString("N") + ".env");
+        await File.WriteAllTextAsync(settings, $"CloudArchive__ResearchApi__Url=http://127.0.0.1:{UploadCommandTests.FreePort()}/\n", ct);
+        try
+        {
+            var result = await OperationsCli.RunAsync("status", "--settings", settings, "--connection-string", _azurite.ConnectionString);
+
+            Assert.True(result.ExitCode == 1, result.Output + result.Error);
+            Assert.Contains("Function app: down", result.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
     }
 
     [Fact]
@@ -64,7 +115,7 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
             await _azurite.Connection.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct);
         }
 
-        foreach (var queue in new[] { "ingest-events", "ingest-events-poison" })
+        foreach (var queue in new[] { "ingest-events", "ingest-events-poison", "export-requests", "export-requests-poison" })
         {
             await _azurite.Connection.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: ct);
         }

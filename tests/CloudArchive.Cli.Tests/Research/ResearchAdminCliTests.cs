@@ -97,7 +97,13 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
         Assert.Contains("chest-ct", list.Output, StringComparison.Ordinal);
         Assert.Contains("yes", list.Output, StringComparison.Ordinal);
 
-        var show = await Run("agreements", "show", "chest-ct");
+        var listJson = await Run("agreements", "list", "--json");
+        Assert.Equal(0, listJson.ExitCode);
+        var listed = System.Text.Json.JsonDocument.Parse(listJson.Output).RootElement.EnumerateArray().Single(a => a.GetProperty("id").GetString() == "chest-ct");
+        Assert.True(listed.GetProperty("inForce").GetBoolean());
+        Assert.Equal("HRESCH", listed.GetProperty("purposeOfUse").GetString());
+
+        var show = await Run("agreements", "show", "chest-ct", "--json");
         Assert.Equal(0, show.ExitCode);
         Assert.Contains("\"validUntil\": \"2100-01-01T00:00:00Z\"", show.Output, StringComparison.Ordinal);
         Assert.Contains("\"retainLongitudinalModifiedDates\"", show.Output, StringComparison.Ordinal);
@@ -156,8 +162,11 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
         Assert.True(import.ExitCode == 0, import.Output + import.Error);
         Assert.Contains("imported 4, updated 0, unchanged 0, errors 0", import.Output, StringComparison.Ordinal);
 
-        var again = await Run("consents", "import", "--csv", Sample("consents.example.csv"));
-        Assert.Contains("imported 0, updated 0, unchanged 4, errors 0", again.Output, StringComparison.Ordinal);
+        var again = await Run("consents", "import", "--csv", Sample("consents.example.csv"), "--json");
+        var counts = System.Text.Json.JsonDocument.Parse(again.Output).RootElement;
+        Assert.Equal(0, counts.GetProperty("imported").GetInt32());
+        Assert.Equal(4, counts.GetProperty("unchanged").GetInt32());
+        Assert.Empty(counts.GetProperty("errors").EnumerateArray());
 
         var fhir = await Run("consents", "import", "--fhir", Sample("consents.example.fhir.json"));
         Assert.True(fhir.ExitCode == 0, fhir.Output + fhir.Error);
@@ -168,8 +177,11 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
         Assert.Contains("\"status\": \"active\"", show.Output, StringComparison.Ordinal);
         Assert.Contains("\"MR\"", show.Output, StringComparison.Ordinal);
 
-        var revoke = await Run("consents", "revoke", "--patient-id", "SYN-0002", "--issuer", "SYNTH_HOSP", "--reason", "withdrawn");
+        var revoke = await Run("consents", "revoke", "--patient-id", "SYN-0002", "--issuer", "SYNTH_HOSP", "--reason", "withdrawn", "--json");
         Assert.True(revoke.ExitCode == 0, revoke.Output + revoke.Error);
+        var revocation = System.Text.Json.JsonDocument.Parse(revoke.Output).RootElement;
+        Assert.Matches("^[a-z2-7]{26}$", revocation.GetProperty("patient").GetString()!);
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, revocation.GetProperty("reExportsQueued").ValueKind);
         var revoked = await Run("consents", "show", "--patient-id", "SYN-0002", "--issuer", "SYNTH_HOSP");
         Assert.Contains("\"status\": \"inactive\"", revoked.Output, StringComparison.Ordinal);
         Assert.Contains("\"statusReason\": \"withdrawn\"", revoked.Output, StringComparison.Ordinal);

@@ -115,6 +115,16 @@ public class DeidentifierBehaviourTests
         Assert.Contains(result.Report.Attributes, a => a.Path == "(0008,1030)" && a.Outcome == AttributeOutcome.Cleaned && a.Source == "cleanDescriptors");
         Assert.Contains("\"removed\"", json, StringComparison.Ordinal);
         Assert.Contains("2024b", json, StringComparison.Ordinal);
+
+        // The documented shape (docs/deidentification.md §10): camelCase names and enum values, nulls left out.
+        var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal("deidentified", root.GetProperty("outcome").GetString());
+        Assert.False(root.TryGetProperty("failure", out _));
+        Assert.Equal(["cleanDescriptors"], root.GetProperty("options").EnumerateArray().Select(o => o.GetString()!).ToArray());
+        var removed = root.GetProperty("attributes").EnumerateArray().First(a => a.GetProperty("path").GetString() == "(0010,1002)");
+        Assert.Equal("removed", removed.GetProperty("outcome").GetString());
+        Assert.Equal("X", removed.GetProperty("code").GetString());
+        Assert.True(root.GetProperty("counts").GetProperty("removed").GetInt32() >= 1);
     }
 
     [Fact]

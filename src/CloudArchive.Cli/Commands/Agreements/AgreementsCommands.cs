@@ -127,16 +127,21 @@ public static class AgreementsCommands
     {
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
-        var command = new Command("list", "List every agreement") { settingsFile, connection };
+        var json = JsonOutput.Option("Print the agreements' JSON documents (with inForce) as one array");
+        var command = new Command("list", "List every agreement") { json, settingsFile, connection };
         command.SetAction((parse, ct) => RunAsync(parse, async () =>
         {
             using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             var now = DateTimeOffset.UtcNow;
             var table = new Table().AddColumns("Id", "Status", "Purpose", "Valid from", "Valid until", "In force", "Recipients", "Consent", "Profile");
+            var documents = new System.Text.Json.Nodes.JsonArray();
             var count = 0;
             await foreach (var stored in session.Agreements().ListAsync(ct).ConfigureAwait(false))
             {
                 var a = stored.Agreement;
+                var document = System.Text.Json.Nodes.JsonNode.Parse(AgreementJson.Serialize(a))!.AsObject();
+                document["inForce"] = a.IsInForceAt(now);
+                documents.Add(document);
                 table.AddRow(
                     Markup.Escape(a.Id),
                     AgreementJson.StatusCode(a.Status),
@@ -148,6 +153,12 @@ public static class AgreementsCommands
                     a.ConsentRequired ? "required" : "waived",
                     Markup.Escape(a.Deidentification.ProfileName));
                 count++;
+            }
+
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, documents).ConfigureAwait(false);
+                return OperationsRunner.Success;
             }
 
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
@@ -170,7 +181,8 @@ public static class AgreementsCommands
         var id = new Argument<string>("id") { Description = "Agreement id" };
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
-        var command = new Command("show", "Print an agreement's JSON document") { id, settingsFile, connection };
+        var json = JsonOutput.Option("Accepted for consistency: show always prints the agreement's JSON document");
+        var command = new Command("show", "Print an agreement's JSON document") { id, json, settingsFile, connection };
         command.SetAction((parse, ct) => RunAsync(parse, async () =>
         {
             var agreementId = parse.GetValue(id)!;

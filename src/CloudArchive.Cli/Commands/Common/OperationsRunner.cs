@@ -10,11 +10,11 @@ namespace CloudArchive.Cli.Commands.Common;
 /// </summary>
 internal static class OperationsRunner
 {
-    public const int Success = 0;
-    public const int Failed = 1;
-    public const int Usage = 2;
-    public const int StorageError = 3;
-    public const int Cancelled = 130;
+    public const int Success = ExitCodes.Success;
+    public const int Failed = ExitCodes.Attention;
+    public const int Usage = ExitCodes.Usage;
+    public const int StorageError = ExitCodes.Unavailable;
+    public const int Cancelled = ExitCodes.Cancelled;
 
     public static async Task<int> RunAsync(TextWriter error, Func<Task<int>> run, CancellationToken cancellationToken)
     {

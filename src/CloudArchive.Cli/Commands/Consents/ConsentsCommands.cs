@@ -46,7 +46,8 @@ public static class ConsentsCommands
         var strict = new Option<bool>("--strict") { Description = "Import nothing if any row has an error" };
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
-        var command = new Command("import", "Import consents from CSV or FHIR; prints imported/updated/unchanged counts and errors by line") { csv, fhir, strict, settingsFile, connection };
+        var json = JsonOutput.Option("Print the counts and the errors by line as JSON");
+        var command = new Command("import", "Import consents from CSV or FHIR; prints imported/updated/unchanged counts and errors by line") { csv, fhir, strict, json, settingsFile, connection };
         command.SetAction((parse, ct) => RunAsync(parse, async () =>
         {
             var (csvFile, fhirFile) = (parse.GetValue(csv), parse.GetValue(fhir));
@@ -72,10 +73,24 @@ public static class ConsentsCommands
             }
 
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported {result.Imported}, updated {result.Updated}, unchanged {result.Unchanged}, errors {result.Errors.Count}")).ConfigureAwait(false);
-            foreach (var error in result.Errors)
+            if (parse.GetValue(json))
             {
-                await output.WriteLineAsync("  " + error).ConfigureAwait(false);
+                await JsonOutput.WriteAsync(output, new Dictionary<string, object>
+                {
+                    ["imported"] = result.Imported,
+                    ["updated"] = result.Updated,
+                    ["unchanged"] = result.Unchanged,
+                    ["errors"] = result.Errors.Select(e => e.ToString()).ToList(),
+                    ["abortedByStrictMode"] = result.AbortedByStrictMode,
+                }).ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported {result.Imported}, updated {result.Updated}, unchanged {result.Unchanged}, errors {result.Errors.Count}")).ConfigureAwait(false);
+                foreach (var error in result.Errors)
+                {
+                    await output.WriteLineAsync("  " + error).ConfigureAwait(false);
+                }
             }
 
             if (result.AbortedByStrictMode)
@@ -95,7 +110,8 @@ public static class ConsentsCommands
         var noExports = new Option<bool>("--no-export-requests") { Description = "Do not queue a re-export of every agreement in force (their next runs remove the patient's copies)" };
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
-        var command = new Command("revoke", "Revoke a patient's consent (status inactive) and queue a re-export of every agreement in force, which removes the patient's copies") { patient, issuer, reason, noExports, settingsFile, connection };
+        var json = JsonOutput.Option("Print the revocation and the queued re-exports as JSON");
+        var command = new Command("revoke", "Revoke a patient's consent (status inactive) and queue a re-export of every agreement in force, which removes the patient's copies") { patient, issuer, reason, noExports, json, settingsFile, connection };
         command.SetAction((parse, ct) => RunAsync(parse, async () =>
         {
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
@@ -110,7 +126,9 @@ public static class ConsentsCommands
                 return AgreementExitCodes.NotFound;
             }
 
-            var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
+            var asJson = parse.GetValue(json);
+            var console = OperationsRunner.Console(asJson ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
+            var queued = new List<Dictionary<string, string>>();
             console.MarkupLine(Markup.Escape($"Consent of patient {pseudonym} revoked at {revoked.RecordedAt:u}."));
             if (!parse.GetValue(noExports))
             {
@@ -123,8 +141,19 @@ public static class ConsentsCommands
                     {
                         var (queue, _) = await Export.ExportRequestQueue.EnqueueAsync(settings, stored.Agreement.Id, ct).ConfigureAwait(false);
                         console.MarkupLine(Markup.Escape($"Queued a re-export of agreement {stored.Agreement.Id} on '{queue}'."));
+                        queued.Add(new() { ["agreement"] = stored.Agreement.Id, ["queue"] = queue });
                     }
                 }
+            }
+
+            if (asJson)
+            {
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, new Dictionary<string, object>
+                {
+                    ["patient"] = pseudonym,
+                    ["revokedAt"] = revoked.RecordedAt,
+                    ["reExportsQueued"] = queued,
+                }).ConfigureAwait(false);
             }
 
             return OperationsRunner.Success;
@@ -137,7 +166,8 @@ public static class ConsentsCommands
         var (patient, issuer) = PatientOptions();
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
-        var command = new Command("show", "Print a patient's consent record (found by pseudonym; the patient id is not printed)") { patient, issuer, settingsFile, connection };
+        var json = JsonOutput.Option("Accepted for consistency: show always prints the consent record's JSON");
+        var command = new Command("show", "Print a patient's consent record (found by pseudonym; the patient id is not printed)") { patient, issuer, json, settingsFile, connection };
         command.SetAction((parse, ct) => RunAsync(parse, async () =>
         {
             using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));

@@ -77,7 +77,7 @@ internal sealed class DemoRunner
         var files = await PrepareAsync(prefix, cancellationToken).ConfigureAwait(false);
         var started = DateTimeOffset.UtcNow.AddSeconds(-1);
         var incoming = _connection.Blobs.GetBlobContainerClient(_settings.Container("Incoming"));
-        var poison = _connection.Queues.GetQueueClient(ArchiveStatusReader.QueueNames(_settings)[1]);
+        var poison = _connection.Queues.GetQueueClient(Azure.Composition.ArchiveQueueNames.Poison(Azure.Composition.ArchiveQueueNames.Ingest));
         var poisonBefore = await SafeCountAsync(poison, cancellationToken).ConfigureAwait(false);
         var deadline = DateTimeOffset.UtcNow + timeout;
         var reuploadPrefix = prefix + "reupload/";

@@ -60,7 +60,7 @@ public static class DevUpCommand
             await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateContainer", () => connection.Blobs.GetBlobContainerClient(settings.Container(role)).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        foreach (var queue in Status.ArchiveStatusReader.QueueNames(settings))
+        foreach (var queue in Status.ArchiveStatusReader.QueueNames)
         {
             await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateQueue", () => connection.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
@@ -103,6 +103,8 @@ public static class DevUpCommand
             var summary = await new DemoRunner(paths, connection, settings).RunAsync(console, prefix, demoTimeout, cancellationToken).ConfigureAwait(false);
             DemoRunner.Render(console, summary, prefix);
             RenderWhereToLook(console, paths);
+            // The demo's output pushes the URLs off the screen; they are what a person needs next.
+            RenderRunning(console, paths, azurite, functions);
             if (summary.TimedOut || summary.PoisonMessages > 0)
             {
                 exitCode = OperationsRunner.Failed;

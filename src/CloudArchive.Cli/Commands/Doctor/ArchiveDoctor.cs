@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Cli.Commands.Status;
@@ -8,20 +10,63 @@ namespace CloudArchive.Cli.Commands.Doctor;
 /// <summary>
 /// Configuration and connectivity checks: storage configured, reachable and accepting our credentials,
 /// containers and queues present, key provider configured (a local key is a warning: insecure), policies
-/// load and validate. Never prints a secret: only where a setting came from and what is wrong with it.
+/// load and validate; against a deployed archive also the platform controls infra/ sets (Shared Key off, WORM on
+/// audit, no soft delete for the keyring, purge protection, HTTPS only). Never prints a secret: only where a setting
+/// came from and what is wrong with it.
 /// </summary>
 internal static class ArchiveDoctor
 {
+    // The raw platform probes (Shared Key, http) carry no credential; a short timeout keeps a closed network quick to report.
+    private static readonly HttpClient ProbeClient = new() { Timeout = TimeSpan.FromSeconds(15) };
+
     public static async Task<IReadOnlyList<DoctorCheck>> RunAsync(ArchiveSettings settings, string baseDirectory, CancellationToken cancellationToken)
     {
         var checks = new List<DoctorCheck>();
-        await CheckStorageAsync(settings, checks, cancellationToken).ConfigureAwait(false);
+        var connection = await CheckStorageAsync(settings, checks, cancellationToken).ConfigureAwait(false);
         CheckKeys(settings, baseDirectory, checks);
         await CheckPoliciesAsync(settings, baseDirectory, checks, cancellationToken).ConfigureAwait(false);
+        if (connection is not null)
+        {
+            checks.AddRange(await CheckPlatformAsync(settings, connection, cancellationToken).ConfigureAwait(false));
+        }
+
         return checks;
     }
 
-    private static async Task CheckStorageAsync(ArchiveSettings settings, List<DoctorCheck> checks, CancellationToken cancellationToken)
+    /// <summary>
+    /// The platform controls of a deployed archive; against the local emulator (a loopback or IP endpoint, or
+    /// UseDevelopmentStorage) they do not apply and are reported as skipped.
+    /// </summary>
+    internal static async Task<IReadOnlyList<DoctorCheck>> CheckPlatformAsync(ArchiveSettings settings, StorageConnection connection, CancellationToken cancellationToken)
+    {
+        var endpoint = connection.BlobServiceUri;
+        if (endpoint.IsLoopback || System.Net.IPAddress.TryParse(endpoint.Host, out _)
+            || (settings.ConnectionString?.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            return PlatformControls.NotApplicable("the local emulator (Azurite) has no such platform control");
+        }
+
+        TokenCredential? credential = null;
+        TokenCredential Credential() => credential ??= new DefaultAzureCredential();
+        StorageConnection? keyring = connection;
+        if (settings[StorageOptions.SettingKeys.KeyringServiceUri] is { } keyringUri)
+        {
+            try
+            {
+                keyring = StorageConnection.FromTokenCredential(new Uri(keyringUri, UriKind.Absolute), Credential(), StorageOptions.FromSettings(key => settings[key]));
+            }
+            catch (Exception ex) when (ex is UriFormatException or FormatException or ArgumentException or InsecureStorageTransportException)
+            {
+                keyring = null;
+            }
+        }
+
+        var kekId = string.Equals(settings["CloudArchive:Keys:Provider"], "KeyVault", StringComparison.OrdinalIgnoreCase) ? settings["CloudArchive:Keys:KeyId"] ?? string.Empty : null;
+        var probe = new AzurePlatformProbe(connection, keyring, settings.Container("Audit"), kekId, Credential, ProbeClient);
+        return await PlatformControls.EvaluateAsync(probe, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<StorageConnection?> CheckStorageAsync(ArchiveSettings settings, List<DoctorCheck> checks, CancellationToken cancellationToken)
     {
         StorageConnection connection;
         try
@@ -34,12 +79,12 @@ internal static class ArchiveDoctor
         {
             // Refused before any request: the secret has not been sent.
             checks.Add(new("storage", "transport", DoctorSeverity.Fail, ex.Message));
-            return;
+            return null;
         }
         catch (Exception ex) when (ex is UsageException or FormatException or ArgumentException)
         {
             checks.Add(new("storage", "configuration", DoctorSeverity.Fail, ex.Message));
-            return;
+            return null;
         }
 
         var first = true;
@@ -61,22 +106,22 @@ internal static class ArchiveDoctor
             {
                 // StorageCall reports "no response after the retries" as status 0, not as a transport exception.
                 checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail, $"not reachable ({ex.Message}); is Azurite running?"));
-                return;
+                return null;
             }
             catch (StorageRequestException ex)
             {
                 checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail,
                     ex.IsAuthenticationFailure ? $"the account rejected our credentials ({ex.Status} {ex.ErrorCode})" : $"{ex.Operation} answered {ex.Status} {ex.ErrorCode}"));
-                return;
+                return null;
             }
             catch (Exception ex) when (OperationsRunner.IsTransportFailure(ex))
             {
                 checks.Add(new("storage", "reachable and authorized", DoctorSeverity.Fail, $"not reachable ({OperationsRunner.ReachabilityReason(ex)}); is Azurite running?"));
-                return;
+                return null;
             }
         }
 
-        foreach (var queue in ArchiveStatusReader.QueueNames(settings))
+        foreach (var queue in ArchiveStatusReader.QueueNames)
         {
             try
             {
@@ -92,6 +137,8 @@ internal static class ArchiveDoctor
                 checks.Add(new("storage", $"queue {queue}", DoctorSeverity.Fail, $"{ex.Status} {ex.ErrorCode}"));
             }
         }
+
+        return connection;
     }
 
     private static void CheckKeys(ArchiveSettings settings, string baseDirectory, List<DoctorCheck> checks)

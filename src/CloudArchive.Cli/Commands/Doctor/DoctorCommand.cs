@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
-using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Doctor;
 
@@ -12,7 +11,7 @@ public static class DoctorCommand
     {
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("doctor", "Check configuration and connectivity (storage, containers, queues, keys, policies). Exit codes: 0 all OK or warnings only, 1 a check failed.")
+        var command = new Command("doctor", "Check configuration and connectivity (storage, containers, queues, keys, policies) and, against Azure, the platform controls (Shared Key off, WORM on audit, keyring soft delete off, purge protection, HTTPS only). Exit codes: 0 all OK or warnings only, 1 a check failed.")
         {
             connection, settingsFile,
         };
@@ -20,24 +19,8 @@ public static class DoctorCommand
         {
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var checks = await ArchiveDoctor.RunAsync(settings, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
-            var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
-            var table = new Table().AddColumns("", "area", "check", "detail");
-            foreach (var check in checks)
-            {
-                var mark = check.Severity switch
-                {
-                    DoctorSeverity.Ok => "[green]OK[/]",
-                    DoctorSeverity.Warn => "[yellow]WARN[/]",
-                    _ => "[red]FAIL[/]",
-                };
-                table.AddRow(mark, check.Area, Markup.Escape(check.Check), Markup.Escape(check.Detail));
-            }
-
-            console.Write(table);
-            var failed = checks.Count(c => c.Severity == DoctorSeverity.Fail);
-            var warned = checks.Count(c => c.Severity == DoctorSeverity.Warn);
-            console.MarkupLine(failed > 0 ? $"[red]{failed} check(s) failed[/], {warned} warning(s)." : $"[green]All checks passed[/], {warned} warning(s).");
-            return failed > 0 ? OperationsRunner.Failed : OperationsRunner.Success;
+            var failed = DoctorReport.Write(OperationsRunner.Console(parse.InvocationConfiguration.Output), checks);
+            return failed ? OperationsRunner.Failed : OperationsRunner.Success;
         }, cancellationToken));
         return command;
     }

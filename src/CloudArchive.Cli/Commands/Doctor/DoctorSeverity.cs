@@ -11,4 +11,7 @@ internal enum DoctorSeverity
 
     /// <summary>The archive cannot work like this; doctor exits non-zero.</summary>
     Fail,
+
+    /// <summary>Does not apply to this archive (e.g. a platform control of Azure checked against the local emulator).</summary>
+    Skipped,
 }

@@ -7,7 +7,7 @@ namespace CloudArchive.Cli.Commands.Export;
 internal static class ExportRequestQueue
 {
     /// <summary>The default queue of export requests.</summary>
-    public const string DefaultQueue = "export-requests";
+    public const string DefaultQueue = CloudArchive.Azure.Composition.ArchiveQueueNames.Export;
 
     /// <summary>
     /// Enqueues <c>{"agreementId", "requestedBy"}</c> in the connection's queue encoding (base64 by default, what the

@@ -27,11 +27,12 @@ public static class ExportRunCommand
         var agreement = new Option<string>("--agreement") { Description = "The agreement id", Required = true };
         var queue = new Option<bool>("--queue") { Description = "Enqueue an export request for the function app instead of exporting here" };
         var parallelism = new Option<int>("--parallelism") { Description = "Studies (and instances) processed at the same time", DefaultValueFactory = _ => 2 };
+        var json = JsonOutput.Option("Print the run's summary (or the queued request) as JSON");
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
         var command = new Command("run", "Export an agreement's de-identified research copies. Exit codes: 0 done/queued, 1 failed, 2 usage, 3 storage error, 4 refused (agreement not in force).")
         {
-            agreement, queue, parallelism, settingsFile, connection,
+            agreement, queue, parallelism, json, settingsFile, connection,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -47,11 +48,23 @@ public static class ExportRunCommand
                 throw new UsageException("--parallelism must be between 1 and 64.");
             }
 
-            var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
+            var asJson = parse.GetValue(json);
+            var output = parse.InvocationConfiguration.Output;
+            var console = OperationsRunner.Console(asJson ? parse.InvocationConfiguration.Error : output);
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             if (parse.GetValue(queue))
             {
-                return await EnqueueAsync(console, settings, id, cancellationToken).ConfigureAwait(false);
+                var (queueName, messageId) = await ExportRequestQueue.EnqueueAsync(settings, id, cancellationToken).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await JsonOutput.WriteAsync(output, new Dictionary<string, string> { ["agreement"] = id, ["queue"] = queueName, ["messageId"] = messageId }).ConfigureAwait(false);
+                }
+                else
+                {
+                    console.WriteLine($"Queued an export of agreement {id} on '{queueName}' (message {messageId}). The function app's ExportResearchCopies runs it; its summary is in the function log and the manifest.");
+                }
+
+                return OperationsRunner.Success;
             }
 
             using var session = ExportSession.Open(settings, parallel);
@@ -59,7 +72,15 @@ public static class ExportRunCommand
             {
                 var request = new ResearchExportRequest { AgreementId = id, RequestedBy = AuditLogAccess.Actor, CorrelationId = "cli-" + Guid.NewGuid().ToString("N") };
                 var result = await RunWithProgressAsync(console, id, progress => session.Exporter.ExportAsync(request, progress, cancellationToken)).ConfigureAwait(false);
-                WriteSummary(console, result.Manifest);
+                if (asJson)
+                {
+                    await JsonOutput.WriteAsync(output, SummaryJson(result.Manifest)).ConfigureAwait(false);
+                }
+                else
+                {
+                    WriteSummary(console, result.Manifest);
+                }
+
                 return OperationsRunner.Success;
             }
             catch (ExportRefusedException ex)
@@ -96,6 +117,22 @@ public static class ExportRunCommand
         console.WriteLine($"Profile {manifest.Profile}; options: {(manifest.Options.Count == 0 ? "none" : string.Join(",", manifest.Options))}; copies kept until {manifest.RetainUntil}.");
     }
 
+    /// <summary>The run's summary for <c>--json</c>: the same counts as the table.</summary>
+    internal static Dictionary<string, object?> SummaryJson(ExportManifest manifest) => new()
+    {
+        ["agreement"] = manifest.AgreementId,
+        ["archiveStudies"] = manifest.ArchiveStudies,
+        ["studiesWritten"] = manifest.Run.StudiesWritten,
+        ["studiesUnchanged"] = manifest.Run.StudiesUnchanged,
+        ["studiesWithdrawn"] = manifest.Run.StudiesRemoved,
+        ["excludedByReason"] = manifest.ExcludedByReason,
+        ["output"] = new Dictionary<string, long> { ["studies"] = manifest.Exported.Studies, ["series"] = manifest.Exported.Series, ["instances"] = manifest.Exported.Instances, ["bytes"] = manifest.Exported.Bytes },
+        ["run"] = new Dictionary<string, long> { ["instancesWritten"] = manifest.Run.InstancesWritten, ["bytesWritten"] = manifest.Run.BytesWritten, ["instancesRemoved"] = manifest.Run.InstancesRemoved },
+        ["profile"] = manifest.Profile,
+        ["options"] = manifest.Options,
+        ["retainUntil"] = manifest.RetainUntil,
+    };
+
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<ResearchExportResult> RunWithProgressAsync(IAnsiConsole console, string agreementId, Func<IProgress<ExportProgress>?, Task<ResearchExportResult>> run)
@@ -119,12 +156,5 @@ public static class ExportRunCommand
                 task.Value = task.MaxValue;
             }).ConfigureAwait(false);
         return result!;
-    }
-
-    private static async Task<int> EnqueueAsync(IAnsiConsole console, ArchiveSettings settings, string agreementId, CancellationToken cancellationToken)
-    {
-        var (queue, messageId) = await ExportRequestQueue.EnqueueAsync(settings, agreementId, cancellationToken).ConfigureAwait(false);
-        console.WriteLine($"Queued an export of agreement {agreementId} on '{queue}' (message {messageId}). The function app's ExportResearchCopies runs it; its summary is in the function log and the manifest.");
-        return OperationsRunner.Success;
     }
 }

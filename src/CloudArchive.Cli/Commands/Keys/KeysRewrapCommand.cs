@@ -19,11 +19,12 @@ public static class KeysRewrapCommand
         var continueFrom = new Option<string?>("--continue-from") { Description = "Resume from the marker a previous run printed" };
         var maxPages = new Option<int?>("--max-pages") { Description = "Stop after this many pages (the run prints where to continue)" };
         var pageSize = new Option<int>("--page-size") { Description = "Entries per page", DefaultValueFactory = _ => 100 };
+        var json = JsonOutput.Option("Print the totals, failed entries and continuation token as JSON");
         var settingsFile = OperationsRunner.SettingsFileOption();
         var connection = OperationsRunner.ConnectionStringOption();
         var command = new Command("rewrap", "Rewrap study keys under the current key-encryption key. Exit codes: 0 complete, 1 entries failed or more to do, 2 configuration, 3 storage error.")
         {
-            continueFrom, maxPages, pageSize, settingsFile, connection,
+            continueFrom, maxPages, pageSize, json, settingsFile, connection,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -56,6 +57,23 @@ public static class KeysRewrapCommand
             }
 
             var t = result.Totals;
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, new Dictionary<string, object?>
+                {
+                    ["scanned"] = t.Scanned,
+                    ["rewrapped"] = t.Rewrapped,
+                    ["alreadyCurrent"] = t.AlreadyCurrent,
+                    ["vanished"] = t.Vanished,
+                    ["failed"] = t.Failed,
+                    ["currentKeyId"] = result.CurrentKekKeyId,
+                    ["failedEntries"] = result.FailedEntries.Select(f => new Dictionary<string, string> { ["entry"] = f.Entry, ["reason"] = f.Reason }).ToList(),
+                    ["continueFrom"] = result.ContinuationToken,
+                    ["complete"] = result.Complete,
+                }).ConfigureAwait(false);
+                return result.Complete ? OperationsRunner.Success : OperationsRunner.Failed;
+            }
+
             console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"Scanned {t.Scanned}, rewrapped {t.Rewrapped}, already current {t.AlreadyCurrent}, vanished {t.Vanished}, failed {t.Failed}; current key {Markup.Escape(result.CurrentKekKeyId)}."));
             foreach (var (entry, reason) in result.FailedEntries)

@@ -2,10 +2,15 @@ namespace CloudArchive.Cli.Commands.Status;
 
 /// <summary>A snapshot of the archive's storage: what is where, what is waiting, what went wrong last.</summary>
 internal sealed record ArchiveStatus(
+    FunctionAppHealth FunctionApp,
     IReadOnlyList<ContainerCount> Containers,
     IReadOnlyList<QueueDepth> Queues,
     IReadOnlyList<QuarantineEntry> RecentQuarantine,
-    DateTimeOffset? LastAuditWrite);
+    DateTimeOffset? LastAuditWrite)
+{
+    /// <summary>A poison queue holds messages, or the function app is down: someone should look (exit code 1).</summary>
+    public bool NeedsAttention => FunctionApp.IsDown || Queues.Any(q => q.Exists && q.Messages > 0 && q.Name.EndsWith("-poison", StringComparison.Ordinal));
+}
 
 /// <summary>Blobs in a container (<see cref="Exists"/> false when the container is missing).</summary>
 internal sealed record ContainerCount(string Role, string Name, bool Exists, long Blobs, long Bytes);

@@ -14,12 +14,8 @@ internal static class ArchiveStatusReader
     /// <summary>The container roles of docs/architecture.md §2, in display order.</summary>
     public static readonly IReadOnlyList<string> ContainerRoles = Azure.Composition.ArchiveContainerNames.Roles;
 
-    /// <summary>The ingest queue and its poison queue.</summary>
-    public static string[] QueueNames(ArchiveSettings settings)
-    {
-        var ingest = settings["LocalTriggers:IngestQueue"] ?? "ingest-events";
-        return [ingest, ingest + "-poison"];
-    }
+    /// <summary>Both work queues (ingest, export), each followed by its poison queue.</summary>
+    public static IReadOnlyList<string> QueueNames => Azure.Composition.ArchiveQueueNames.All;
 
     public static async Task<ArchiveStatus> ReadAsync(StorageConnection connection, ArchiveSettings settings, int recentQuarantine, CancellationToken cancellationToken)
     {
@@ -50,7 +46,7 @@ internal static class ArchiveStatusReader
         }
 
         var queues = new List<QueueDepth>();
-        foreach (var name in QueueNames(settings))
+        foreach (var name in QueueNames)
         {
             try
             {
@@ -76,7 +72,8 @@ internal static class ArchiveStatusReader
             }
         }
 
-        return new ArchiveStatus(containers, queues, quarantine, lastAudit);
+        var app = await FunctionAppProbe.ProbeAsync(settings, cancellationToken).ConfigureAwait(false);
+        return new ArchiveStatus(app, containers, queues, quarantine, lastAudit);
     }
 
     /// <summary>The newest <paramref name="count"/> quarantine reasons (all when <paramref name="count"/> is <see cref="int.MaxValue"/>), newest first.</summary>
@@ -102,7 +99,8 @@ internal static class ArchiveStatusReader
             entries.Add(await ReadReasonAsync(quarantine.GetBlobClient(blob.Name), blob.Properties.LastModified, cancellationToken).ConfigureAwait(false));
         }
 
-        return entries;
+        // Newest first by the time the ingest recorded (a reason file rewritten later keeps its original time).
+        return entries.OrderByDescending(e => e.Time).ThenBy(e => e.BlobName, StringComparer.Ordinal).ToList();
     }
 
     private static async Task<QuarantineEntry> ReadReasonAsync(BlobClient blob, DateTimeOffset? modified, CancellationToken cancellationToken)

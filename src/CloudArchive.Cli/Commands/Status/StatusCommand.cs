@@ -5,31 +5,51 @@ using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Status;
 
-/// <summary><c>cloudarchive status</c>: blob counts per container, queue depths (incl. poison), last quarantine reasons, last audit write.</summary>
+/// <summary>
+/// <c>cloudarchive status [--recent 5] [--json]</c>: whether the function app is up, blob counts per container, both work
+/// queues with their poison queues, the latest quarantine reasons (newest first), the last audit write.
+/// </summary>
 public static class StatusCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
         var recent = new Option<int>("--recent") { Description = "How many recent quarantine reasons to show", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("status", "Show what is in the archive's containers and queues and what went wrong last. Exit codes: 0 ok, 2 configuration, 3 storage error.")
+        var command = new Command("status", "Show whether the function app is up, what is in the archive's containers and queues, and what went wrong last. Exit codes: 0 ok, 1 a poison queue holds messages or the function app is down, 2 configuration, 3 storage error.")
         {
-            recent, connection, settingsFile,
+            recent, json, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var status = await ArchiveStatusReader.ReadAsync(settings.Connect(), settings, Math.Max(0, parse.GetValue(recent)), cancellationToken).ConfigureAwait(false);
-            Render(OperationsRunner.Console(parse.InvocationConfiguration.Output), status);
-            return OperationsRunner.Success;
+            if (parse.GetValue(json))
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(StatusJson.Serialize(status)).ConfigureAwait(false);
+            }
+            else
+            {
+                Render(OperationsRunner.Console(parse.InvocationConfiguration.Output), status);
+            }
+
+            return status.NeedsAttention ? OperationsRunner.Failed : OperationsRunner.Success;
         }, cancellationToken));
         return command;
     }
 
     internal static void Render(IAnsiConsole console, ArchiveStatus status)
     {
+        var app = status.FunctionApp;
+        var state = app.State switch
+        {
+            "running" => "[green]running[/]",
+            "down" => "[red]down[/]",
+            _ => $"[yellow]{app.State}[/]",
+        };
+        console.MarkupLine($"Function app: {state}" + (app.Url is null ? string.Empty : $" at {Markup.Escape(app.Url)}") + $" ({Markup.Escape(app.Detail)})");
         var containers = new Table().Title("Containers").AddColumns("role", "container", "blobs", "bytes");
         foreach (var c in status.Containers)
         {

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Core.Ingest;
 
 namespace CloudArchive.Cli.Commands.Upload;
 
@@ -19,7 +20,7 @@ internal static class GatewayUploader
             var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
             await using (stream.ConfigureAwait(false))
             {
-                await BlockUpload.UploadAsync(target.GetBlockBlobClient(file.BlobName), stream, new BlockUploadOptions { ContentType = DicomContentType }, connection.Options, ct).ConfigureAwait(false);
+                await BlockUpload.UploadAsync(target.GetBlockBlobClient(file.BlobName), stream, new BlockUploadOptions { ContentType = DicomContentType, Metadata = new Dictionary<string, string> { [UploadReference.MetadataName] = file.Reference } }, connection.Options, ct).ConfigureAwait(false);
             }
 
             uploaded?.Invoke(file);

@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Upload;
 
-/// <summary><c>cloudarchive upload PATH... [--container incoming] [--prefix P]</c>: what a DICOM gateway does.</summary>
+/// <summary>
+/// <c>cloudarchive upload PATH... [--container incoming] [--prefix P] [--wait [--timeout S]] [--json] [--force]</c>:
+/// what a DICOM gateway does, and optionally following each file to what the archive did with it.
+/// </summary>
 public static class UploadCommand
 {
     /// <summary>Creates the command.</summary>
@@ -14,11 +17,15 @@ public static class UploadCommand
         var container = new Option<string?>("--container") { Description = "Target container (default: CloudArchive__Containers__Incoming or 'incoming')" };
         var prefix = new Option<string?>("--prefix") { Description = "Blob name prefix, e.g. 'gateway-1/' (names must not contain patient data)" };
         var parallel = new Option<int>("--parallel") { Description = "Files uploaded at the same time", DefaultValueFactory = _ => 4 };
+        var wait = new Option<bool>("--wait") { Description = "Follow each file to its outcome (archived, duplicate, quarantined with the reason) through the audit log" };
+        var timeout = new Option<int>("--timeout") { Description = "With --wait: seconds to wait for every outcome", DefaultValueFactory = _ => 300 };
+        var json = new Option<bool>("--json") { Description = "Print the per-file result as JSON" };
+        var force = new Option<bool>("--force") { Description = "Also send files that are obviously not DICOM (empty, no DICOM header)" };
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("upload", "Upload DICOM files to the incoming container, as a modality or gateway would. Exit codes: 0 ok, 2 usage/configuration, 3 storage error.")
+        var command = new Command("upload", "Upload DICOM files to the incoming container, as a modality or gateway would. Exit codes: 0 every file stored (with --wait: archived or duplicate), 1 a file skipped, quarantined or without an outcome in time, 2 usage/configuration, 3 storage error.")
         {
-            paths, container, prefix, parallel, connection, settingsFile,
+            paths, container, prefix, parallel, wait, timeout, json, force, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -30,22 +37,82 @@ public static class UploadCommand
                 throw new UsageException("--parallel must be between 1 and 64.");
             }
 
-            var files = UploadPlanner.Plan(parse.GetValue(paths)!, parse.GetValue(prefix) ?? string.Empty);
-            var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
-            if (files.Count == 0)
+            var waitSeconds = parse.GetValue(timeout);
+            if (waitSeconds is < 1 or > 86_400)
+            {
+                throw new UsageException("--timeout must be between 1 and 86400 seconds.");
+            }
+
+            var asJson = parse.GetValue(json);
+            var output = parse.InvocationConfiguration.Output;
+            var console = OperationsRunner.Console(asJson ? parse.InvocationConfiguration.Error : output);
+            var planned = UploadPlanner.Plan(parse.GetValue(paths)!, parse.GetValue(prefix) ?? string.Empty);
+            var (files, skipped) = await UploadPlanner.ScreenAsync(planned, parse.GetValue(force), cancellationToken).ConfigureAwait(false);
+            if (planned.Count == 0)
             {
                 console.MarkupLine("[yellow]Nothing to upload[/] (directories are searched for *.dcm and extension-less files).");
                 return OperationsRunner.Success;
             }
 
-            var storage = settings.Connect();
+            var started = DateTimeOffset.UtcNow;
             var total = files.Sum(f => f.Length);
-            await RunWithProgressAsync(console, "Uploading", total, files, async report =>
-                await GatewayUploader.UploadAsync(storage, target, files, degree, f => report(f.Length), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-            console.MarkupLine($"Uploaded [green]{files.Count}[/] file(s), {total:N0} bytes, to container [blue]{Markup.Escape(target)}[/].");
-            return OperationsRunner.Success;
+            var storage = files.Count > 0 ? settings.Connect() : null;
+            if (storage is not null)
+            {
+                await RunWithProgressAsync(console, "Uploading", total, files, async report =>
+                    await GatewayUploader.UploadAsync(storage, target, files, degree, f => report(f.Length), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+
+            if (!parse.GetValue(wait) || storage is null)
+            {
+                if (asJson)
+                {
+                    UploadReport.WriteJson(output, target, skipped, files);
+                }
+                else
+                {
+                    UploadReport.RenderStored(console, target, files, skipped);
+                }
+
+                console.MarkupLine($"Uploaded [green]{files.Count}[/] file(s), {total:N0} bytes, to container [blue]{Markup.Escape(target)}[/]" + (skipped.Count > 0 ? $"; skipped [yellow]{skipped.Count}[/]." : "."));
+                return skipped.Count > 0 ? OperationsRunner.Failed : OperationsRunner.Success;
+            }
+
+            var tracker = new UploadOutcomeTracker(
+                storage.Blobs.GetBlobContainerClient(settings.Container("Audit")),
+                storage.Blobs.GetBlobContainerClient(settings.Container("Quarantine")));
+            console.MarkupLine($"Uploaded [green]{files.Count}[/] file(s) to [blue]{Markup.Escape(target)}[/]; waiting up to {waitSeconds} s for the archive's outcome...");
+            var outcomes = await WaitWithProgressAsync(console, tracker, files, started, TimeSpan.FromSeconds(waitSeconds), cancellationToken).ConfigureAwait(false);
+            var all = outcomes.Concat(skipped).ToList();
+            if (asJson)
+            {
+                UploadReport.WriteJson(output, target, all, []);
+            }
+            else
+            {
+                UploadReport.RenderOutcomes(console, all);
+            }
+
+            return all.Any(o => o.NeedsAttention) ? OperationsRunner.Failed : OperationsRunner.Success;
         }, cancellationToken));
         return command;
+    }
+
+    private static async Task<IReadOnlyList<UploadOutcome>> WaitWithProgressAsync(IAnsiConsole console, UploadOutcomeTracker tracker, IReadOnlyList<UploadFile> files, DateTimeOffset started, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            return await tracker.WaitAsync(files, started, timeout, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<UploadOutcome> outcomes = [];
+        await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"Ingesting {files.Count} file(s)", maxValue: files.Count);
+                outcomes = await tracker.WaitAsync(files, started, timeout, settled => task.Value = settled, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        return outcomes;
     }
 
     /// <summary>Shows a byte progress bar on a terminal; runs silently otherwise.</summary>

@@ -1,3 +1,5 @@
+using CloudArchive.Dicom;
+
 namespace CloudArchive.Cli.Commands.Upload;
 
 /// <summary>
@@ -36,6 +38,47 @@ internal static class UploadPlanner
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// Splits the plan into what to send and what is obviously not DICOM (empty, or neither a Part 10 header nor a
+    /// plausible first element), which is skipped with a reason unless <paramref name="force"/>. A broken or truncated
+    /// DICOM file is still sent: judging it is the archive's job, and the archive says why it refused it.
+    /// </summary>
+    public static async Task<(IReadOnlyList<UploadFile> Send, IReadOnlyList<UploadOutcome> Skipped)> ScreenAsync(IReadOnlyList<UploadFile> files, bool force, CancellationToken cancellationToken)
+    {
+        if (force)
+        {
+            return (files, []);
+        }
+
+        var send = new List<UploadFile>();
+        var skipped = new List<UploadOutcome>();
+        var head = new byte[DicomSniffer.HeadLength];
+        foreach (var file in files)
+        {
+            var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+            int read;
+            await using (stream.ConfigureAwait(false))
+            {
+                read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            switch (DicomSniffer.Classify(head.AsSpan(0, read)))
+            {
+                case DicomSniffResult.Empty:
+                    skipped.Add(new UploadOutcome(file, UploadOutcomeKind.Skipped, "empty", "the file is empty"));
+                    break;
+                case DicomSniffResult.NotDicom:
+                    skipped.Add(new UploadOutcome(file, UploadOutcomeKind.Skipped, "not-dicom", "no DICOM header (no \"DICM\" after a 128-byte preamble, no plausible first element)"));
+                    break;
+                default:
+                    send.Add(file);
+                    break;
+            }
+        }
+
+        return (send, skipped);
     }
 
     private static bool IsInstanceCandidate(string file)

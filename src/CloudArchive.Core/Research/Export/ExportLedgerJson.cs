@@ -14,13 +14,17 @@ public static class ExportLedgerJson
     {
         WriteIndented = true,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = Serialization.CoreJsonContext.Default,
     };
+
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<ExportLedgerEntry> EntryInfo =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ExportLedgerEntry>)Options.GetTypeInfo(typeof(ExportLedgerEntry));
 
     /// <summary>Serializes an entry (UTF-8 JSON).</summary>
     public static byte[] Serialize(ExportLedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return JsonSerializer.SerializeToUtf8Bytes(entry, Options);
+        return JsonSerializer.SerializeToUtf8Bytes(entry, EntryInfo);
     }
 
     /// <summary>Parses and validates an entry read from <paramref name="blobName"/>.</summary>
@@ -30,7 +34,7 @@ public static class ExportLedgerJson
         ExportLedgerEntry? entry;
         try
         {
-            entry = JsonSerializer.Deserialize<ExportLedgerEntry>(json, Options);
+            entry = JsonSerializer.Deserialize(json, EntryInfo);
         }
         catch (JsonException ex)
         {

@@ -21,7 +21,11 @@ public sealed record ExportManifest
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = Serialization.CoreJsonContext.Default,
     };
+
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<ExportManifest> ManifestInfo =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ExportManifest>)Json.GetTypeInfo(typeof(ExportManifest));
 
     /// <summary>Format id.</summary>
     public required string Schema { get; init; }
@@ -60,10 +64,10 @@ public sealed record ExportManifest
     public IReadOnlyList<ExcludedStudy>? ExcludedStudies { get; init; }
 
     /// <summary>Serializes the manifest (UTF-8 JSON).</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestInfo);
 
     /// <summary>Parses a manifest.</summary>
     /// <exception cref="JsonException">Not a manifest.</exception>
     public static ExportManifest Parse(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<ExportManifest>(json, Json) ?? throw new JsonException("The manifest is JSON null.");
+        JsonSerializer.Deserialize(json, ManifestInfo) ?? throw new JsonException("The manifest is JSON null.");
 }

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using CloudArchive.Azure.Audit;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Ingest;
+
+namespace CloudArchive.Cli.Commands.Upload;
+
+/// <summary>
+/// Follows uploads to their outcome through the audit log: the ingest writes one import line (110107) per upload and
+/// copies the upload's random reference into it, so an upload is matched without any file name in the archive. The
+/// message of a quarantined upload comes from the quarantine reason file that names the same reference.
+/// </summary>
+internal sealed class UploadOutcomeTracker
+{
+    // The ingest may run on another machine whose clock differs; references are random, so a wide window is harmless.
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
+    private const int MaxQuarantineSuffix = 50;
+    private readonly BlobContainerClient _audit;
+    private readonly BlobContainerClient _quarantine;
+    private readonly TimeSpan _pollInterval;
+
+    /// <summary>Creates a tracker over the audit and quarantine containers.</summary>
+    public UploadOutcomeTracker(BlobContainerClient audit, BlobContainerClient quarantine, TimeSpan? pollInterval = null)
+    {
+        _audit = audit;
+        _quarantine = quarantine;
+        _pollInterval = pollInterval ?? TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>
+    /// Waits until every upload has an import line or <paramref name="timeout"/> passes; returns an outcome per file, in
+    /// the order of <paramref name="files"/>. <paramref name="progress"/> gets the number settled so far.
+    /// </summary>
+    public async Task<IReadOnlyList<UploadOutcome>> WaitAsync(IReadOnlyList<UploadFile> files, DateTimeOffset uploadStarted, TimeSpan timeout, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        var pending = files.ToDictionary(f => f.Reference, StringComparer.Ordinal);
+        var settled = new Dictionary<string, UploadOutcome>(StringComparer.Ordinal);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var query = new AuditLogQuery(new BlobAuditLogStore(_audit));
+        var filter = new AuditQueryFilter { From = uploadStarted - ClockSlack, EventType = AuditEventType.Import };
+        while (true)
+        {
+            if (await ExistsAsync(_audit, cancellationToken).ConfigureAwait(false))
+            {
+                await foreach (var entry in query.QueryAsync(filter, cancellationToken).ConfigureAwait(false))
+                {
+                    var details = entry.Record.Event.Details;
+                    var reference = details.FirstOrDefault(d => d.StartsWith(UploadReference.DetailPrefix, StringComparison.Ordinal))?[UploadReference.DetailPrefix.Length..];
+                    if (reference is not null && pending.Remove(reference, out var file))
+                    {
+                        settled[reference] = await ClassifyAsync(file, details, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            progress?.Invoke(settled.Count);
+            if (pending.Count == 0 || DateTimeOffset.UtcNow >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(_pollInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        return files.Select(f => settled.TryGetValue(f.Reference, out var outcome) ? outcome : new UploadOutcome(f, UploadOutcomeKind.TimedOut)).ToList();
+    }
+
+    private async Task<UploadOutcome> ClassifyAsync(UploadFile file, IReadOnlyList<string> details, CancellationToken cancellationToken)
+    {
+        if (details.Contains("quarantined"))
+        {
+            var reason = details.FirstOrDefault(d => d.StartsWith("reason=", StringComparison.Ordinal))?["reason=".Length..];
+            return new UploadOutcome(file, UploadOutcomeKind.Quarantined, reason, await QuarantineMessageAsync(file, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new UploadOutcome(file, details.Contains("duplicate") ? UploadOutcomeKind.Duplicate : UploadOutcomeKind.Archived);
+    }
+
+    /// <summary>The message of the quarantine reason file carrying this upload's reference (<c>name</c>, <c>name~2</c>, ...).</summary>
+    private async Task<string?> QuarantineMessageAsync(UploadFile file, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxQuarantineSuffix; attempt++)
+        {
+            var name = (attempt == 1 ? file.BlobName : $"{file.BlobName}~{attempt}") + ".reason.json";
+            try
+            {
+                using var download = await DownloadContentStream.OpenAsync(() => _quarantine.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+                using var json = await JsonDocument.ParseAsync(download, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var root = json.RootElement;
+                if (root.TryGetProperty("uploadRef", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == file.Reference)
+                {
+                    return root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                }
+            }
+            catch (StorageRequestException ex) when (ex.IsNotFound)
+            {
+                return null;
+            }
+            catch (JsonException)
+            {
+                // An unreadable reason file is not this upload's; look at the next name.
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<bool> ExistsAsync(BlobContainerClient container, CancellationToken cancellationToken) =>
+        (await StorageCall.RunAsync("GetContainerProperties", () => container.ExistsAsync(cancellationToken)).ConfigureAwait(false)).Value;
+}
