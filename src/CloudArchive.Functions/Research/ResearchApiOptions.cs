@@ -23,9 +23,10 @@ public sealed class ResearchApiOptions
 
     /// <summary>
     /// True when App Service Authentication runs in front of the app (<see cref="AppServiceAuthVariable"/>): then a
-    /// <c>X-MS-CLIENT-PRINCIPAL</c> header must name the same caller as the token. Set from that variable, not from this section.
+    /// <c>X-MS-CLIENT-PRINCIPAL</c> header must name the same caller as the token. Set from that variable, never bound
+    /// from this section (the setter is internal, so configuration binding cannot reach it).
     /// </summary>
-    public bool AppServiceAuthEnabled { get; set; }
+    public bool AppServiceAuthEnabled { get; internal set; }
 
     /// <summary>Validates the values; returns the problems (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
