@@ -572,7 +572,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private async Task<IngestResult> QuarantineAsync(Context context, QuarantineReason reason, string message, CancellationToken cancellationToken)
     {
         var code = QuarantineReasonCodes.For(reason);
-        var reasonJson = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        var reasonNode = new System.Text.Json.Nodes.JsonObject
         {
             ["schema"] = "cloudarchive/quarantine-reason/v1",
             ["reason"] = code,
@@ -583,7 +583,18 @@ public sealed class IngestService : IIngestHandler, IDisposable
             ["eventId"] = context.Request.EventId,
             ["uploadRef"] = context.Upload.UploadReference,
             ["time"] = _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
-        });
+        };
+        byte[] reasonJson;
+        using (var buffer = new MemoryStream())
+        {
+            // A node tree writes without reflection (the CLI, which shares this code, is published with NativeAOT).
+            await using (var writer = new Utf8JsonWriter(buffer))
+            {
+                reasonNode.WriteTo(writer);
+            }
+
+            reasonJson = buffer.ToArray();
+        }
 
         if (reason is not (QuarantineReason.Empty or QuarantineReason.Oversized))
         {

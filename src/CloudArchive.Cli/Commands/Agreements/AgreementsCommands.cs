@@ -141,7 +141,7 @@ public static class AgreementsCommands
                 var a = stored.Agreement;
                 var document = System.Text.Json.Nodes.JsonNode.Parse(AgreementJson.Serialize(a))!.AsObject();
                 document["inForce"] = a.IsInForceAt(now);
-                documents.Add(document);
+                documents.Add((System.Text.Json.Nodes.JsonNode)document);
                 table.AddRow(
                     Markup.Escape(a.Id),
                     AgreementJson.StatusCode(a.Status),

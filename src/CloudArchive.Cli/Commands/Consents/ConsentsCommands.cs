@@ -75,12 +75,12 @@ public static class ConsentsCommands
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(output, new Dictionary<string, object>
+                await JsonOutput.WriteAsync(output, new System.Text.Json.Nodes.JsonObject
                 {
                     ["imported"] = result.Imported,
                     ["updated"] = result.Updated,
                     ["unchanged"] = result.Unchanged,
-                    ["errors"] = result.Errors.Select(e => e.ToString()).ToList(),
+                    ["errors"] = JsonOutput.Strings(result.Errors.Select(e => e.ToString())),
                     ["abortedByStrictMode"] = result.AbortedByStrictMode,
                 }).ConfigureAwait(false);
             }
@@ -128,7 +128,7 @@ public static class ConsentsCommands
 
             var asJson = parse.GetValue(json);
             var console = OperationsRunner.Console(asJson ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
-            var queued = new List<Dictionary<string, string>>();
+            var queued = new System.Text.Json.Nodes.JsonArray();
             console.MarkupLine(Markup.Escape($"Consent of patient {pseudonym} revoked at {revoked.RecordedAt:u}."));
             if (!parse.GetValue(noExports))
             {
@@ -141,14 +141,14 @@ public static class ConsentsCommands
                     {
                         var (queue, _) = await Export.ExportRequestQueue.EnqueueAsync(settings, stored.Agreement.Id, ct).ConfigureAwait(false);
                         console.MarkupLine(Markup.Escape($"Queued a re-export of agreement {stored.Agreement.Id} on '{queue}'."));
-                        queued.Add(new() { ["agreement"] = stored.Agreement.Id, ["queue"] = queue });
+                        queued.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["agreement"] = stored.Agreement.Id, ["queue"] = queue });
                     }
                 }
             }
 
             if (asJson)
             {
-                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, new Dictionary<string, object>
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, new System.Text.Json.Nodes.JsonObject
                 {
                     ["patient"] = pseudonym,
                     ["revokedAt"] = revoked.RecordedAt,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CloudArchive.Deidentification;
 
 namespace CloudArchive.Cli.Commands.Deid;
@@ -11,14 +10,6 @@ namespace CloudArchive.Cli.Commands.Deid;
 /// </summary>
 public sealed class DeidRunSummary
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>The profile name.</summary>
     public string Profile { get; set; } = string.Empty;
 
@@ -46,7 +37,7 @@ public sealed class DeidRunSummary
         var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
         await using (fs.ConfigureAwait(false))
         {
-            await JsonSerializer.SerializeAsync(fs, this, Json, cancellationToken).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(fs, this, DeidSummaryJsonContext.Default.DeidRunSummary, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class ExportRequestQueue
         var connection = settings.Connect();
         var queue = connection.Queues.GetQueueClient(settings["CloudArchive:Queues:ExportRequests"] ?? DefaultQueue);
         await CloudArchive.Azure.Storage.StorageCall.RunAsync("CreateQueue", () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var message = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["agreementId"] = agreementId, ["requestedBy"] = AuditLogAccess.Actor });
+        var message = JsonOutput.Format(new System.Text.Json.Nodes.JsonObject { ["agreementId"] = agreementId, ["requestedBy"] = AuditLogAccess.Actor }, indented: false);
         var receipt = await CloudArchive.Azure.Storage.StorageCall.RunAsync("PutMessage", () => queue.SendMessageAsync(message, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return (queue.Name, receipt.Value.MessageId);
     }

@@ -57,7 +57,7 @@ public static class ExportRunCommand
                 var (queueName, messageId) = await ExportRequestQueue.EnqueueAsync(settings, id, cancellationToken).ConfigureAwait(false);
                 if (asJson)
                 {
-                    await JsonOutput.WriteAsync(output, new Dictionary<string, string> { ["agreement"] = id, ["queue"] = queueName, ["messageId"] = messageId }).ConfigureAwait(false);
+                    await JsonOutput.WriteAsync(output, new System.Text.Json.Nodes.JsonObject { ["agreement"] = id, ["queue"] = queueName, ["messageId"] = messageId }).ConfigureAwait(false);
                 }
                 else
                 {
@@ -118,18 +118,18 @@ public static class ExportRunCommand
     }
 
     /// <summary>The run's summary for <c>--json</c>: the same counts as the table.</summary>
-    internal static Dictionary<string, object?> SummaryJson(ExportManifest manifest) => new()
+    internal static System.Text.Json.Nodes.JsonObject SummaryJson(ExportManifest manifest) => new()
     {
         ["agreement"] = manifest.AgreementId,
         ["archiveStudies"] = manifest.ArchiveStudies,
         ["studiesWritten"] = manifest.Run.StudiesWritten,
         ["studiesUnchanged"] = manifest.Run.StudiesUnchanged,
         ["studiesWithdrawn"] = manifest.Run.StudiesRemoved,
-        ["excludedByReason"] = manifest.ExcludedByReason,
-        ["output"] = new Dictionary<string, long> { ["studies"] = manifest.Exported.Studies, ["series"] = manifest.Exported.Series, ["instances"] = manifest.Exported.Instances, ["bytes"] = manifest.Exported.Bytes },
-        ["run"] = new Dictionary<string, long> { ["instancesWritten"] = manifest.Run.InstancesWritten, ["bytesWritten"] = manifest.Run.BytesWritten, ["instancesRemoved"] = manifest.Run.InstancesRemoved },
+        ["excludedByReason"] = JsonOutput.Counts(manifest.ExcludedByReason),
+        ["output"] = new System.Text.Json.Nodes.JsonObject { ["studies"] = manifest.Exported.Studies, ["series"] = manifest.Exported.Series, ["instances"] = manifest.Exported.Instances, ["bytes"] = manifest.Exported.Bytes },
+        ["run"] = new System.Text.Json.Nodes.JsonObject { ["instancesWritten"] = manifest.Run.InstancesWritten, ["bytesWritten"] = manifest.Run.BytesWritten, ["instancesRemoved"] = manifest.Run.InstancesRemoved },
         ["profile"] = manifest.Profile,
-        ["options"] = manifest.Options,
+        ["options"] = JsonOutput.Strings(manifest.Options),
         ["retainUntil"] = manifest.RetainUntil,
     };
 

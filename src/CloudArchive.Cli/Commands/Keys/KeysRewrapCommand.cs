@@ -59,7 +59,7 @@ public static class KeysRewrapCommand
             var t = result.Totals;
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, new Dictionary<string, object?>
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, new System.Text.Json.Nodes.JsonObject
                 {
                     ["scanned"] = t.Scanned,
                     ["rewrapped"] = t.Rewrapped,
@@ -67,7 +67,7 @@ public static class KeysRewrapCommand
                     ["vanished"] = t.Vanished,
                     ["failed"] = t.Failed,
                     ["currentKeyId"] = result.CurrentKekKeyId,
-                    ["failedEntries"] = result.FailedEntries.Select(f => new Dictionary<string, string> { ["entry"] = f.Entry, ["reason"] = f.Reason }).ToList(),
+                    ["failedEntries"] = JsonOutput.Array(result.FailedEntries.Select(f => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["entry"] = f.Entry, ["reason"] = f.Reason })),
                     ["continueFrom"] = result.ContinuationToken,
                     ["complete"] = result.Complete,
                 }).ConfigureAwait(false);

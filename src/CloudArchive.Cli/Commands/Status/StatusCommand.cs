@@ -28,7 +28,7 @@ public static class StatusCommand
             var status = await ArchiveStatusReader.ReadAsync(settings.Connect(), settings, Math.Max(0, parse.GetValue(recent)), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(StatusJson.Serialize(status)).ConfigureAwait(false);
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, StatusJson.Build(status)).ConfigureAwait(false);
             }
             else
             {

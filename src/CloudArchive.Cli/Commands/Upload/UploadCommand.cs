@@ -67,7 +67,7 @@ public static class UploadCommand
             {
                 if (asJson)
                 {
-                    UploadReport.WriteJson(output, target, skipped, files);
+                    await UploadReport.WriteJsonAsync(output, target, skipped, files).ConfigureAwait(false);
                 }
                 else
                 {
@@ -86,7 +86,7 @@ public static class UploadCommand
             var all = outcomes.Concat(skipped).ToList();
             if (asJson)
             {
-                UploadReport.WriteJson(output, target, all, []);
+                await UploadReport.WriteJsonAsync(output, target, all, []).ConfigureAwait(false);
             }
             else
             {

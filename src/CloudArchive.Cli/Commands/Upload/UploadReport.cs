@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudArchive.Cli.Commands.Common;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Upload;
@@ -6,8 +7,6 @@ namespace CloudArchive.Cli.Commands.Upload;
 /// <summary>Prints what <c>upload</c> did, file by file: a table for people, <c>--json</c> for scripts.</summary>
 internal static class UploadReport
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     /// <summary>Without <c>--wait</c>: what was stored where, and what was skipped.</summary>
     public static void RenderStored(IAnsiConsole console, string container, IReadOnlyList<UploadFile> stored, IReadOnlyList<UploadOutcome> skipped)
     {
@@ -51,9 +50,9 @@ internal static class UploadReport
     }
 
     /// <summary>The outcomes as a JSON array (<c>file</c>, <c>blob</c>, <c>outcome</c>, <c>reason</c>, <c>message</c>, <c>bytes</c>).</summary>
-    public static void WriteJson(TextWriter output, string container, IEnumerable<UploadOutcome> outcomes, IEnumerable<UploadFile> storedWithoutOutcome)
+    public static Task WriteJsonAsync(TextWriter output, string container, IEnumerable<UploadOutcome> outcomes, IEnumerable<UploadFile> storedWithoutOutcome)
     {
-        var rows = outcomes.Select(o => new Dictionary<string, object?>
+        var rows = outcomes.Select(o => (JsonNode?)new JsonObject
         {
             ["file"] = Display(o.File),
             ["blob"] = o.Kind == UploadOutcomeKind.Skipped ? null : $"{container}/{o.File.BlobName}",
@@ -61,14 +60,14 @@ internal static class UploadReport
             ["outcome"] = Name(o.Kind),
             ["reason"] = o.Reason,
             ["message"] = o.Message,
-        }).Concat(storedWithoutOutcome.Select(f => new Dictionary<string, object?>
+        }).Concat(storedWithoutOutcome.Select(f => (JsonNode?)new JsonObject
         {
             ["file"] = Display(f),
             ["blob"] = $"{container}/{f.BlobName}",
             ["bytes"] = f.Length,
             ["outcome"] = "stored",
         }));
-        output.WriteLine(JsonSerializer.Serialize(rows, Json));
+        return JsonOutput.WriteAsync(output, JsonOutput.Array(rows));
     }
 
     private static void RenderSkipped(IAnsiConsole console, IReadOnlyList<UploadOutcome> skipped)

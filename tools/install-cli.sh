@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Publishes the `cloudarchive` CLI as one native binary into .cloudarchive/bin (or $1) and prints the PATH line.
+# NativeAOT when a C toolchain is present (clang, else gcc: the AOT linker step needs one), else a self-contained
+# ReadyToRun single file. No root needed. Usage: tools/install-cli.sh [OUTPUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-$PWD/.cloudarchive/bin}"
+case "$(uname -m)" in
+  x86_64) arch=x64 ;;
+  aarch64|arm64) arch=arm64 ;;
+  *) echo "unsupported machine $(uname -m)" >&2; exit 2 ;;
+esac
+case "$(uname -s)" in
+  Linux) rid="linux-$arch" ;;
+  Darwin) rid="osx-$arch" ;;
+  *) echo "unsupported OS $(uname -s); run the CLI with: dotnet run --project src/CloudArchive.Cli --" >&2; exit 2 ;;
+esac
+mode=aot
+if command -v clang >/dev/null; then
+  linker=()
+elif command -v gcc >/dev/null; then
+  linker=(-p:CppCompilerAndLinker=gcc)
+else
+  mode=r2r
+fi
+mkdir -p "$out"
+if [ "$mode" = aot ]; then
+  echo "Publishing cloudarchive with NativeAOT for $rid (a few minutes the first time)..." >&2
+  dotnet publish src/CloudArchive.Cli -c Release -r "$rid" -p:PublishAot=true "${linker[@]}" -o "$out" >&2
+else
+  echo "No C toolchain (clang or gcc) for NativeAOT: publishing a self-contained ReadyToRun single file for $rid..." >&2
+  dotnet publish src/CloudArchive.Cli -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true -o "$out" >&2
+fi
+# Debug symbols and XML docs are not needed to run it.
+rm -f "$out"/*.dbg "$out"/*.pdb "$out"/*.xml
+echo "Installed $out/cloudarchive ($mode). Put it on PATH with:" >&2
+echo "export PATH=\"$out:\$PATH\""
