@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -174,36 +174,34 @@ public sealed class DevelopmentTokenIssuer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(issuer);
         var iss = issuer.AbsoluteUri.TrimEnd('/');
-        return JsonSerializer.Serialize(new Dictionary<string, object>
+        return new JsonObject
         {
             ["issuer"] = iss,
             ["jwks_uri"] = iss + "/discovery/keys",
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            ["token_endpoint_auth_methods_supported"] = Array.Empty<string>(),
-            ["response_types_supported"] = new[] { "token" },
-            ["subject_types_supported"] = new[] { "pairwise" },
-        });
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["token_endpoint_auth_methods_supported"] = new JsonArray(),
+            ["response_types_supported"] = new JsonArray("token"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+        }.ToJsonString();
     }
 
     /// <summary>The public key set (JWKS) the metadata's <c>jwks_uri</c> serves: the public half only.</summary>
     public string JwksJson()
     {
         var p = _rsa.ExportParameters(includePrivateParameters: false);
-        return JsonSerializer.Serialize(new
+        // Node trees write without reflection (the CLI mints tokens with this class and is published with NativeAOT).
+        return new JsonObject
         {
-            keys = new[]
+            ["keys"] = new JsonArray(new JsonObject
             {
-                new Dictionary<string, string>
-                {
-                    ["kty"] = "RSA",
-                    ["use"] = "sig",
-                    ["alg"] = "RS256",
-                    ["kid"] = KeyId,
-                    ["n"] = Base64UrlEncoder.Encode(p.Modulus!),
-                    ["e"] = Base64UrlEncoder.Encode(p.Exponent!),
-                },
-            },
-        });
+                ["kty"] = "RSA",
+                ["use"] = "sig",
+                ["alg"] = "RS256",
+                ["kid"] = KeyId,
+                ["n"] = Base64UrlEncoder.Encode(p.Modulus!),
+                ["e"] = Base64UrlEncoder.Encode(p.Exponent!),
+            }),
+        }.ToJsonString();
     }
 
     /// <inheritdoc />
