@@ -26,6 +26,9 @@ internal sealed class DevPaths
 
     public string Logs => Path.Combine(State, "logs");
 
+    /// <summary>Where <c>tools/install-cli.sh</c> puts the native <c>cloudarchive</c> binary by default.</summary>
+    public string CliBin => Path.Combine(State, "bin");
+
     public string DevEnvFile => Path.Combine(State, Common.ArchiveSettings.DevEnvironmentFileName);
 
     public string AzuriteScript => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "azurite.js");

@@ -147,6 +147,9 @@ public static class DevUpCommand
         table.AddRow("Local key (INSECURE)", Markup.Escape(paths.Keys));
         table.AddRow("Logs", Markup.Escape(paths.Logs));
         table.AddRow("Settings for other commands", Markup.Escape(paths.DevEnvFile));
+        table.AddRow("cloudarchive CLI", Markup.Escape(File.Exists(Path.Combine(paths.CliBin, "cloudarchive"))
+            ? $"{paths.CliBin} — export PATH=\"{paths.CliBin}:$PATH\""
+            : $"not installed — tools/install-cli.sh puts it in {paths.CliBin}"));
         console.Write(table);
     }
 
