@@ -167,6 +167,14 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         Assert.Contains("FAIL", result.Output, StringComparison.Ordinal);
         Assert.Contains("not reachable", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Azure.Storage.StorageApi.DevelopmentAccountKey, result.Output, StringComparison.Ordinal);
+
+        var json = await OperationsCli.RunAsync("doctor", "--json", "--connection-string", connection);
+
+        Assert.Equal(1, json.ExitCode);
+        var root = System.Text.Json.JsonDocument.Parse(json.Output).RootElement;
+        Assert.True(root.GetProperty("failed").GetInt32() >= 1);
+        Assert.Contains(root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("severity").GetString() == "fail" && c.GetProperty("detail").GetString()!.Contains("not reachable", StringComparison.Ordinal));
+        Assert.DoesNotContain(Azure.Storage.StorageApi.DevelopmentAccountKey, json.Output, StringComparison.Ordinal);
     }
 
     [Theory]

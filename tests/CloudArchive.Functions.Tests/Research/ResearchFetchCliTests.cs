@@ -117,6 +117,16 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         Assert.Contains("1 agreement(s)", agreements.Output, StringComparison.Ordinal);
         var audit = await fixture.AuditOfAsync(me);
         Assert.Equal(["list-studies", "list-agreements"], audit.Select(r => r.Event.Details[0]));
+
+        var studiesJson = await RunAsync(["research", "studies", "--agreement", ResearchApiFixture.Agreement, "--json", .. Auth(me)]);
+        var agreementsJson = await RunAsync(["research", "agreements", "--json", .. Auth(me)]);
+
+        Assert.True(studiesJson.ExitCode == 0, studiesJson.Error);
+        var listed = System.Text.Json.JsonDocument.Parse(studiesJson.Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, listed.Count);
+        Assert.Equal(14, listed.Sum(s => s.GetProperty("instances").GetInt32()));
+        Assert.True(agreementsJson.ExitCode == 0, agreementsJson.Error);
+        Assert.Equal([ResearchApiFixture.Agreement], System.Text.Json.JsonDocument.Parse(agreementsJson.Output).RootElement.EnumerateArray().Select(a => a.GetProperty("id").GetString()!).ToArray());
     }
 
     [Fact]

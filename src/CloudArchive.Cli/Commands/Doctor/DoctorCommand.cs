@@ -11,14 +11,21 @@ public static class DoctorCommand
     {
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
+        var json = JsonOutput.Option("Print the checks (area, check, severity, detail, fix) as JSON");
         var command = new Command("doctor", "Check configuration and connectivity (storage, containers, queues, keys, policies) and, against Azure, the platform controls (Shared Key off, WORM on audit, keyring soft delete off, purge protection, HTTPS only). Exit codes: 0 all OK or warnings only, 1 a check failed.")
         {
-            connection, settingsFile,
+            json, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var checks = await ArchiveDoctor.RunAsync(settings, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, DoctorReport.Json(checks)).ConfigureAwait(false);
+                return checks.Any(c => c.Severity == DoctorSeverity.Fail) ? OperationsRunner.Failed : OperationsRunner.Success;
+            }
+
             var failed = DoctorReport.Write(OperationsRunner.Console(parse.InvocationConfiguration.Output), checks);
             return failed ? OperationsRunner.Failed : OperationsRunner.Success;
         }, cancellationToken));

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using CloudArchive.Cli.Commands.Common;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Doctor;
@@ -5,6 +7,21 @@ namespace CloudArchive.Cli.Commands.Doctor;
 /// <summary>Prints doctor's checks: one table row per check, then the fix of every check that failed or could not be verified.</summary>
 internal static class DoctorReport
 {
+    /// <summary>The checks as <c>doctor --json</c> prints them: <c>{"checks": [...], "failed": n, "warnings": n}</c>.</summary>
+    public static JsonObject Json(IReadOnlyList<DoctorCheck> checks) => new()
+    {
+        ["checks"] = JsonOutput.Array(checks.Select(c => (JsonNode?)new JsonObject
+        {
+            ["area"] = c.Area,
+            ["check"] = c.Check,
+            ["severity"] = c.Severity.ToString().ToLowerInvariant(),
+            ["detail"] = c.Detail,
+            ["fix"] = c.Fix,
+        })),
+        ["failed"] = checks.Count(c => c.Severity == DoctorSeverity.Fail),
+        ["warnings"] = checks.Count(c => c.Severity == DoctorSeverity.Warn),
+    };
+
     /// <summary>Writes the report; returns whether any check failed.</summary>
     public static bool Write(IAnsiConsole console, IReadOnlyList<DoctorCheck> checks)
     {

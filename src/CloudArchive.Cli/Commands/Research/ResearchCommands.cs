@@ -24,13 +24,27 @@ public static class ResearchCommands
     private static Command CreateAgreements()
     {
         var connection = new ResearchConnection();
-        var command = new Command("agreements", "List the agreements you are a recipient of that are in force");
+        var json = JsonOutput.Option("Print the agreements as JSON");
+        var command = new Command("agreements", "List the agreements you are a recipient of that are in force") { json };
         connection.AddTo(command, withAgreement: false);
         command.SetAction((parse, cancellationToken) => ResearchConnection.RunAsync(parse, async () =>
         {
             using var http = CreateHttp();
             using var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
             var agreements = await client.ListAgreementsAsync(cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, JsonOutput.Array(agreements.Select(a => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["id"] = a.Id,
+                    ["title"] = a.Title,
+                    ["purposeOfUse"] = a.PurposeOfUse,
+                    ["validFrom"] = a.ValidFrom,
+                    ["validUntil"] = a.ValidUntil,
+                }))).ConfigureAwait(false);
+                return ResearchExitCodes.Success;
+            }
+
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             var table = new Table().AddColumns("Agreement", "Title", "Purpose", "Valid from", "Valid until");
             foreach (var a in agreements)
@@ -48,7 +62,8 @@ public static class ResearchCommands
     private static Command CreateStudies()
     {
         var connection = new ResearchConnection();
-        var command = new Command("studies", "List the de-identified studies published under an agreement");
+        var json = JsonOutput.Option("Print the studies as JSON");
+        var command = new Command("studies", "List the de-identified studies published under an agreement") { json };
         connection.AddTo(command, withAgreement: true);
         command.SetAction((parse, cancellationToken) => ResearchConnection.RunAsync(parse, async () =>
         {
@@ -56,6 +71,18 @@ public static class ResearchCommands
             using var http = CreateHttp();
             using var client = connection.CreateClient(parse, http, parse.InvocationConfiguration.Error);
             var studies = await client.ListStudiesAsync(agreementId, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, JsonOutput.Array(studies.Select(s => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["studyInstanceUid"] = s.StudyInstanceUid,
+                    ["series"] = s.SeriesCount,
+                    ["instances"] = s.InstanceCount,
+                    ["bytes"] = s.Bytes,
+                }))).ConfigureAwait(false);
+                return ResearchExitCodes.Success;
+            }
+
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             var table = new Table().AddColumns("Study Instance UID (de-identified)", "Series", "Instances", "Bytes");
             foreach (var s in studies)
