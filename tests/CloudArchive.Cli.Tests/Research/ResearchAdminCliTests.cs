@@ -115,7 +115,7 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
         Assert.Contains("\"status\": \"closed\"", closedShow.Output, StringComparison.Ordinal);
         Assert.Contains("\"closeReason\": \"study completed\"", closedShow.Output, StringComparison.Ordinal);
         var again = await Run("agreements", "close", "chest-ct", "--reason", "x");
-        Assert.Equal(5, again.ExitCode);
+        Assert.Equal(4, again.ExitCode);
 
         var audit = await AuditTextAsync();
         Assert.Contains("agreement-created", audit, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
         var first = await Run("agreements", "create", "--file", Sample("lung-ct-2026.agreement.json"));
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
         var second = await Run("agreements", "create", "--file", Sample("lung-ct-2026.agreement.json"));
-        Assert.Equal(5, second.ExitCode);
+        Assert.Equal(4, second.ExitCode);
         Assert.Contains("already exists", second.Error, StringComparison.Ordinal);
         var mixed = await Run("agreements", "create", "--file", Sample("lung-ct-2026.agreement.json"), "--id", "other");
         Assert.Equal(2, mixed.ExitCode);
@@ -207,14 +207,14 @@ public sealed class ResearchAdminCliTests : IClassFixture<AzuriteFixture>, IAsyn
         await File.WriteAllTextAsync(csv, "patient_id,status,purposes\nGOOD-1,active,HRESCH\nSECRET-2,unknown,HRESCH\nGOOD-3,active,\n", Ct);
 
         var strict = await Run("consents", "import", "--csv", csv, "--strict");
-        Assert.Equal(5, strict.ExitCode);
+        Assert.Equal(1, strict.ExitCode);
         Assert.Contains("line 3", strict.Output, StringComparison.Ordinal);
         Assert.Contains("line 4", strict.Output, StringComparison.Ordinal);
         Assert.Contains("--strict", strict.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, await ControlTextAsync("consents/"));
 
         var lenient = await Run("consents", "import", "--csv", csv);
-        Assert.Equal(5, lenient.ExitCode);
+        Assert.Equal(1, lenient.ExitCode);
         Assert.Contains("imported 1, updated 0, unchanged 0, errors 2", lenient.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", lenient.Output + lenient.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("GOOD", lenient.Output + lenient.Error, StringComparison.Ordinal);

@@ -175,7 +175,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
     }
 
     [Fact]
-    public async Task Unreachable_API_exits_5()
+    public async Task Unreachable_API_exits_3()
     {
         var port = System.Net.Sockets.TcpListener.Create(0);
         port.Start();
@@ -184,7 +184,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
 
         var result = await RunAsync(["research", "studies", "--agreement", ResearchApiFixture.Agreement, "--api", $"http://127.0.0.1:{free}/", "--dev-principal", Guid.NewGuid().ToString("D"), "--settings", fixture.CliSettingsFile]);
 
-        Assert.Equal(5, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Contains("not reachable", result.Error, StringComparison.Ordinal);
     }
 

@@ -10,8 +10,8 @@ namespace CloudArchive.Cli.Commands.Agreements;
 
 /// <summary>
 /// <c>cloudarchive agreements create|list|show|close</c>: data-sharing agreements in the <c>control</c> container
-/// (schema in docs/research.md). Exit codes: 0 done, 2 usage or invalid agreement, 3 storage error,
-/// 4 not found, 5 refused (id taken, already closed, changed concurrently).
+/// (schema in docs/research.md). Exit codes (<see cref="ExitCodes"/>): 0 done, 2 usage or invalid agreement, 3 storage
+/// error, 4 not found or refused (id taken, already closed, changed concurrently).
 /// </summary>
 public static class AgreementsCommands
 {
@@ -48,7 +48,7 @@ public static class AgreementsCommands
             catch (AgreementOperationException ex)
             {
                 await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-                return ex.Failure == AgreementOperationFailure.NotFound ? AgreementExitCodes.NotFound : AgreementExitCodes.Refused;
+                return ex.Failure == AgreementOperationFailure.NotFound ? ExitCodes.Refused : ExitCodes.Refused;
             }
         }, cancellationToken);
 

@@ -12,10 +12,10 @@ namespace CloudArchive.Cli.Commands.Audit;
 public static class AuditVerifyCommand
 {
     /// <summary>Exit code when the log is intact.</summary>
-    public const int Intact = 0;
+    public const int Intact = ExitCodes.Success;
 
     /// <summary>Exit code when any finding was reported.</summary>
-    public const int TamperingFound = 1;
+    public const int TamperingFound = ExitCodes.Attention;
 
     /// <summary>Creates the command.</summary>
     public static Command Create()

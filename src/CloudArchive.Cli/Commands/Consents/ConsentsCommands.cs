@@ -11,7 +11,7 @@ namespace CloudArchive.Cli.Commands.Consents;
 /// <summary>
 /// <c>cloudarchive consents import|revoke|show</c>: the consent registry, keyed by patient pseudonym (formats in
 /// docs/research.md). Patient ids given on the command line or in files are pseudonymized and never printed. Exit
-/// codes: 0 done, 2 usage or unreadable file, 3 storage error, 4 no consent recorded, 5 import with row errors.
+/// codes (<see cref="ExitCodes"/>): 0 done, 1 import with row errors, 2 usage or unreadable file, 3 storage error, 4 no consent recorded.
 /// </summary>
 public static class ConsentsCommands
 {
@@ -98,7 +98,7 @@ public static class ConsentsCommands
                 await parse.InvocationConfiguration.Error.WriteLineAsync("error: --strict: nothing was imported because of the errors above.").ConfigureAwait(false);
             }
 
-            return result.Errors.Count == 0 ? OperationsRunner.Success : AgreementExitCodes.Refused;
+            return result.Errors.Count == 0 ? OperationsRunner.Success : ExitCodes.Attention;
         }, ct));
         return command;
     }
@@ -123,7 +123,7 @@ public static class ConsentsCommands
             if (revoked is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no consent is recorded for patient {pseudonym}.").ConfigureAwait(false);
-                return AgreementExitCodes.NotFound;
+                return ExitCodes.Refused;
             }
 
             var asJson = parse.GetValue(json);
@@ -178,7 +178,7 @@ public static class ConsentsCommands
             if (record is null)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no consent is recorded for patient {pseudonym}.").ConfigureAwait(false);
-                return AgreementExitCodes.NotFound;
+                return ExitCodes.Refused;
             }
 
             await parse.InvocationConfiguration.Output.WriteLineAsync(Encoding.UTF8.GetString(ConsentJson.Serialize(record))).ConfigureAwait(false);

@@ -26,7 +26,7 @@ public static class DeidCommand
         var command = new Command(
             "deid",
             "De-identify DICOM files (PS3.15 Annex E Basic Profile, options, keyed pseudonyms). Exit codes: 0 all de-identified, "
-            + "2 usage or invalid profile/secret, 3 I/O error, 5 some inputs refused or failed (see the report), 130 cancelled.")
+            + "1 some inputs refused or failed (see the report), 2 usage or invalid profile/secret, 3 I/O error, 130 cancelled.")
         {
             input, output, secret, options, profile, report, jobs,
         };

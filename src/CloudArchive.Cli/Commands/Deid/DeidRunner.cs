@@ -1,6 +1,8 @@
 using CloudArchive.Deidentification;
 using Spectre.Console;
 
+using CloudArchive.Cli.Commands.Common;
+
 namespace CloudArchive.Cli.Commands.Deid;
 
 /// <summary>Runs a <see cref="DeidRequest"/>: loads the profile and secret, processes every input (a progress bar for
@@ -27,7 +29,7 @@ public static class DeidRunner
         catch (DeidConfigurationException e)
         {
             await error.WriteLineAsync($"deid: {e.Message}").ConfigureAwait(false);
-            return DeidExitCodes.Usage;
+            return ExitCodes.Usage;
         }
 
         var inputRoot = Path.GetFullPath(request.Input);
@@ -36,7 +38,7 @@ public static class DeidRunner
         if (!isDirectory && !File.Exists(inputRoot))
         {
             await error.WriteLineAsync("deid: --in does not exist").ConfigureAwait(false);
-            return DeidExitCodes.Usage;
+            return ExitCodes.Usage;
         }
 
         List<string> inputs;
@@ -53,7 +55,7 @@ public static class DeidRunner
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"deid: cannot prepare directories: {e.GetType().Name}").ConfigureAwait(false);
-            return DeidExitCodes.IoError;
+            return ExitCodes.Unavailable;
         }
 
         var processor = new DeidFileProcessor(new Deidentifier(settings, secret));
@@ -127,12 +129,12 @@ public static class DeidRunner
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("deid: cancelled").ConfigureAwait(false);
-            return DeidExitCodes.Cancelled;
+            return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"deid: I/O error: {e.GetType().Name}").ConfigureAwait(false);
-            return DeidExitCodes.IoError;
+            return ExitCodes.Unavailable;
         }
 
         console.WriteLine($"de-identified {summary.Deidentified}, refused {summary.Refused}, failed {summary.Failed} of {summary.Inputs} input(s); profile {settings.Name}");
@@ -141,7 +143,7 @@ public static class DeidRunner
             console.WriteLine($"  {p.Outcome.ToString().ToLowerInvariant()}: {p.Input}: {p.Reason}");
         }
 
-        return summary.Refused + summary.Failed == 0 ? DeidExitCodes.Success : DeidExitCodes.SomeNotDeidentified;
+        return summary.Refused + summary.Failed == 0 ? ExitCodes.Success : ExitCodes.Attention;
     }
 
     private static List<string> Enumerate(string inputRoot, string outputRoot, string? reportRoot)

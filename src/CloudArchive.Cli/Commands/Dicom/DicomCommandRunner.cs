@@ -1,5 +1,7 @@
 using CloudArchive.Dicom;
 
+using CloudArchive.Cli.Commands.Common;
+
 namespace CloudArchive.Cli.Commands.Dicom;
 
 /// <summary>
@@ -19,32 +21,32 @@ internal static class DicomCommandRunner
         {
             var where = ex.Tag is { } tag ? $" at byte offset {ex.Offset}, tag {tag}" : ex.Offset >= 0 ? $" at byte offset {ex.Offset}" : string.Empty;
             await error.WriteLineAsync($"error: {inputForMessages} is not valid DICOM: {ex.Reason}{where}").ConfigureAwait(false);
-            return DicomExitCodes.InvalidDicom;
+            return ExitCodes.Attention;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("error: cancelled").ConfigureAwait(false);
-            return DicomExitCodes.Cancelled;
+            return ExitCodes.Cancelled;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync($"error: file not found: {inputForMessages}").ConfigureAwait(false);
-            return DicomExitCodes.IoError;
+            return ExitCodes.Unavailable;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: cannot access {inputForMessages}: {ex.Message}").ConfigureAwait(false);
-            return DicomExitCodes.IoError;
+            return ExitCodes.Unavailable;
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
         {
             await error.WriteLineAsync($"error: {inputForMessages}: {ex.Message}").ConfigureAwait(false);
-            return DicomExitCodes.Unsupported;
+            return ExitCodes.Refused;
         }
         catch (UsageException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return DicomExitCodes.Usage;
+            return ExitCodes.Usage;
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using CloudArchive.Dicom;
 
+using CloudArchive.Cli.Commands.Common;
+
 namespace CloudArchive.Cli.Commands.Dicom;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class DicomConvertCommand
         };
         var undefined = new Option<bool>("--undefined-lengths") { Description = "Write every sequence and item with undefined length" };
         var defined = new Option<bool>("--defined-lengths") { Description = "Write every sequence and item with a defined length" };
-        var command = new Command("convert", "Rewrite a DICOM file in another transfer syntax (encapsulated pixel data is passed through, never decoded). Exit codes: 0 ok, 1 invalid DICOM, 2 bad arguments, 3 I/O error, 4 not possible for this input.")
+        var command = new Command("convert", "Rewrite a DICOM file in another transfer syntax (encapsulated pixel data is passed through, never decoded). Exit codes: 0 ok, 1 invalid DICOM, 2 bad arguments, 3 I/O error, 4 refused: not possible for this input.")
         {
             input,
             output,
@@ -45,7 +47,7 @@ public static class DicomConvertCommand
                     : parse.GetValue(defined) ? SequenceLengthEncoding.Defined
                     : SequenceLengthEncoding.AsRead;
                 await ConvertAsync(inFile.FullName, outFile.FullName, target, lengths, cancellationToken).ConfigureAwait(false);
-                return DicomExitCodes.Success;
+                return ExitCodes.Success;
             }, cancellationToken);
         });
         return command;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using CloudArchive.Dicom;
 
+using CloudArchive.Cli.Commands.Common;
+
 namespace CloudArchive.Cli.Commands.Dicom;
 
 /// <summary><c>cloudarchive dicom dump FILE [--full]</c>: a dcmdump-like listing of every element.</summary>
@@ -28,7 +30,7 @@ public static class DicomDumpCommand
                     await new DicomDumpFormatter(output, parse.GetValue(full) ? 0 : 64).WriteAsync(dicom, cancellationToken).ConfigureAwait(false);
                 }
 
-                return DicomExitCodes.Success;
+                return ExitCodes.Success;
             }, cancellationToken);
         });
         return command;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text;
 using CloudArchive.Dicom;
 
+using CloudArchive.Cli.Commands.Common;
+
 namespace CloudArchive.Cli.Commands.Dicom;
 
 /// <summary>
@@ -58,7 +60,7 @@ public static class DicomJsonCommand
                     await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return DicomExitCodes.Success;
+                return ExitCodes.Success;
             }, cancellationToken);
         });
         return command;

@@ -16,7 +16,7 @@ namespace CloudArchive.Cli.Commands.Export;
 public static class ExportRunCommand
 {
     /// <summary>Exit code when the export was refused (agreement missing, closed, not in force, unusable de-identification).</summary>
-    public const int Refused = 4;
+    public const int Refused = ExitCodes.Refused;
 
     /// <summary>The default queue of export requests.</summary>
     public const string DefaultQueue = ExportRequestQueue.DefaultQueue;

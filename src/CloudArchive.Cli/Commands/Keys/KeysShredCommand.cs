@@ -13,7 +13,7 @@ namespace CloudArchive.Cli.Commands.Keys;
 public static class KeysShredCommand
 {
     /// <summary>Exit code when the study is under legal hold.</summary>
-    public const int RefusedLegalHold = 4;
+    public const int RefusedLegalHold = ExitCodes.Refused;
 
     /// <summary>Creates the command.</summary>
     public static Command Create()

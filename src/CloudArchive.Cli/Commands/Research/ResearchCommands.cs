@@ -7,7 +7,8 @@ namespace CloudArchive.Cli.Commands.Research;
 
 /// <summary>
 /// <c>research agreements|studies|fetch</c>: what a researcher does, through the researcher API (never storage
-/// directly). Exit codes: 0 ok, 1 verification failed, 2 usage, 4 refused by the API, 5 API unreachable.
+/// directly). Exit codes (<see cref="ExitCodes"/>): 0 ok, 1 verification failed, 2 usage, 3 API unreachable or transfer
+/// interrupted (rerun to resume), 4 refused by the API.
 /// </summary>
 public static class ResearchCommands
 {
@@ -42,7 +43,7 @@ public static class ResearchCommands
                     ["validFrom"] = a.ValidFrom,
                     ["validUntil"] = a.ValidUntil,
                 }))).ConfigureAwait(false);
-                return ResearchExitCodes.Success;
+                return ExitCodes.Success;
             }
 
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
@@ -54,7 +55,7 @@ public static class ResearchCommands
 
             console.Write(table);
             console.MarkupLine($"{agreements.Count} agreement(s).");
-            return ResearchExitCodes.Success;
+            return ExitCodes.Success;
         }, cancellationToken));
         return command;
     }
@@ -80,7 +81,7 @@ public static class ResearchCommands
                     ["instances"] = s.InstanceCount,
                     ["bytes"] = s.Bytes,
                 }))).ConfigureAwait(false);
-                return ResearchExitCodes.Success;
+                return ExitCodes.Success;
             }
 
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
@@ -92,7 +93,7 @@ public static class ResearchCommands
 
             console.Write(table);
             console.MarkupLine($"{studies.Count} study(ies), {studies.Sum(s => s.InstanceCount)} instance(s), {studies.Sum(s => s.Bytes):N0} bytes.");
-            return ResearchExitCodes.Success;
+            return ExitCodes.Success;
         }, cancellationToken));
         return command;
     }
@@ -140,10 +141,10 @@ public static class ResearchCommands
                 }
 
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {summary.Failures.Count} file(s) failed verification; run the command again to retry them.").ConfigureAwait(false);
-                return ResearchExitCodes.VerificationFailed;
+                return ExitCodes.Attention;
             }
 
-            return ResearchExitCodes.Success;
+            return ExitCodes.Success;
         }, cancellationToken));
         return command;
     }

@@ -183,12 +183,12 @@ internal sealed class ResearchConnection
             catch (ResearchApiException ex)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message} ({(ex.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) + " " : string.Empty)}{ex.Code})").ConfigureAwait(false);
-                return ex.Status is null && ex.Code is "unreachable" or "transfer-failed" ? ResearchExitCodes.Unreachable : ResearchExitCodes.Refused;
+                return ex.Status is null && ex.Code is "unreachable" or "transfer-failed" ? ExitCodes.Unavailable : ExitCodes.Refused;
             }
             catch (global::Azure.Identity.AuthenticationFailedException ex)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("error: could not get a token for --scope: " + ex.GetType().Name + " (sign in with `az login` or check the scope).").ConfigureAwait(false);
-                return ResearchExitCodes.Refused;
+                return ExitCodes.Refused;
             }
         }, cancellationToken);
 }
