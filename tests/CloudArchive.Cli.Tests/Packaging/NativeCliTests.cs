@@ -48,7 +48,7 @@ public sealed class NativeCliTests : IClassFixture<AzuriteFixture>, IDisposable
         var sample = Path.Combine(root, "testdata", "dicom", "CT_small.dcm");
         var dump = await RunAsync(cli, _dir, "dicom", "dump", sample);
         Assert.Equal(0, dump.Code);
-        Assert.Equal((await InProcessAsync("dicom", "dump", sample)).Output, dump.Output);
+        Assert.Equal((await Operations.OperationsCli.RunAsync("dicom", "dump", sample)).Output, dump.Output);
 
         var secret = Path.Combine(_dir, "secret");
         await File.WriteAllTextAsync(secret, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), TestContext.Current.CancellationToken);
@@ -66,14 +66,6 @@ public sealed class NativeCliTests : IClassFixture<AzuriteFixture>, IDisposable
         var status = await RunAsync(cli, _dir, "status", "--json", "--connection-string", _azurite.ConnectionString);
         Assert.Contains(status.Code, new[] { 0, 1 });
         Assert.Equal(4, JsonDocument.Parse(status.Output).RootElement.GetProperty("queues").GetArrayLength());
-    }
-
-    private static async Task<(int Code, string Output, string Error)> InProcessAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.InvokeAsync(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string file, string workingDirectory, params string[] args)

@@ -293,11 +293,5 @@ public sealed class ResearchWalkthroughEndToEndTests : IClassFixture<AzuriteFixt
         }
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> CliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.Build().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error }, Ct);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> CliAsync(params string[] args) => InProcessCli.RunAsync(args);
 }

@@ -121,11 +121,5 @@ public sealed class UploadWaitEndToEndTests : IClassFixture<AzuriteFixture>, IDi
         return lines;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, Ct);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args) => InProcessCli.RunAsync(args);
 }

@@ -28,6 +28,18 @@ public sealed class ArchiveTamperingExportTests
         return namer.NameFor(uid);
     }
 
+    /// <summary>Two instances of one consented patient's study, ingested and agreed on; their keys and archive names.</summary>
+    private static async Task<(string StudyKey, string InstanceB, string NameA, string NameB)> TwoInstancesOfOneStudyAsync(ExportHarness h)
+    {
+        var (study, sopA, sopB) = (Uid(), Uid(), Uid());
+        await h.IngestAsync(study, sopA, Patient);
+        await h.IngestAsync(study, sopB, Patient);
+        await ConsentAndAgreeAsync(h);
+        var studyKey = await OpaqueKeyAsync(h, study);
+        var instanceB = await OpaqueKeyAsync(h, sopB);
+        return (studyKey, instanceB, ArchiveNames.Instance(studyKey, await OpaqueKeyAsync(h, sopA)), ArchiveNames.Instance(studyKey, instanceB));
+    }
+
     private static async Task ConsentAndAgreeAsync(ExportHarness h)
     {
         await h.ConsentAsync(Patient);
@@ -76,13 +88,7 @@ public sealed class ArchiveTamperingExportTests
     public async Task An_instance_overwritten_with_a_copy_of_another_instance_of_the_study_is_withheld_as_unreadable()
     {
         using var h = new ExportHarness();
-        var (study, sopA, sopB) = (Uid(), Uid(), Uid());
-        await h.IngestAsync(study, sopA, Patient);
-        await h.IngestAsync(study, sopB, Patient);
-        await ConsentAndAgreeAsync(h);
-        var studyKey = await OpaqueKeyAsync(h, study);
-        var nameA = ArchiveNames.Instance(studyKey, await OpaqueKeyAsync(h, sopA));
-        var nameB = ArchiveNames.Instance(studyKey, await OpaqueKeyAsync(h, sopB));
+        var (_, _, nameA, nameB) = await TwoInstancesOfOneStudyAsync(h);
         var a = h.Ingest.Storage.Archive[nameA];
         var b = h.Ingest.Storage.Archive[nameB];
 
@@ -109,13 +115,7 @@ public sealed class ArchiveTamperingExportTests
     public async Task An_index_record_moved_to_another_instance_of_the_study_is_withheld_as_unreadable()
     {
         using var h = new ExportHarness();
-        var (study, sopA, sopB) = (Uid(), Uid(), Uid());
-        await h.IngestAsync(study, sopA, Patient);
-        await h.IngestAsync(study, sopB, Patient);
-        await ConsentAndAgreeAsync(h);
-        var studyKey = await OpaqueKeyAsync(h, study);
-        var nameA = ArchiveNames.Instance(studyKey, await OpaqueKeyAsync(h, sopA));
-        var nameB = ArchiveNames.Instance(studyKey, await OpaqueKeyAsync(h, sopB));
+        var (studyKey, instanceB, nameA, nameB) = await TwoInstancesOfOneStudyAsync(h);
         var sealedEntries = new[] { InstanceIndex.SealedMetadataName, InstanceIndex.SealedEncryptionMetadataName, InstanceIndex.SealedLengthMetadataName, InstanceIndex.SealedMacMetadataName };
         foreach (var entry in sealedEntries)
         {
@@ -123,7 +123,6 @@ public sealed class ArchiveTamperingExportTests
         }
 
         var index = new InstanceIndex(h.Ingest.Storage, h.Ingest.Keyring, new EnvelopeEncryptor());
-        var instanceB = await OpaqueKeyAsync(h, sopB);
         var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(studyKey, instanceB, ExportHarness.Ct));
         Assert.Equal(EnvelopeFailureReason.MetadataTampered, ex.Reason);
 
