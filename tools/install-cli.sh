@@ -23,15 +23,18 @@ elif command -v gcc >/dev/null; then
 else
   mode=r2r
 fi
-mkdir -p "$out"
+# Publish into a scratch directory and copy only the binary: OUTPUT_DIR may be a directory of other programs (~/bin).
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
 if [ "$mode" = aot ]; then
   echo "Publishing cloudarchive with NativeAOT for $rid (a few minutes the first time)..." >&2
-  dotnet publish src/CloudArchive.Cli -c Release -r "$rid" -p:PublishAot=true "${linker[@]}" -o "$out" >&2
+  # ${linker[@]+...}: an empty array is "unbound" under `set -u` in bash 3.2 (macOS).
+  dotnet publish src/CloudArchive.Cli -c Release -r "$rid" -p:PublishAot=true ${linker[@]+"${linker[@]}"} -o "$stage" >&2
 else
   echo "No C toolchain (clang or gcc) for NativeAOT: publishing a self-contained ReadyToRun single file for $rid..." >&2
-  dotnet publish src/CloudArchive.Cli -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true -o "$out" >&2
+  dotnet publish src/CloudArchive.Cli -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true -o "$stage" >&2
 fi
-# Debug symbols and XML docs are not needed to run it.
-rm -f "$out"/*.dbg "$out"/*.pdb "$out"/*.xml
+mkdir -p "$out"
+install -m 755 "$stage/cloudarchive" "$out/cloudarchive"
 echo "Installed $out/cloudarchive ($mode). Put it on PATH with:" >&2
 echo "export PATH=\"$out:\$PATH\""

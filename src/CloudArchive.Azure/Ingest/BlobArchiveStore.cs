@@ -11,7 +11,6 @@ namespace CloudArchive.Azure.Ingest;
 /// <summary><see cref="IArchiveStore"/> over the <c>archive</c> container.</summary>
 public sealed class BlobArchiveStore : IArchiveStore
 {
-    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 
     private readonly BlobContainerClient _container;
     private readonly StorageOptions _storage;
@@ -51,7 +50,7 @@ public sealed class BlobArchiveStore : IArchiveStore
     /// <inheritdoc />
     public async Task<bool> TryCreateAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        var result = await CreateAsync(name, content, new BlockUploadOptions { Metadata = metadata, Tags = tags, Conditions = CreateOnly }, cancellationToken).ConfigureAwait(false);
+        var result = await CreateAsync(name, content, new BlockUploadOptions { Metadata = metadata, Tags = tags, Conditions = WriteConditions.CreateOnly() }, cancellationToken).ConfigureAwait(false);
         return result.Created;
     }
 
@@ -65,7 +64,7 @@ public sealed class BlobArchiveStore : IArchiveStore
         CreateAsync(
             name,
             content,
-            new BlockUploadOptions { Metadata = metadata, TrailingMetadata = trailingMetadata, Tags = tags, Conditions = CreateOnly, TransactionalMd5 = _transactionalMd5 },
+            new BlockUploadOptions { Metadata = metadata, TrailingMetadata = trailingMetadata, Tags = tags, Conditions = WriteConditions.CreateOnly(), TransactionalMd5 = _transactionalMd5 },
             cancellationToken);
 
     /// <inheritdoc />

@@ -17,7 +17,6 @@ namespace CloudArchive.Azure.Ingest;
 public sealed class BlobQuarantineStore : IQuarantineStore
 {
     private const int MaxSuffix = 1000;
-    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
     private readonly BlobContainerClient _container;
     private readonly StorageOptions _storage;
 
@@ -40,7 +39,7 @@ public sealed class BlobQuarantineStore : IQuarantineStore
             try
             {
                 content.Position = start;
-                await BlockUpload.UploadAsync(_container.GetBlockBlobClient(name), new NonClosingStream(content), new BlockUploadOptions { Metadata = metadata, Conditions = CreateOnly }, _storage, cancellationToken).ConfigureAwait(false);
+                await BlockUpload.UploadAsync(_container.GetBlockBlobClient(name), new NonClosingStream(content), new BlockUploadOptions { Metadata = metadata, Conditions = WriteConditions.CreateOnly() }, _storage, cancellationToken).ConfigureAwait(false);
             }
             catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
             {

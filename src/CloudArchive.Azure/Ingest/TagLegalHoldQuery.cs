@@ -24,7 +24,7 @@ public sealed class TagLegalHoldQuery : ILegalHoldQuery
         }
 
         var where = $"\"{ArchiveMetadata.StudyTag}\"='{studyKey}' AND \"{ArchiveMetadata.HoldTag}\"='1'";
-        try
+        return await StorageCall.RunAsync("FindBlobsByTags", async () =>
         {
             await foreach (var page in _archive.FindBlobsByTagsAsync(where, cancellationToken).AsPages().ConfigureAwait(false))
             {
@@ -33,13 +33,9 @@ public sealed class TagLegalHoldQuery : ILegalHoldQuery
                     return true;
                 }
             }
-        }
-        catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
-        {
-            throw StorageErrors.From(failure, "FindBlobsByTags");
-        }
 
-        return false;
+            return false;
+        }).ConfigureAwait(false);
     }
 
     private static bool OpaqueKeyFormat(string value) => value.Length == OpaqueKeyNamer.NameLength && value.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7'));

@@ -61,7 +61,7 @@ public sealed class BlobKeyringStore : IKeyringStore
     {
         try
         {
-            await UploadAsync(name, content, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
+            await UploadAsync(name, content, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)

@@ -66,7 +66,7 @@ public sealed class BlobAgreementStore : IAgreementStore
         AgreementValidator.Validate(agreement);
         try
         {
-            await UploadAsync(agreement, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
+            await UploadAsync(agreement, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)

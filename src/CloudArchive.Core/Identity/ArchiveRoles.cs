@@ -18,7 +18,4 @@ public static class ArchiveRoles
 
     /// <summary>Operators: agreements, consents, exports, retention.</summary>
     public const string ArchiveAdmin = "Archive.Admin";
-
-    /// <summary>Every role the archive defines.</summary>
-    public static IReadOnlyList<string> All { get; } = [ResearchRead, ArchiveUpload, ArchiveRead, ArchiveAdmin];
 }

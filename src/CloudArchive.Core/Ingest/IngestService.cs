@@ -584,17 +584,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
             ["uploadRef"] = context.Upload.UploadReference,
             ["time"] = _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
         };
-        byte[] reasonJson;
-        using (var buffer = new MemoryStream())
-        {
-            // A node tree writes without reflection (the CLI, which shares this code, is published with NativeAOT).
-            await using (var writer = new Utf8JsonWriter(buffer))
-            {
-                reasonNode.WriteTo(writer);
-            }
-
-            reasonJson = buffer.ToArray();
-        }
+        // A node tree writes without reflection (the CLI, which shares this code, is published with NativeAOT).
+        var reasonJson = System.Text.Encoding.UTF8.GetBytes(reasonNode.ToJsonString());
 
         if (reason is not (QuarantineReason.Empty or QuarantineReason.Oversized))
         {

@@ -56,8 +56,6 @@ public sealed class LocalHostOptions
     internal string QueueFor(LocalFunction function) =>
         Queues.TryGetValue(function.Name, out var name) && !string.IsNullOrWhiteSpace(name) ? name : function.Target;
 
-    /// <summary>The poison queue of a queue, named as the host names it.</summary>
-    internal static string PoisonQueueOf(string queue) => queue + "-poison";
 
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the first invalid setting.</summary>
     public void Validate()

@@ -50,7 +50,7 @@ internal sealed class LocalHostService : BackgroundService
                         _logger.LogInformation("LocalHost: scanning '{Container}' every {Interval} into '{Queue}'.", _settings.Containers.Incoming, _options.ScanInterval, queue);
                     }
 
-                    _logger.LogInformation("LocalHost: {Function} listens to '{Queue}' (poison '{Poison}').", function.Name, queue, LocalHostOptions.PoisonQueueOf(queue));
+                    _logger.LogInformation("LocalHost: {Function} listens to '{Queue}' (poison '{Poison}').", function.Name, queue, CloudArchive.Azure.Composition.ArchiveQueueNames.Poison(queue));
                     break;
                 case LocalTriggerKind.Timer:
                     var schedule = LocalTimerRunner.ScheduleFor(function, _options, _configuration);

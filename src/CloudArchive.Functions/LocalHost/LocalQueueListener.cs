@@ -24,7 +24,7 @@ internal sealed class LocalQueueListener
     public LocalQueueListener(QueueServiceClient queues, string queueName, LocalFunction function, LocalFunctionInvoker invoker, LocalHostOptions options, TimeProvider time, ILogger logger)
     {
         _queue = queues.GetQueueClient(queueName);
-        _poison = queues.GetQueueClient(LocalHostOptions.PoisonQueueOf(queueName));
+        _poison = queues.GetQueueClient(CloudArchive.Azure.Composition.ArchiveQueueNames.Poison(queueName));
         _function = function;
         _invoker = invoker;
         _options = options;

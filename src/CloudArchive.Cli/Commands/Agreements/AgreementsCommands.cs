@@ -48,7 +48,7 @@ public static class AgreementsCommands
             catch (AgreementOperationException ex)
             {
                 await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-                return ex.Failure == AgreementOperationFailure.NotFound ? ExitCodes.Refused : ExitCodes.Refused;
+                return ExitCodes.Refused; // not found, id taken, already closed: all refusals
             }
         }, cancellationToken);
 
@@ -134,14 +134,21 @@ public static class AgreementsCommands
             using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             var now = DateTimeOffset.UtcNow;
             var table = new Table().AddColumns("Id", "Status", "Purpose", "Valid from", "Valid until", "In force", "Recipients", "Consent", "Profile");
+            var asJson = parse.GetValue(json);
             var documents = new System.Text.Json.Nodes.JsonArray();
             var count = 0;
             await foreach (var stored in session.Agreements().ListAsync(ct).ConfigureAwait(false))
             {
                 var a = stored.Agreement;
-                var document = System.Text.Json.Nodes.JsonNode.Parse(AgreementJson.Serialize(a))!.AsObject();
-                document["inForce"] = a.IsInForceAt(now);
-                documents.Add((System.Text.Json.Nodes.JsonNode)document);
+                count++;
+                if (asJson)
+                {
+                    var document = System.Text.Json.Nodes.JsonNode.Parse(AgreementJson.Serialize(a))!.AsObject();
+                    document["inForce"] = a.IsInForceAt(now);
+                    documents.Add((System.Text.Json.Nodes.JsonNode)document);
+                    continue;
+                }
+
                 table.AddRow(
                     Markup.Escape(a.Id),
                     AgreementJson.StatusCode(a.Status),
@@ -152,10 +159,9 @@ public static class AgreementsCommands
                     a.Recipients.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     a.ConsentRequired ? "required" : "waived",
                     Markup.Escape(a.Deidentification.ProfileName));
-                count++;
             }
 
-            if (parse.GetValue(json))
+            if (asJson)
             {
                 await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, documents).ConfigureAwait(false);
                 return OperationsRunner.Success;

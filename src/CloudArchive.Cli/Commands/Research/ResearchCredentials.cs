@@ -67,18 +67,8 @@ internal sealed class ResearchCredentials : IDisposable
 
     private AccessToken Mint()
     {
+        // Taken before minting (which stamps its own "now"), so the cached expiry is never later than the token's.
         var now = DateTimeOffset.UtcNow;
-        var request = new DevelopmentTokenRequest
-        {
-            Issuer = _request!.Issuer,
-            Audience = _request.Audience,
-            TenantId = _request.TenantId,
-            ObjectId = _request.ObjectId,
-            Roles = _request.Roles,
-            Groups = _request.Groups,
-            Lifetime = _request.Lifetime,
-            IssuedAt = now,
-        };
-        return new AccessToken(_issuer!.Mint(request), now + request.Lifetime);
+        return new AccessToken(_issuer!.Mint(_request!), now + _request!.Lifetime);
     }
 }

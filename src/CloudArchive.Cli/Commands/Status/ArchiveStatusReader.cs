@@ -79,7 +79,7 @@ internal static class ArchiveStatusReader
     /// <summary>The newest <paramref name="count"/> quarantine reasons (all when <paramref name="count"/> is <see cref="int.MaxValue"/>), newest first.</summary>
     public static async Task<IReadOnlyList<QuarantineEntry>> ReadRecentQuarantineAsync(BlobContainerClient quarantine, int count, CancellationToken cancellationToken)
     {
-        if (!await quarantine.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        if (!await ExistsAsync(quarantine, cancellationToken).ConfigureAwait(false))
         {
             return [];
         }

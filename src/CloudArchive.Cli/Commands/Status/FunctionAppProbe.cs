@@ -24,20 +24,22 @@ internal static class FunctionAppProbe
             return new FunctionAppHealth("not-configured", null, $"set {UrlSetting} (env CloudArchive__ResearchApi__Url) to the app's base URL");
         }
 
+        // Shown without user info or a query: a URL setting could carry a function key (?code=...).
+        var shown = baseUri.GetLeftPart(UriPartial.Path);
         using var http = new HttpClient { Timeout = Timeout };
         try
         {
             using var response = await http.GetAsync(new Uri(baseUri, "admin/host/status"), cancellationToken).ConfigureAwait(false);
             return response.StatusCode switch
             {
-                HttpStatusCode.OK => new FunctionAppHealth("running", baseUri.AbsoluteUri, "host status 200"),
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new FunctionAppHealth("reachable", baseUri.AbsoluteUri, $"host status needs a key ({(int)response.StatusCode})"),
-                _ => new FunctionAppHealth("down", baseUri.AbsoluteUri, $"host status answered {(int)response.StatusCode}"),
+                HttpStatusCode.OK => new FunctionAppHealth("running", shown, "host status 200"),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new FunctionAppHealth("reachable", shown, $"host status needs a key ({(int)response.StatusCode})"),
+                _ => new FunctionAppHealth("down", shown, $"host status answered {(int)response.StatusCode}"),
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new FunctionAppHealth("down", baseUri.AbsoluteUri, ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : "not reachable (" + (ex.InnerException?.Message ?? ex.Message) + ")");
+            return new FunctionAppHealth("down", shown, ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : "not reachable (" + (ex.InnerException?.Message ?? ex.Message) + ")");
         }
     }
 }

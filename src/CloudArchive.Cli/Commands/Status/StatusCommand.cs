@@ -15,7 +15,7 @@ public static class StatusCommand
     public static Command Create()
     {
         var recent = new Option<int>("--recent") { Description = "How many recent quarantine reasons to show", DefaultValueFactory = _ => 5 };
-        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
+        var json = JsonOutput.Option("Print the status as JSON");
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
         var command = new Command("status", "Show whether the function app is up, what is in the archive's containers and queues, and what went wrong last. Exit codes: 0 ok, 1 a poison queue holds messages or the function app is down, 2 configuration, 3 storage error.")

@@ -19,7 +19,7 @@ public static class UploadCommand
         var parallel = new Option<int>("--parallel") { Description = "Files uploaded at the same time", DefaultValueFactory = _ => 4 };
         var wait = new Option<bool>("--wait") { Description = "Follow each file to its outcome (archived, duplicate, quarantined with the reason) through the audit log" };
         var timeout = new Option<int>("--timeout") { Description = "With --wait: seconds to wait for every outcome", DefaultValueFactory = _ => 300 };
-        var json = new Option<bool>("--json") { Description = "Print the per-file result as JSON" };
+        var json = JsonOutput.Option("Print the per-file result as JSON");
         var force = new Option<bool>("--force") { Description = "Also send files that are obviously not DICOM (empty, no DICOM header)" };
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
