@@ -26,6 +26,9 @@ public sealed class DenialAuditThrottle
         _window = window ?? DefaultWindow;
     }
 
+    /// <summary>The length of a window.</summary>
+    public TimeSpan WindowLength => _window;
+
     /// <summary>
     /// Records one refusal; true when it must be written now (the first of its window), false when it was counted into
     /// the window's aggregate line.

@@ -65,7 +65,7 @@ public sealed class ResearchApiHandler : IDisposable
 
         // Aggregated refusal counts are written when the next refusal comes, and by this timer when none does, so a
         // flood that stops is still accounted for within about one window.
-        _flushTimer = TimeProvider.System.CreateTimer(_ => _ = FlushDenialsAsync(), null, DenialAuditThrottle.DefaultWindow, DenialAuditThrottle.DefaultWindow);
+        _flushTimer = TimeProvider.System.CreateTimer(_ => _ = FlushDenialsAsync(), null, denials.WindowLength, denials.WindowLength);
     }
 
     /// <summary>Answers one request.</summary>
@@ -83,7 +83,8 @@ public sealed class ResearchApiHandler : IDisposable
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             _logger.LogInformation("ResearchApi {CorrelationId}: the client went away.", correlationId);
-            await AuditFailureAsync(state, "client-aborted").ConfigureAwait(false);
+            // Minor: any client can hang up, so this must not raise the serious-failure alerts a real fault raises.
+            await AuditFailureAsync(state, "client-aborted", AuditOutcome.MinorFailure).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -489,17 +490,26 @@ public sealed class ResearchApiHandler : IDisposable
 
         try
         {
-            using var timeout = new CancellationTokenSource(DenialAuditTimeout);
             foreach (var (actor, reason, repeated) in _denials.TakeExpired())
             {
-                await TryAppendAsync(new AuditEvent
+                // One timeout per line: a slow line must not cancel the others. A line that cannot be written is logged
+                // by TryAppendAsync; the flush never throws, so the refusal that triggered it is still audited itself.
+                using var timeout = new CancellationTokenSource(DenialAuditTimeout);
+                try
                 {
-                    EventType = AuditEventType.SecurityAlert,
-                    Action = AuditAction.Read,
-                    Outcome = AuditOutcome.MinorFailure,
-                    Actor = new AuditActor(actor, null, AuditApp, AuditRole, isRequestor: true),
-                    Details = [reason, repeated],
-                }, timeout.Token).ConfigureAwait(false);
+                    await TryAppendAsync(new AuditEvent
+                    {
+                        EventType = AuditEventType.SecurityAlert,
+                        Action = AuditAction.Read,
+                        Outcome = AuditOutcome.MinorFailure,
+                        Actor = new AuditActor(actor, null, AuditApp, AuditRole, isRequestor: true),
+                        Details = [reason, repeated],
+                    }, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _logger.LogError("ResearchApi: an aggregated refusal line timed out and was not written.");
+                }
             }
         }
         catch (ObjectDisposedException)
@@ -513,7 +523,7 @@ public sealed class ResearchApiHandler : IDisposable
     }
 
     /// <summary>Audits a request that failed after authentication before any line recorded it (exactly one line per request).</summary>
-    private async Task AuditFailureAsync(RequestState state, string detail)
+    private async Task AuditFailureAsync(RequestState state, string detail, AuditOutcome outcome = AuditOutcome.SeriousFailure)
     {
         if (state.Actor is null || state.Audited)
         {
@@ -526,7 +536,7 @@ public sealed class ResearchApiHandler : IDisposable
         {
             EventType = AuditEventType.InstancesAccessed,
             Action = AuditAction.Read,
-            Outcome = AuditOutcome.SeriousFailure,
+            Outcome = outcome,
             Actor = state.Actor,
             AgreementId = state.AgreementId,
             PurposeOfUse = state.PurposeOfUse,

@@ -307,6 +307,34 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_client_that_hangs_up_mid_request_leaves_one_minor_failure_line_not_a_serious_one()
+    {
+        var hanging = new HangingResearchStore(fixture.ResearchStore);
+        var app = await fixture.StartAppAsync(6000, 1000, services => services.AddSingleton<Core.Research.Publication.IResearchStore>(hanging));
+        await using var _ = app;
+        using var client = ResearchApiFixture.CreateClient(app);
+        var me = NewId();
+        using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var request = client.SendAsync(ResearchApiFixture.AsRecipient(StudiesPath, me), hangUp.Token);
+        await hanging.Listing.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        // Anyone can hang up, so it must not raise the alerts a real fault raises.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<AuditRecord> audit;
+        while ((audit = await fixture.AuditOfAsync(me)).Count == 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        var line = Assert.Single(audit).Event;
+        Assert.Equal(AuditOutcome.MinorFailure, line.Outcome);
+        Assert.Equal(["request-failed", "client-aborted"], line.Details);
+    }
+
+    [Fact]
     public async Task With_App_Service_Authentication_on_a_principal_header_naming_someone_else_is_401()
     {
         var app = await fixture.StartAppAsync(6000, 1000, extraSettings: new Dictionary<string, string?> { ["WEBSITE_AUTH_ENABLED"] = "True" });
