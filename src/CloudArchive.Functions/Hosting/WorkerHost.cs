@@ -1,4 +1,5 @@
 using CloudArchive.Azure.Composition;
+using Microsoft.Extensions.Configuration;
 using CloudArchive.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -20,13 +21,20 @@ public static class WorkerHost
         builder.UseMiddleware<InvocationMiddleware>();
         builder.Services.AddApplicationInsightsTelemetryWorkerService();
         builder.Services.ConfigureFunctionsApplicationInsights();
-        var settings = builder.Services.AddCloudArchiveFunctions(builder.Configuration, AppContext.BaseDirectory);
-        if (settings.Auth.UsesDevelopmentIssuer)
+        RefuseDevelopmentIssuer(builder.Configuration);
+        builder.Services.AddCloudArchiveFunctions(builder.Configuration, AppContext.BaseDirectory);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Under the Functions host nothing guarantees loopback-only reach: the development issuer is the local host's
+    /// alone. Checked before the archive is composed, which would otherwise create the issuer's key file.
+    /// </summary>
+    internal static void RefuseDevelopmentIssuer(IConfiguration configuration)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration[AuthSettings.DevelopmentIssuerKeyDirectoryKey]))
         {
-            // Under the Functions host nothing guarantees loopback-only reach: the development issuer is the local host's alone.
             throw new ArchiveConfigurationException("authentication", [$"{AuthSettings.DevelopmentIssuerKeyDirectoryKey} is set, but the development token issuer is trusted only by the local host (LocalHost:Enabled); configure Entra ID instead."]);
         }
-
-        return builder.Build();
     }
 }
