@@ -164,9 +164,9 @@ public static class CloudArchiveServiceCollectionExtensions
     // data account keeps both; it is reached with the same Entra ID credential and client settings.
     private static StorageConnection KeyringConnection(IServiceProvider services, CloudArchiveSettings settings)
     {
-        var main = services.GetRequiredService<StorageConnection>();
-        return settings.Storage.KeyringServiceUri is { } keyringUri && string.IsNullOrEmpty(settings.Storage.ConnectionString)
-            ? StorageConnection.FromTokenCredential(keyringUri, services.GetRequiredService<TokenCredential>(), settings.Storage, queueServiceUri: null)
-            : main;
+        // StorageOptions refuses a keyring URI beside a connection string, so a set URI always means Entra ID.
+        return settings.Storage.KeyringServiceUri is { } keyringUri
+            ? StorageConnection.FromTokenCredential(keyringUri, services.GetRequiredService<TokenCredential>(), settings.Storage)
+            : services.GetRequiredService<StorageConnection>();
     }
 }

@@ -180,7 +180,11 @@ public sealed class StorageOptions
 
         if (NullIfBlank(getSetting(SettingKeys.KeyringServiceUri)) is { } keyringUri)
         {
-            options.KeyringServiceUri = ParseUri(SettingKeys.KeyringServiceUri, keyringUri);
+            // The separate keyring account is what makes a shred final; ignoring it silently would put the keys in the
+            // data account, where soft delete and versions keep them.
+            options.KeyringServiceUri = options.ConnectionString is null
+                ? ParseUri(SettingKeys.KeyringServiceUri, keyringUri)
+                : throw new FormatException($"{SettingKeys.KeyringServiceUri} is reached with Entra ID ({SettingKeys.ServiceUri}); it cannot be combined with {SettingKeys.ConnectionString}.");
         }
 
         if (NullIfBlank(getSetting(SettingKeys.ImmutabilitySupported)) is { } immutability)

@@ -107,6 +107,33 @@ public sealed class CompositionRootTests : IDisposable
         settings.ThrowIfInvalid(CloudArchiveSettings.Sections.Keys);
     }
 
+    [Fact]
+    public void The_keyring_lives_in_the_keyring_account_when_one_is_configured()
+    {
+        var values = Valid();
+        values["CloudArchive:Storage:ConnectionString"] = null;
+        values["CloudArchive:Storage:ServiceUri"] = "https://data.blob.core.windows.net";
+        values["CloudArchive:Storage:KeyringServiceUri"] = "https://keyring.blob.core.windows.net";
+        var services = new ServiceCollection();
+        services.AddCloudArchive(Configuration(values), CloudArchiveHost.Cli(_keys));
+        using var provider = services.BuildServiceProvider();
+
+        var keyring = Assert.IsType<Azure.Keys.BlobKeyringStore>(provider.GetRequiredService<IKeyringStore>());
+
+        Assert.Equal("keyring.blob.core.windows.net", keyring.Container.Uri.Host);
+    }
+
+    [Fact]
+    public void A_keyring_account_beside_a_connection_string_is_refused_not_ignored()
+    {
+        var values = Valid();
+        values["CloudArchive:Storage:KeyringServiceUri"] = "https://keyring.blob.core.windows.net";
+
+        var ex = Assert.Throws<ArchiveConfigurationException>(() => new ServiceCollection().AddCloudArchive(Configuration(values), CloudArchiveHost.Functions(_keys)));
+
+        Assert.Contains("CloudArchive:Storage:KeyringServiceUri", ex.Message, StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string?> Valid()
     {
         var root = RepositoryPaths.FindRoot();
