@@ -22,8 +22,15 @@ public sealed class StorageConnection
         AccountName = accountName;
         Options = options;
         CredentialKind = credentialKind;
+        IsLocalEmulator = isLocalEmulator;
         ImmutabilitySupported = options.ImmutabilitySupported ?? !isLocalEmulator;
     }
+
+    /// <summary>
+    /// Whether this is the local emulator rather than an Azure account: <c>UseDevelopmentStorage</c>, a loopback or IP
+    /// endpoint, or Azurite's published development key on any host (e.g. <c>http://azurite:10000</c>).
+    /// </summary>
+    public bool IsLocalEmulator { get; }
 
     /// <summary>The blob service client.</summary>
     public BlobServiceClient Blobs { get; }
@@ -84,7 +91,7 @@ public sealed class StorageConnection
             }
         }
 
-        var isLocal = parsed.IsDevelopmentStorage || IsLocalOrIp(parsed.BlobEndpoint);
+        var isLocal = parsed.IsDevelopmentStorage || parsed.IsPublicDevelopmentKey || IsLocalOrIp(parsed.BlobEndpoint);
         return new StorageConnection(blobs, queues, parsed.AccountName, options, kind, isLocal);
     }
 

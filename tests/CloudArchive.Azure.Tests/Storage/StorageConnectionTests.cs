@@ -74,6 +74,28 @@ public sealed class StorageConnectionTests(AzuriteFixture azurite)
         Assert.False(StorageConnection.FromConnectionString(connectionString, new StorageOptions { ImmutabilitySupported = false }).ImmutabilitySupported);
     }
 
+    [Theory]
+    [InlineData("UseDevelopmentStorage=true", true)]
+    [InlineData("AccountName=acct;AccountKey=" + Key + ";BlobEndpoint=http://127.0.0.1:10000/acct", true)]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + Key, false)]
+    [InlineData("AccountName=acct;AccountKey=" + Key + ";BlobEndpoint=https://storage.example.net", false)]
+    public void A_connection_knows_whether_it_is_the_local_emulator(string connectionString, bool expected)
+    {
+        Assert.Equal(expected, StorageConnection.FromConnectionString(connectionString).IsLocalEmulator);
+    }
+
+    [Fact]
+    public void Azurite_reached_by_host_name_with_its_published_key_is_the_local_emulator()
+    {
+        // doctor skips the platform controls for it; treated as Azure, its Shared Key probe reported a false failure.
+        var azurite = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={StorageApi.DevelopmentAccountKey};BlobEndpoint=http://azurite:10000/devstoreaccount1;";
+
+        var connection = StorageConnection.FromConnectionString(azurite);
+
+        Assert.True(connection.IsLocalEmulator);
+        Assert.False(connection.ImmutabilitySupported);
+    }
+
     [Fact]
     public async Task UseDevelopmentStorage_points_at_the_default_azurite_ports_with_the_well_known_account()
     {

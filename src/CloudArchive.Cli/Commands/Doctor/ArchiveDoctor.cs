@@ -34,14 +34,12 @@ internal static class ArchiveDoctor
     }
 
     /// <summary>
-    /// The platform controls of a deployed archive; against the local emulator (a loopback or IP endpoint, or
-    /// UseDevelopmentStorage) they do not apply and are reported as skipped.
+    /// The platform controls of a deployed archive; against the local emulator (<see cref="StorageConnection.IsLocalEmulator"/>)
+    /// they do not apply and are reported as skipped.
     /// </summary>
     internal static async Task<IReadOnlyList<DoctorCheck>> CheckPlatformAsync(ArchiveSettings settings, StorageConnection connection, CancellationToken cancellationToken)
     {
-        var endpoint = connection.BlobServiceUri;
-        if (endpoint.IsLoopback || System.Net.IPAddress.TryParse(endpoint.Host, out _)
-            || (settings.ConnectionString?.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) ?? false))
+        if (connection.IsLocalEmulator)
         {
             return PlatformControls.NotApplicable("the local emulator (Azurite) has no such platform control");
         }
