@@ -16,7 +16,8 @@ namespace CloudArchive.Azure.Ingest;
 /// </summary>
 public sealed class BlobQuarantineStore : IQuarantineStore
 {
-    private const int MaxSuffix = 1000;
+    /// <summary>How many uploads of one name quarantine keeps apart (<c>name</c>, <c>name~2</c>, ... <c>name~1000</c>).</summary>
+    public const int MaxSuffix = 1000;
     private readonly BlobContainerClient _container;
     private readonly StorageOptions _storage;
 
@@ -27,6 +28,10 @@ public sealed class BlobQuarantineStore : IQuarantineStore
         _storage = storage ?? throw new ArgumentNullException(nameof(storage));
     }
 
+    /// <summary>The quarantine name of the <paramref name="attempt"/>-th different upload named <paramref name="uploadName"/> (1-based).</summary>
+    public static string SlotName(string uploadName, int attempt) =>
+        attempt == 1 ? uploadName : string.Create(CultureInfo.InvariantCulture, $"{uploadName}~{attempt}");
+
     /// <inheritdoc />
     public async Task<string> PlaceAsync(string uploadName, Stream content, string? contentMac, ReadOnlyMemory<byte> reasonJson, CancellationToken cancellationToken)
     {
@@ -35,7 +40,7 @@ public sealed class BlobQuarantineStore : IQuarantineStore
         var metadata = contentMac is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [ArchiveMetadata.UploadMac] = contentMac };
         for (var attempt = 1; attempt <= MaxSuffix; attempt++)
         {
-            var name = attempt == 1 ? uploadName : string.Create(CultureInfo.InvariantCulture, $"{uploadName}~{attempt}");
+            var name = SlotName(uploadName, attempt);
             try
             {
                 content.Position = start;

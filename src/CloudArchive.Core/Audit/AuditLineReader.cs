@@ -10,8 +10,9 @@ namespace CloudArchive.Core.Audit;
 internal static class AuditLineReader
 {
     /// <summary>One line: its bytes (without the line feed; truncated to the limit when over-long), its
-    /// chain hash over all its bytes, and whether it was terminated and within the limit.</summary>
-    public sealed record Line(int Number, byte[] Bytes, string Hash, bool Terminated, bool TooLong);
+    /// chain hash over all its bytes, whether it was terminated and within the limit, and how many bytes of the
+    /// stream it took (line feed included).</summary>
+    public sealed record Line(int Number, byte[] Bytes, string Hash, bool Terminated, bool TooLong, long StreamLength);
 
     public static async IAsyncEnumerable<Line> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -40,7 +41,7 @@ internal static class AuditLineReader
 
                 number++;
                 yield return new Line(number, current.ToArray(), Convert.ToHexStringLower(hasher.GetHashAndReset()), true,
-                    currentLength > AuditLineSerializer.MaxLineBytes);
+                    currentLength > AuditLineSerializer.MaxLineBytes, currentLength + 1);
                 current.SetLength(0);
                 currentLength = 0;
                 offset = newline + 1;
@@ -51,7 +52,7 @@ internal static class AuditLineReader
         {
             number++;
             yield return new Line(number, current.ToArray(), Convert.ToHexStringLower(hasher.GetHashAndReset()), false,
-                currentLength > AuditLineSerializer.MaxLineBytes);
+                currentLength > AuditLineSerializer.MaxLineBytes, currentLength);
         }
     }
 }

@@ -19,7 +19,22 @@ public sealed class AuditLogQuery
     }
 
     /// <summary>Returns matching records.</summary>
-    public async IAsyncEnumerable<AuditLogEntry> QueryAsync(AuditQueryFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<AuditLogEntry> QueryAsync(AuditQueryFilter filter, CancellationToken cancellationToken) =>
+        QueryAsync(filter, null, cancellationToken);
+
+    /// <summary>
+    /// Returns matching records that were not returned by an earlier call with the same <paramref name="readTo"/>:
+    /// it remembers, per blob, the end of the last complete line read, so a caller that polls (e.g. <c>upload
+    /// --wait</c>) reads only what was appended since, and skips blobs that did not grow. Line numbers of the entries
+    /// count from where this call started reading a blob.
+    /// </summary>
+    public IAsyncEnumerable<AuditLogEntry> QueryNewAsync(AuditQueryFilter filter, IDictionary<string, long> readTo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readTo);
+        return QueryAsync(filter, readTo, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<AuditLogEntry> QueryAsync(AuditQueryFilter filter, IDictionary<string, long>? readTo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var lowerHour = filter.From is { } from ? new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero) : (DateTimeOffset?)null;
@@ -34,12 +49,30 @@ public sealed class AuditLogQuery
                     continue;
                 }
 
-                var stream = await _store.OpenReadAsync(blob.Name, 0, cancellationToken).ConfigureAwait(false);
+                var offset = readTo is not null && readTo.TryGetValue(blob.Name, out var read) ? read : 0;
+                if (offset >= blob.Length && offset > 0)
+                {
+                    continue; // nothing appended since the last call
+                }
+
+                var stream = await _store.OpenReadAsync(blob.Name, offset, cancellationToken).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
                     await foreach (var line in AuditLineReader.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
                     {
-                        if (!line.Terminated || line.TooLong)
+                        if (!line.Terminated)
+                        {
+                            // A line being written: read again from its start next time.
+                            continue;
+                        }
+
+                        offset += line.StreamLength;
+                        if (readTo is not null)
+                        {
+                            readTo[blob.Name] = offset;
+                        }
+
+                        if (line.TooLong)
                         {
                             continue;
                         }

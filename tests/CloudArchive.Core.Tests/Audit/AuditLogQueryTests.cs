@@ -35,6 +35,45 @@ public sealed class AuditLogQueryTests
     }
 
     [Fact]
+    public async Task A_polling_query_returns_each_record_once_and_reads_only_blobs_that_grew()
+    {
+        var store = new InMemoryAuditLogStore();
+        var clock = new ManualTimeProvider(AuditSamples.Start);
+        using var ingest = new AuditLogWriter(store, "func-1", clock);
+        using var cli = new AuditLogWriter(store, "cli-7", clock);
+        await ingest.AppendAsync(AuditSamples.Import(1), Ct);
+        await cli.AppendAsync(AuditSamples.Read(), Ct);
+        var readTo = new Dictionary<string, long>(StringComparer.Ordinal);
+        var query = new AuditLogQuery(store);
+        async Task<List<AuditLogEntry>> PollAsync()
+        {
+            var found = new List<AuditLogEntry>();
+            await foreach (var entry in query.QueryNewAsync(new AuditQueryFilter { From = AuditSamples.Start }, readTo, Ct))
+            {
+                found.Add(entry);
+            }
+
+            return found;
+        }
+
+        var first = await PollAsync();
+        var opensAfterFirst = store.ReadsOpened;
+        var nothingNew = await PollAsync();
+        await ingest.AppendAsync(AuditSamples.Import(2), Ct);
+        var opensBeforeThird = store.ReadsOpened;
+        var third = await PollAsync();
+
+        Assert.Equal(2, first.Count);
+        Assert.Empty(nothingNew);
+        Assert.Equal(opensAfterFirst, opensBeforeThird); // an unchanged blob is not read again
+        var appended = Assert.Single(third);
+        Assert.Equal("log/2026/11/22/10/func-1.jsonl", appended.BlobName);
+        Assert.Equal(AuditEventType.Import, appended.Record.Event.EventType);
+        Assert.Equal(opensBeforeThird + 1, store.ReadsOpened); // and only the blob that grew is, from where it stopped
+        Assert.Equal(store.Read("log/2026/11/22/10/func-1.jsonl").Length, readTo["log/2026/11/22/10/func-1.jsonl"]);
+    }
+
+    [Fact]
     public async Task Without_criteria_every_record_is_returned_in_blob_order()
     {
         var store = await SeedAsync();

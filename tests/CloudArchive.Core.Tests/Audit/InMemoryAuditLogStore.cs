@@ -76,10 +76,16 @@ internal sealed class InMemoryAuditLogStore : IAuditLogStore
         }
     }
 
+    /// <summary>How many reads were opened (tests of incremental queries count them).</summary>
+    public int ReadsOpened => _readsOpened;
+
+    private int _readsOpened;
+
     /// <inheritdoc />
     public Task<Stream> OpenReadAsync(string blobName, long offset, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _readsOpened);
         if (!_blobs.TryGetValue(blobName, out var data))
         {
             throw new AuditStoreException(blobName, "the blob does not exist", isNotFound: true);

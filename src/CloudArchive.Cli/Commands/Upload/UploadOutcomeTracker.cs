@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using CloudArchive.Azure.Audit;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Cli.Commands.Status;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 
@@ -17,7 +18,6 @@ internal sealed class UploadOutcomeTracker
 {
     // The ingest may run on another machine whose clock differs; references are random, so a wide window is harmless.
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
-    private const int MaxQuarantineSuffix = 50;
     private readonly BlobContainerClient _audit;
     private readonly BlobContainerClient _quarantine;
     private readonly TimeSpan _pollInterval;
@@ -41,11 +41,14 @@ internal sealed class UploadOutcomeTracker
         var deadline = DateTimeOffset.UtcNow + timeout;
         var query = new AuditLogQuery(new BlobAuditLogStore(_audit));
         var filter = new AuditQueryFilter { From = uploadStarted - ClockSlack, EventType = AuditEventType.Import };
+        var readTo = new Dictionary<string, long>(StringComparer.Ordinal); // each poll reads only what was appended since
+        var auditExists = false;
         while (true)
         {
-            if (await ExistsAsync(_audit, cancellationToken).ConfigureAwait(false))
+            auditExists = auditExists || await ArchiveStatusReader.ExistsAsync(_audit, cancellationToken).ConfigureAwait(false);
+            if (auditExists)
             {
-                await foreach (var entry in query.QueryAsync(filter, cancellationToken).ConfigureAwait(false))
+                await foreach (var entry in query.QueryNewAsync(filter, readTo, cancellationToken).ConfigureAwait(false))
                 {
                     var details = entry.Record.Event.Details;
                     var reference = details.FirstOrDefault(d => d.StartsWith(UploadReference.DetailPrefix, StringComparison.Ordinal))?[UploadReference.DetailPrefix.Length..];
@@ -82,9 +85,9 @@ internal sealed class UploadOutcomeTracker
     /// <summary>The message of the quarantine reason file carrying this upload's reference (<c>name</c>, <c>name~2</c>, ...).</summary>
     private async Task<string?> QuarantineMessageAsync(UploadFile file, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= MaxQuarantineSuffix; attempt++)
+        for (var attempt = 1; attempt <= CloudArchive.Azure.Ingest.BlobQuarantineStore.MaxSuffix; attempt++)
         {
-            var name = (attempt == 1 ? file.BlobName : $"{file.BlobName}~{attempt}") + ".reason.json";
+            var name = CloudArchive.Azure.Ingest.BlobQuarantineStore.SlotName(file.BlobName, attempt) + ".reason.json";
             try
             {
                 using var download = await DownloadContentStream.OpenAsync(() => _quarantine.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -107,7 +110,4 @@ internal sealed class UploadOutcomeTracker
 
         return null;
     }
-
-    private static async Task<bool> ExistsAsync(BlobContainerClient container, CancellationToken cancellationToken) =>
-        (await StorageCall.RunAsync("GetContainerProperties", () => container.ExistsAsync(cancellationToken)).ConfigureAwait(false)).Value;
 }
