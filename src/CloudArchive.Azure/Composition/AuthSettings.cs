@@ -79,7 +79,7 @@ public sealed class AuthSettings
         environment ??= Environment.GetEnvironmentVariable;
         var problems = new List<string>();
 
-        var tenant = Blank(get(TenantIdKey)) is { } t && Guid.TryParseExact(t, "D", out var tenantGuid) ? tenantGuid.ToString("D") : null;
+        var tenant = Core.Identity.ArchivePrincipal.NormalizeGuid(Blank(get(TenantIdKey)));
         if (tenant is null)
         {
             problems.Add($"{TenantIdKey} must be the Entra ID tenant id (a GUID): the app accepts tokens of that tenant only, and never runs unauthenticated.");
@@ -97,9 +97,9 @@ public sealed class AuthSettings
 
         if (Blank(get(ClientIdKey)) is { } clientId)
         {
-            if (Guid.TryParseExact(clientId, "D", out var clientGuid))
+            if (Core.Identity.ArchivePrincipal.NormalizeGuid(clientId) is { } client)
             {
-                audiences.Add(clientGuid.ToString("D"));
+                audiences.Add(client);
             }
             else
             {
@@ -145,8 +145,7 @@ public sealed class AuthSettings
             return false;
         }
 
-        return string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        return uri.IsLoopback; // localhost, 127.0.0.0/8 and [::1]
     }
 
     private static IEnumerable<string> DevelopmentIssuerProblems(Func<string, string?> get, Func<string, string?> environment, string directory)

@@ -33,10 +33,7 @@ public static class StorageTransportSecurity
         }
     }
 
-    private static bool IsThisMachine(Uri endpoint) =>
-        endpoint.IsLoopback
-        || string.Equals(endpoint.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(endpoint.Host, out var address) && IPAddress.IsLoopback(address));
+    private static bool IsThisMachine(Uri endpoint) => endpoint.IsLoopback; // localhost, 127.0.0.0/8 and [::1]
 
     private static string Describe(StorageCredentialKind kind) => kind switch
     {

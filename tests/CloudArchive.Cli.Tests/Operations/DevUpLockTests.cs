@@ -112,7 +112,7 @@ public sealed class DevUpLockTests : IDisposable
         var result = await OperationsCli.RunAsync(
             "dev", "up", "--repo", RepositoryPaths.FindRoot(), "--state-dir", _state, "--functions-dll", Path.Combine(_state, "never-started.dll"));
 
-        Assert.Equal(OperationsRunner.Usage, result.ExitCode);
+        Assert.Equal(CloudArchive.Cli.Commands.Common.ExitCodes.Usage, result.ExitCode);
         Assert.Contains($"Another `cloudarchive dev up` (pid {Environment.ProcessId}) is already running on {_state}; stop it first", result.Error, StringComparison.Ordinal);
         Assert.Equal(Running, File.ReadAllText(devEnv));
         Assert.False(Directory.Exists(Path.Combine(_state, "azurite")), "no second Azurite on the data folder");

@@ -186,7 +186,7 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
 
         var result = await OperationsCli.RunAsync("doctor", "--connection-string", connection);
 
-        Assert.Equal(OperationsRunner.Failed, result.ExitCode);
+        Assert.Equal(CloudArchive.Cli.Commands.Common.ExitCodes.Attention, result.ExitCode);
         var transport = Assert.Single(result.Output.Split('\n'), l => l.Contains(" transport ", StringComparison.Ordinal));
         Assert.Contains("FAIL", transport, StringComparison.Ordinal);
         Assert.Contains("plain HTTP", transport, StringComparison.Ordinal);
@@ -203,7 +203,7 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
 
         var result = await OperationsCli.RunAsync("status", "--connection-string", connection);
 
-        Assert.Equal(OperationsRunner.Usage, result.ExitCode);
+        Assert.Equal(CloudArchive.Cli.Commands.Common.ExitCodes.Usage, result.ExitCode);
         Assert.Contains("plain HTTP", result.Error, StringComparison.Ordinal);
         Assert.Contains("storage.example.invalid", result.Error, StringComparison.Ordinal);
         Assert.Contains(credential == "SAS" ? "shared access signature" : "Shared Key signature", result.Error, StringComparison.Ordinal);

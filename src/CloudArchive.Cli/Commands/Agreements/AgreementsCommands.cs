@@ -38,12 +38,12 @@ public static class AgreementsCommands
             catch (AgreementFormatException ex)
             {
                 await error.WriteLineAsync("error: invalid agreement: " + ex.Message).ConfigureAwait(false);
-                return OperationsRunner.Usage;
+                return ExitCodes.Usage;
             }
             catch (DeidConfigurationException ex)
             {
                 await error.WriteLineAsync("error: invalid de-identification settings: " + ex.Message).ConfigureAwait(false);
-                return OperationsRunner.Usage;
+                return ExitCodes.Usage;
             }
             catch (AgreementOperationException ex)
             {
@@ -118,7 +118,7 @@ public static class AgreementsCommands
             var created = await session.Agreements().CreateAsync(draft, ResearchAdminSession.Actor, ct).ConfigureAwait(false);
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
             console.MarkupLine(Markup.Escape($"Agreement {created.Id} created: {created.PurposeOfUse}, {created.Recipients.Count} recipient(s), valid {created.ValidFrom:u} to {created.ValidUntil:u}, consent {(created.ConsentRequired ? "required" : "waived")}, profile {created.Deidentification.ProfileName}."));
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, ct));
         return command;
     }
@@ -164,7 +164,7 @@ public static class AgreementsCommands
             if (asJson)
             {
                 await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, documents).ConfigureAwait(false);
-                return OperationsRunner.Success;
+                return ExitCodes.Success;
             }
 
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
@@ -177,7 +177,7 @@ public static class AgreementsCommands
                 console.Write(table);
             }
 
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, ct));
         return command;
     }
@@ -200,7 +200,7 @@ public static class AgreementsCommands
             using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             var stored = await session.Agreements().GetAsync(agreementId, ct).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync(Encoding.UTF8.GetString(AgreementJson.Serialize(stored.Agreement))).ConfigureAwait(false);
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, ct));
         return command;
     }
@@ -223,7 +223,7 @@ public static class AgreementsCommands
             using var session = ResearchAdminSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             var closed = await session.Agreements().CloseAsync(agreementId, parse.GetValue(reason)!, ResearchAdminSession.Actor, null, ct).ConfigureAwait(false);
             OperationsRunner.Console(parse.InvocationConfiguration.Output).MarkupLine(Markup.Escape($"Agreement {closed.Id} closed at {closed.ClosedAt:u}."));
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, ct));
         return command;
     }

@@ -84,7 +84,7 @@ public static class AuditQueryCommand
             }
 
             await AuditLogAccess.RecordUseAsync(store, AuditAction.Read, AuditOutcome.Success, ["audit-query", string.Create(CultureInfo.InvariantCulture, $"lines={count}")], cancellationToken).ConfigureAwait(false);
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, cancellationToken));
         return command;
     }

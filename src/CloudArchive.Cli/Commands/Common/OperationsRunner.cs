@@ -10,12 +10,6 @@ namespace CloudArchive.Cli.Commands.Common;
 /// </summary>
 internal static class OperationsRunner
 {
-    public const int Success = ExitCodes.Success;
-    public const int Failed = ExitCodes.Attention;
-    public const int Usage = ExitCodes.Usage;
-    public const int StorageError = ExitCodes.Unavailable;
-    public const int Cancelled = ExitCodes.Cancelled;
-
     public static async Task<int> RunAsync(TextWriter error, Func<Task<int>> run, CancellationToken cancellationToken)
     {
         try
@@ -25,44 +19,44 @@ internal static class OperationsRunner
         catch (UsageException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return Usage;
+            return ExitCodes.Usage;
         }
         catch (Azure.Composition.ArchiveConfigurationException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return Usage;
+            return ExitCodes.Usage;
         }
         catch (FormatException ex)
         {
             await error.WriteLineAsync("error: invalid configuration: " + ex.Message).ConfigureAwait(false);
-            return Usage;
+            return ExitCodes.Usage;
         }
         catch (StorageRequestException ex) when (ex.IsUnreachable)
         {
             await error.WriteLineAsync($"error: storage is not reachable ({ex.Message}). Is Azurite running (`cloudarchive dev up`)?").ConfigureAwait(false);
-            return StorageError;
+            return ExitCodes.Unavailable;
         }
         catch (Azure.Storage.InsecureStorageTransportException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return Usage;
+            return ExitCodes.Usage;
         }
         catch (StorageRequestException ex)
         {
             await error.WriteLineAsync($"error: storage request failed: {ex.Operation} answered {ex.Status} {ex.ErrorCode} (request id {ex.RequestId})"
                 + (ex.IsAuthenticationFailure ? " — check the account key / credentials." : string.Empty)).ConfigureAwait(false);
-            return StorageError;
+            return ExitCodes.Unavailable;
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
             // Azure.Core reports transport failures (connection refused, DNS) as RequestFailedException with status 0.
             await error.WriteLineAsync($"error: storage is not reachable ({ReachabilityReason(ex)}). Is Azurite running (`cloudarchive dev up`)?").ConfigureAwait(false);
-            return StorageError;
+            return ExitCodes.Unavailable;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
-            return Cancelled;
+            return ExitCodes.Cancelled;
         }
     }
 

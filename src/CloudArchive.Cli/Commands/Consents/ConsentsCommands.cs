@@ -35,7 +35,7 @@ public static class ConsentsCommands
             catch (ConsentFormatException ex)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-                return OperationsRunner.Usage;
+                return ExitCodes.Usage;
             }
         }, cancellationToken);
 
@@ -98,7 +98,7 @@ public static class ConsentsCommands
                 await parse.InvocationConfiguration.Error.WriteLineAsync("error: --strict: nothing was imported because of the errors above.").ConfigureAwait(false);
             }
 
-            return result.Errors.Count == 0 ? OperationsRunner.Success : ExitCodes.Attention;
+            return result.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.Attention;
         }, ct));
         return command;
     }
@@ -156,7 +156,7 @@ public static class ConsentsCommands
                 }).ConfigureAwait(false);
             }
 
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, ct));
         return command;
     }
@@ -182,7 +182,7 @@ public static class ConsentsCommands
             }
 
             await parse.InvocationConfiguration.Output.WriteLineAsync(Encoding.UTF8.GetString(ConsentJson.Serialize(record))).ConfigureAwait(false);
-            return OperationsRunner.Success;
+            return ExitCodes.Success;
         }, ct));
         return command;
     }

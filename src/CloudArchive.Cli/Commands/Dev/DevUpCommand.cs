@@ -96,7 +96,7 @@ public static class DevUpCommand
         await DevSettings.WriteEnvFileAsync(paths.DevEnvFile, values, cancellationToken).ConfigureAwait(false);
         RenderRunning(console, paths, azurite, functions);
 
-        var exitCode = OperationsRunner.Success;
+        var exitCode = ExitCodes.Success;
         if (demo)
         {
             var prefix = "demo/" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "/";
@@ -107,7 +107,7 @@ public static class DevUpCommand
             RenderRunning(console, paths, azurite, functions);
             if (summary.TimedOut || summary.PoisonMessages > 0)
             {
-                exitCode = OperationsRunner.Failed;
+                exitCode = ExitCodes.Attention;
             }
         }
 
@@ -127,7 +127,7 @@ public static class DevUpCommand
 
             console.MarkupLine("[red]The function app exited[/]; stopping. Last output:");
             console.WriteLine(functions.RecentOutput);
-            return OperationsRunner.Failed;
+            return ExitCodes.Attention;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -23,11 +23,11 @@ public static class DoctorCommand
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteAsync(parse.InvocationConfiguration.Output, DoctorReport.Json(checks)).ConfigureAwait(false);
-                return checks.Any(c => c.Severity == DoctorSeverity.Fail) ? OperationsRunner.Failed : OperationsRunner.Success;
+                return checks.Any(c => c.Severity == DoctorSeverity.Fail) ? ExitCodes.Attention : ExitCodes.Success;
             }
 
             var failed = DoctorReport.Write(OperationsRunner.Console(parse.InvocationConfiguration.Output), checks);
-            return failed ? OperationsRunner.Failed : OperationsRunner.Success;
+            return failed ? ExitCodes.Attention : ExitCodes.Success;
         }, cancellationToken));
         return command;
     }

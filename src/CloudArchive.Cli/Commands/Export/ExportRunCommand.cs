@@ -64,7 +64,7 @@ public static class ExportRunCommand
                     console.WriteLine($"Queued an export of agreement {id} on '{queueName}' (message {messageId}). The function app's ExportResearchCopies runs it; its summary is in the function log and the manifest.");
                 }
 
-                return OperationsRunner.Success;
+                return ExitCodes.Success;
             }
 
             using var session = ExportSession.Open(settings, parallel);
@@ -81,7 +81,7 @@ public static class ExportRunCommand
                     WriteSummary(console, result.Manifest);
                 }
 
-                return OperationsRunner.Success;
+                return ExitCodes.Success;
             }
             catch (ExportRefusedException ex)
             {
@@ -92,7 +92,7 @@ public static class ExportRunCommand
             {
                 // Typed failures whose messages carry names, codes and keys only (never patient data).
                 await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-                return OperationsRunner.Failed;
+                return ExitCodes.Attention;
             }
         }, cancellationToken));
         return command;

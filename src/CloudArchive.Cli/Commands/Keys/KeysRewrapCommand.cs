@@ -53,7 +53,7 @@ public static class KeysRewrapCommand
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && last?.ResumeToken is { } resume)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"cancelled; resume with: cloudarchive keys rewrap --continue-from {resume}").ConfigureAwait(false);
-                return OperationsRunner.Cancelled;
+                return ExitCodes.Cancelled;
             }
 
             var t = result.Totals;
@@ -71,7 +71,7 @@ public static class KeysRewrapCommand
                     ["continueFrom"] = result.ContinuationToken,
                     ["complete"] = result.Complete,
                 }).ConfigureAwait(false);
-                return result.Complete ? OperationsRunner.Success : OperationsRunner.Failed;
+                return result.Complete ? ExitCodes.Success : ExitCodes.Attention;
             }
 
             console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -86,7 +86,7 @@ public static class KeysRewrapCommand
                 console.MarkupLine($"More entries remain; continue with: cloudarchive keys rewrap --continue-from {Markup.Escape(token)}");
             }
 
-            return result.Complete ? OperationsRunner.Success : OperationsRunner.Failed;
+            return result.Complete ? ExitCodes.Success : ExitCodes.Attention;
         }, cancellationToken));
         return command;
     }

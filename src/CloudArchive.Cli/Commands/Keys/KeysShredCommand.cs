@@ -54,7 +54,7 @@ public static class KeysShredCommand
                 console.MarkupLine(result.KeyExisted
                     ? $"Study {studyKey}: key shredded at {result.ShreddedAt:u}. Its ciphertext can no longer be decrypted."
                     : $"Study {studyKey}: no key existed; a tombstone now prevents it from being created again.");
-                return OperationsRunner.Success;
+                return ExitCodes.Success;
             }
             catch (KeyringException ex) when (ex.Reason == KeyringFailureReason.LegalHold)
             {

@@ -35,7 +35,7 @@ public static class StatusCommand
                 Render(OperationsRunner.Console(parse.InvocationConfiguration.Output), status);
             }
 
-            return status.NeedsAttention ? OperationsRunner.Failed : OperationsRunner.Success;
+            return status.NeedsAttention ? ExitCodes.Attention : ExitCodes.Success;
         }, cancellationToken));
         return command;
     }

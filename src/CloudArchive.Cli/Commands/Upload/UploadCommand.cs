@@ -51,7 +51,7 @@ public static class UploadCommand
             if (planned.Count == 0)
             {
                 console.MarkupLine("[yellow]Nothing to upload[/] (directories are searched for *.dcm and extension-less files).");
-                return OperationsRunner.Success;
+                return ExitCodes.Success;
             }
 
             var started = DateTimeOffset.UtcNow;
@@ -75,7 +75,7 @@ public static class UploadCommand
                 }
 
                 console.MarkupLine($"Uploaded [green]{files.Count}[/] file(s), {total:N0} bytes, to container [blue]{Markup.Escape(target)}[/]" + (skipped.Count > 0 ? $"; skipped [yellow]{skipped.Count}[/]." : "."));
-                return skipped.Count > 0 ? OperationsRunner.Failed : OperationsRunner.Success;
+                return skipped.Count > 0 ? ExitCodes.Attention : ExitCodes.Success;
             }
 
             var tracker = new UploadOutcomeTracker(
@@ -93,7 +93,7 @@ public static class UploadCommand
                 UploadReport.RenderOutcomes(console, all);
             }
 
-            return all.Any(o => o.NeedsAttention) ? OperationsRunner.Failed : OperationsRunner.Success;
+            return all.Any(o => o.NeedsAttention) ? ExitCodes.Attention : ExitCodes.Success;
         }, cancellationToken));
         return command;
     }
