@@ -38,8 +38,11 @@ public abstract class ServiceRequestException : Exception
     public bool IsUnreachable => Status == 0;
 
     /// <summary>401, or 403 with an authentication error: bad or expired key/SAS/token, or clock skew.</summary>
-    public bool IsAuthenticationFailure => Status == (int)HttpStatusCode.Unauthorized || (Status == (int)HttpStatusCode.Forbidden &&
-        (ErrorCode is null || ErrorCode.StartsWith("Authentication", StringComparison.Ordinal) || ErrorCode.StartsWith("Authorization", StringComparison.Ordinal)));
+    public bool IsAuthenticationFailure => IsAuthError(Status, ErrorCode);
+
+    private static bool IsAuthError(int status, string? errorCode) =>
+        status == (int)HttpStatusCode.Unauthorized || (status == (int)HttpStatusCode.Forbidden &&
+        (errorCode is null || errorCode.StartsWith("Authentication", StringComparison.Ordinal) || errorCode.StartsWith("Authorization", StringComparison.Ordinal)));
 
     private static string BuildMessage(string service, string operation, int status, string? errorCode, string? requestId, string? serviceMessage)
     {
@@ -55,10 +58,11 @@ public abstract class ServiceRequestException : Exception
             text += " " + (serviceMessage.Length > 300 ? serviceMessage[..300] + "..." : serviceMessage);
         }
 
-        if (status is (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden
-            && (errorCode is null || errorCode.StartsWith("Authentication", StringComparison.Ordinal) || errorCode.StartsWith("Authorization", StringComparison.Ordinal)))
+        if (IsAuthError(status, errorCode))
         {
-            text += " Check that the account key, SAS or token is valid and not expired, that it grants this operation, and that the clock is correct.";
+            // Storage takes a key, a SAS or a token; Key Vault only tokens.
+            var credential = service == "Storage" ? "account key, SAS or token" : "token";
+            text += $" Check that the {credential} is valid and not expired, that it grants this operation, and that the clock is correct.";
         }
 
         if (!string.IsNullOrEmpty(requestId))
