@@ -160,10 +160,7 @@ public sealed class ResearchApiHandler : IDisposable
         if (!use.IsAllowed)
         {
             await AuditDenialAsync(state, null, null, use.Code).ConfigureAwait(false);
-            var message = use.Reason == ResearchDenialReason.GroupsOverage
-                ? "Your token lists too many groups for Entra ID to include them, so group recipients cannot be matched. Ask the archive's administrator to assign the Research.Read role to fewer groups (or to you directly) and to name you or one of those groups as recipient."
-                : $"Your token does not carry the {ResearchAccessPolicy.RequiredRole} app role of the archive.";
-            await ErrorAsync(context, StatusCodes.Status403Forbidden, use.Code, message).ConfigureAwait(false);
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, use.CallerCode, use.CallerMessage).ConfigureAwait(false);
             return;
         }
 
@@ -301,14 +298,7 @@ public sealed class ResearchApiHandler : IDisposable
         // "not yours", so agreement ids cannot be probed. The audit line tells them apart.
         var purpose = decision.RevealsReason ? stored?.Agreement.PurposeOfUse : null;
         await AuditDenialAsync(state, agreementId, purpose, decision.Code).ConfigureAwait(false);
-        var (code, message) = decision.Reason switch
-        {
-            ResearchDenialReason.AgreementClosed => (decision.Code, "The agreement has been closed."),
-            ResearchDenialReason.AgreementNotYetValid => (decision.Code, "The agreement is not valid yet."),
-            ResearchDenialReason.AgreementExpired => (decision.Code, "The agreement has expired."),
-            _ => ("forbidden", "You are not a recipient of an agreement with this id."),
-        };
-        await ErrorAsync(context, StatusCodes.Status403Forbidden, code, message).ConfigureAwait(false);
+        await ErrorAsync(context, StatusCodes.Status403Forbidden, decision.CallerCode, decision.CallerMessage).ConfigureAwait(false);
         return null;
     }
 

@@ -40,6 +40,21 @@ public sealed record ResearchAccessDecision
     public bool RevealsReason => Reason is ResearchDenialReason.MissingRole or ResearchDenialReason.GroupsOverage or ResearchDenialReason.AgreementClosed
         or ResearchDenialReason.AgreementNotYetValid or ResearchDenialReason.AgreementExpired;
 
+    /// <summary>The error code the caller is given: the reason's <see cref="Code"/> where it reveals nothing, else <c>forbidden</c>.</summary>
+    public string CallerCode => RevealsReason ? Code : "forbidden";
+
+    /// <summary>What the caller is told (never which of the undisclosed reasons applied).</summary>
+    public string CallerMessage => Reason switch
+    {
+        null => string.Empty,
+        ResearchDenialReason.MissingRole => $"Your token does not carry the {ResearchAccessPolicy.RequiredRole} app role of the archive.",
+        ResearchDenialReason.GroupsOverage => "Your token lists too many groups for Entra ID to include them, so group recipients cannot be matched. Ask the archive's administrator to assign the Research.Read role to fewer groups (or to you directly) and to name you or one of those groups as recipient.",
+        ResearchDenialReason.AgreementClosed => "The agreement has been closed.",
+        ResearchDenialReason.AgreementNotYetValid => "The agreement is not valid yet.",
+        ResearchDenialReason.AgreementExpired => "The agreement has expired.",
+        _ => "You are not a recipient of an agreement with this id.",
+    };
+
     /// <summary>A denial for <paramref name="reason"/>.</summary>
     public static ResearchAccessDecision Denied(ResearchDenialReason reason) => new(reason);
 }

@@ -154,4 +154,18 @@ public sealed class ResearchAccessPolicyTests
     [InlineData(Tenant, "")]
     public void A_principal_needs_GUID_tenant_and_object_ids(string tenant, string oid) =>
         Assert.Throws<ArgumentException>(() => new ArchivePrincipal(tenant, oid, [], []));
+
+    [Fact]
+    public void Unknown_unreadable_and_not_yours_give_the_caller_one_answer_while_a_recipient_learns_why()
+    {
+        var undisclosed = new[] { ResearchDenialReason.UnknownAgreement, ResearchDenialReason.AgreementUnreadable, ResearchDenialReason.NotRecipient }
+            .Select(ResearchAccessDecision.Denied).ToList();
+
+        Assert.All(undisclosed, d => Assert.Equal("forbidden", d.CallerCode));
+        Assert.Single(undisclosed.Select(d => d.CallerMessage).Distinct());
+        Assert.Equal("agreement-expired", ResearchAccessDecision.Denied(ResearchDenialReason.AgreementExpired).CallerCode);
+        Assert.Equal("missing-role", ResearchAccessDecision.Denied(ResearchDenialReason.MissingRole).CallerCode);
+        Assert.Contains(ResearchAccessPolicy.RequiredRole, ResearchAccessDecision.Denied(ResearchDenialReason.MissingRole).CallerMessage, StringComparison.Ordinal);
+        Assert.Empty(ResearchAccessDecision.Allowed.CallerMessage);
+    }
 }
