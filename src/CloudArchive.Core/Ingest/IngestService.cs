@@ -274,7 +274,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             return await CompleteAsync(context, record, retention, minimization, resumed: true, indexSealed, ct => VerifyWholeAsync(archiveName, plainMac, plain.Length, ct), cancellationToken).ConfigureAwait(false);
                         }
 
-                        await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, studyKey, patient, ["duplicate"], cancellationToken).ConfigureAwait(false);
+                        await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, studyKey, patient, [ImportAuditDetails.Duplicate], cancellationToken).ConfigureAwait(false);
                         await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, upload.ETag, cancellationToken).ConfigureAwait(false);
                         return new IngestResult(IngestOutcome.Duplicate, context.InstanceKey, "duplicate");
                     }
@@ -405,7 +405,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             throw new IngestRejection(QuarantineReason.VerificationFailed, $"The archived copy of instance {context.InstanceKey} did not read back as valid ({problem}); it was left in place for investigation.");
         }
 
-        var details = new List<string> { resumed ? "resumed" : "archived", minimization.Changed ? "minimized" : "unchanged", "retention-rule=" + retention.DecidedBy.Rule.Id };
+        var details = new List<string> { resumed ? ImportAuditDetails.Resumed : ImportAuditDetails.Archived, minimization.Changed ? "minimized" : "unchanged", "retention-rule=" + retention.DecidedBy.Rule.Id };
         await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, record.StudyKey, record.PatientPseudonym, details, cancellationToken, bytes: context.Upload.Length).ConfigureAwait(false);
         if (!indexSealed)
         {
@@ -595,7 +595,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
 
         context.Upload.Content.Position = 0;
         await _quarantine.PlaceAsync(context.Request.BlobName, context.Upload.Content, context.UploadMac, reasonJson, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(context, AuditEventType.Import, AuditOutcome.MinorFailure, null, null, ["quarantined", "reason=" + code], cancellationToken).ConfigureAwait(false);
+        await AuditAsync(context, AuditEventType.Import, AuditOutcome.MinorFailure, null, null, [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code], cancellationToken).ConfigureAwait(false);
         await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, context.Upload.ETag, cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestOutcome.Quarantined, context.InstanceKey, QuarantineReasonCodes.ResultCode(reason));
     }

@@ -6,6 +6,7 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Cli.Commands.Status;
 using CloudArchive.Cli.Commands.Upload;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Ingest;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Dev;
@@ -159,18 +160,17 @@ internal sealed class DemoRunner
         var audit = new BlobAuditLogStore(_connection.Blobs.GetBlobContainerClient(_settings.Container("Audit")));
         await foreach (var entry in new AuditLogQuery(audit).QueryAsync(new AuditQueryFilter { From = since, EventType = AuditEventType.Import }, cancellationToken).ConfigureAwait(false))
         {
-            var details = entry.Record.Event.Details;
-            if (details.Contains("quarantined"))
+            switch (ImportAuditDetails.Outcome(entry.Record.Event.Details))
             {
-                quarantined++;
-            }
-            else if (details.Contains("duplicate"))
-            {
-                duplicates++;
-            }
-            else if (entry.Record.Event.Outcome == AuditOutcome.Success)
-            {
-                archived++;
+                case ImportAuditOutcome.Quarantined:
+                    quarantined++;
+                    break;
+                case ImportAuditOutcome.Duplicate:
+                    duplicates++;
+                    break;
+                case ImportAuditOutcome.Archived when entry.Record.Event.Outcome == AuditOutcome.Success:
+                    archived++;
+                    break;
             }
         }
 

@@ -51,7 +51,7 @@ internal sealed class UploadOutcomeTracker
                 await foreach (var entry in query.QueryNewAsync(filter, readTo, cancellationToken).ConfigureAwait(false))
                 {
                     var details = entry.Record.Event.Details;
-                    var reference = details.FirstOrDefault(d => d.StartsWith(UploadReference.DetailPrefix, StringComparison.Ordinal))?[UploadReference.DetailPrefix.Length..];
+                    var reference = ImportAuditDetails.UploadReferenceOf(details);
                     if (reference is not null && pending.Remove(reference, out var file))
                     {
                         settled[reference] = await ClassifyAsync(file, details, cancellationToken).ConfigureAwait(false);
@@ -73,13 +73,12 @@ internal sealed class UploadOutcomeTracker
 
     private async Task<UploadOutcome> ClassifyAsync(UploadFile file, IReadOnlyList<string> details, CancellationToken cancellationToken)
     {
-        if (details.Contains("quarantined"))
+        return ImportAuditDetails.Outcome(details) switch
         {
-            var reason = details.FirstOrDefault(d => d.StartsWith("reason=", StringComparison.Ordinal))?["reason=".Length..];
-            return new UploadOutcome(file, UploadOutcomeKind.Quarantined, reason, await QuarantineMessageAsync(file, cancellationToken).ConfigureAwait(false));
-        }
-
-        return new UploadOutcome(file, details.Contains("duplicate") ? UploadOutcomeKind.Duplicate : UploadOutcomeKind.Archived);
+            ImportAuditOutcome.Quarantined => new UploadOutcome(file, UploadOutcomeKind.Quarantined, ImportAuditDetails.Reason(details), await QuarantineMessageAsync(file, cancellationToken).ConfigureAwait(false)),
+            ImportAuditOutcome.Duplicate => new UploadOutcome(file, UploadOutcomeKind.Duplicate),
+            _ => new UploadOutcome(file, UploadOutcomeKind.Archived),
+        };
     }
 
     /// <summary>The message of the quarantine reason file carrying this upload's reference (<c>name</c>, <c>name~2</c>, ...).</summary>
