@@ -106,6 +106,7 @@ public sealed class DevelopmentTokenIssuer : IDisposable
     /// <summary>Loads the issuer's key from <paramref name="directory"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no key: run <c>cloudarchive dev up</c> first.</exception>
     /// <exception cref="CryptographicException">The file is not an RSA private key in PEM.</exception>
+    /// <exception cref="UnauthorizedAccessException">Other users could read the key or plant their own (Unix modes).</exception>
     public static DevelopmentTokenIssuer Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -114,6 +115,8 @@ public sealed class DevelopmentTokenIssuer : IDisposable
         {
             throw new FileNotFoundException("The development token issuer has no key yet; `cloudarchive dev up` creates it.", path);
         }
+
+        RefuseSharedKey(directory, path);
 
         var rsa = RSA.Create();
         try
@@ -206,6 +209,25 @@ public sealed class DevelopmentTokenIssuer : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _rsa.Dispose();
+
+    /// <summary>
+    /// Whoever can read the key can sign as anyone, and whoever can write the directory can plant a key of their own
+    /// that the local app would then trust: both must be this user's alone (LoadOrCreate makes them 0700 / 0600).
+    /// </summary>
+    private static void RefuseSharedKey(string directory, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode othersOnFile = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        const UnixFileMode othersWriteDirectory = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        if ((File.GetUnixFileMode(path) & othersOnFile) != 0 || (File.GetUnixFileMode(directory) & othersWriteDirectory) != 0)
+        {
+            throw new UnauthorizedAccessException($"The development signing key {path} or its directory is open to other users; make them yours alone (chmod 700 the directory, chmod 600 the key) or delete the directory and run `cloudarchive dev up` again.");
+        }
+    }
 
     private static void CreateDirectory(string directory)
     {

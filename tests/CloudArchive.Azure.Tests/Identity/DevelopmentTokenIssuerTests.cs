@@ -66,6 +66,26 @@ public sealed class DevelopmentTokenIssuerTests : IDisposable
         Assert.False(key.TryGetProperty("p", out _));
     }
 
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute)]
+    public void A_key_other_users_could_read_or_replace_is_refused(UnixFileMode keyMode, UnixFileMode directoryMode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes");
+            return;
+        }
+
+        DevelopmentTokenIssuer.LoadOrCreate(_directory).Dispose();
+        File.SetUnixFileMode(Path.Combine(_directory, DevelopmentTokenIssuer.KeyFileName), keyMode);
+        File.SetUnixFileMode(_directory, directoryMode);
+
+        var ex = Assert.Throws<UnauthorizedAccessException>(() => DevelopmentTokenIssuer.Load(_directory));
+
+        Assert.Contains("chmod", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Loading_without_a_key_says_how_to_create_one()
     {

@@ -155,6 +155,10 @@ internal sealed class ResearchConnection
         {
             throw new UsageException($"The development issuer has no key in {directory} yet: start the local function app (`cloudarchive dev up`) first.");
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
         catch (System.Security.Cryptography.CryptographicException)
         {
             throw new UsageException($"The development issuer's key in {directory} is not a usable RSA key; delete the directory and run `cloudarchive dev up` again.");
