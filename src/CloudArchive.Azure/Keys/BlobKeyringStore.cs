@@ -38,22 +38,12 @@ public sealed class BlobKeyringStore : IKeyringStore
     /// <inheritdoc />
     public async Task<KeyringDocument?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var download = await DownloadContentStream.OpenAsync(() => _container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (download.Length > MaxEntryBytes)
-            {
-                throw new KeyringException(KeyringFailureReason.CorruptEntry, $"Keyring entry {name} is larger than a keyring entry can be.", name);
-            }
-
-            var buffer = new MemoryStream((int)download.Length);
-            await download.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new KeyringDocument(buffer.ToArray(), download.Details.ETag.ToString());
-        }
-        catch (StorageRequestException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
+        var document = await SmallBlobDocument.ReadAsync(
+            _container.GetBlobClient(name),
+            MaxEntryBytes,
+            () => new KeyringException(KeyringFailureReason.CorruptEntry, $"Keyring entry {name} is larger than a keyring entry can be.", name),
+            cancellationToken).ConfigureAwait(false);
+        return document is { } d ? new KeyringDocument(d.Content, d.ETag) : null;
     }
 
     /// <inheritdoc />

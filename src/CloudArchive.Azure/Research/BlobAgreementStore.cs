@@ -95,7 +95,7 @@ public sealed class BlobAgreementStore : IAgreementStore
 
     private async Task<StoredAgreement?> ReadAsync(string name, string id, CancellationToken cancellationToken)
     {
-        var document = await ControlDocument.ReadAsync(
+        var document = await SmallBlobDocument.ReadAsync(
             _container.GetBlobClient(name),
             MaxDocumentBytes,
             () => new AgreementFormatException("$", "the stored document is larger than an agreement can be"),

@@ -58,7 +58,7 @@ public sealed class BlobConsentRegistry : IConsentRegistry
 
     private async Task<ConsentRecord?> ReadAsync(string name, string pseudonym, CancellationToken cancellationToken)
     {
-        var document = await ControlDocument.ReadAsync(
+        var document = await SmallBlobDocument.ReadAsync(
             _container.GetBlobClient(name),
             MaxDocumentBytes,
             () => new ConsentFormatException("$", "the stored document is larger than a consent record can be"),

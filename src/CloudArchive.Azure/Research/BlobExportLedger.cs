@@ -24,28 +24,8 @@ public sealed class BlobExportLedger : IExportLedger
     public async Task<ExportLedgerEntry?> GetAsync(string agreementId, string studyKey, CancellationToken cancellationToken)
     {
         var name = ExportNames.LedgerEntry(agreementId, studyKey);
-        byte[] json;
-        try
-        {
-            var download = await DownloadContentStream.OpenAsync(() => _control.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await using (download.ConfigureAwait(false))
-            {
-                if (download.Length > MaxEntryBytes)
-                {
-                    throw new ExportLedgerFormatException(name, "is larger than any ledger entry can be");
-                }
-
-                using var buffer = new MemoryStream((int)Math.Max(0, download.Length));
-                await download.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                json = buffer.ToArray();
-            }
-        }
-        catch (StorageRequestException ex) when (ex.IsNotFound)
-        {
-            return null;
-        }
-
-        return ExportLedgerJson.Deserialize(json, agreementId, studyKey, name);
+        var document = await SmallBlobDocument.ReadAsync(_control.GetBlobClient(name), MaxEntryBytes, () => new ExportLedgerFormatException(name, "is larger than any ledger entry can be"), cancellationToken).ConfigureAwait(false);
+        return document is { } d ? ExportLedgerJson.Deserialize(d.Content, agreementId, studyKey, name) : null;
     }
 
     /// <inheritdoc />

@@ -1,11 +1,12 @@
 using Azure.Storage.Blobs;
-using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 
-namespace CloudArchive.Azure.Research;
+namespace CloudArchive.Azure.Storage.Blobs;
 
-/// <summary>Reads the small JSON documents of the <c>control</c> container with a size bound.</summary>
-internal static class ControlDocument
+/// <summary>
+/// Reads a small document blob (control documents, keyring entries, ledger entries) whole, with a size bound checked
+/// before and after the copy, so a damaged or hostile blob cannot make a reader buffer an arbitrary amount.
+/// </summary>
+internal static class SmallBlobDocument
 {
     /// <summary>The document's bytes and ETag, null when the blob does not exist, or <paramref name="tooLarge"/>'s exception.</summary>
     public static async Task<(byte[] Content, string ETag)?> ReadAsync(BlobClient blob, int maxBytes, Func<Exception> tooLarge, CancellationToken cancellationToken)
