@@ -193,15 +193,8 @@ public sealed class DeidVsOraclesHarness : IHarness
     /// compiles every method fully optimized at first call.</summary>
     private static async Task<ProcessMeasurement.Run> RunSelfAsync(string input, string output, string secret, string runtimeSetting, CancellationToken ct)
     {
-        var exe = Environment.ProcessPath!;
-        var args = new List<string> { runtimeSetting, exe };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-        {
-            args.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-
-        args.AddRange(["harness", "deid-vs-oracles", "--child", input, output, secret]);
-        return await ProcessMeasurement.RunAsync("/usr/bin/env", args, ct).ConfigureAwait(false);
+        var (exe, selfArgs) = BenchPaths.SelfCommand("harness", "deid-vs-oracles", "--child", input, output, secret);
+        return await ProcessMeasurement.RunAsync("/usr/bin/env", [runtimeSetting, exe, .. selfArgs], ct).ConfigureAwait(false);
     }
 
     /// <summary>The measured CloudArchive process: Basic Profile over every file of a directory, all cores.</summary>

@@ -105,14 +105,7 @@ public sealed class DeidWideHarness : IHarness
 
     private static async Task<ProcessMeasurement.Run> RunChildAsync(string input, string output, string secret, CancellationToken ct)
     {
-        var exe = Environment.ProcessPath!;
-        var args = new List<string>();
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-        {
-            args.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-
-        args.AddRange(["harness", "deid-wide", "--child", input, output, secret]);
+        var (exe, args) = BenchPaths.SelfCommand("harness", "deid-wide", "--child", input, output, secret);
         return await ProcessMeasurement.RunAsync(exe, args, ct).ConfigureAwait(false);
     }
 

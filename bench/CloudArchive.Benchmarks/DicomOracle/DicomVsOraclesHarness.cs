@@ -101,7 +101,7 @@ public sealed class DicomVsOraclesHarness : IHarness
         rows.Add(new BenchRow(Workload, "CloudArchive", "read->write", $"in-process, {rwPasses} passes", corpusBytes * rwPasses, corpus.Count * rwPasses, rwTime, -1, $"{rwAlloc / rwPasses / 1e6:F1} MB allocated/pass"));
 
         // Whole process per file: this harness in child mode, dcmconv, pydicom.
-        var (self, selfArgs) = SelfCommand();
+        var (self, selfArgs) = BenchPaths.SelfCommand("harness", "dicom-vs-oracles");
         rows.Add(await PerFileAsync(Workload, "CloudArchive", $"whole process per file ({Path.GetFileName(self)} ... {ChildFlag})", corpus, corpusBytes, f => (self, [.. selfArgs, ChildFlag, f, output]), ct).ConfigureAwait(false));
         if (ProcessMeasurement.Find("dcmconv") is { } dcmconv)
         {
@@ -157,7 +157,7 @@ public sealed class DicomVsOraclesHarness : IHarness
             File.Delete(output);
         }
 
-        var (self, selfArgs) = SelfCommand();
+        var (self, selfArgs) = BenchPaths.SelfCommand("harness", "dicom-vs-oracles");
         var child = await ProcessMeasurement.RunAsync(self, [.. selfArgs, ChildFlag, big, output], ct).ConfigureAwait(false);
         rows.Add(new BenchRow(workload, "CloudArchive", "read->write (pass-through)", "whole process", size, 1, child.Wall, child.PeakRssBytes, child.ExitCode == 0 ? string.Empty : $"exit {child.ExitCode}"));
         File.Delete(output);
@@ -304,14 +304,6 @@ public sealed class DicomVsOraclesHarness : IHarness
         }
     }
 
-    private static (string File, string[] Args) SelfCommand()
-    {
-        var host = Environment.ProcessPath ?? "dotnet";
-        var assembly = typeof(DicomVsOraclesHarness).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet"
-            ? (host, [assembly, "harness", "dicom-vs-oracles"])
-            : (host, ["harness", "dicom-vs-oracles"]);
-    }
 
     private static List<string> CorpusFiles()
     {
