@@ -96,7 +96,7 @@ public static class CloudArchiveServiceCollectionExtensions
         });
         services.TryAddSingleton<IKeyAuditSink>(sp => new AuditLogKeyAuditSink(sp.GetRequiredService<AuditLogWriter>(), host.KeyActor));
         services.TryAddSingleton<ILegalHoldQuery>(sp => new TagLegalHoldQuery(Container(sp, settings.Containers.Archive)));
-        services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(KeyringConnection(sp, settings), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
+        services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(StorageConnection.ForKeyring(sp.GetRequiredService<StorageConnection>(), settings.Storage, () => sp.GetRequiredService<TokenCredential>()), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
         services.TryAddSingleton(sp => new Keyring(
             sp.GetRequiredService<IKeyringStore>(),
             sp.GetRequiredService<IKeyEncryptionKeyProvider>(),
@@ -159,14 +159,4 @@ public static class CloudArchiveServiceCollectionExtensions
 
     private static global::Azure.Storage.Blobs.BlobContainerClient Container(IServiceProvider services, string name) =>
         services.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(name);
-
-    // The keyring may live in an account of its own (no soft delete, no versioning: a shred is final there) while the
-    // data account keeps both; it is reached with the same Entra ID credential and client settings.
-    private static StorageConnection KeyringConnection(IServiceProvider services, CloudArchiveSettings settings)
-    {
-        // StorageOptions refuses a keyring URI beside a connection string, so a set URI always means Entra ID.
-        return settings.Storage.KeyringServiceUri is { } keyringUri
-            ? StorageConnection.FromTokenCredential(keyringUri, services.GetRequiredService<TokenCredential>(), settings.Storage)
-            : services.GetRequiredService<StorageConnection>();
-    }
 }

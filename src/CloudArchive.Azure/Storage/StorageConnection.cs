@@ -96,6 +96,19 @@ public sealed class StorageConnection
     }
 
     /// <summary>
+    /// The keyring's connection: its own account when <see cref="StorageOptions.KeyringServiceUri"/> is set (reached
+    /// with Entra ID; a shred is final there), else <paramref name="main"/>. The composition root and <c>doctor</c>
+    /// both use this, so they always look at the same account.
+    /// </summary>
+    public static StorageConnection ForKeyring(StorageConnection main, StorageOptions options, Func<TokenCredential> credential)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credential);
+        return options.KeyringServiceUri is { } keyringUri ? FromTokenCredential(keyringUri, credential(), options) : main;
+    }
+
+    /// <summary>
     /// Connects with an Entra ID credential (<c>DefaultAzureCredential</c> or a managed identity; HTTPS only, the SDK
     /// refuses bearer tokens over HTTP). The queue endpoint defaults to the blob endpoint with <c>.blob.</c> replaced by
     /// <c>.queue.</c>.

@@ -46,17 +46,14 @@ internal static class ArchiveDoctor
 
         TokenCredential? credential = null;
         TokenCredential Credential() => credential ??= new DefaultAzureCredential();
-        StorageConnection? keyring = connection;
-        if (settings[StorageOptions.SettingKeys.KeyringServiceUri] is { } keyringUri)
+        StorageConnection? keyring;
+        try
         {
-            try
-            {
-                keyring = StorageConnection.FromTokenCredential(new Uri(keyringUri, UriKind.Absolute), Credential(), StorageOptions.FromSettings(key => settings[key]));
-            }
-            catch (Exception ex) when (ex is UriFormatException or FormatException or ArgumentException or InsecureStorageTransportException)
-            {
-                keyring = null;
-            }
+            keyring = StorageConnection.ForKeyring(connection, StorageOptions.FromSettings(key => settings[key]), Credential);
+        }
+        catch (Exception ex) when (ex is UriFormatException or FormatException or ArgumentException or InsecureStorageTransportException)
+        {
+            keyring = null; // reported by the soft-delete check as unreadable, with its fix
         }
 
         var kekId = string.Equals(settings["CloudArchive:Keys:Provider"], "KeyVault", StringComparison.OrdinalIgnoreCase) ? settings["CloudArchive:Keys:KeyId"] ?? string.Empty : null;
