@@ -28,17 +28,18 @@ public static class DevUpCommand
         var demoTimeout = new Option<int>("--demo-timeout") { Description = "Seconds to wait for ingest in the demo", DefaultValueFactory = _ => 300 };
         var repo = new Option<string?>("--repo") { Description = "The CloudArchive checkout (default: found from the working directory)" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Where Azurite data, the local key, logs and dev.env live (default: .cloudarchive in the checkout)" };
+        var fastTimers = new Option<bool>("--fast-timers") { Description = "Run the lifecycle timers (sweeps, seals, reconciliation) every minute or two instead of on their production schedules; on with --demo" };
         var command = new Command("up", "Start the local archive: Azurite (ports 10000/10001 when free, data in .cloudarchive/azurite) and the function app in its local host. Ctrl+C stops both; one run per state directory.")
         {
-            demo, exitAfterDemo, functionsDll, demoTimeout, repo, stateDir,
+            demo, exitAfterDemo, functionsDll, demoTimeout, repo, stateDir, fastTimers,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, () =>
             RunAsync(OperationsRunner.Console(parse.InvocationConfiguration.Output), DevPaths.Find(parse.GetValue(repo), parse.GetValue(stateDir)), parse.GetValue(demo), parse.GetValue(exitAfterDemo), parse.GetValue(functionsDll),
-                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(demoTimeout))), cancellationToken), cancellationToken));
+                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(demoTimeout))), parse.GetValue(fastTimers) || parse.GetValue(demo), cancellationToken), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(IAnsiConsole console, DevPaths paths, bool demo, bool exitAfterDemo, string? functionsDll, TimeSpan demoTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IAnsiConsole console, DevPaths paths, bool demo, bool exitAfterDemo, string? functionsDll, TimeSpan demoTimeout, bool fastTimers, CancellationToken cancellationToken)
     {
         if (exitAfterDemo && !demo)
         {
@@ -89,7 +90,9 @@ public static class DevUpCommand
         }
 
         console.MarkupLine("Starting the function app (local host)...");
-        using var functions = await FunctionHostLauncher.StartAsync(dll, values, paths, cancellationToken).ConfigureAwait(false);
+        // The fast schedules go to the app only, not into dev.env: other commands run against the same settings.
+        var appSettings = fastTimers ? values.Concat(FastTimerSchedules.Environment()).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) : values;
+        using var functions = await FunctionHostLauncher.StartAsync(dll, appSettings, paths, cancellationToken).ConfigureAwait(false);
 
         // The researcher API is served by the same app; `cloudarchive research ...` in this checkout finds it here.
         values["CloudArchive__ResearchApi__Url"] = functions.BaseUri.AbsoluteUri;
