@@ -39,7 +39,7 @@ public sealed class AuditCommandTests : IClassFixture<AzuriteFixture>
         Assert.Equal(1, result.ExitCode);
         var findings = result.Output.Split('\n').Where(l => l.StartsWith(blobName + ":", StringComparison.Ordinal)).ToList();
         var finding = Assert.Single(findings);
-        Assert.StartsWith($"{blobName}:3: ChainBroken", finding, StringComparison.Ordinal);
+        Assert.StartsWith($"{blobName}:3: chain-broken", finding, StringComparison.Ordinal);
         Assert.Contains("line 2", finding, StringComparison.Ordinal);
 
         // Put the original back so the other tests of this class see an intact log.
