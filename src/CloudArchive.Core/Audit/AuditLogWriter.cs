@@ -232,7 +232,17 @@ public sealed class AuditLogWriter : IDisposable
                     payload[offset++] = (byte)'\n';
                 }
 
-                var outcome = await _store.AppendAsync(blobName, payload, _state.Length, cancellationToken).ConfigureAwait(false);
+                AuditAppendOutcome outcome;
+                try
+                {
+                    outcome = await _store.AppendAsync(blobName, payload, _state.Length, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AuditStoreException ex) when (ex.IsNotFound)
+                {
+                    // The blob this writer created or read is gone: the check below names it as deleted.
+                    outcome = AuditAppendOutcome.PositionMismatch;
+                }
+
                 var lastLine = lines[^1];
                 if (outcome == AuditAppendOutcome.Appended)
                 {
