@@ -92,12 +92,26 @@ public sealed class AuditSealHarness : IHarness
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {phase,-12} {lines:N0} lines in {seconds:0.00} s ({lines / seconds:N0} lines/s), peak working set {peak / (double)MiB:0.0} MiB"));
 
+    /// <summary>Runs a phase from a collected heap, reporting its start working set and its allocation total beside the peak.</summary>
     private static async Task<(T Result, double Seconds, long Peak)> MeasureAsync<T>(Func<Task<T>> phase)
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long start;
+        using (var self = Process.GetCurrentProcess())
+        {
+            start = self.WorkingSet64;
+        }
+
+        var allocated = GC.GetTotalAllocatedBytes();
         using var sampler = new WorkingSetSampler();
         var clock = Stopwatch.StartNew();
         var result = await phase().ConfigureAwait(false);
-        return (result, clock.Elapsed.TotalSeconds, sampler.Peak);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  (working set {start / (double)MiB:0.0} MiB at the phase's start; managed heap {GC.GetTotalMemory(false) / (double)MiB:0.0} MiB at its end; {(GC.GetTotalAllocatedBytes() - allocated) / (double)MiB:0} MiB allocated in total)"));
+        return (result, seconds, sampler.Peak);
     }
 
     /// <summary>Writes the lines exactly as the keyed writer would (v2, HMAC chain), appended in blocks of about 4 MiB.</summary>
