@@ -137,12 +137,14 @@ var containerNames = {
   Research: 'research'
   Audit: 'audit'
   Control: 'control'
+  Seals: 'seals'
 }
 // The function names (functions.metadata of src/CloudArchive.Functions); tests/CloudArchive.Infra.Tests checks them.
 var functionNames = {
   ingest: 'IngestInstance'
   export: 'ExportResearchCopies'
   researchApi: 'ResearchApi'
+  auditSeal: 'AuditSeal'
 }
 var ingestQueue = 'ingest-events'
 var exportQueue = 'export-requests'
@@ -184,8 +186,9 @@ module data 'modules/data-storage.bicep' = {
     name: dataAccountName
     skuName: storageSku
     publicNetworkAccess: publicNetworkAccess
-    archiveContainers: [ containerNames.Incoming, containerNames.Archive, containerNames.Quarantine, containerNames.Research, containerNames.Audit, containerNames.Control ]
+    archiveContainers: [ containerNames.Incoming, containerNames.Archive, containerNames.Quarantine, containerNames.Research, containerNames.Audit, containerNames.Control, containerNames.Seals ]
     auditContainerName: containerNames.Audit
+    sealsContainerName: containerNames.Seals
     archiveContainerName: containerNames.Archive
     deploymentContainerName: deploymentContainer
     deadLetterContainerName: deadLetterContainer
@@ -259,6 +262,7 @@ module app 'modules/function-app.bicep' = {
     deploymentContainerName: deploymentContainer
     containerNames: containerNames
     kekUri: vault.outputs.kekUri
+    signingKeyName: vault.outputs.signingKeyName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     workspaceId: monitoring.outputs.workspaceId
     authTenantId: authTenantId
@@ -290,7 +294,7 @@ module appRoles 'modules/app-roles.bicep' = {
     principalResourceId: identity.id
     dataAccountName: dataAccountName
     taggedContainers: [ containerNames.Archive, containerNames.Research ]
-    plainContainers: [ containerNames.Incoming, containerNames.Quarantine, containerNames.Audit, containerNames.Control, deploymentContainer ]
+    plainContainers: [ containerNames.Incoming, containerNames.Quarantine, containerNames.Audit, containerNames.Control, containerNames.Seals, deploymentContainer ]
     hostContainers: hostContainers
     queues: concat([ ingestQueue, exportQueue ], poisonQueues)
     keyringAccountName: keyringAccountName
@@ -365,4 +369,4 @@ output signingKeyUri string = vault.outputs.signingKeyUri
 output appIdentityClientId string = identity.properties.clientId
 output eventGridTopicId string = events.outputs.topicId
 // What `az functionapp function list` must show after publishing (docs/deploy.md, step 4).
-output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi ]
+output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi, functionNames.auditSeal ]

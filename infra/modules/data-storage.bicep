@@ -1,7 +1,7 @@
 // The data account: every archive container except the keyring, the queues, the Flex deployment container and the
 // Event Grid dead-letter container. Entra ID only (no Shared Key, so no account SAS either), HTTPS and TLS 1.2 only,
 // no public blobs; versioning and soft delete protect against deletes by mistake; `audit` is WORM with protected
-// appends; `archive` moves to cheaper tiers as it ages.
+// appends, `seals` is WORM (each hourly seal written once); `archive` moves to cheaper tiers as it ages.
 
 @description('Azure region.')
 param location string
@@ -19,11 +19,14 @@ param skuName string
 @allowed([ 'Enabled', 'Disabled' ])
 param publicNetworkAccess string
 
-@description('Archive containers (incoming, archive, quarantine, research, audit, control).')
+@description('Archive containers (incoming, archive, quarantine, research, audit, control, seals).')
 param archiveContainers array
 
 @description('Name of the audit container (gets the immutability policy).')
 param auditContainerName string
+
+@description('Name of the audit seals container (gets a time-based immutability policy without appends).')
+param sealsContainerName string
 
 @description('Name of the archive container (gets the tiering rules).')
 param archiveContainerName string
@@ -122,8 +125,7 @@ resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
 }
 
 // Time-based retention on the audit log: lines can be appended (append blobs) but no blob can be changed or deleted
-// until it is auditImmutabilityDays old. allowProtectedAppendWritesAll also admits new blocks of block blobs, which
-// the hourly seals will use. Left unlocked by the template so a wrong period can still be corrected; locking is a
+// until it is auditImmutabilityDays old. Left unlocked by the template so a wrong period can still be corrected; locking is a
 // deliberate, irreversible operator step (docs/deploy.md).
 resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
   parent: auditContainer
@@ -131,6 +133,24 @@ resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/conta
   properties: {
     immutabilityPeriodSinceCreationInDays: auditImmutabilityDays
     allowProtectedAppendWritesAll: true
+  }
+  dependsOn: [ containers ]
+}
+
+resource sealsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: blobService
+  name: sealsContainerName
+}
+
+// The hourly audit seals (signed Merkle roots, docs/lifecycle.md): each is a block blob written once, create-only, and
+// then neither changed nor deleted for as long as the log lines it seals. No protected appends: a seal never grows.
+resource sealsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: sealsContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditImmutabilityDays
+    allowProtectedAppendWrites: false
+    allowProtectedAppendWritesAll: false
   }
   dependsOn: [ containers ]
 }

@@ -37,6 +37,9 @@ param containerNames object
 @description('Versionless URI of the KEK (the app stores the versioned kid it wraps with).')
 param kekUri string
 
+@description('Name of the audit-seal signing key (EC-HSM P-256) in the same vault as the KEK.')
+param signingKeyName string
+
 @description('Application Insights connection string (not a credential: local auth is disabled).')
 param appInsightsConnectionString string
 
@@ -208,6 +211,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Containers__Research: containerNames.Research
     CloudArchive__Containers__Audit: containerNames.Audit
     CloudArchive__Containers__Control: containerNames.Control
+    CloudArchive__Containers__Seals: containerNames.Seals
+    // Timer schedules (NCRONTAB); the Functions host resolves %CloudArchive:Schedules:{Function}% from these.
+    CloudArchive__Schedules__AuditSeal: '0 5 * * * *'
     // Keys (KeySettings): the HSM KEK. No LocalKeyFile and no AllowLocalKeyInAzure in Azure.
     CloudArchive__Keys__Provider: 'KeyVault'
     CloudArchive__Keys__KeyId: kekUri
@@ -219,6 +225,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Ingest__AllowedSopClasses: ''
     CloudArchive__Ingest__TempDirectory: ''
     CloudArchive__Audit__WriterId: ''
+    CloudArchive__Audit__SealKeyName: signingKeyName
     // Export (ExportSettings) and the researcher API (ResearchApiOptions).
     CloudArchive__Export__MaxParallelism: string(exportMaxParallelism)
     CloudArchive__Export__TempDirectory: ''

@@ -64,13 +64,26 @@ public sealed class DataStoragePolicyTests
     public async Task Audit_has_a_time_based_immutability_policy_that_allows_protected_appends_to_all_blob_types()
     {
         var module = await ModuleAsync();
-        var policy = module.Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        var policy = Assert.Single(module.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"),
+            p => ((string?)p["name"])!.Contains("parameters('auditContainerName')", StringComparison.Ordinal));
 
-        Assert.Contains("parameters('auditContainerName')", (string?)policy["name"], StringComparison.Ordinal);
         Assert.Equal("[parameters('auditImmutabilityDays')]", (string?)policy["properties"]!["immutabilityPeriodSinceCreationInDays"]);
         Assert.True((bool?)policy["properties"]!["allowProtectedAppendWritesAll"], "allowProtectedAppendWritesAll must be true (append blobs and the seals' blocks)");
         Assert.Null(policy["properties"]!["allowProtectedAppendWrites"]);
         Assert.Equal("[variables('containerNames').Audit]", (await CompiledInfrastructure.MainAsync()).Module("data-storage").Parameter("auditContainerName")!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Seals_have_a_time_based_immutability_policy_without_appends()
+    {
+        var module = await ModuleAsync();
+        var policy = Assert.Single(module.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"),
+            p => ((string?)p["name"])!.Contains("parameters('sealsContainerName')", StringComparison.Ordinal));
+
+        Assert.Equal("[parameters('auditImmutabilityDays')]", (string?)policy["properties"]!["immutabilityPeriodSinceCreationInDays"]);
+        Assert.False((bool?)policy["properties"]!["allowProtectedAppendWrites"], "a seal is written once and never grows");
+        Assert.False((bool?)policy["properties"]!["allowProtectedAppendWritesAll"], "a seal is written once and never grows");
+        Assert.Equal("[variables('containerNames').Seals]", (await CompiledInfrastructure.MainAsync()).Module("data-storage").Parameter("sealsContainerName")!.GetValue<string>());
     }
 
     [Fact]

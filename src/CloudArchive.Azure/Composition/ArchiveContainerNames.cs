@@ -10,7 +10,7 @@ public sealed class ArchiveContainerNames
     public const string Section = "CloudArchive:Containers";
 
     /// <summary>The roles, in the order status and dev up show them.</summary>
-    public static IReadOnlyList<string> Roles { get; } = ["Incoming", "Archive", "Quarantine", "Keyring", "Research", "Audit", "Control"];
+    public static IReadOnlyList<string> Roles { get; } = ["Incoming", "Archive", "Quarantine", "Keyring", "Research", "Audit", "Control", "Seals"];
 
     /// <summary>Uploads from modalities and gateways.</summary>
     public required string Incoming { get; init; }
@@ -30,11 +30,14 @@ public sealed class ArchiveContainerNames
     /// <summary>Agreements, consents, export ledger (administrators only).</summary>
     public required string Control { get; init; }
 
+    /// <summary>The audit log's signed hourly seals (create-only; time-based immutability in Azure).</summary>
+    public required string Seals { get; init; }
+
     /// <summary>De-identified research copies.</summary>
     public required string Research { get; init; }
 
     /// <summary>All names, in <see cref="Roles"/> order.</summary>
-    public IReadOnlyList<string> All => [Incoming, Archive, Quarantine, Keyring, Research, Audit, Control];
+    public IReadOnlyList<string> All => [Incoming, Archive, Quarantine, Keyring, Research, Audit, Control, Seals];
 
     /// <summary>The name for a role (<c>Incoming</c>, <c>Archive</c>, ...; case-insensitive).</summary>
     /// <exception cref="ArgumentException">Not a role.</exception>
@@ -47,6 +50,7 @@ public sealed class ArchiveContainerNames
         "audit" => Audit,
         "control" => Control,
         "research" => Research,
+        "seals" => Seals,
         _ => throw new ArgumentException($"'{role}' is not a container role.", nameof(role)),
     };
 
@@ -64,6 +68,7 @@ public sealed class ArchiveContainerNames
             Audit = Name("Audit"),
             Control = Name("Control"),
             Research = Name("Research"),
+            Seals = Name("Seals"),
         };
     }
 }

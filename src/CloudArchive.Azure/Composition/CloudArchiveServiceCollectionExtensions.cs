@@ -6,6 +6,7 @@ using CloudArchive.Azure.Keys;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Audit.Seals;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
@@ -68,6 +69,7 @@ public static class CloudArchiveServiceCollectionExtensions
 
         AddStorage(services, settings);
         AddKeysAndAudit(services, settings, host);
+        AddAuditSeals(services, settings, configuration[AuditSealSignerFactory.KeyNameKey]);
         AddIngest(services, settings);
         AddResearch(services, settings, host);
         return settings;
@@ -92,8 +94,11 @@ public static class CloudArchiveServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             settings.ThrowIfInvalid(CloudArchiveSettings.Sections.Audit);
-            return new AuditLogWriter(sp.GetRequiredService<IAuditLogStore>(), settings.AuditWriterId ?? host.NewWriterId(), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<AuditLogWriter>>());
+            return new AuditLogWriter(sp.GetRequiredService<IAuditLogStore>(), settings.AuditWriterId ?? host.NewWriterId(), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<AuditLogWriter>>(), chainKey: sp.GetRequiredService<IAuditChainKeySource>());
         });
+
+        // Lazy: the keyring audits through the writer that needs this key.
+        services.TryAddSingleton<IAuditChainKeySource>(sp => new KeyringAuditChainKeySource(sp.GetRequiredService<Keyring>));
         services.TryAddSingleton<IKeyAuditSink>(sp => new AuditLogKeyAuditSink(sp.GetRequiredService<AuditLogWriter>(), host.KeyActor));
         services.TryAddSingleton<ILegalHoldQuery>(sp => new TagLegalHoldQuery(Container(sp, settings.Containers.Archive)));
         services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(StorageConnection.ForKeyring(sp.GetRequiredService<StorageConnection>(), settings.Storage, () => sp.GetRequiredService<TokenCredential>()), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
@@ -103,6 +108,27 @@ public static class CloudArchiveServiceCollectionExtensions
             sp.GetRequiredService<ILegalHoldQuery>(),
             sp.GetRequiredService<IKeyAuditSink>(),
             timeProvider: sp.GetRequiredService<TimeProvider>()));
+    }
+
+    private static void AddAuditSeals(IServiceCollection services, CloudArchiveSettings settings, string? sealKeyName)
+    {
+        services.TryAddSingleton<IAuditSealStore>(sp => new BlobAuditSealStore(Container(sp, settings.Containers.Seals)));
+        services.TryAddSingleton(sp => AuditSealSignerFactory.Create(settings.Keys, sp.GetRequiredService<TokenCredential>, sealKeyName));
+        services.TryAddSingleton(new AuditSealOptions());
+        services.TryAddSingleton(sp => new AuditSealer(
+            sp.GetRequiredService<IAuditLogStore>(),
+            sp.GetRequiredService<IAuditSealStore>(),
+            sp.GetRequiredService<IAuditSealSigner>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AuditSealOptions>(),
+            sp.GetService<ILogger<AuditSealer>>()));
+        services.TryAddSingleton(sp => new AuditSealVerifier(
+            sp.GetRequiredService<IAuditLogStore>(),
+            sp.GetRequiredService<IAuditSealStore>(),
+            sp.GetRequiredService<IAuditSealSigner>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AuditSealOptions>()));
     }
 
     private static void AddIngest(IServiceCollection services, CloudArchiveSettings settings)

@@ -25,4 +25,28 @@ public enum AuditFindingKind
 
     /// <summary>The blob's name is not a valid audit blob name.</summary>
     UnexpectedBlob,
+
+    /// <summary>The line uses the keyed chain (v2) but the verifier had no chain key to check it.</summary>
+    ChainUnverifiable,
+
+    /// <summary>The blob is shorter than its seal recorded (lines or bytes removed at its end, or recreated empty).</summary>
+    Truncated,
+
+    /// <summary>A blob the seal recorded no longer exists.</summary>
+    BlobDeleted,
+
+    /// <summary>The blob's sealed lines no longer hash to the seal's Merkle root (rewritten, even with a recomputed chain).</summary>
+    BlobRewritten,
+
+    /// <summary>A closed hour has no seal, or an hour inside the sealed range lacks one.</summary>
+    SealMissing,
+
+    /// <summary>A seal does not chain to the seal of the hour before it (a seal was removed or replaced).</summary>
+    SealChainGap,
+
+    /// <summary>A seal's signature does not verify with the seal signing key, or the seal is unreadable.</summary>
+    SealSignatureInvalid,
+
+    /// <summary>A blob of a sealed hour that the seal does not list, or lines appended to a sealed blob after sealing.</summary>
+    UnsealedContent,
 }

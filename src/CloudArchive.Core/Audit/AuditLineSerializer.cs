@@ -16,8 +16,11 @@ namespace CloudArchive.Core.Audit;
 /// </summary>
 public static class AuditLineSerializer
 {
-    /// <summary>The format version written in <c>v</c>.</summary>
+    /// <summary>The legacy format version (unkeyed SHA-256 chain), still read and verified.</summary>
     public const int FormatVersion = 1;
+
+    /// <summary>The keyed format version (HMAC-SHA256 chain under the audit chain key); same fields as v1.</summary>
+    public const int KeyedFormatVersion = 2;
 
     /// <summary>The longest line accepted (bytes, without the line feed).</summary>
     public const int MaxLineBytes = 8192;
@@ -46,7 +49,7 @@ public static class AuditLineSerializer
         {
             var e = record.Event;
             writer.WriteStartObject();
-            writer.WriteNumber("v", FormatVersion);
+            writer.WriteNumber("v", record.FormatVersion is FormatVersion or KeyedFormatVersion ? record.FormatVersion : throw new AuditFormatException("unsupported format version"));
             writer.WriteNumber("seq", record.Sequence);
             writer.WriteString("prevHash", record.PreviousHash);
             writer.WriteString("time", record.Time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
@@ -165,9 +168,9 @@ public static class AuditLineSerializer
     {
         RequireObject(root, "line", RecordFields);
         var version = Required(root, "v").GetInt32();
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or KeyedFormatVersion))
         {
-            throw new AuditFormatException($"unsupported format version (expected {FormatVersion})");
+            throw new AuditFormatException($"unsupported format version (expected {FormatVersion} or {KeyedFormatVersion})");
         }
 
         var seq = Required(root, "seq").GetInt64();
@@ -258,7 +261,7 @@ public static class AuditLineSerializer
             Details = details,
         };
 
-        return new AuditRecord(seq, prevHash, new DateTimeOffset(time, TimeSpan.Zero), writerId, e);
+        return new AuditRecord(seq, prevHash, new DateTimeOffset(time, TimeSpan.Zero), writerId, e) { FormatVersion = version };
     }
 
     private static OpaqueKey? Key(JsonElement obj, string name) => Optional(obj, name) is { } text ? new OpaqueKey(text) : null;

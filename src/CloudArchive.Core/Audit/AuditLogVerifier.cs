@@ -8,17 +8,24 @@ namespace CloudArchive.Core.Audit;
 /// fails), a deleted line (chain and <c>seq</c> fail where it was), an inserted line and reordered lines
 /// (chain and <c>seq</c> fail). After a finding, checking resumes from the line actually present, so
 /// independent problems further down are reported too. Not detectable by the chain alone: removal of the
-/// last lines or of a whole blob (the hourly seals cover that).
+/// last lines or of a whole blob (the hourly seals cover that, see <see cref="Seals.AuditSealVerifier"/>). Keyed lines
+/// (format v2) are checked with the chain key; legacy unkeyed lines (v1) are checked with SHA-256 and counted in
+/// <see cref="AuditVerificationReport.LegacyLines"/>: they still verify, but only a seal protects them from a
+/// recomputed chain.
 /// </summary>
 public sealed class AuditLogVerifier
 {
     private readonly IAuditLogStore _store;
+    private readonly IAuditChainKeySource? _chainKey;
 
     /// <summary>Creates a verifier over a store.</summary>
-    public AuditLogVerifier(IAuditLogStore store)
+    /// <param name="store">The log.</param>
+    /// <param name="chainKey">The audit chain key; without it a keyed (v2) line is reported as <see cref="AuditFindingKind.ChainUnverifiable"/>.</param>
+    public AuditLogVerifier(IAuditLogStore store, IAuditChainKeySource? chainKey = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _chainKey = chainKey;
     }
 
     /// <summary>Verifies every blob whose hour overlaps [from, to] (unbounded when null).</summary>
@@ -27,6 +34,7 @@ public sealed class AuditLogVerifier
         var findings = new List<AuditFinding>();
         var blobs = 0;
         long lines = 0;
+        long legacy = 0;
         var fromHour = from is { } f ? TruncateToHour(f) : (DateTimeOffset?)null;
         foreach (var prefix in AuditBlobName.PrefixesFor(from, to))
         {
@@ -46,11 +54,12 @@ public sealed class AuditLogVerifier
                 var result = await VerifyBlobAsync(blob.Name, cancellationToken).ConfigureAwait(false);
                 blobs++;
                 lines += result.LinesChecked;
+                legacy += result.LegacyLines;
                 findings.AddRange(result.Findings);
             }
         }
 
-        return new AuditVerificationReport(blobs, lines, findings);
+        return new AuditVerificationReport(blobs, lines, findings) { LegacyLines = legacy };
     }
 
     /// <summary>Verifies one blob.</summary>
@@ -64,27 +73,33 @@ public sealed class AuditLogVerifier
             return new AuditVerificationReport(0, 0, findings);
         }
 
-        var expectedHash = AuditChain.GenesisHash(blobName);
+        var key = _chainKey is null ? null : await _chainKey.GetAsync(cancellationToken).ConfigureAwait(false);
+        var expected = new ChainValues(AuditChain.GenesisHash(blobName), key?.Genesis(blobName));
         long expectedSequence = 1;
         long count = 0;
+        long legacy = 0;
         var stream = await _store.OpenReadAsync(blobName, 0, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            await foreach (var line in AuditLineReader.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+            await foreach (var line in AuditLineReader.ReadAsync(stream, cancellationToken, key).ConfigureAwait(false))
             {
                 count++;
-                var sequence = CheckLine(blobName, hour, writerId, line, expectedHash, expectedSequence, findings);
-                expectedHash = line.Hash;
+                var (sequence, version) = CheckLine(blobName, hour, writerId, line, expected, expectedSequence, findings);
+                legacy += version == AuditLineSerializer.FormatVersion ? 1 : 0;
+                expected = new ChainValues(line.Hash, line.Mac);
 
                 // Resynchronise on what is actually there, so one deletion is reported once, not on every later line.
                 expectedSequence = (sequence ?? expectedSequence) + 1;
             }
         }
 
-        return new AuditVerificationReport(1, count, findings);
+        return new AuditVerificationReport(1, count, findings) { LegacyLines = legacy };
     }
 
-    private static long? CheckLine(string blobName, DateTimeOffset hour, string writerId, AuditLineReader.Line line, string expectedHash, long expectedSequence, List<AuditFinding> findings)
+    /// <summary>The chain values the next line may carry: unkeyed (v1) and keyed (v2, null without the key).</summary>
+    private sealed record ChainValues(string Unkeyed, string? Keyed);
+
+    private static (long? Sequence, int Version) CheckLine(string blobName, DateTimeOffset hour, string writerId, AuditLineReader.Line line, ChainValues expected, long expectedSequence, List<AuditFinding> findings)
     {
         var n = line.Number;
         if (!line.Terminated)
@@ -95,7 +110,7 @@ public sealed class AuditLogVerifier
         if (line.TooLong)
         {
             findings.Add(new AuditFinding(blobName, n, AuditFindingKind.Malformed, $"line is longer than {AuditLineSerializer.MaxLineBytes} bytes"));
-            return null;
+            return (null, 0);
         }
 
         AuditRecord record;
@@ -106,11 +121,17 @@ public sealed class AuditLogVerifier
         catch (AuditFormatException ex)
         {
             findings.Add(new AuditFinding(blobName, n, AuditFindingKind.Malformed, ex.Message));
-            return null;
+            return (null, 0);
         }
 
         var seqOk = record.Sequence == expectedSequence;
-        if (record.PreviousHash != expectedHash)
+        var keyed = record.FormatVersion == AuditLineSerializer.KeyedFormatVersion;
+        var expectedHash = keyed ? expected.Keyed : expected.Unkeyed;
+        if (expectedHash is null)
+        {
+            findings.Add(new AuditFinding(blobName, n, AuditFindingKind.ChainUnverifiable, "the line uses the keyed chain and no audit chain key was available"));
+        }
+        else if (record.PreviousHash != expectedHash)
         {
             var hint = n == 1
                 ? "the first line does not chain to this blob's genesis value: it was replaced, or lines before it were deleted, or it was copied from another blob"
@@ -139,7 +160,7 @@ public sealed class AuditLogVerifier
             findings.Add(new AuditFinding(blobName, n, AuditFindingKind.NonCanonical, "the line is not in the canonical form the writer produces"));
         }
 
-        return record.Sequence;
+        return (record.Sequence, record.FormatVersion);
     }
 
     private static DateTimeOffset TruncateToHour(DateTimeOffset time)

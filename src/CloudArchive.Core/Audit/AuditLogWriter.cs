@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -5,10 +6,13 @@ namespace CloudArchive.Core.Audit;
 
 /// <summary>
 /// Appends audit records to <c>log/{yyyy}/{MM}/{dd}/{HH}/{writerId}.jsonl</c>, each line chained to the previous
-/// line (<see cref="AuditChain"/>). Concurrent callers are group-committed: while one append is in flight the
+/// line (<see cref="AuditChain"/>; keyed HMAC format v2 when given the chain key, as the composition root always does). Concurrent callers are group-committed: while one append is in flight the
 /// records that arrive queue up and go together, chained in arrival order, in the next single append (one storage
 /// request for many records; a lone caller is never delayed). Appends are conditional on the expected length; on a
-/// mismatch (412) the writer re-reads the tail and either finds its own last line there (an earlier attempt succeeded
+/// mismatch (412) the writer first checks that the blob still holds what it last saw: a blob that is shorter, gone, or
+/// whose last known line changed was tampered with, so the writer records a 110113 Security Alert in a fresh blob
+/// (writer id suffixed <c>-r{n}</c>) and never appends to the tampered blob again. Otherwise it re-reads the tail and
+/// either finds its own last line there (an earlier attempt succeeded
 /// but its response was lost: done, nothing written twice; an append is atomic, so the whole group landed) or
 /// recomputes <c>seq</c> and <c>prevHash</c> and tries again. Every caller returns only once its own line is
 /// durable. Thread-safe; one instance per writer id per process.
@@ -16,7 +20,10 @@ namespace CloudArchive.Core.Audit;
 public sealed class AuditLogWriter : IDisposable
 {
     /// <summary>How much of a blob's end is read to find its last line (four maximal lines).</summary>
-    internal const int TailWindow = AuditLineSerializer.MaxLineBytes * 4;
+    internal const int TailWindow = AuditLogTail.TailWindow;
+
+    /// <summary>The actor of the Security Alert a writer records when it finds its blob tampered with.</summary>
+    public const string TamperActorId = "system:audit-writer";
 
     /// <summary>At most this many records go into one append (128 maximal lines: 1 MiB, well under an append block's 4 MiB).</summary>
     internal const int MaxGroup = 128;
@@ -27,7 +34,11 @@ public sealed class AuditLogWriter : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PendingRecord> _pending = new();
-    private TailState? _state;
+    private readonly IAuditChainKeySource? _chainKey;
+    private readonly List<AuditEvent> _alerts = [];
+    private AuditChainKey? _key;
+    private AuditLogTail? _state;
+    private int _generation;
 
     /// <summary>Creates a writer.</summary>
     /// <param name="store">Where the log lives.</param>
@@ -35,7 +46,9 @@ public sealed class AuditLogWriter : IDisposable
     /// <param name="time">Clock for line times (UTC).</param>
     /// <param name="maxAttempts">How many position conflicts to absorb per append before giving up.</param>
     /// <param name="logger">Receives one warning per durable 110113 Security Alert line (codes only), which the deployed alert rule counts.</param>
-    public AuditLogWriter(IAuditLogStore store, string writerId, TimeProvider time, int maxAttempts = 8, ILogger<AuditLogWriter>? logger = null)
+    /// <param name="chainKey">The audit chain key: lines are written in the keyed format v2. Without it (tools and
+    /// tests only; the composition root always passes the keyring's key) lines use the legacy unkeyed format v1.</param>
+    public AuditLogWriter(IAuditLogStore store, string writerId, TimeProvider time, int maxAttempts = 8, ILogger<AuditLogWriter>? logger = null, IAuditChainKeySource? chainKey = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
@@ -50,6 +63,7 @@ public sealed class AuditLogWriter : IDisposable
         _time = time;
         _maxAttempts = maxAttempts;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _chainKey = chainKey;
     }
 
     /// <summary>The fixed message prefix of the operational log line written for every durable 110113 line.</summary>
@@ -58,6 +72,10 @@ public sealed class AuditLogWriter : IDisposable
 
     /// <summary>This writer's id.</summary>
     public string WriterId { get; }
+
+    /// <summary>The writer id in the blob names and lines now: <see cref="WriterId"/>, or <c>{WriterId}-r{n}</c> after the
+    /// writer abandoned <c>n</c> tampered blobs.</summary>
+    public string CurrentWriterId => _generation == 0 ? WriterId : SuffixedWriterId(WriterId, _generation);
 
     /// <summary>Appends one event and returns the record as written, once it is durable.</summary>
     /// <remarks>
@@ -70,6 +88,13 @@ public sealed class AuditLogWriter : IDisposable
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+
+        // Fetched before the gate: creating the key is itself audited through this writer.
+        if (_chainKey is not null && _key is null)
+        {
+            _key = await _chainKey.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var pending = new PendingRecord(auditEvent);
         lock (_pending)
         {
@@ -156,20 +181,25 @@ public sealed class AuditLogWriter : IDisposable
             for (var attempt = 1; attempt <= _maxAttempts; attempt++)
             {
                 var now = _time.GetUtcNow();
-                blobName = AuditBlobName.For(now, WriterId);
+                blobName = AuditBlobName.For(now, CurrentWriterId);
                 if (_state is null || _state.BlobName != blobName)
                 {
-                    _state = await LoadTailAsync(blobName, createIfMissing: true, cancellationToken).ConfigureAwait(false);
+                    _state = await AuditLogTail.LoadAsync(_store, blobName, createIfMissing: true, _key, cancellationToken).ConfigureAwait(false);
                 }
 
-                var written = new List<(PendingRecord Member, AuditRecord Record)>(group.Count);
-                var lines = new List<byte[]>(group.Count);
+                // Alerts about an abandoned blob go first, ahead of the group that found the tampering.
+                var members = _alerts.Select(a => new PendingRecord(a) { Taken = true }).Concat(group).ToList();
+                var written = new List<(PendingRecord Member, AuditRecord Record)>(members.Count);
+                var lines = new List<byte[]>(members.Count);
                 var sequence = _state.LastSequence;
                 var previousHash = _state.LastHash;
                 var size = 0;
-                foreach (var member in group)
+                foreach (var member in members)
                 {
-                    var record = new AuditRecord(sequence + 1, previousHash, now, WriterId, member.Event);
+                    var record = new AuditRecord(sequence + 1, previousHash, now, CurrentWriterId, member.Event)
+                    {
+                        FormatVersion = _key is null ? AuditLineSerializer.FormatVersion : AuditLineSerializer.KeyedFormatVersion,
+                    };
                     byte[] line;
                     try
                     {
@@ -182,7 +212,7 @@ public sealed class AuditLogWriter : IDisposable
                     }
 
                     sequence++;
-                    previousHash = AuditChain.Hash(line);
+                    previousHash = _key?.Mac(line) ?? AuditChain.Hash(line);
                     size += line.Length + 1;
                     written.Add((member, record));
                     lines.Add(line);
@@ -202,18 +232,36 @@ public sealed class AuditLogWriter : IDisposable
                     payload[offset++] = (byte)'\n';
                 }
 
-                var outcome = await _store.AppendAsync(blobName, payload, _state.Length, cancellationToken).ConfigureAwait(false);
+                AuditAppendOutcome outcome;
+                try
+                {
+                    outcome = await _store.AppendAsync(blobName, payload, _state.Length, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AuditStoreException ex) when (ex.IsNotFound)
+                {
+                    // The blob this writer created or read is gone: the check below names it as deleted.
+                    outcome = AuditAppendOutcome.PositionMismatch;
+                }
+
                 var lastLine = lines[^1];
                 if (outcome == AuditAppendOutcome.Appended)
                 {
-                    _state = new TailState(blobName, _state.Length + payload.Length, sequence, previousHash, lastLine);
+                    _state = new AuditLogTail(blobName, _state.Length + payload.Length, sequence, previousHash, lastLine);
+                    _alerts.Clear();
                     return written;
                 }
 
-                _state = await LoadTailAsync(blobName, createIfMissing: false, cancellationToken).ConfigureAwait(false);
+                if (await _state.FindTamperingAsync(_store, cancellationToken).ConfigureAwait(false) is { } tampering)
+                {
+                    Abandon(_state, tampering);
+                    continue;
+                }
+
+                _state = await AuditLogTail.LoadAsync(_store, blobName, createIfMissing: false, _key, cancellationToken).ConfigureAwait(false);
                 if (_state.LastLine is { } last && last.AsSpan().SequenceEqual(lastLine))
                 {
                     // Our group is already there: a retried request whose first attempt succeeded.
+                    _alerts.Clear();
                     return written;
                 }
             }
@@ -228,6 +276,39 @@ public sealed class AuditLogWriter : IDisposable
             _state = null;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops writing to a tampered blob for good: later lines go to a blob under the next suffixed writer id, led by a
+    /// 110113 line that names what was seen (codes only: the hour and generation identify the abandoned blob).
+    /// </summary>
+    private void Abandon(AuditLogTail tampered, string tampering)
+    {
+        var hour = AuditBlobName.TryParse(tampered.BlobName, out var h, out _) ? h : _time.GetUtcNow();
+        _alerts.Add(new AuditEvent
+        {
+            EventType = AuditEventType.SecurityAlert,
+            Action = AuditAction.Execute,
+            Outcome = AuditOutcome.SeriousFailure,
+            Actor = new AuditActor(TamperActorId, isRequestor: false),
+            Details =
+            [
+                "audit-log-tampered",
+                "tamper=" + tampering,
+                string.Create(CultureInfo.InvariantCulture, $"abandoned-hour={hour.UtcDateTime:yyyyMMddHH}"),
+                string.Create(CultureInfo.InvariantCulture, $"abandoned-generation={_generation}"),
+            ],
+        });
+        _generation++;
+        _state = null;
+    }
+
+    /// <summary>The writer id of generation <paramref name="generation"/>, shortened so it stays a valid writer id.</summary>
+    internal static string SuffixedWriterId(string writerId, int generation)
+    {
+        var suffix = string.Create(CultureInfo.InvariantCulture, $"-r{generation}");
+        var room = AuditBlobName.MaxWriterIdLength - suffix.Length;
+        return (writerId.Length > room ? writerId[..room].TrimEnd('-') : writerId) + suffix;
     }
 
     // The audit log lives in blobs, where no alert rule can see it; an operational log line (event id, action,
@@ -251,67 +332,6 @@ public sealed class AuditLogWriter : IDisposable
 
     /// <summary>Releases the writer's lock object.</summary>
     public void Dispose() => _gate.Dispose();
-
-    private async Task<TailState> LoadTailAsync(string blobName, bool createIfMissing, CancellationToken cancellationToken)
-    {
-        var length = await _store.GetLengthAsync(blobName, cancellationToken).ConfigureAwait(false);
-        if (length is null)
-        {
-            if (!createIfMissing)
-            {
-                throw new AuditStoreException(blobName, "the blob disappeared while being written", isNotFound: true);
-            }
-
-            await _store.CreateIfNotExistsAsync(blobName, cancellationToken).ConfigureAwait(false);
-            length = await _store.GetLengthAsync(blobName, cancellationToken).ConfigureAwait(false)
-                ?? throw new AuditStoreException(blobName, "the blob does not exist after being created", isNotFound: true);
-        }
-
-        if (length == 0)
-        {
-            return new TailState(blobName, 0, 0, AuditChain.GenesisHash(blobName), null);
-        }
-
-        var start = Math.Max(0, length.Value - TailWindow);
-        byte[] tail;
-        var stream = await _store.OpenReadAsync(blobName, start, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            tail = buffer.ToArray();
-        }
-
-        // Other appends may have landed after GetLength; only the bytes up to the measured length count,
-        // so the state stays consistent with the position used for the next conditional append.
-        var usable = (int)Math.Min(tail.Length, length.Value - start);
-        if (usable <= 0 || tail[usable - 1] != (byte)'\n')
-        {
-            throw new AuditLogCorruptException(blobName, "the last line is incomplete (no line feed at the end)");
-        }
-
-        var end = usable - 1;
-        var lineStart = Array.LastIndexOf(tail, (byte)'\n', end - 1 < 0 ? 0 : end - 1, end) + 1;
-        if (end == 0 || (lineStart == 0 && start > 0))
-        {
-            throw new AuditLogCorruptException(blobName, $"the last line is empty or longer than {AuditLineSerializer.MaxLineBytes} bytes");
-        }
-
-        var line = tail.AsSpan(lineStart, end - lineStart).ToArray();
-        AuditRecord last;
-        try
-        {
-            last = AuditLineSerializer.Parse(line);
-        }
-        catch (AuditFormatException ex)
-        {
-            throw new AuditLogCorruptException(blobName, "the last line is not a valid audit record", ex);
-        }
-
-        return new TailState(blobName, length.Value, last.Sequence, AuditChain.Hash(line), line);
-    }
-
-    private sealed record TailState(string BlobName, long Length, long LastSequence, string LastHash, byte[]? LastLine);
 
     /// <summary>A caller's record waiting for (or in) a group; <see cref="Taken"/> is guarded by the queue's lock.</summary>
     private sealed class PendingRecord(AuditEvent auditEvent)

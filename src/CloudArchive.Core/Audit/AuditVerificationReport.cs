@@ -6,6 +6,9 @@ namespace CloudArchive.Core.Audit;
 /// <param name="Findings">Every problem found, by blob and line.</param>
 public sealed record AuditVerificationReport(int BlobsChecked, long LinesChecked, IReadOnlyList<AuditFinding> Findings)
 {
+    /// <summary>How many of the lines checked use the legacy unkeyed chain (format v1): accepted, with a note.</summary>
+    public long LegacyLines { get; init; }
+
     /// <summary>True when nothing was found.</summary>
     public bool IsIntact => Findings.Count == 0;
 }

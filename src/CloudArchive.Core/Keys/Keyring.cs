@@ -97,6 +97,24 @@ public sealed class Keyring : IDisposable
     }
 
     /// <summary>
+    /// Returns the audit chain key (the HMAC key of the audit log's keyed chain), creating it on first use; stored like
+    /// the index key, wrapped by the KEK. Its creation is audited through the audit writer, which already finds it in
+    /// this keyring's cache by then.
+    /// </summary>
+    public async Task<Audit.AuditChainKey> GetOrCreateAuditChainKeyAsync(CancellationToken cancellationToken = default)
+    {
+        var key = await GetOrCreateAsync(KeyringNames.AuditChainKey, "audit-chain", null, cancellationToken, KeyAuditAction.AuditChainKeyCreated).ConfigureAwait(false);
+        try
+        {
+            return new Audit.AuditChainKey(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
     /// Returns the de-identification secret of a research agreement, creating it on first use. Stored like a study
     /// key (256 random bits wrapped by the KEK), so it never leaves the keyring in clear, is re-wrapped on KEK
     /// rotation, and the same agreement yields the same pseudonyms, UIDs and date offsets on every export run.
@@ -232,7 +250,7 @@ public sealed class Keyring : IDisposable
     }
 
     private static bool IsKeyEntry(string name)
-        => name == KeyringNames.IndexKey
+        => name == KeyringNames.IndexKey || name == KeyringNames.AuditChainKey
             || ((name.StartsWith(KeyringNames.StudiesPrefix, StringComparison.Ordinal) || name.StartsWith(KeyringNames.AgreementsPrefix, StringComparison.Ordinal))
                 && name.EndsWith(".json", StringComparison.Ordinal));
 

@@ -15,6 +15,9 @@ public static class KeyringNames
     /// <summary>The index-key entry.</summary>
     public const string IndexKey = "index-key.json";
 
+    /// <summary>The audit chain key entry (HMAC key of the audit log's keyed chain).</summary>
+    public const string AuditChainKey = "audit-chain-key.json";
+
     /// <summary>Prefix of the key id recorded in <c>WrappedContentKey.KeyId</c> for a study key.</summary>
     public const string StudyKeyIdPrefix = "urn:cloudarchive:study:";
 

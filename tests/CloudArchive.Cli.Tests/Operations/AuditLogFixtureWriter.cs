@@ -1,22 +1,41 @@
 using CloudArchive.Azure.Audit;
-using CloudArchive.Azure.Storage;
+using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Audit;
 
 namespace CloudArchive.Cli.Tests.Operations;
 
-/// <summary>Writes real audit lines through the production writer into an account's <c>audit</c> container.</summary>
+/// <summary>
+/// Writes real audit lines through the production writer, keyed with the chain key of the keyring the settings file
+/// names, into that settings file's audit container.
+/// </summary>
 internal static class AuditLogFixtureWriter
 {
     public const string StudyA = "AAAAAAAAAAAAAAAAAAAAAAAAAA";
     public const string StudyB = "BBBBBBBBBBBBBBBBBBBBBBBBBB";
 
-    /// <summary>Writes <paramref name="count"/> lines (correlation ids corr-1..corr-N; odd lines import study A, even lines export study B); returns the blob name.</summary>
-    public static async Task<string> WriteAsync(StorageConnection connection, string writerId, int count, CancellationToken cancellationToken)
+    /// <summary>Writes unkeyed (legacy format v1) lines into the <c>audit</c> container, for tests that only need an audit blob.</summary>
+    public static async Task<string> WriteAsync(Azure.Storage.StorageConnection connection, string writerId, int count, CancellationToken cancellationToken)
     {
         var container = connection.Blobs.GetBlobContainerClient("audit");
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        using var writer = new AuditLogWriter(new BlobAuditLogStore(container), writerId, TimeProvider.System);
+        return await WriteLinesAsync(new BlobAuditLogStore(container), writer, writerId, count, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="count"/> lines (correlation ids corr-1..corr-N; odd lines import study A, even lines export study B); returns the blob name.</summary>
+    public static async Task<string> WriteAsync(string settingsFile, string writerId, int count, CancellationToken cancellationToken, TimeProvider? time = null)
+    {
+        var settings = ArchiveSettings.Load(null, settingsFile);
+        using var services = ArchiveServices.Open(settings);
+        var container = settings.Connect().Blobs.GetBlobContainerClient(settings.Container("Audit"));
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var store = new BlobAuditLogStore(container);
-        using var writer = new AuditLogWriter(store, writerId, TimeProvider.System);
+        using var writer = new AuditLogWriter(store, writerId, time ?? TimeProvider.System, chainKey: services.Get<IAuditChainKeySource>());
+        return await WriteLinesAsync(store, writer, writerId, count, cancellationToken);
+    }
+
+    private static async Task<string> WriteLinesAsync(BlobAuditLogStore store, AuditLogWriter writer, string writerId, int count, CancellationToken cancellationToken)
+    {
         string? blob = null;
         for (var i = 1; i <= count; i++)
         {

@@ -33,6 +33,15 @@ internal sealed class InMemoryAuditLogStore : IAuditLogStore
         }
     }
 
+    /// <summary>Deletes a blob (tampering, for tests).</summary>
+    public void Delete(string blobName)
+    {
+        lock (_lock)
+        {
+            _blobs.TryRemove(blobName, out _);
+        }
+    }
+
     /// <inheritdoc />
     public Task<long?> GetLengthAsync(string blobName, CancellationToken cancellationToken)
     {

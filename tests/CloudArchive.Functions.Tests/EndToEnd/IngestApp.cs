@@ -83,6 +83,7 @@ internal sealed class IngestApp : IAsyncDisposable
             Audit = AzuriteFixture.UniqueName("au"),
             Control = AzuriteFixture.UniqueName("co"),
             Research = AzuriteFixture.UniqueName("re"),
+            Seals = AzuriteFixture.UniqueName("se"),
         };
         var root = CloudArchive.Testing.RepositoryPaths.FindRoot();
         var logs = new LogRecorder();

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace CloudArchive.Cli.Commands.Audit;
 
-/// <summary>Builds the <c>audit</c> command group: <c>verify</c> and <c>query</c>.</summary>
+/// <summary>Builds the <c>audit</c> command group: <c>verify</c>, <c>query</c> and <c>seal</c>.</summary>
 public static class AuditCommands
 {
     /// <summary>Creates the <c>audit</c> command with its subcommands.</summary>
@@ -11,6 +11,7 @@ public static class AuditCommands
         var audit = new Command("audit", "Check and search the hash-chained audit log (container 'audit')");
         audit.Add(AuditVerifyCommand.Create());
         audit.Add(AuditQueryCommand.Create());
+        audit.Add(AuditSealCommand.Create());
         return audit;
     }
 }

@@ -44,7 +44,8 @@ public static class AuditQueryCommand
                 throw new UsageException("--limit must be at least 1.");
             }
 
-            var store = AuditLogAccess.OpenStore(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
+            var store = AuditLogAccess.OpenStore(settings);
             var output = parse.InvocationConfiguration.Output;
             var table = new Table().AddColumns("time (UTC)", "event", "action", "outcome", "actor", "study", "instance", "details", "at");
             var count = 0;
@@ -83,7 +84,7 @@ public static class AuditQueryCommand
                 console.MarkupLine($"{count} line(s){(count >= max ? $" (stopped at --limit {max})" : string.Empty)}.");
             }
 
-            await AuditLogAccess.RecordUseAsync(store, AuditAction.Read, AuditOutcome.Success, ["audit-query", string.Create(CultureInfo.InvariantCulture, $"lines={count}")], cancellationToken).ConfigureAwait(false);
+            await AuditLogAccess.RecordUseAsync(settings, AuditAction.Read, AuditOutcome.Success, ["audit-query", string.Create(CultureInfo.InvariantCulture, $"lines={count}")], cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

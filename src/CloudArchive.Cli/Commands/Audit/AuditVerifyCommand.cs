@@ -1,13 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Audit.Seals;
 
 namespace CloudArchive.Cli.Commands.Audit;
 
 /// <summary>
-/// <c>cloudarchive audit verify [--from --to]</c>: recomputes every hash chain in the range and reports each
-/// modified, deleted, inserted, reordered or misplaced line as <c>blob:line: Kind: message</c>.
+/// <c>cloudarchive audit verify [--from --to] [--json]</c>: recomputes every keyed hash chain in the range and checks
+/// the hourly seals (signature, seal chain, and each sealed blob's lines, line count and length), reporting every
+/// finding as <c>blob:line: kind: message</c> with a named kind (<c>chain-broken</c>, <c>truncated</c>,
+/// <c>blob-deleted</c>, <c>blob-rewritten</c>, <c>seal-missing</c>, <c>seal-chain-gap</c>, <c>seal-signature-invalid</c>, ...).
 /// </summary>
 public static class AuditVerifyCommand
 {
@@ -22,31 +26,66 @@ public static class AuditVerifyCommand
     {
         var from = new Option<string?>("--from") { Description = "First hour to check (inclusive), ISO 8601, UTC unless an offset is given" };
         var to = new Option<string?>("--to") { Description = "End of the range (exclusive)" };
+        var json = JsonOutput.Option("Print the report as JSON (findings with their kind names)");
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("verify", "Verify the audit log's hash chains and line placement. Exit codes: 0 intact, 1 tampering or damage found, 2 usage/configuration, 3 storage error.")
+        var command = new Command("verify", "Verify the audit log's keyed hash chains and its signed hourly seals. Exit codes: 0 intact, 1 tampering or damage found, 2 usage/configuration, 3 storage error.")
         {
-            from, to, connection, settingsFile,
+            from, to, json, connection, settingsFile,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var fromTime = AuditTimeParser.Parse(parse.GetValue(from), "--from");
             var toTime = AuditTimeParser.Parse(parse.GetValue(to), "--to");
             AuditTimeParser.CheckRange(fromTime, toTime);
-            var store = AuditLogAccess.OpenStore(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
-            var report = await new AuditLogVerifier(store).VerifyAsync(fromTime, toTime, cancellationToken).ConfigureAwait(false);
+            using var services = ArchiveServices.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            var chains = await new AuditLogVerifier(services.Get<IAuditLogStore>(), services.Get<IAuditChainKeySource>())
+                .VerifyAsync(fromTime, toTime, cancellationToken).ConfigureAwait(false);
+            var (sealFindings, sealsChecked) = await services.Get<AuditSealVerifier>().VerifyAsync(fromTime, toTime, cancellationToken).ConfigureAwait(false);
+            var findings = chains.Findings.Concat(sealFindings).ToList();
             var output = parse.InvocationConfiguration.Output;
-            foreach (var finding in report.Findings)
+            if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
+                await JsonOutput.WriteAsync(output, Report(chains, sealsChecked, findings)).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var finding in findings)
+                {
+                    await output.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
+                }
+
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{chains.BlobsChecked} blob(s), {chains.LinesChecked} line(s), {sealsChecked} seal(s) checked: {(findings.Count == 0 ? "intact" : $"{findings.Count} finding(s)")}")).ConfigureAwait(false);
+                if (chains.LegacyLines > 0)
+                {
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"note: {chains.LegacyLines} line(s) use the legacy unkeyed chain (format v1); they verify, and only their seals protect them against a recomputed chain.")).ConfigureAwait(false);
+                }
             }
 
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{report.BlobsChecked} blob(s), {report.LinesChecked} line(s) checked: {(report.IsIntact ? "intact" : $"{report.Findings.Count} finding(s)")}")).ConfigureAwait(false);
-            await AuditLogAccess.RecordUseAsync(store, AuditAction.Execute, report.IsIntact ? AuditOutcome.Success : AuditOutcome.SeriousFailure,
-                ["audit-verify", string.Create(CultureInfo.InvariantCulture, $"findings={report.Findings.Count}")], cancellationToken).ConfigureAwait(false);
-            return report.IsIntact ? Intact : TamperingFound;
+            await AuditLogAccess.RecordUseAsync(services.Get<AuditLogWriter>(), AuditAction.Execute, findings.Count == 0 ? AuditOutcome.Success : AuditOutcome.SeriousFailure,
+                ["audit-verify", string.Create(CultureInfo.InvariantCulture, $"findings={findings.Count}")], cancellationToken).ConfigureAwait(false);
+            return findings.Count == 0 ? Intact : TamperingFound;
         }, cancellationToken));
         return command;
     }
+
+    private static JsonObject Report(AuditVerificationReport chains, int sealsChecked, IReadOnlyList<AuditFinding> findings) => new()
+    {
+        ["intact"] = findings.Count == 0,
+        ["blobs"] = chains.BlobsChecked,
+        ["lines"] = chains.LinesChecked,
+        ["legacyLines"] = chains.LegacyLines,
+        ["seals"] = sealsChecked,
+        ["findings"] = JsonOutput.Array(findings.Select(f => (JsonNode?)new JsonObject
+        {
+            ["kind"] = f.KindName,
+            ["blob"] = f.BlobName,
+            ["line"] = f.LineNumber,
+            ["message"] = f.Message,
+            ["expected"] = f.Expected,
+            ["actual"] = f.Actual,
+        })),
+    };
 }
