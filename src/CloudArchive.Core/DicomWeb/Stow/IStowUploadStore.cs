@@ -13,6 +13,5 @@ public interface IStowUploadStore
     /// Writes <paramref name="content"/> (read once, forward) as a new blob, create-only, with the upload reference in its
     /// metadata (<see cref="Ingest.UploadReference.MetadataName"/>). Nothing is committed when the content stream fails.
     /// </summary>
-    /// <returns>The new blob's ETag and length.</returns>
-    Task<(string ETag, long Length)> WriteAsync(string blobName, Stream content, string uploadReference, CancellationToken cancellationToken);
+    Task WriteAsync(string blobName, Stream content, string uploadReference, CancellationToken cancellationToken);
 }

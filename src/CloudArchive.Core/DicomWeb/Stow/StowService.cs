@@ -69,7 +69,7 @@ public sealed class StowService
 
         var blobName = $"stow/{request.RequestId}/{partNumber:D5}.dcm";
         var reference = UploadReference.New();
-        var (etag, length) = await _uploads.WriteAsync(blobName, new HeadThenRestStream(head, headLength, content), reference, cancellationToken).ConfigureAwait(false);
+        await _uploads.WriteAsync(blobName, new HeadThenRestStream(head, headLength, content), reference, cancellationToken).ConfigureAwait(false);
 
         StowInstanceResult result;
         try
@@ -80,8 +80,6 @@ public sealed class StowService
                 BlobName = blobName,
                 EventId = $"stow-{request.RequestId}-{partNumber}",
                 EventTime = _time.GetUtcNow(),
-                ETag = etag,
-                ContentLength = length,
                 Api = "PutBlockList",
                 CorrelationId = request.CorrelationId,
             }, cancellationToken).ConfigureAwait(false);
