@@ -56,16 +56,9 @@ public sealed class StowHarness : IHarness
             var failures = new List<string>();
             Console.WriteLine($"stow benchmark: Azurite (in memory) on loopback, {Environment.ProcessorCount} logical CPUs, {requests} concurrent requests / uploads");
 
-            // Both paths run warm (tier-1 code), as in the long-running function app.
+            // Both paths run warm (tier-1 code), as in the long-running function app; the 1 GiB instance goes first, so
+            // its peak is not measured on top of what the study left in the heap.
             await RunStudyAsync(app, measurer, 40, requests, failures, quiet: true, cancellationToken).ConfigureAwait(false);
-            if (only is null or "study")
-            {
-                var (stow, blob) = await RunStudyAsync(app, measurer, instances, requests, failures, quiet: false, cancellationToken).ConfigureAwait(false);
-                var ratio = stow.Seconds / blob.Seconds;
-                Console.WriteLine($"{instances}-instance study: STOW-RS {stow.Seconds:0.00} s ({instances / stow.Seconds:0.0} inst/s), Blob upload + ingest {blob.Seconds:0.00} s ({instances / blob.Seconds:0.0} inst/s); STOW / Blob {ratio:0.00}x, target <= {TimeTarget}x {(ratio <= TimeTarget ? "MET" : "MISSED")}");
-                Console.WriteLine($"  peak working set STOW {stow.PeakBytes / (double)MiB:0} MiB, Blob {blob.PeakBytes / (double)MiB:0} MiB; CPU here STOW {stow.CpuSeconds:0.00} s, Blob {blob.CpuSeconds:0.00} s");
-            }
-
             if (only is null or "large")
             {
                 var path = Path.Combine(work.FullName, "large.dcm");
@@ -83,6 +76,14 @@ public sealed class StowHarness : IHarness
                 {
                     failures.Add($"1 GiB STOW-RS peak working set {large.PeakBytes / (double)MiB:0} MiB >= {limit / MiB} MiB");
                 }
+            }
+
+            if (only is null or "study")
+            {
+                var (stow, blob) = await RunStudyAsync(app, measurer, instances, requests, failures, quiet: false, cancellationToken).ConfigureAwait(false);
+                var ratio = stow.Seconds / blob.Seconds;
+                Console.WriteLine($"{instances}-instance study: STOW-RS {stow.Seconds:0.00} s ({instances / stow.Seconds:0.0} inst/s), Blob upload + ingest {blob.Seconds:0.00} s ({instances / blob.Seconds:0.0} inst/s); STOW / Blob {ratio:0.00}x, target <= {TimeTarget}x {(ratio <= TimeTarget ? "MET" : "MISSED")}");
+                Console.WriteLine($"  peak working set STOW {stow.PeakBytes / (double)MiB:0} MiB, Blob {blob.PeakBytes / (double)MiB:0} MiB; CPU here STOW {stow.CpuSeconds:0.00} s, Blob {blob.CpuSeconds:0.00} s");
             }
 
             var left = 0;
