@@ -11,6 +11,9 @@ public sealed class DicomPixelFrame
         _open = open;
     }
 
+    /// <summary>A frame-like value served from <paramref name="open"/> (e.g. a bulk data element).</summary>
+    public static DicomPixelFrame Of(long length, Func<Stream> open) => new(length, open ?? throw new ArgumentNullException(nameof(open)));
+
     /// <summary>The frame's length in bytes.</summary>
     public long Length { get; }
 
