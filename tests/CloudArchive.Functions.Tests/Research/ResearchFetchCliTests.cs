@@ -160,8 +160,9 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         var audit = await fixture.AuditOfAsync(me);
         Assert.Single(audit, r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=10"]));
 
-        // The five parts before the break were kept; only the rest came instance by instance.
-        Assert.Equal(5, audit.Count(r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=1"])));
+        // Parts that arrived whole before the break were kept; the rest (at least 4006..4010, and whatever the reset
+        // swallowed of the bytes in flight) came instance by instance.
+        Assert.InRange(audit.Count(r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=1"])), 5, 10);
     }
 
     [Fact]
