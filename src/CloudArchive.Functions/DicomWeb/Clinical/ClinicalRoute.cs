@@ -1,0 +1,159 @@
+using CloudArchive.Core.Ingest;
+
+namespace CloudArchive.Functions.DicomWeb.Clinical;
+
+/// <summary>
+/// A parsed clinical DICOMweb path (relative to <c>/api/dicomweb/</c>). UIDs are checked for their PS3.5 shape; frame
+/// lists are 1-based positive numbers; a bulk data path is a dot-separated list of tags (8 hex digits) and item indexes.
+/// </summary>
+public sealed record ClinicalRoute
+{
+    /// <summary>The path prefix the route is relative to.</summary>
+    public const string BasePath = "/api/dicomweb/";
+
+    /// <summary>The resource.</summary>
+    public required ClinicalRouteKind Kind { get; init; }
+
+    /// <summary>The level a search or metadata request is made at (study, series, instance).</summary>
+    public ClinicalLevel Level { get; init; }
+
+    /// <summary>StudyInstanceUID from the path.</summary>
+    public string? StudyUid { get; init; }
+
+    /// <summary>SeriesInstanceUID from the path.</summary>
+    public string? SeriesUid { get; init; }
+
+    /// <summary>SOPInstanceUID from the path.</summary>
+    public string? InstanceUid { get; init; }
+
+    /// <summary>The requested frame numbers (1-based), for <see cref="ClinicalRouteKind.Frames"/>.</summary>
+    public IReadOnlyList<int> Frames { get; init; } = [];
+
+    /// <summary>The bulk data path, for <see cref="ClinicalRouteKind.BulkData"/>.</summary>
+    public string? BulkDataPath { get; init; }
+
+    /// <summary>Parses a relative path; null when it names no resource (<paramref name="invalid"/> says whether an identifier was malformed).</summary>
+    public static ClinicalRoute? Parse(string relative, out bool invalid)
+    {
+        ArgumentNullException.ThrowIfNull(relative);
+        invalid = false;
+        var s = relative.Trim('/').Split('/');
+        if (s.Length == 0 || s[0].Length == 0)
+        {
+            return null;
+        }
+
+        switch (s)
+        {
+            case ["studies"]:
+                return new() { Kind = ClinicalRouteKind.SearchStudies, Level = ClinicalLevel.Study };
+            case ["series"]:
+                return new() { Kind = ClinicalRouteKind.SearchSeries, Level = ClinicalLevel.Series };
+            case ["instances"]:
+                return new() { Kind = ClinicalRouteKind.SearchInstances, Level = ClinicalLevel.Instance };
+            case ["studies", _, ..]:
+                break;
+            default:
+                return null;
+        }
+
+        if (!Uid(s[1], ref invalid))
+        {
+            return null;
+        }
+
+        var study = s[1];
+        switch (s.Length)
+        {
+            case 2:
+                return new() { Kind = ClinicalRouteKind.RetrieveStudy, Level = ClinicalLevel.Study, StudyUid = study };
+            case 3:
+                return s[2] switch
+                {
+                    "metadata" => new() { Kind = ClinicalRouteKind.Metadata, Level = ClinicalLevel.Study, StudyUid = study },
+                    "series" => new() { Kind = ClinicalRouteKind.SearchSeries, Level = ClinicalLevel.Series, StudyUid = study },
+                    "instances" => new() { Kind = ClinicalRouteKind.SearchInstances, Level = ClinicalLevel.Instance, StudyUid = study },
+                    _ => null,
+                };
+        }
+
+        if (s[2] != "series" || !Uid(s[3], ref invalid))
+        {
+            return null;
+        }
+
+        var series = s[3];
+        switch (s.Length)
+        {
+            case 4:
+                return new() { Kind = ClinicalRouteKind.RetrieveSeries, Level = ClinicalLevel.Series, StudyUid = study, SeriesUid = series };
+            case 5:
+                return s[4] switch
+                {
+                    "metadata" => new() { Kind = ClinicalRouteKind.Metadata, Level = ClinicalLevel.Series, StudyUid = study, SeriesUid = series },
+                    "instances" => new() { Kind = ClinicalRouteKind.SearchInstances, Level = ClinicalLevel.Instance, StudyUid = study, SeriesUid = series },
+                    _ => null,
+                };
+        }
+
+        if (s[4] != "instances" || !Uid(s[5], ref invalid))
+        {
+            return null;
+        }
+
+        var instance = s[5];
+        var baseRoute = new ClinicalRoute { Kind = ClinicalRouteKind.RetrieveInstance, Level = ClinicalLevel.Instance, StudyUid = study, SeriesUid = series, InstanceUid = instance };
+        return s.Length switch
+        {
+            6 => baseRoute,
+            7 when s[6] == "metadata" => baseRoute with { Kind = ClinicalRouteKind.Metadata },
+            8 when s[6] == "frames" => FrameList(s[7], ref invalid) is { } frames ? baseRoute with { Kind = ClinicalRouteKind.Frames, Frames = frames } : null,
+            8 when s[6] == "bulkdata" => IsBulkPath(s[7], ref invalid) ? baseRoute with { Kind = ClinicalRouteKind.BulkData, BulkDataPath = s[7] } : null,
+            _ => null,
+        };
+    }
+
+    private static bool Uid(string value, ref bool invalid)
+    {
+        if (DicomUid.TryNormalize(value, out var uid, out _) && uid == value)
+        {
+            return true;
+        }
+
+        invalid = true;
+        return false;
+    }
+
+    private static List<int>? FrameList(string text, ref bool invalid)
+    {
+        var frames = new List<int>();
+        foreach (var part in text.Split(','))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                invalid = true;
+                return null;
+            }
+
+            frames.Add(n);
+        }
+
+        if (frames.Count > 1000)
+        {
+            invalid = true;
+            return null;
+        }
+
+        return frames;
+    }
+
+    private static bool IsBulkPath(string text, ref bool invalid)
+    {
+        var parts = text.Split('.');
+        var ok = parts.Length % 2 == 1 && parts.Select((p, i) => i % 2 == 0
+            ? p.Length == 8 && p.All(char.IsAsciiHexDigit)
+            : p.Length is > 0 and <= 6 && p.All(char.IsAsciiDigit)).All(b => b);
+        invalid |= !ok;
+        return ok;
+    }
+}
