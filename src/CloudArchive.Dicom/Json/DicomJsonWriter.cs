@@ -1,0 +1,355 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CloudArchive.Dicom;
+
+/// <summary>
+/// Writes datasets in the DICOM JSON Model (PS3.18 Annex F) to a <see cref="Utf8JsonWriter"/>: one object per
+/// dataset, keys <c>GGGGEEEE</c> in ascending order, each with <c>vr</c> and, when the value is not empty,
+/// <c>Value</c>, <c>InlineBinary</c> or <c>BulkDataURI</c>. PN values are objects with <c>Alphabetic</c>,
+/// <c>Ideographic</c> and <c>Phonetic</c> groups; IS, DS and the binary numeric VRs are JSON numbers; AT values are
+/// <c>GGGGEEEE</c> strings; sequences nest. Group length elements (gggg,0000) are not written (PS3.18 F.2: they are
+/// not part of the model). Text is decoded with the dataset's Specific Character Set. Values are written as stored:
+/// a malformed numeric string (IS "1A") is written as a JSON string rather than dropped or altered. Binary values
+/// (InlineBinary, and what a BulkDataURI serves) are little endian, whatever the transfer syntax of the source.
+/// </summary>
+public static partial class DicomJsonWriter
+{
+    /// <summary>Writes <paramref name="dataset"/> as one JSON object.</summary>
+    /// <exception cref="InvalidOperationException">A binary value longer than <see cref="DicomJsonWriterOptions.MaxInlineBinaryLength"/> has no BulkDataURI.</exception>
+    public static void Write(Utf8JsonWriter writer, DicomDataset dataset, DicomJsonWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= DicomJsonWriterOptions.Default;
+        writer.WriteStartObject();
+        foreach (var element in dataset)
+        {
+            if (options.Include is null || options.Include(element))
+            {
+                WriteElement(writer, element, dataset, DicomElementPath.TopLevel(element.Tag), options);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="dataset"/> as one JSON object, flushing the writer to its stream whenever
+    /// <see cref="DicomJsonWriterOptions.FlushThreshold"/> bytes are pending, so a large dataset streams.
+    /// </summary>
+    public static async Task WriteAsync(Utf8JsonWriter writer, DicomDataset dataset, DicomJsonWriterOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= DicomJsonWriterOptions.Default;
+        writer.WriteStartObject();
+        foreach (var element in dataset)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Include is null || options.Include(element))
+            {
+                WriteElement(writer, element, dataset, DicomElementPath.TopLevel(element.Tag), options);
+            }
+
+            if (writer.BytesPending >= options.FlushThreshold)
+            {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The JSON key of a tag (<c>GGGGEEEE</c>, upper-case hex).</summary>
+    public static string Key(DicomTag tag) => tag.Value.ToString("X8", CultureInfo.InvariantCulture);
+
+    private static void WriteElement(Utf8JsonWriter writer, DicomElement element, DicomDataset owner, DicomElementPath path, DicomJsonWriterOptions options)
+    {
+        if (element.Tag.IsGroupLength)
+        {
+            return;
+        }
+
+        writer.WritePropertyName(Key(element.Tag));
+        writer.WriteStartObject();
+
+        // A UN element of a tag the dictionary knows is written with its real VR (PS3.18 F.2.3: the VR of the
+        // attribute), as pydicom and dcmtk do; the stored bytes are little endian either way.
+        writer.WriteString("vr"u8, (element is DicomValueElement v ? v.ValueVR : element.VR).Code);
+        switch (element)
+        {
+            case DicomSequence sequence:
+                WriteSequence(writer, sequence, path, options);
+                break;
+            case DicomFragmentSequence fragments:
+                WriteBinary(writer, new DicomJsonBulkValue(path, fragments, FragmentBytes(fragments)), options);
+                break;
+            case DicomValueElement value:
+                WriteValue(writer, value, owner, path, options);
+                break;
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSequence(Utf8JsonWriter writer, DicomSequence sequence, DicomElementPath path, DicomJsonWriterOptions options)
+    {
+        if (sequence.Items.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("Value"u8);
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = sequence.Items[i];
+            writer.WriteStartObject();
+            foreach (var child in item)
+            {
+                WriteElement(writer, child, item, path.Child(i, child.Tag), options);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, DicomValueElement element, DicomDataset owner, DicomElementPath path, DicomJsonWriterOptions options)
+    {
+        if (element.Length == 0)
+        {
+            return;
+        }
+
+        var vr = element.ValueVR;
+        if (vr == DicomVR.OB || vr == DicomVR.OD || vr == DicomVR.OF || vr == DicomVR.OL || vr == DicomVR.OV || vr == DicomVR.OW || vr == DicomVR.UN)
+        {
+            WriteBinary(writer, new DicomJsonBulkValue(path, element, element.Length), options);
+            return;
+        }
+
+        writer.WriteStartArray("Value"u8);
+        if (vr == DicomVR.PN)
+        {
+            WritePersonNames(writer, element.GetStrings(owner.CharacterSet));
+        }
+        else if (vr == DicomVR.IS || vr == DicomVR.DS)
+        {
+            foreach (var s in element.GetStrings())
+            {
+                WriteNumericString(writer, s, vr == DicomVR.IS);
+            }
+        }
+        else if (vr == DicomVR.AT)
+        {
+            foreach (var t in element.GetTags())
+            {
+                writer.WriteStringValue(Key(t));
+            }
+        }
+        else if (vr.IsString)
+        {
+            foreach (var s in element.GetStrings(owner.CharacterSet))
+            {
+                if (s.Length == 0)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(s);
+                }
+            }
+        }
+        else
+        {
+            WriteBinaryNumbers(writer, element);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WritePersonNames(Utf8JsonWriter writer, string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (name.Length == 0)
+            {
+                writer.WriteNullValue();
+                continue;
+            }
+
+            var groups = name.Split('=');
+            writer.WriteStartObject();
+            ReadOnlySpan<string> keys = ["Alphabetic", "Ideographic", "Phonetic"];
+            for (var g = 0; g < groups.Length && g < keys.Length; g++)
+            {
+                if (groups[g].Length > 0)
+                {
+                    writer.WriteString(keys[g], groups[g]);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+    }
+
+    private static void WriteNumericString(Utf8JsonWriter writer, string s, bool integer)
+    {
+        if (s.Length == 0)
+        {
+            writer.WriteNullValue();
+        }
+        else if (integer && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            writer.WriteNumberValue(l);
+        }
+        else if (!integer && JsonNumber().IsMatch(s))
+        {
+            // The stored text is already a JSON number: written as is, so "1.50" keeps its digits.
+            writer.WriteRawValue(s, skipInputValidation: true);
+        }
+        else if (!integer && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+        {
+            writer.WriteNumberValue(d);
+        }
+        else
+        {
+            writer.WriteStringValue(s);
+        }
+    }
+
+    private static void WriteBinaryNumbers(Utf8JsonWriter writer, DicomValueElement element)
+    {
+        var data = element.GetBytes().Span;
+        var vr = element.ValueVR;
+        var size = vr.UnitSize;
+        for (var i = 0; i + size <= data.Length; i += size)
+        {
+            var v = data.Slice(i, size);
+            if (vr == DicomVR.US) writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(v));
+            else if (vr == DicomVR.SS) writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(v));
+            else if (vr == DicomVR.UL) writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(v));
+            else if (vr == DicomVR.SL) writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(v));
+            else if (vr == DicomVR.FL) WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(v));
+            else if (vr == DicomVR.FD) WriteFloat(writer, BinaryPrimitives.ReadDoubleLittleEndian(v));
+            else if (vr == DicomVR.SV) WriteLarge(writer, BinaryPrimitives.ReadInt64LittleEndian(v));
+            else if (vr == DicomVR.UV) WriteLarge(writer, BinaryPrimitives.ReadUInt64LittleEndian(v));
+        }
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, double value)
+    {
+        // JSON has no NaN or infinity: those are written as strings so the value is not lost.
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    // PS3.18 F.2.3.1: SV and UV values beyond ±2^53 are strings, since JSON readers hold numbers as doubles.
+    private static void WriteLarge(Utf8JsonWriter writer, long value)
+    {
+        if (Math.Abs((double)value) <= 9007199254740991d)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteLarge(Utf8JsonWriter writer, ulong value)
+    {
+        if (value <= 9007199254740991UL)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteBinary(Utf8JsonWriter writer, DicomJsonBulkValue value, DicomJsonWriterOptions options)
+    {
+        if (options.BulkDataUri?.Invoke(value) is { } uri)
+        {
+            writer.WriteString("BulkDataURI"u8, uri);
+            return;
+        }
+
+        if (value.Length > options.MaxInlineBinaryLength)
+        {
+            throw new InvalidOperationException($"The value of {value.Element.Tag} is too large to write inline; give it a BulkDataURI.");
+        }
+
+        if (value.Element is DicomValueElement element)
+        {
+            writer.WriteBase64String("InlineBinary"u8, element.GetBytes().Span);
+        }
+        else if (value.Element is DicomFragmentSequence fragments)
+        {
+            writer.WriteBase64String("InlineBinary"u8, EncapsulatedBytes(fragments));
+        }
+    }
+
+    private static long FragmentBytes(DicomFragmentSequence fragments) =>
+        8 + fragments.OffsetTable.Length + fragments.Fragments.Sum(f => 8 + f.Length + (f.Length & 1));
+
+    // The value of encapsulated Pixel Data as PS3.5 A.4 encodes it (items, without the sequence delimiter), as pydicom holds it.
+    private static byte[] EncapsulatedBytes(DicomFragmentSequence fragments)
+    {
+        using var buffer = new MemoryStream();
+        WriteItem(buffer, fragments.OffsetTable);
+        foreach (var f in fragments.Fragments)
+        {
+            WriteItem(buffer, f);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteItem(MemoryStream buffer, DicomFragment fragment)
+    {
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt16LittleEndian(header, 0xFFFE);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], 0xE000);
+        var padded = fragment.Length + (fragment.Length & 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)padded);
+        buffer.Write(header);
+        using (var s = fragment.OpenRead())
+        {
+            s.CopyTo(buffer);
+        }
+
+        if ((fragment.Length & 1) == 1)
+        {
+            buffer.WriteByte(0);
+        }
+    }
+
+    [GeneratedRegex(@"\A-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonNumber();
+}
