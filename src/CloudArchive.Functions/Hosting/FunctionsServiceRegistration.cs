@@ -3,6 +3,7 @@ using CloudArchive.Azure.Identity;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.DicomWeb.Clinical;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.Research;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -60,6 +61,7 @@ public static class FunctionsServiceRegistration
             sp.GetRequiredService<ResearchApiOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ResearchApiHandler>>()));
+        services.AddClinicalDicomWeb(configuration, settings);
         services.TryAddSingleton<InvocationMiddleware>();
         if (settings.CreateContainers)
         {

@@ -93,6 +93,13 @@ public sealed class ClinicalIndex : IDisposable
         return await ReadRecordsAsync(refs, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One instance with its record, or null when it is not archived (or its record is not written yet).</summary>
+    public async Task<ClinicalIndexEntry?> ReadInstanceAsync(string studyKey, string instanceKey, CancellationToken cancellationToken)
+    {
+        var found = await ReadRecordsAsync([new ArchiveInstanceRef(studyKey, instanceKey)], cancellationToken).ConfigureAwait(false);
+        return found.Count == 1 ? found[0] : null;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -1,10 +1,11 @@
 using CloudArchive.Core.Ingest;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;
 
 /// <summary>
 /// A parsed clinical DICOMweb path (relative to <c>/api/dicomweb/</c>). UIDs are checked for their PS3.5 shape; frame
-/// lists are 1-based positive numbers; a bulk data path is a dot-separated list of tags (8 hex digits) and item indexes.
+/// lists are 1-based positive numbers; a bulk data path is a <see cref="DicomElementPath"/> (tags and item indexes separated by <c>/</c>).
 /// </summary>
 public sealed record ClinicalRoute
 {
@@ -29,8 +30,8 @@ public sealed record ClinicalRoute
     /// <summary>The requested frame numbers (1-based), for <see cref="ClinicalRouteKind.Frames"/>.</summary>
     public IReadOnlyList<int> Frames { get; init; } = [];
 
-    /// <summary>The bulk data path, for <see cref="ClinicalRouteKind.BulkData"/>.</summary>
-    public string? BulkDataPath { get; init; }
+    /// <summary>The element whose value is asked for, for <see cref="ClinicalRouteKind.BulkData"/>.</summary>
+    public DicomElementPath? BulkDataPath { get; init; }
 
     /// <summary>Parses a relative path; null when it names no resource (<paramref name="invalid"/> says whether an identifier was malformed).</summary>
     public static ClinicalRoute? Parse(string relative, out bool invalid)
@@ -108,7 +109,7 @@ public sealed record ClinicalRoute
             6 => baseRoute,
             7 when s[6] == "metadata" => baseRoute with { Kind = ClinicalRouteKind.Metadata },
             8 when s[6] == "frames" => FrameList(s[7], ref invalid) is { } frames ? baseRoute with { Kind = ClinicalRouteKind.Frames, Frames = frames } : null,
-            8 when s[6] == "bulkdata" => IsBulkPath(s[7], ref invalid) ? baseRoute with { Kind = ClinicalRouteKind.BulkData, BulkDataPath = s[7] } : null,
+            >= 8 when s[6] == "bulkdata" => BulkPath(s[7..], ref invalid) is { } bulk ? baseRoute with { Kind = ClinicalRouteKind.BulkData, BulkDataPath = bulk } : null,
             _ => null,
         };
     }
@@ -147,13 +148,14 @@ public sealed record ClinicalRoute
         return frames;
     }
 
-    private static bool IsBulkPath(string text, ref bool invalid)
+    private static DicomElementPath? BulkPath(string[] segments, ref bool invalid)
     {
-        var parts = text.Split('.');
-        var ok = parts.Length % 2 == 1 && parts.Select((p, i) => i % 2 == 0
-            ? p.Length == 8 && p.All(char.IsAsciiHexDigit)
-            : p.Length is > 0 and <= 6 && p.All(char.IsAsciiDigit)).All(b => b);
-        invalid |= !ok;
-        return ok;
+        if (DicomElementPath.TryParse(string.Join('/', segments), out var path))
+        {
+            return path;
+        }
+
+        invalid = true;
+        return null;
     }
 }
