@@ -19,14 +19,14 @@ internal sealed class ClinicalAuditor(AuditLogWriter audit, ILogger logger)
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Audits a query: one 110112 line per study in the answer (one without a study when none matched).</summary>
-    public async Task<bool> QueryAsync(ClinicalRequest request, IReadOnlyCollection<(string StudyKey, string? Patient)> studies, params string[] details)
+    public async Task<bool> QueryAsync(ClinicalRequest request, AuditOutcome outcome, IReadOnlyCollection<(string StudyKey, string? Patient)> studies, params string[] details)
     {
         request.Audited = true;
         List<(string? StudyKey, string? Patient)> lines = studies.Count == 0 ? [(null, null)] : [.. studies.Select(s => ((string?)s.StudyKey, s.Patient))];
         var count = string.Create(CultureInfo.InvariantCulture, $"results={studies.Count}");
         try
         {
-            await Task.WhenAll(lines.Select(s => audit.AppendAsync(Event(request, AuditEventType.Query, AuditAction.Execute, AuditOutcome.Success, s.StudyKey, null, s.Patient, null, [.. details, count]), request.Aborted))).ConfigureAwait(false);
+            await Task.WhenAll(lines.Select(s => audit.AppendAsync(Event(request, AuditEventType.Query, AuditAction.Execute, outcome, s.StudyKey, null, s.Patient, null, [.. details, count]), request.Aborted))).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !request.Aborted.IsCancellationRequested)

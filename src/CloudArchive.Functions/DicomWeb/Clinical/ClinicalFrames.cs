@@ -2,6 +2,7 @@ using System.Globalization;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Clinical;
 using CloudArchive.Dicom;
+using CloudArchive.Functions.DicomWeb.Http;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;
 
@@ -14,6 +15,9 @@ namespace CloudArchive.Functions.DicomWeb.Clinical;
 internal sealed class ClinicalFrames(ClinicalArchive archive, ClinicalAuditor auditor)
 {
     private const int CopyBuffer = 128 * 1024;
+
+    /// <summary>Uncompressed frames are the same bytes in either little endian transfer syntax.</summary>
+    private static readonly string[] UncompressedLittleEndian = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1"];
 
     public async Task WriteAsync(ClinicalRequest request, ClinicalRoute route, ClinicalIndexEntry entry, string operation)
     {
@@ -46,7 +50,10 @@ internal sealed class ClinicalFrames(ClinicalArchive archive, ClinicalAuditor au
                 }
 
                 var transferSyntax = file.TransferSyntax.Uid;
-                if (!ClinicalAccept.AllowsParts(context.Request.Headers.Accept, mediaType, transferSyntax))
+                var offer = mediaType == "application/octet-stream"
+                    ? DicomWebRepresentation.MultipartOctetStream
+                    : new DicomWebRepresentation("multipart/related", mediaType, transferSyntax);
+                if (DicomWebNegotiation.Negotiate(context.Request.Headers.Accept, [offer], (_, ts) => ts == transferSyntax || (offer == DicomWebRepresentation.MultipartOctetStream && UncompressedLittleEndian.Contains(ts) && UncompressedLittleEndian.Contains(transferSyntax))) is null)
                 {
                     await auditor.RefusedAsync(request, operation, "not-acceptable").ConfigureAwait(false);
                     await ClinicalResponses.ErrorAsync(context, StatusCodes.Status406NotAcceptable, "not-acceptable",
@@ -61,16 +68,18 @@ internal sealed class ClinicalFrames(ClinicalArchive archive, ClinicalAuditor au
                     return;
                 }
 
-                var multipart = new ClinicalMultipart(context.Response.Body);
+                var multipart = new MultipartRelatedWriter(context.Response.Body);
                 ClinicalRetrieve.PrepareStreaming(context, multipart.ContentType(mediaType));
                 var partType = mediaType == "application/octet-stream" ? mediaType : mediaType + "; transfer-syntax=" + transferSyntax;
                 foreach (var pieces in parts)
                 {
-                    await multipart.StartPartAsync(partType, request.Aborted).ConfigureAwait(false);
-                    foreach (var piece in pieces)
+                    await multipart.WritePartAsync(partType, async (body, ct) =>
                     {
-                        await WritePieceAsync(context.Response.Body, instance, piece, request.Aborted).ConfigureAwait(false);
-                    }
+                        foreach (var piece in pieces)
+                        {
+                            await WritePieceAsync(body, instance, piece, ct).ConfigureAwait(false);
+                        }
+                    }, request.Aborted).ConfigureAwait(false);
                 }
 
                 await multipart.CompleteAsync(request.Aborted).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Clinical;
 using CloudArchive.Dicom;
+using CloudArchive.Functions.DicomWeb.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;
@@ -15,8 +16,6 @@ namespace CloudArchive.Functions.DicomWeb.Clinical;
 /// </summary>
 internal sealed class ClinicalRetrieve(ClinicalArchive archive, ClinicalAuditor auditor)
 {
-    private const int CopyBuffer = 128 * 1024;
-
     /// <summary>Header parses read values above this size by reference (never into memory), so frames and bulk data are fetched by range.</summary>
     private static readonly DicomReaderOptions HeaderParse = new() { BulkDataThreshold = 16 * 1024 };
 
@@ -32,8 +31,7 @@ internal sealed class ClinicalRetrieve(ClinicalArchive archive, ClinicalAuditor 
             _ => "bulkdata",
         };
         var accept = request.Context.Request.Headers.Accept;
-        if (route.Kind is ClinicalRouteKind.RetrieveStudy or ClinicalRouteKind.RetrieveSeries or ClinicalRouteKind.RetrieveInstance && !ClinicalAccept.AllowsDicom(accept)
-            || route.Kind == ClinicalRouteKind.Metadata && !ClinicalAccept.AllowsDicomJson(accept))
+        if (route.Kind == ClinicalRouteKind.Metadata && DicomWebNegotiation.Negotiate(accept, [DicomWebRepresentation.DicomJson]) is null)
         {
             await NotAcceptableAsync(request, operation).ConfigureAwait(false);
             return;
@@ -109,11 +107,19 @@ internal sealed class ClinicalRetrieve(ClinicalArchive archive, ClinicalAuditor 
         request.Audited = true;
         await auditor.RefusedAsync(request, operation, "not-acceptable").ConfigureAwait(false);
         await ClinicalResponses.ErrorAsync(request.Context, StatusCodes.Status406NotAcceptable, "not-acceptable",
-            "Instances are served as multipart/related; type=\"application/dicom\" in their stored transfer syntax (transfer-syntax=* or absent), metadata as application/dicom+json.").ConfigureAwait(false);
+            "Instances are served as multipart/related; type=\"application/dicom\" in their stored transfer syntax (transfer-syntax=* or the stored one; the archive does not transcode), metadata as application/dicom+json.").ConfigureAwait(false);
     }
 
     private async Task InstancesAsync(ClinicalRequest request, ClinicalSelection selection, string operation)
     {
+        // Never transcoded: a transfer syntax the client names must be the one every selected instance is stored in.
+        var stored = selection.Instances.Select(i => i.Record.TransferSyntaxUid).Distinct(StringComparer.Ordinal).ToList();
+        if (DicomWebNegotiation.Negotiate(request.Context.Request.Headers.Accept, [DicomWebRepresentation.MultipartDicom], (_, ts) => stored.Count == 1 && stored[0] == ts) is null)
+        {
+            await NotAcceptableAsync(request, operation).ConfigureAwait(false);
+            return;
+        }
+
         var first = selection.Instances[0].Record;
         var bytes = selection.Instances.Sum(i => i.Record.ArchivedLength);
         var instanceKey = selection.Instances.Count == 1 ? first.InstanceKey : null;
@@ -123,7 +129,7 @@ internal sealed class ClinicalRetrieve(ClinicalArchive archive, ClinicalAuditor 
             return;
         }
 
-        var multipart = new ClinicalMultipart(request.Context.Response.Body);
+        var multipart = new MultipartRelatedWriter(request.Context.Response.Body);
         PrepareStreaming(request.Context, multipart.ContentType("application/dicom"));
         foreach (var entry in selection.Instances)
         {
@@ -131,8 +137,7 @@ internal sealed class ClinicalRetrieve(ClinicalArchive archive, ClinicalAuditor 
             var plain = await archive.Reader.OpenAsync(instance, request.Aborted).ConfigureAwait(false);
             await using (plain.ConfigureAwait(false))
             {
-                await multipart.StartPartAsync("application/dicom; transfer-syntax=" + entry.Record.TransferSyntaxUid, request.Aborted).ConfigureAwait(false);
-                await plain.CopyToAsync(request.Context.Response.Body, CopyBuffer, request.Aborted).ConfigureAwait(false);
+                await multipart.WritePartAsync("application/dicom; transfer-syntax=" + entry.Record.TransferSyntaxUid, plain, request.Aborted).ConfigureAwait(false);
             }
         }
 

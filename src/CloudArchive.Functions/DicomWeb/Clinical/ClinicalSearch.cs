@@ -3,6 +3,7 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Clinical;
 using CloudArchive.Core.DicomWeb.Query;
 using CloudArchive.Dicom;
+using CloudArchive.Functions.DicomWeb.Http;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;
 
@@ -22,7 +23,7 @@ internal sealed class ClinicalSearch(ClinicalArchive archive, ClinicalAuditor au
         var context = request.Context;
         var level = route.Level switch { ClinicalLevel.Study => QidoLevel.Study, ClinicalLevel.Series => QidoLevel.Series, _ => QidoLevel.Instance };
         var operation = "search-" + level.ToString().ToLowerInvariant();
-        if (!ClinicalAccept.AllowsDicomJson(context.Request.Headers.Accept))
+        if (DicomWebNegotiation.Negotiate(context.Request.Headers.Accept, [DicomWebRepresentation.DicomJson]) is null)
         {
             await auditor.RefusedAsync(request, operation, "not-acceptable").ConfigureAwait(false);
             await ClinicalResponses.ErrorAsync(context, StatusCodes.Status406NotAcceptable, "not-acceptable", "Query results are served as application/dicom+json.").ConfigureAwait(false);
@@ -50,7 +51,12 @@ internal sealed class ClinicalSearch(ClinicalArchive archive, ClinicalAuditor au
             var studyKey = await archive.Index.KeyForUidAsync(route.StudyUid, request.Aborted).ConfigureAwait(false);
             if (await archive.Index.GetStudyStateAsync(studyKey, request.Aborted).ConfigureAwait(false) == StudyState.Shredded)
             {
-                await auditor.QueryAsync(request, [(studyKey, null)], operation, "study-shredded").ConfigureAwait(false);
+                if (!await auditor.QueryAsync(request, AuditOutcome.MinorFailure, [(studyKey, null)], operation, "study-shredded").ConfigureAwait(false))
+                {
+                    await ClinicalRetrieve.AuditUnavailableAsync(request).ConfigureAwait(false);
+                    return;
+                }
+
                 await ClinicalResponses.ErrorAsync(context, StatusCodes.Status410Gone, "study-shredded", "The study was crypto-shredded; it is no longer in the archive.").ConfigureAwait(false);
                 return;
             }
@@ -70,7 +76,7 @@ internal sealed class ClinicalSearch(ClinicalArchive archive, ClinicalAuditor au
         var entities = ClinicalQidoEntity.Build(level, entries, ClinicalMetadata.RootUri(context.Request)).Where(query.Matches);
         var page = query.Page(entities, out var more);
         var studies = page.GroupBy(e => e.StudyKey).Select(g => (g.Key, g.First().PatientPseudonym)).ToList();
-        if (!await auditor.QueryAsync(request, studies, operation).ConfigureAwait(false))
+        if (!await auditor.QueryAsync(request, AuditOutcome.Success, studies, operation).ConfigureAwait(false))
         {
             await ClinicalRetrieve.AuditUnavailableAsync(request).ConfigureAwait(false);
             return;
