@@ -1,10 +1,15 @@
 using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.DicomWeb;
 using CloudArchive.Azure.Identity;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Core.DicomWeb.Stow;
+using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
 using CloudArchive.Functions.DicomWeb.Clinical;
 using CloudArchive.Functions.Middleware;
+using CloudArchive.Functions.DicomWeb.Stow;
 using CloudArchive.Functions.Research;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -62,6 +67,7 @@ public static class FunctionsServiceRegistration
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ResearchApiHandler>>()));
         services.AddClinicalDicomWeb(configuration, settings);
+        AddStow(services, configuration, settings);
         services.TryAddSingleton<InvocationMiddleware>();
         if (settings.CreateContainers)
         {
@@ -69,5 +75,29 @@ public static class FunctionsServiceRegistration
         }
 
         return settings;
+    }
+
+    /// <summary>STOW-RS (docs/dicomweb-parts/stow.md): its limits, the upload store over <c>incoming</c>, the service and handler.</summary>
+    private static void AddStow(IServiceCollection services, IConfiguration configuration, CloudArchiveSettings settings)
+    {
+        var stow = new StowOptions();
+        configuration.GetSection(StowOptions.Section).Bind(stow);
+        var problems = stow.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArchiveConfigurationException("DICOMweb STOW-RS", problems);
+        }
+
+        services.TryAddSingleton(stow);
+        services.TryAddSingleton<IStowUploadStore>(sp => new BlobStowUploadStore(
+            sp.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(settings.Containers.Incoming),
+            sp.GetRequiredService<StorageConnection>().Options));
+        services.TryAddSingleton(sp => new StowService(
+            sp.GetRequiredService<IStowUploadStore>(),
+            sp.GetRequiredService<IIngestHandler>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StowService>>()));
+        services.TryAddSingleton<StowRsHandler>();
     }
 }

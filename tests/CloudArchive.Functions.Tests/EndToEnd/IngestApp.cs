@@ -71,7 +71,10 @@ internal sealed class IngestApp : IAsyncDisposable
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     /// <summary>Starts the app; <paramref name="services"/> may register replacements (fault injection) before the archive is composed.</summary>
-    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null)
+    /// <param name="azurite">The storage.</param>
+    /// <param name="services">Registrations made before the archive is composed.</param>
+    /// <param name="extraSettings">Settings added to (or replacing) the test archive's.</param>
+    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         var containers = new ArchiveContainerNames
@@ -97,6 +100,11 @@ internal sealed class IngestApp : IAsyncDisposable
             foreach (var role in ArchiveContainerNames.Roles)
             {
                 settings[$"{ArchiveContainerNames.Section}:{role}"] = containers.For(role);
+            }
+
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
             }
 
             builder.Configuration.AddInMemoryCollection(settings);

@@ -1,0 +1,49 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Core.DicomWeb.Stow;
+using CloudArchive.Core.Ingest;
+
+namespace CloudArchive.Azure.DicomWeb;
+
+/// <summary>
+/// <see cref="IStowUploadStore"/> over the <c>incoming</c> container: the same block upload as a gateway's
+/// (<see cref="BlockUpload"/>, transactional MD5 per block, bounded buffers), create-only so a STOW part can never
+/// replace another upload.
+/// </summary>
+public sealed class BlobStowUploadStore : IStowUploadStore
+{
+    private readonly BlobContainerClient _incoming;
+    private readonly StorageOptions _storage;
+
+    /// <summary>Creates the store.</summary>
+    public BlobStowUploadStore(BlobContainerClient incoming, StorageOptions storage)
+    {
+        _incoming = incoming ?? throw new ArgumentNullException(nameof(incoming));
+        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+    }
+
+    /// <inheritdoc />
+    public string Container => _incoming.Name;
+
+    /// <inheritdoc />
+    public Task WriteAsync(string blobName, Stream content, string uploadReference, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        ArgumentNullException.ThrowIfNull(content);
+        return BlockUpload.UploadAsync(
+            _incoming.GetBlockBlobClient(blobName),
+            content,
+            new BlockUploadOptions
+            {
+                ContentType = "application/dicom",
+                Metadata = new Dictionary<string, string> { [UploadReference.MetadataName] = uploadReference },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            },
+            _storage,
+            cancellationToken);
+    }
+}
