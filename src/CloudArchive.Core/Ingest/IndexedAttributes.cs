@@ -12,7 +12,7 @@ namespace CloudArchive.Core.Ingest;
 /// </summary>
 public static class IndexedAttributes
 {
-    /// <summary>The captured tags, with the value representation each is re-read with.</summary>
+    /// <summary>The captured tags.</summary>
     public static IReadOnlyList<DicomTag> Tags { get; } =
     [
         new(0x0008, 0x0016), // SOPClassUID
@@ -68,39 +68,6 @@ public static class IndexedAttributes
         }
 
         return values;
-    }
-
-    /// <summary>Rebuilds the captured attributes of a record as a dataset (dictionary VRs; UTF-8 text).</summary>
-    public static DicomDataset ToDataset(IReadOnlyDictionary<string, string>? attributes)
-    {
-        var dataset = new DicomDataset();
-        if (attributes is null)
-        {
-            return dataset;
-        }
-
-        dataset.SetString(new DicomTag(0x0008, 0x0005), "ISO_IR 192");
-        foreach (var (key, text) in attributes)
-        {
-            if (!uint.TryParse(key, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
-            {
-                continue;
-            }
-
-            var tag = new DicomTag(value);
-            var vr = DicomDictionary.GetDefaultVR(tag);
-            var parts = text.Split('\\');
-            dataset.Set(vr.Code switch
-            {
-                "US" => DicomValueElement.FromValues(tag, vr, parts.Select(p => ushort.Parse(p, CultureInfo.InvariantCulture)).ToArray()),
-                "SS" => DicomValueElement.FromValues(tag, vr, parts.Select(p => short.Parse(p, CultureInfo.InvariantCulture)).ToArray()),
-                "UL" => DicomValueElement.FromValues(tag, vr, parts.Select(p => uint.Parse(p, CultureInfo.InvariantCulture)).ToArray()),
-                "SL" => DicomValueElement.FromValues(tag, vr, parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()),
-                _ => DicomValueElement.FromStrings(tag, vr, parts, dataset.CharacterSet),
-            });
-        }
-
-        return dataset;
     }
 
     private static IEnumerable<string> Numbers(DicomValueElement element) => element.ValueVR.Code switch

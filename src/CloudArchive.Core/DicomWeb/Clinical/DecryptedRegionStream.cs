@@ -1,7 +1,9 @@
+using System.Buffers;
+
 namespace CloudArchive.Core.DicomWeb.Clinical;
 
 /// <summary>
-/// A read-only, seekable, asynchronous view of a decrypted archive instance that holds one encryption region: a read
+/// A read-only, seekable, asynchronous view of a decrypted archive instance that holds one encryption region (pooled, returned on dispose): a read
 /// outside the held region fetches the region it falls into with one ranged read (<see cref="ClinicalInstanceReader.OpenRangeAsync"/>).
 /// Synchronous reads are refused: the network read behind them must not block a thread.
 /// </summary>
@@ -76,6 +78,17 @@ internal sealed class DecryptedRegionStream : Stream
     {
     }
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _region is { } region)
+        {
+            _region = null;
+            ArrayPool<byte>.Shared.Return(region);
+        }
+
+        base.Dispose(disposing);
+    }
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -83,7 +96,7 @@ internal sealed class DecryptedRegionStream : Stream
     private async Task LoadRegionAsync(long start, CancellationToken cancellationToken)
     {
         var count = (int)Math.Min(_regionLength, Length - start);
-        _region ??= new byte[_regionLength];
+        _region ??= ArrayPool<byte>.Shared.Rent(_regionLength);
         _regionStart = -1;
         var plain = await _reader.OpenRangeAsync(_instance, start, count, cancellationToken).ConfigureAwait(false);
         await using (plain.ConfigureAwait(false))
