@@ -145,6 +145,8 @@ var functionNames = {
   export: 'ExportResearchCopies'
   researchApi: 'ResearchApi'
   auditSeal: 'AuditSeal'
+  clinicalDicomWeb: 'ClinicalDicomWeb'
+  stowRs: 'StowRs'
 }
 var ingestQueue = 'ingest-events'
 var exportQueue = 'export-requests'
@@ -369,4 +371,4 @@ output signingKeyUri string = vault.outputs.signingKeyUri
 output appIdentityClientId string = identity.properties.clientId
 output eventGridTopicId string = events.outputs.topicId
 // What `az functionapp function list` must show after publishing (docs/deploy.md, step 4).
-output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi, functionNames.auditSeal ]
+output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi, functionNames.clinicalDicomWeb, functionNames.stowRs, functionNames.auditSeal ]

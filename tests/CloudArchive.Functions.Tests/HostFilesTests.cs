@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using CloudArchive.Functions.DicomWeb.Clinical;
+using CloudArchive.Functions.DicomWeb.Stow;
 using CloudArchive.Functions.Export;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.LocalHost;
@@ -73,7 +75,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([ClinicalDicomWeb.Name, ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi", StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());
@@ -101,6 +103,12 @@ public sealed class HostFilesTests
         Assert.Equal("research/{*path}", http.GetProperty("route").GetString());
         var output = Assert.Single(bindings, b => b.GetProperty("type").GetString() == "http");
         Assert.Equal("Out", output.GetProperty("direction").GetString(), ignoreCase: true);
+
+        // Clinical DICOMweb: GET only, so the STOW-RS function's POST routes on the same root stay its own.
+        var clinical = Assert.Single(Function(ClinicalDicomWeb.Name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal(["get"], clinical.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal(ClinicalDicomWeb.Route, clinical.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", clinical.GetProperty("authLevel").GetString(), ignoreCase: true);
     }
 
     [Fact]

@@ -25,6 +25,12 @@ public static class ArchiveMetadata
     /// <summary>Index tag: the patient pseudonym (or <c>none</c>).</summary>
     public const string PatientTag = "ca_patient";
 
+    /// <summary>Index tag: the opaque series key (HMAC of the SeriesInstanceUID), for clinical QIDO-RS.</summary>
+    public const string SeriesTag = "ca_series";
+
+    /// <summary>Index tag: the accession pseudonym (<see cref="Keys.AccessionPseudonymizer"/>, or <c>none</c>), for clinical QIDO-RS.</summary>
+    public const string AccessionTag = "ca_accession";
+
     /// <summary>Index tag: keep at least until the end of this date (<c>yyyy-MM-dd</c>).</summary>
     public const string RetainUntilTag = "ca_retain_until";
 

@@ -24,6 +24,9 @@ internal sealed class IngestKeys : IDisposable
     /// <summary>The pseudonym of a patient id within its issuer, or null without a patient id.</summary>
     public string? PatientPseudonym(string? patientId, string? issuer) => PatientPseudonymizer.Pseudonym(_namer, patientId, issuer);
 
+    /// <summary>The accession pseudonym (the <c>ca_accession</c> tag), or null without an accession number.</summary>
+    public string? AccessionPseudonym(string? accessionNumber) => AccessionPseudonymizer.Pseudonym(_namer, accessionNumber);
+
     public void Dispose()
     {
         Mac.Dispose();

@@ -172,6 +172,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
             var bodyPart = CleanCode(dataset.GetString(DicomTag.Parse("(0018,0015)")));
             var minimization = _minimizer.Apply(dataset);
 
+            // Taken after minimization, so a value the policy removed is never indexed (docs/dicomweb-parts/clinical.md).
+            var indexedAttributes = IndexedAttributes.Capture(dataset);
+            var accession = context.Keys.AccessionPseudonym(dataset.GetString(DicomTag.Parse("(0008,0050)")));
+
             SymmetricKeyEncryptionKey studyKek;
             try
             {
@@ -213,6 +217,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                         RetentionExplanation = retention.Explain(),
                         IngestedAt = now,
                         CorrelationId = context.Request.CorrelationId,
+                        Attributes = indexedAttributes,
                     };
 
                     // Deliveries of the same instance in this process take turns, so a concurrent duplicate sees a completed
@@ -237,6 +242,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
                                 [ArchiveMetadata.PatientTag] = patient ?? "none",
                                 [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
                                 [ArchiveMetadata.HoldTag] = "0",
+                                [ArchiveMetadata.SeriesTag] = seriesKey,
+                                [ArchiveMetadata.AccessionTag] = accession ?? "none",
                             };
                             // A one-region instance carries its index record in its own metadata, committed by the same request
                             // and verified in process right after it. A larger one is verified by reading back, seconds later:

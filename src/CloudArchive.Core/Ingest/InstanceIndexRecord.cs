@@ -62,4 +62,10 @@ public sealed record InstanceIndexRecord
 
     /// <summary>The invocation that archived it.</summary>
     public string? CorrelationId { get; init; }
+
+    /// <summary>
+    /// The attributes clinical QIDO-RS matches and returns (<see cref="IndexedAttributes"/>): tag (8 hex digits) →
+    /// DICOM text; null in records written before they were indexed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 }

@@ -17,6 +17,13 @@ public abstract class DicomBulkData
     public abstract Stream OpenRead();
 
     /// <summary>
+    /// Where the value's bytes start in the caller-supplied seekable stream it was read from by reference, so a reader
+    /// over a remote or encrypted source can fetch exactly that byte range itself; null for values of a file opened by
+    /// path, spooled, generated, or byte-swapped on read (their stored bytes are not the value's little endian bytes).
+    /// </summary>
+    public virtual long? SourceStreamOffset => null;
+
+    /// <summary>
     /// Bulk data produced by a caller-supplied stream factory, e.g. a generated or already stored pixel data blob.
     /// The factory must return a stream of exactly <paramref name="length"/> little endian bytes.
     /// </summary>
@@ -58,6 +65,8 @@ public abstract class DicomBulkData
     private sealed class SharedStreamBulkData(Stream stream, object gate, long offset, long length, int swapUnit) : DicomBulkData
     {
         public override long Length => length;
+
+        public override long? SourceStreamOffset => swapUnit > 1 ? null : offset;
 
         public override Stream OpenRead() => new RangeReadStream(
             (pos, span) =>

@@ -7,6 +7,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.DicomWeb.Clinical;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.DicomWeb.Stow;
 using CloudArchive.Functions.Research;
@@ -65,6 +66,7 @@ public static class FunctionsServiceRegistration
             sp.GetRequiredService<ResearchApiOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ResearchApiHandler>>()));
+        services.AddClinicalDicomWeb(configuration, settings);
         AddStow(services, configuration, settings);
         services.TryAddSingleton<InvocationMiddleware>();
         if (settings.CreateContainers)

@@ -30,7 +30,9 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(upload, await _h.DecryptArchivedAsync(name));
 
         var (_, metadata, tags) = _h.Storage.Archive[name];
-        Assert.Equal(["ca_hold", "ca_patient", "ca_retain_until", "ca_study"], tags.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ca_accession", "ca_hold", "ca_patient", "ca_retain_until", "ca_series", "ca_study"], tags.Keys.Order(StringComparer.Ordinal));
+        Assert.Matches("^([a-z2-7]{26}|none)$", tags["ca_accession"]);
+        Assert.Matches("^[a-z2-7]{26}$", tags["ca_series"]);
         Assert.Equal("0", tags["ca_hold"]);
         Assert.Matches("^[a-z2-7]{26}$", tags["ca_patient"]);
         Assert.Matches("^\\d{4}-\\d{2}-\\d{2}$", tags["ca_retain_until"]);
