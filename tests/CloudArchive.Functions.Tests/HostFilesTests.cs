@@ -73,7 +73,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi", CloudArchive.Functions.DicomWeb.Stow.StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());
@@ -101,6 +101,11 @@ public sealed class HostFilesTests
         Assert.Equal("research/{*path}", http.GetProperty("route").GetString());
         var output = Assert.Single(bindings, b => b.GetProperty("type").GetString() == "http");
         Assert.Equal("Out", output.GetProperty("direction").GetString(), ignoreCase: true);
+
+        var stow = Assert.Single(Function(CloudArchive.Functions.DicomWeb.Stow.StowRs.Name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal(["post"], stow.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal("dicomweb/studies/{study?}", stow.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", stow.GetProperty("authLevel").GetString(), ignoreCase: true);
     }
 
     [Fact]
