@@ -109,6 +109,10 @@ public sealed class HostFilesTests
         Assert.Equal(["get"], clinical.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
         Assert.Equal(ClinicalDicomWeb.Route, clinical.GetProperty("route").GetString());
         Assert.Equal("Anonymous", clinical.GetProperty("authLevel").GetString(), ignoreCase: true);
+        var stow = Assert.Single(Function(CloudArchive.Functions.DicomWeb.Stow.StowRs.Name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal(["post"], stow.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal("dicomweb/studies/{study?}", stow.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", stow.GetProperty("authLevel").GetString(), ignoreCase: true);
     }
 
     [Fact]

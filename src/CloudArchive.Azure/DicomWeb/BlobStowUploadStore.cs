@@ -11,8 +11,8 @@ namespace CloudArchive.Azure.DicomWeb;
 
 /// <summary>
 /// <see cref="IStowUploadStore"/> over the <c>incoming</c> container: the same block upload as a gateway's
-/// (<see cref="BlockUpload"/>, transactional MD5 per block, bounded buffers), create-only so a STOW part can never
-/// replace another upload.
+/// (<see cref="BlockUpload"/>, transactional MD5 per block), create-only so a STOW part can never replace another
+/// upload, with one block in flight (two block buffers per stream).
 /// </summary>
 public sealed class BlobStowUploadStore : IStowUploadStore
 {
@@ -23,7 +23,16 @@ public sealed class BlobStowUploadStore : IStowUploadStore
     public BlobStowUploadStore(BlobContainerClient incoming, StorageOptions storage)
     {
         _incoming = incoming ?? throw new ArgumentNullException(nameof(incoming));
-        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+        ArgumentNullException.ThrowIfNull(storage);
+
+        // One block staged while the next fills: the source is a network request, which cannot outrun a sequential
+        // block upload by much, and every concurrent STOW stream holds its blocks in memory (then the ingest its own).
+        _storage = new StorageOptions
+        {
+            SingleUploadThresholdBytes = storage.SingleUploadThresholdBytes,
+            BlockSizeBytes = storage.BlockSizeBytes,
+            MaxUploadConcurrency = 1,
+        };
     }
 
     /// <inheritdoc />
