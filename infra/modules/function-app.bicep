@@ -231,6 +231,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Export__TempDirectory: ''
     CloudArchive__ResearchApi__RequestsPerMinute: string(researchApiRequestsPerMinute)
     CloudArchive__ResearchApi__Burst: string(researchApiBurst)
+    CloudArchive__ResearchApi__DicomWebMaxResults: '1000'
     // Every request reaches the worker through App Service's front end, which appends the address it saw as the last
     // X-Forwarded-For entry: the client address for rate limiting and the audit trail (docs/security.md).
     CloudArchive__ResearchApi__ForwardedHeader: 'X-Forwarded-For'

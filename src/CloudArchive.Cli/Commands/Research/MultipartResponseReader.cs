@@ -67,7 +67,11 @@ public sealed class MultipartResponseReader
             return null;
         }
 
-        await FillAsync(2, cancellationToken).ConfigureAwait(false);
+        if (!await FillAsync(2, cancellationToken).ConfigureAwait(false) && _end - _start < 2)
+        {
+            throw new IOException("The multipart body ended before its closing boundary.");
+        }
+
         if (_buffer.AsSpan(_start, 2).SequenceEqual("--"u8))
         {
             _finished = true;

@@ -65,12 +65,13 @@ public sealed record ResearchDicomWebRoute(ResearchDicomWebRouteKind Kind, strin
             2 when rest[0] == "frames" && instance is not null => ParseFrames(rest[1]),
             >= 2 when rest[0] == "bulkdata" && instance is not null => DicomElementPath.TryParse(string.Join('/', rest[1..].ToArray()), out var p)
                 ? new(ResearchDicomWebRouteKind.Bulkdata, BulkPath: p)
-                : Invalid(),
+                : null,
             _ => null,
         };
         if (route is null)
         {
-            invalid = route is null && rest.Length >= 2 && rest[0] is "frames" or "bulkdata" && instance is not null;
+            // A frames or bulkdata path whose list or element path is malformed is a bad request, not an unknown resource.
+            invalid = instance is not null && rest.Length >= 2 && (rest[0] == "frames" || rest[0] == "bulkdata");
             return null;
         }
 
@@ -82,8 +83,6 @@ public sealed record ResearchDicomWebRoute(ResearchDicomWebRouteKind Kind, strin
 
         return route with { StudyUid = study, SeriesUid = series, InstanceUid = instance };
     }
-
-    private static ResearchDicomWebRoute? Invalid() => null;
 
     private static ResearchDicomWebRoute? ParseFrames(string list)
     {
