@@ -62,4 +62,11 @@ public sealed record InstanceIndexRecord
 
     /// <summary>The invocation that archived it.</summary>
     public string? CorrelationId { get; init; }
+
+    /// <summary>
+    /// File Meta fields rebuilt from the data set because the upload's meta disagreed (<see cref="Ingest.MetaRepairs"/>
+    /// codes); null when the meta was consistent.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? MetaRepairs { get; init; }
 }

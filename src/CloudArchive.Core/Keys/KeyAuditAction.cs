@@ -20,4 +20,7 @@ public enum KeyAuditAction
 
     /// <summary>A rewrap pass finished (or stopped) after a KEK rotation.</summary>
     KeysRewrapped,
+
+    /// <summary>The quarantine key was created.</summary>
+    QuarantineKeyCreated,
 }

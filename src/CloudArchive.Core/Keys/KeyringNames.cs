@@ -15,6 +15,12 @@ public static class KeyringNames
     /// <summary>The index-key entry.</summary>
     public const string IndexKey = "index-key.json";
 
+    /// <summary>The quarantine-key entry: wraps quarantine copies whose study is unknown or shredded (docs/ingest.md).</summary>
+    public const string QuarantineKey = "quarantine-key.json";
+
+    /// <summary>The key id under which the quarantine key appears in <c>encryptiondata</c>.</summary>
+    public const string QuarantineKeyId = "urn:cloudarchive:quarantine";
+
     /// <summary>Prefix of the key id recorded in <c>WrappedContentKey.KeyId</c> for a study key.</summary>
     public const string StudyKeyIdPrefix = "urn:cloudarchive:study:";
 
