@@ -162,6 +162,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             var patient = context.Keys.PatientPseudonym(dataset.GetString(DicomTag.Parse("(0010,0020)")), dataset.GetString(DicomTag.Parse("(0010,0021)")));
             context.StudyKey = studyKey;
             context.Patient = patient;
+            CheckPolicy(instance);
 
             var now = _time.GetUtcNow();
             RetentionDecision retention;
@@ -713,7 +714,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         return magic is [(byte)'D', (byte)'I', (byte)'C', (byte)'M'];
     }
 
-    private InstanceUids Validate(DicomFile file)
+    private static InstanceUids Validate(DicomFile file)
     {
         var dataset = file.Dataset;
         var sopClass = RequireUid(dataset, DicomTags.SopClassUid, "SOPClassUID");
@@ -721,20 +722,23 @@ public sealed class IngestService : IIngestHandler, IDisposable
         var study = RequireUid(dataset, DicomTag.Parse("(0020,000D)"), "StudyInstanceUID");
         var series = RequireUid(dataset, DicomTag.Parse("(0020,000E)"), "SeriesInstanceUID");
 
-        var repairs = MetaMismatches(file.FileMetaInformation, sopClass, sopInstance);
-        if (repairs.Count > 0 && !_options.RepairFileMeta)
+        return new InstanceUids(sopClass, sopInstance, study, series, MetaMismatches(file.FileMetaInformation, sopClass, sopInstance));
+    }
+
+    /// <summary>The policy checks on a readable instance, made once its keys are known (so its quarantine copy is attributed to its study).</summary>
+    private void CheckPolicy(InstanceUids instance)
+    {
+        if (instance.MetaRepairs.Count > 0 && !_options.RepairFileMeta)
         {
-            throw new IngestRejection(QuarantineReason.MetaMismatch, repairs[0] == MetaRepairs.SopInstanceUid
+            throw new IngestRejection(QuarantineReason.MetaMismatch, instance.MetaRepairs[0] == MetaRepairs.SopInstanceUid
                 ? "MediaStorageSOPInstanceUID (0002,0003) differs from SOPInstanceUID (0008,0018)."
                 : "MediaStorageSOPClassUID (0002,0002) differs from SOPClassUID (0008,0016).");
         }
 
-        if (_allowedSopClasses is not null && !_allowedSopClasses.Contains(sopClass))
+        if (_allowedSopClasses is not null && !_allowedSopClasses.Contains(instance.SopClassUid))
         {
-            throw new IngestRejection(QuarantineReason.SopClassNotAllowed, $"SOP class {sopClass} is not in the allowed list (CloudArchive:Ingest:AllowedSopClasses).");
+            throw new IngestRejection(QuarantineReason.SopClassNotAllowed, $"SOP class {instance.SopClassUid} is not in the allowed list (CloudArchive:Ingest:AllowedSopClasses).");
         }
-
-        return new InstanceUids(sopClass, sopInstance, study, series, repairs);
     }
 
     /// <summary>
