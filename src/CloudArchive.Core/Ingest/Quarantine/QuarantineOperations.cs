@@ -108,6 +108,8 @@ public sealed class QuarantineOperations
         var target = RetryPrefix + id + ".dcm";
         if (record.RetriedAt is not null)
         {
+            // Retried already; an interruption may have left the copy, which the retry would have deleted.
+            await _store.DeleteCopyAsync(id, cancellationToken).ConfigureAwait(false);
             return record.RetriedAs ?? target;
         }
 
