@@ -9,6 +9,7 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.Audit.Seals;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Policies;
 using CloudArchive.Core.Research.Agreements;
@@ -151,6 +152,23 @@ public static class CloudArchiveServiceCollectionExtensions
                 sp.GetService<ILogger<IngestService>>());
         });
         services.TryAddSingleton<IIngestHandler>(sp => sp.GetRequiredService<IngestService>());
+        AddQuarantine(services, settings);
+    }
+
+    private static void AddQuarantine(IServiceCollection services, CloudArchiveSettings settings)
+    {
+        services.TryAddSingleton(sp => new QuarantineWriter(sp.GetRequiredService<IQuarantineStore>(), sp.GetRequiredService<Keyring>(), settings.Ingest.QuarantineRetentionDays, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new UploadQuarantiner(sp.GetRequiredService<IIncomingStore>(), sp.GetRequiredService<QuarantineWriter>(), sp.GetRequiredService<AuditLogWriter>()));
+        services.TryAddSingleton<IQuarantineLifecycle>(sp => new QuarantineLifecycle(sp.GetRequiredService<IQuarantineStore>(), sp.GetRequiredService<ILegalHoldQuery>(), sp.GetRequiredService<AuditLogWriter>()));
+        services.TryAddSingleton<IIncomingWriter>(sp => new BlobIncomingStore(sp.GetRequiredService<StorageConnection>().Blobs, sp.GetRequiredService<StorageConnection>().Options));
+        services.TryAddSingleton(sp => new QuarantineOperations(
+            sp.GetRequiredService<IQuarantineStore>(),
+            sp.GetRequiredService<IIncomingWriter>(),
+            settings.Containers.Incoming,
+            sp.GetRequiredService<Keyring>(),
+            sp.GetRequiredService<ILegalHoldQuery>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            sp.GetRequiredService<TimeProvider>()));
     }
 
     private static void AddResearch(IServiceCollection services, CloudArchiveSettings settings, CloudArchiveHost host)

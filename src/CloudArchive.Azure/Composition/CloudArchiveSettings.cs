@@ -65,6 +65,12 @@ public sealed class CloudArchiveSettings
         /// <summary><c>;</c>-separated allowed SOP Class UIDs (empty: all).</summary>
         public const string AllowedSopClasses = "CloudArchive:Ingest:AllowedSopClasses";
 
+        /// <summary><c>true</c> (default) to archive instances whose File Meta disagrees with the data set with a rebuilt meta.</summary>
+        public const string RepairFileMeta = "CloudArchive:Ingest:RepairFileMeta";
+
+        /// <summary>Days a quarantine copy is kept (default 30).</summary>
+        public const string QuarantineRetentionDays = "CloudArchive:Ingest:QuarantineRetentionDays";
+
         /// <summary>Temporary directory for minimized rewrites.</summary>
         public const string IngestTempDirectory = "CloudArchive:Ingest:TempDirectory";
 
@@ -232,6 +238,30 @@ public sealed class CloudArchiveSettings
             else
             {
                 problems.Add((Sections.Ingest, $"{SettingKeys.MaxInstanceBytes} must be a positive number of bytes."));
+            }
+        }
+
+        if (Blank(get(SettingKeys.RepairFileMeta)) is { } repair)
+        {
+            if (bool.TryParse(repair, out var value))
+            {
+                options.RepairFileMeta = value;
+            }
+            else
+            {
+                problems.Add((Sections.Ingest, $"{SettingKeys.RepairFileMeta} must be true or false."));
+            }
+        }
+
+        if (Blank(get(SettingKeys.QuarantineRetentionDays)) is { } days)
+        {
+            if (int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 36500)
+            {
+                options.QuarantineRetentionDays = value;
+            }
+            else
+            {
+                problems.Add((Sections.Ingest, $"{SettingKeys.QuarantineRetentionDays} must be a whole number of days from 1 to 36500."));
             }
         }
 

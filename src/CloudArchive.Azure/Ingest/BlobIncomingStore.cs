@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
@@ -8,10 +9,11 @@ using CloudArchive.Core.Ingest;
 namespace CloudArchive.Azure.Ingest;
 
 /// <summary><see cref="IIncomingStore"/> over the upload containers (<c>incoming</c>) of the account.</summary>
-public sealed class BlobIncomingStore : IIncomingStore
+public sealed class BlobIncomingStore : IIncomingStore, IIncomingWriter
 {
     private readonly BlobServiceClient _blobs;
     private readonly int _readChunkBytes;
+    private readonly StorageOptions _storage;
 
     /// <summary>Creates the store.</summary>
     /// <param name="blobs">The account's blob service (events name the container).</param>
@@ -21,6 +23,26 @@ public sealed class BlobIncomingStore : IIncomingStore
         _blobs = blobs ?? throw new ArgumentNullException(nameof(blobs));
         ArgumentNullException.ThrowIfNull(storage);
         _readChunkBytes = storage.ReadChunkBytes;
+        _storage = storage;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryCreateAsync(string container, string blobName, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await BlockUpload.UploadAsync(
+                _blobs.GetBlobContainerClient(container).GetBlockBlobClient(blobName),
+                new NonClosingStream(content),
+                new BlockUploadOptions { Metadata = metadata, Conditions = WriteConditions.CreateOnly() },
+                _storage,
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

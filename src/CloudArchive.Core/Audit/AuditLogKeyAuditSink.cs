@@ -25,6 +25,7 @@ public sealed class AuditLogKeyAuditSink : IKeyAuditSink
             KeyAuditAction.IndexKeyCreated => (AuditEventType.ApplicationActivity, AuditAction.Create, "index-key-created"),
             KeyAuditAction.AgreementSecretCreated => (AuditEventType.ApplicationActivity, AuditAction.Create, "agreement-secret-created"),
             KeyAuditAction.AuditChainKeyCreated => (AuditEventType.ApplicationActivity, AuditAction.Create, "audit-chain-key-created"),
+            KeyAuditAction.QuarantineKeyCreated => (AuditEventType.ApplicationActivity, AuditAction.Create, "quarantine-key-created"),
             KeyAuditAction.StudyKeyShredded => (AuditEventType.StudyDeleted, AuditAction.Delete, "study-key-shredded"),
             KeyAuditAction.StudyKeyShredRefused => (AuditEventType.SecurityAlert, AuditAction.Delete, "study-key-shred-refused"),
             _ => (AuditEventType.ApplicationActivity, AuditAction.Update, "keys-rewrapped"),

@@ -18,14 +18,35 @@ public static class ImportAuditDetails
     /// <summary>Refused and kept in quarantine; followed by <see cref="ReasonPrefix"/> and the reason code.</summary>
     public const string Quarantined = "quarantined";
 
+    /// <summary>Refused and deleted, never kept (a new instance of a crypto-shredded study); followed by <see cref="ReasonPrefix"/>.</summary>
+    public const string Discarded = "discarded";
+
     /// <summary>Prefix of the quarantine reason code detail.</summary>
     public const string ReasonPrefix = "reason=";
+
+    /// <summary>Prefix of the quarantine id detail of a quarantined upload (<c>quarantine-id=</c>).</summary>
+    public const string QuarantineIdPrefix = "quarantine-id=";
+
+    /// <summary>Prefix of a File Meta repair detail of an archived upload (<c>meta-repaired=</c>, one per field).</summary>
+    public const string MetaRepairedPrefix = "meta-repaired=";
+
+    /// <summary>The detail recording one File Meta repair (<see cref="Ingest.MetaRepairs"/> code).</summary>
+    public static string MetaRepaired(string field) => MetaRepairedPrefix + field;
+
+    /// <summary>The quarantine id of an import line, or null.</summary>
+    public static string? QuarantineIdOf(IReadOnlyList<string> details) =>
+        details.FirstOrDefault(d => d.StartsWith(QuarantineIdPrefix, StringComparison.Ordinal))?[QuarantineIdPrefix.Length..];
+
+    /// <summary>The File Meta repairs an import line records.</summary>
+    public static IReadOnlyList<string> MetaRepairsOf(IReadOnlyList<string> details) =>
+        details.Where(d => d.StartsWith(MetaRepairedPrefix, StringComparison.Ordinal)).Select(d => d[MetaRepairedPrefix.Length..]).ToArray();
 
     /// <summary>What an import line says happened.</summary>
     public static ImportAuditOutcome Outcome(IReadOnlyList<string> details)
     {
         ArgumentNullException.ThrowIfNull(details);
         return details.Contains(Quarantined) ? ImportAuditOutcome.Quarantined
+            : details.Contains(Discarded) ? ImportAuditOutcome.Discarded
             : details.Contains(Duplicate) ? ImportAuditOutcome.Duplicate
             : ImportAuditOutcome.Archived;
     }

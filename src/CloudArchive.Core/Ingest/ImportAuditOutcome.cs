@@ -11,4 +11,7 @@ public enum ImportAuditOutcome
 
     /// <summary>Refused and kept in quarantine.</summary>
     Quarantined,
+
+    /// <summary>Refused and deleted without a copy (its study was crypto-shredded).</summary>
+    Discarded,
 }

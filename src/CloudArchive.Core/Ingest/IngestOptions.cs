@@ -24,6 +24,15 @@ public sealed class IngestOptions
     /// <summary>Largest accepted compression ratio of a deflated dataset, default 200.</summary>
     public int MaxDeflateRatio { get; set; } = 200;
 
+    /// <summary>
+    /// When the File Meta Information names another SOP Instance or Class UID than the data set, archive the instance
+    /// with a file meta rebuilt from the data set (and record the repair) instead of quarantining it. Default true.
+    /// </summary>
+    public bool RepairFileMeta { get; set; } = true;
+
+    /// <summary>Days a quarantine copy is kept before the retention sweep deletes it (default 30).</summary>
+    public int QuarantineRetentionDays { get; set; } = Quarantine.QuarantineWriter.DefaultRetentionDays;
+
     /// <summary>The audit actor id of the ingest service.</summary>
     public string AuditActorId { get; set; } = "svc:cloudarchive-ingest";
 

@@ -12,6 +12,9 @@ public enum IngestOutcome
     /// <summary>Moved to quarantine with a reason file; the upload was deleted.</summary>
     Quarantined,
 
+    /// <summary>Deleted without a copy (a new instance of a crypto-shredded study); the deletion was audited.</summary>
+    Discarded,
+
     /// <summary>The upload no longer exists (a re-delivered event for an upload already handled).</summary>
     AlreadyHandled,
 }

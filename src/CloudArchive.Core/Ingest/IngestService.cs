@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
+using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Minimization;
 using CloudArchive.Core.Policies;
@@ -37,7 +38,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
 
     private readonly IIncomingStore _incoming;
     private readonly IArchiveStore _archive;
-    private readonly IQuarantineStore _quarantine;
+    private readonly QuarantineWriter _quarantine;
     private readonly Keyring _keyring;
     private readonly IngestPolicies _policies;
     private readonly DataMinimizer _minimizer;
@@ -68,7 +69,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
     {
         _incoming = incoming ?? throw new ArgumentNullException(nameof(incoming));
         _archive = archive ?? throw new ArgumentNullException(nameof(archive));
-        _quarantine = quarantine ?? throw new ArgumentNullException(nameof(quarantine));
+        ArgumentNullException.ThrowIfNull(quarantine);
         _keyring = keyring ?? throw new ArgumentNullException(nameof(keyring));
         _policies = policies ?? throw new ArgumentNullException(nameof(policies));
         _audit = audit ?? throw new ArgumentNullException(nameof(audit));
@@ -80,6 +81,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         _encryptor = new EnvelopeEncryptor(_encryption);
         _index = new InstanceIndex(archive, keyring, _encryptor);
         _actor = new AuditActor(_options.AuditActorId, app: "cloudarchive-functions", role: "ingest");
+        _quarantine = new QuarantineWriter(quarantine, keyring, _options.QuarantineRetentionDays, _time);
         _allowedSopClasses = _options.AllowedSopClasses is { Count: > 0 } allowed ? new HashSet<string>(allowed, StringComparer.Ordinal) : null;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxInstanceBytes, 1);
     }
@@ -103,6 +105,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
             try
             {
                 result = await RunAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IngestRejection rejection) when (rejection.Reason == QuarantineReason.StudyShredded)
+            {
+                result = await DiscardShreddedAsync(context, cancellationToken).ConfigureAwait(false);
             }
             catch (IngestRejection rejection)
             {
@@ -154,6 +160,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
             var seriesKey = context.Keys.ForUid(instance.SeriesInstanceUid);
             var dataset = file.Dataset;
             var patient = context.Keys.PatientPseudonym(dataset.GetString(DicomTag.Parse("(0010,0020)")), dataset.GetString(DicomTag.Parse("(0010,0021)")));
+            context.StudyKey = studyKey;
+            context.Patient = patient;
+            CheckPolicy(instance);
 
             var now = _time.GetUtcNow();
             RetentionDecision retention;
@@ -188,13 +197,13 @@ public sealed class IngestService : IIngestHandler, IDisposable
 
             using (studyKek)
             {
-                if (minimization.Changed)
+                if (minimization.Changed || instance.MetaRepairs.Count > 0)
                 {
                     // The rewrite is a different plaintext: the upload's own MAC (duplicate detection) needs its own pass.
                     await EnsureUploadMacAsync(context, cancellationToken).ConfigureAwait(false);
                 }
 
-                var plain = await OpenPlaintextAsync(context, file, minimization, cancellationToken).ConfigureAwait(false);
+                var plain = await OpenPlaintextAsync(context, file, minimization.Changed || instance.MetaRepairs.Count > 0, cancellationToken).ConfigureAwait(false);
                 await using (plain.ConfigureAwait(false))
                 {
                     var record = new InstanceIndexRecord
@@ -218,6 +227,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                         IngestedAt = now,
                         CorrelationId = context.Request.CorrelationId,
                         Attributes = indexedAttributes,
+                        MetaRepairs = instance.MetaRepairs.Count > 0 ? instance.MetaRepairs : null,
                     };
 
                     // Deliveries of the same instance in this process take turns, so a concurrent duplicate sees a completed
@@ -413,6 +423,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         }
 
         var details = new List<string> { resumed ? ImportAuditDetails.Resumed : ImportAuditDetails.Archived, minimization.Changed ? "minimized" : "unchanged", "retention-rule=" + retention.DecidedBy.Rule.Id };
+        details.AddRange((record.MetaRepairs ?? []).Select(ImportAuditDetails.MetaRepaired));
         await AuditAsync(context, AuditEventType.Import, AuditOutcome.Success, record.StudyKey, record.PatientPseudonym, details, cancellationToken, bytes: context.Upload.Length).ConfigureAwait(false);
         if (!indexSealed)
         {
@@ -420,7 +431,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         }
 
         await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, context.Upload.ETag, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(IngestOutcome.Archived, context.InstanceKey, resumed ? "resumed" : null);
+        return new IngestResult(IngestOutcome.Archived, context.InstanceKey, resumed ? "resumed" : null) { MetaRepairs = record.MetaRepairs ?? [] };
     }
 
     /// <summary>
@@ -579,32 +590,60 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private async Task<IngestResult> QuarantineAsync(Context context, QuarantineReason reason, string message, CancellationToken cancellationToken)
     {
         var code = QuarantineReasonCodes.For(reason);
-        var reasonNode = new System.Text.Json.Nodes.JsonObject
-        {
-            ["schema"] = "cloudarchive/quarantine-reason/v1",
-            ["reason"] = code,
-            ["message"] = message,
-            ["instanceKey"] = context.InstanceKey,
-            ["uploadLength"] = context.Upload.Length,
-            ["correlationId"] = context.Request.CorrelationId,
-            ["eventId"] = context.Request.EventId,
-            ["uploadRef"] = context.Upload.UploadReference,
-            ["time"] = _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
-        };
-        // A node tree writes without reflection (the CLI, which shares this code, is published with NativeAOT).
-        var reasonJson = System.Text.Encoding.UTF8.GetBytes(reasonNode.ToJsonString());
-
         if (reason is not (QuarantineReason.Empty or QuarantineReason.Oversized))
         {
-            // The MAC lets a re-delivery of the same content reuse its quarantine copy; oversized uploads are not read.
+            // The MAC identifies the content on the copy (ca_uploadmac); oversized uploads are not read twice for it.
             await EnsureUploadMacAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
         context.Upload.Content.Position = 0;
-        await _quarantine.PlaceAsync(context.Request.BlobName, context.Upload.Content, context.UploadMac, reasonJson, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(context, AuditEventType.Import, AuditOutcome.MinorFailure, null, null, [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code], cancellationToken).ConfigureAwait(false);
+        var placed = await _quarantine.PlaceAsync(
+            new QuarantineRequest
+            {
+                Container = context.Request.Container,
+                BlobName = context.Request.BlobName,
+                ETag = context.Upload.ETag,
+                Content = context.Upload.Content,
+                Length = context.Upload.Length,
+                Reason = reason,
+                Message = message,
+                CorrelationId = context.Request.CorrelationId,
+                EventId = context.Request.EventId,
+                UploadReference = context.Upload.UploadReference,
+                StudyKey = context.StudyKey,
+                PatientPseudonym = context.Patient,
+                InstanceKey = context.InstanceKey,
+                UploadMac = context.UploadMac,
+            },
+            cancellationToken).ConfigureAwait(false);
+        await AuditAsync(context, AuditEventType.Import, AuditOutcome.MinorFailure, context.StudyKey, context.Patient, [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code, ImportAuditDetails.QuarantineIdPrefix + placed.Id], cancellationToken).ConfigureAwait(false);
         await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, context.Upload.ETag, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(IngestOutcome.Quarantined, context.InstanceKey, QuarantineReasonCodes.ResultCode(reason));
+        return new IngestResult(IngestOutcome.Quarantined, context.InstanceKey, QuarantineReasonCodes.ResultCode(reason)) { QuarantineId = placed.Id };
+    }
+
+    /// <summary>
+    /// A new instance of a crypto-shredded study: the archive must not hold it in any form, so the upload is deleted,
+    /// never copied. The deletion is audited (110105) and so is the import's outcome (110107, <c>discarded</c>).
+    /// </summary>
+    private async Task<IngestResult> DiscardShreddedAsync(Context context, CancellationToken cancellationToken)
+    {
+        var code = QuarantineReasonCodes.For(QuarantineReason.StudyShredded);
+        var deletion = new AuditEvent
+        {
+            EventType = AuditEventType.StudyDeleted,
+            Action = AuditAction.Delete,
+            Outcome = AuditOutcome.Success,
+            Actor = _actor,
+            Study = OpaqueKeyOrNull(context.StudyKey),
+            Instance = OpaqueKeyOrNull(context.InstanceKey),
+            Bytes = context.Upload.Length,
+            CorrelationId = AuditFieldRules.CorrelationId().IsMatch(context.Request.CorrelationId) ? context.Request.CorrelationId : null,
+            Details = [ImportAuditDetails.Discarded, ImportAuditDetails.ReasonPrefix + code],
+        };
+        await _audit.AppendAsync(deletion, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(context, AuditEventType.Import, AuditOutcome.MinorFailure, context.StudyKey, null, [ImportAuditDetails.Discarded, ImportAuditDetails.ReasonPrefix + code], cancellationToken).ConfigureAwait(false);
+        await _incoming.DeleteAsync(context.Request.Container, context.Request.BlobName, context.Upload.ETag, cancellationToken).ConfigureAwait(false);
+        return new IngestResult(IngestOutcome.Discarded, context.InstanceKey, "discarded." + code);
     }
 
     private async Task AuditAsync(Context context, AuditEventType type, AuditOutcome outcome, string? studyKey, string? patient, IReadOnlyList<string> details, CancellationToken cancellationToken, long? bytes = null)
@@ -682,7 +721,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         return magic is [(byte)'D', (byte)'I', (byte)'C', (byte)'M'];
     }
 
-    private InstanceUids Validate(DicomFile file)
+    private static InstanceUids Validate(DicomFile file)
     {
         var dataset = file.Dataset;
         var sopClass = RequireUid(dataset, DicomTags.SopClassUid, "SOPClassUID");
@@ -690,25 +729,47 @@ public sealed class IngestService : IIngestHandler, IDisposable
         var study = RequireUid(dataset, DicomTag.Parse("(0020,000D)"), "StudyInstanceUID");
         var series = RequireUid(dataset, DicomTag.Parse("(0020,000E)"), "SeriesInstanceUID");
 
-        var meta = file.FileMetaInformation;
-        var metaInstance = meta.GetString(DicomTag.Parse("(0002,0003)"));
-        if (DicomUid.TryNormalize(metaInstance, out var metaInstanceUid, out _) && !string.Equals(metaInstanceUid, sopInstance, StringComparison.Ordinal))
+        return new InstanceUids(sopClass, sopInstance, study, series, MetaMismatches(file.FileMetaInformation, sopClass, sopInstance));
+    }
+
+    /// <summary>The policy checks on a readable instance, made once its keys are known (so its quarantine copy is attributed to its study).</summary>
+    private void CheckPolicy(InstanceUids instance)
+    {
+        if (instance.MetaRepairs.Count > 0 && !_options.RepairFileMeta)
         {
-            throw new IngestRejection(QuarantineReason.MetaMismatch, "MediaStorageSOPInstanceUID (0002,0003) differs from SOPInstanceUID (0008,0018).");
+            throw new IngestRejection(QuarantineReason.MetaMismatch, instance.MetaRepairs[0] == MetaRepairs.SopInstanceUid
+                ? "MediaStorageSOPInstanceUID (0002,0003) differs from SOPInstanceUID (0008,0018)."
+                : "MediaStorageSOPClassUID (0002,0002) differs from SOPClassUID (0008,0016).");
         }
 
-        var metaClass = meta.GetString(DicomTag.Parse("(0002,0002)"));
-        if (DicomUid.TryNormalize(metaClass, out var metaClassUid, out _) && !string.Equals(metaClassUid, sopClass, StringComparison.Ordinal))
+        if (_allowedSopClasses is not null && !_allowedSopClasses.Contains(instance.SopClassUid))
         {
-            throw new IngestRejection(QuarantineReason.MetaMismatch, "MediaStorageSOPClassUID (0002,0002) differs from SOPClassUID (0008,0016).");
+            throw new IngestRejection(QuarantineReason.SopClassNotAllowed, $"SOP class {instance.SopClassUid} is not in the allowed list (CloudArchive:Ingest:AllowedSopClasses).");
+        }
+    }
+
+    /// <summary>
+    /// Which File Meta UIDs disagree with the data set. The data set is what the instance is (PS3.10 7.1 derives the
+    /// meta from it), so with repair on the meta is rebuilt from it. A missing meta UID, or one
+    /// with a malformed UID is left as the ingest always treated it (not compared), so such files stay byte-identical.
+    /// </summary>
+    private static List<string> MetaMismatches(DicomDataset meta, string sopClass, string sopInstance)
+    {
+        var repairs = new List<string>();
+        if (Disagrees(meta.GetString(DicomTag.Parse("(0002,0003)")), sopInstance))
+        {
+            repairs.Add(MetaRepairs.SopInstanceUid);
         }
 
-        if (_allowedSopClasses is not null && !_allowedSopClasses.Contains(sopClass))
+        if (Disagrees(meta.GetString(DicomTag.Parse("(0002,0002)")), sopClass))
         {
-            throw new IngestRejection(QuarantineReason.SopClassNotAllowed, $"SOP class {sopClass} is not in the allowed list (CloudArchive:Ingest:AllowedSopClasses).");
+            repairs.Add(MetaRepairs.SopClassUid);
         }
 
-        return new InstanceUids(sopClass, sopInstance, study, series);
+        return repairs;
+
+        static bool Disagrees(string? metaValue, string datasetUid) =>
+            DicomUid.TryNormalize(metaValue, out var uid, out _) && !string.Equals(uid, datasetUid, StringComparison.Ordinal);
     }
 
     private static string RequireUid(DicomDataset dataset, DicomTag tag, string keyword)
@@ -736,10 +797,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
         return uid;
     }
 
-    private async Task<Plaintext> OpenPlaintextAsync(Context context, DicomFile file, MinimizationReport minimization, CancellationToken cancellationToken)
+    private async Task<Plaintext> OpenPlaintextAsync(Context context, DicomFile file, bool rewrite, CancellationToken cancellationToken)
     {
         var upload = context.Upload;
-        if (!minimization.Changed)
+        if (!rewrite)
         {
             // Nothing removed: archive the upload's own bytes, so the plaintext is byte-identical to what was sent. They
             // are read once, forward, while being MACed and encrypted (WriteArchiveAsync).
@@ -803,7 +864,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         return string.IsNullOrEmpty(trimmed) ? null : trimmed;
     }
 
-    private sealed record InstanceUids(string SopClassUid, string SopInstanceUid, string StudyInstanceUid, string SeriesInstanceUid);
+    private sealed record InstanceUids(string SopClassUid, string SopInstanceUid, string StudyInstanceUid, string SeriesInstanceUid, IReadOnlyList<string> MetaRepairs);
 
     /// <summary>What is archived: the upload itself (no spool, MAC known after the write's read) or a spooled rewrite.</summary>
     private sealed class Plaintext(long length, string? mac, FileStream? spool) : IAsyncDisposable
@@ -850,5 +911,9 @@ public sealed class IngestService : IIngestHandler, IDisposable
         public string? UploadMac { get; set; }
 
         public string? InstanceKey { get; set; }
+
+        public string? StudyKey { get; set; }
+
+        public string? Patient { get; set; }
     }
 }

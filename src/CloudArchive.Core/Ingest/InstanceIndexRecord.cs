@@ -68,4 +68,11 @@ public sealed record InstanceIndexRecord
     /// DICOM text; null in records written before they were indexed.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
+    /// <summary>
+    /// File Meta fields rebuilt from the data set because the upload's meta disagreed (<see cref="Ingest.MetaRepairs"/>
+    /// codes); null when the meta was consistent.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? MetaRepairs { get; init; }
 }

@@ -47,4 +47,7 @@ public enum QuarantineReason
 
     /// <summary>The archived copy did not read back as valid.</summary>
     VerificationFailed,
+
+    /// <summary>The ingest kept failing on this upload (stale upload or poison message); placed by the reconcile timers.</summary>
+    IngestFailed,
 }

@@ -21,8 +21,25 @@ public static class QuarantineReasonCodes
         QuarantineReason.StudyShredded => "study-shredded",
         QuarantineReason.Conflict => "conflict",
         QuarantineReason.VerificationFailed => "verification-failed",
+        QuarantineReason.IngestFailed => "ingest-failed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
+
+    /// <summary>The reason of a code, e.g. <c>not-dicom</c>; false for an unknown code.</summary>
+    public static bool TryParse(string? code, out QuarantineReason reason)
+    {
+        foreach (var candidate in Enum.GetValues<QuarantineReason>())
+        {
+            if (string.Equals(For(candidate), code, StringComparison.Ordinal))
+            {
+                reason = candidate;
+                return true;
+            }
+        }
+
+        reason = default;
+        return false;
+    }
 
     /// <summary>The <see cref="IngestResult.ReasonCode"/> of a quarantine, e.g. <c>quarantine.not-dicom</c>.</summary>
     public static string ResultCode(QuarantineReason reason) => "quarantine." + For(reason);

@@ -23,4 +23,6 @@ public enum KeyAuditAction
 
     /// <summary>The audit chain key was created.</summary>
     AuditChainKeyCreated,
+    /// <summary>The quarantine key was created.</summary>
+    QuarantineKeyCreated,
 }

@@ -82,6 +82,19 @@ public sealed class Keyring : IDisposable
     /// </summary>
     public IKeyEncryptionKeyResolver StudyKeyResolver => new StudyKeyResolver(this);
 
+    /// <summary>
+    /// Returns the quarantine key (256 random bits wrapped by the KEK, created on first use): it encrypts quarantine
+    /// copies whose study is unknown (unreadable uploads) or whose study key must not be used. Dispose the result.
+    /// </summary>
+    public Task<SymmetricKeyEncryptionKey> GetOrCreateQuarantineKeyAsync(CancellationToken cancellationToken = default)
+        => GetOrCreateQuarantineKeyAsync(disposeAfterUnwrap: false, cancellationToken);
+
+    /// <summary>
+    /// A resolver for quarantine copies: <c>urn:cloudarchive:quarantine</c> resolves to the quarantine key, study key
+    /// ids as <see cref="StudyKeyResolver"/> does (a shredded study → <see cref="EnvelopeFailureReason.KeyDestroyed"/>).
+    /// </summary>
+    public IKeyEncryptionKeyResolver QuarantineKeyResolver => new QuarantineKeyResolver(this);
+
     /// <summary>Returns the namer for opaque study/instance keys, creating the index key on first use.</summary>
     public async Task<OpaqueKeyNamer> GetIndexKeyNamerAsync(CancellationToken cancellationToken = default)
     {
@@ -220,6 +233,19 @@ public sealed class Keyring : IDisposable
         }
     }
 
+    internal async Task<SymmetricKeyEncryptionKey> GetOrCreateQuarantineKeyAsync(bool disposeAfterUnwrap, CancellationToken cancellationToken)
+    {
+        var key = await GetOrCreateAsync(KeyringNames.QuarantineKey, "quarantine", null, cancellationToken, KeyAuditAction.QuarantineKeyCreated).ConfigureAwait(false);
+        try
+        {
+            return new SymmetricKeyEncryptionKey(KeyringNames.QuarantineKeyId, key, disposeAfterUnwrap);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
     internal async Task<SymmetricKeyEncryptionKey> GetExistingStudyKeyAsync(string studyKey, bool disposeAfterUnwrap, CancellationToken cancellationToken)
     {
         var name = KeyringNames.Study(studyKey);
@@ -251,6 +277,7 @@ public sealed class Keyring : IDisposable
 
     private static bool IsKeyEntry(string name)
         => name == KeyringNames.IndexKey || name == KeyringNames.AuditChainKey
+            || name == KeyringNames.QuarantineKey
             || ((name.StartsWith(KeyringNames.StudiesPrefix, StringComparison.Ordinal) || name.StartsWith(KeyringNames.AgreementsPrefix, StringComparison.Ordinal))
                 && name.EndsWith(".json", StringComparison.Ordinal));
 

@@ -17,6 +17,11 @@ public static class KeyringNames
 
     /// <summary>The audit chain key entry (HMAC key of the audit log's keyed chain).</summary>
     public const string AuditChainKey = "audit-chain-key.json";
+    /// <summary>The quarantine-key entry: wraps quarantine copies whose study is unknown or shredded (docs/ingest.md).</summary>
+    public const string QuarantineKey = "quarantine-key.json";
+
+    /// <summary>The key id under which the quarantine key appears in <c>encryptiondata</c>.</summary>
+    public const string QuarantineKeyId = "urn:cloudarchive:quarantine";
 
     /// <summary>Prefix of the key id recorded in <c>WrappedContentKey.KeyId</c> for a study key.</summary>
     public const string StudyKeyIdPrefix = "urn:cloudarchive:study:";

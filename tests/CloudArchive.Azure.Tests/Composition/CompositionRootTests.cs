@@ -69,6 +69,26 @@ public sealed class CompositionRootTests : IDisposable
     }
 
     [Fact]
+    public void The_quarantine_lifecycle_writer_and_operations_are_composed_and_its_settings_are_validated()
+    {
+        var services = new ServiceCollection();
+        services.AddCloudArchive(Configuration(Valid()), CloudArchiveHost.Functions(_keys));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<CloudArchive.Core.Ingest.Quarantine.QuarantineLifecycle>(provider.GetRequiredService<IQuarantineLifecycle>());
+        Assert.NotNull(provider.GetRequiredService<CloudArchive.Core.Ingest.Quarantine.QuarantineWriter>());
+        Assert.NotNull(provider.GetRequiredService<CloudArchive.Core.Ingest.Quarantine.UploadQuarantiner>());
+        Assert.NotNull(provider.GetRequiredService<CloudArchive.Core.Ingest.Quarantine.QuarantineOperations>());
+
+        var values = Valid();
+        values[CloudArchiveSettings.SettingKeys.RepairFileMeta] = "maybe";
+        values[CloudArchiveSettings.SettingKeys.QuarantineRetentionDays] = "0";
+        var ex = Assert.Throws<ArchiveConfigurationException>(() => new ServiceCollection().AddCloudArchive(Configuration(values), CloudArchiveHost.Functions(_keys)));
+        Assert.Contains(CloudArchiveSettings.SettingKeys.RepairFileMeta, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(CloudArchiveSettings.SettingKeys.QuarantineRetentionDays, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Services_registered_before_the_root_win()
     {
         var mine = new ResearchExportOptions { MaxParallelism = 7, AuditApp = "test" };

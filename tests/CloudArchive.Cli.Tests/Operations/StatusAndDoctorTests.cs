@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Cli.Commands.Doctor;
+using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Xunit;
@@ -14,7 +15,21 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
     private readonly AzuriteFixture _azurite;
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "ca-doctor-keys-" + Guid.NewGuid().ToString("N"));
 
+    private const string BadId = "baaaaaaaaaaaaaaaaaaaaaaaaa";
+    private const string OldId = "oaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private const string NewId = "naaaaaaaaaaaaaaaaaaaaaaaaa";
+
     public StatusAndDoctorTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    private static byte[] Reason(string id, string code, string message, string time) => new QuarantineRecord
+    {
+        Id = id,
+        Reason = code,
+        Message = message,
+        Time = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture),
+        RetainUntil = "2026-12-31",
+        EncryptedUnder = QuarantineKeyKinds.Quarantine,
+    }.ToJson();
 
     public void Dispose()
     {
@@ -31,9 +46,8 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         var blobs = _azurite.Connection.Blobs;
         await UploadAsync("incoming", "gw/one.dcm", [1, 2, 3]);
         await UploadAsync("incoming", "gw/two.dcm", [4, 5]);
-        await UploadAsync("quarantine", "gw/bad.dcm", [9]);
-        await UploadAsync("quarantine", "gw/bad.dcm.reason.json", Encoding.UTF8.GetBytes(
-            """{"schema":"cloudarchive/quarantine-reason/v1","reason":"not-part10","message":"no DICM prefix","time":"2026-11-22T01:00:00.0000000Z"}"""));
+        await UploadAsync("quarantine", QuarantineNames.Copy(BadId), [9]);
+        await UploadAsync("quarantine", QuarantineNames.Reason(BadId), Reason(BadId, "not-part10", "no DICM prefix", "2026-11-22T01:00:00Z"));
         var queue = _azurite.Connection.Queues.GetQueueClient("ingest-events");
         await queue.CreateIfNotExistsAsync(cancellationToken: ct);
         await queue.SendMessageAsync("{}", cancellationToken: ct);
@@ -55,7 +69,7 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
         Assert.Contains(lines, l => l.Contains("Quarantine", StringComparison.Ordinal) && l.Contains(" 1 ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("ingest-events ", StringComparison.Ordinal) && l.Contains(" 2 ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("ingest-events-poison", StringComparison.Ordinal) && l.Contains(" 1 ", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("gw/bad.dcm", StringComparison.Ordinal) && l.Contains("not-part10", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(BadId, StringComparison.Ordinal) && l.Contains("not-part10", StringComparison.Ordinal) && l.Contains('d', StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Last audit write: " + DateTime.UtcNow.Year, StringComparison.Ordinal));
     }
 
@@ -63,8 +77,8 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
     public async Task Status_json_reports_a_running_function_app_both_work_queues_and_quarantine_newest_first()
     {
         var ct = TestContext.Current.CancellationToken;
-        await UploadAsync("quarantine", "gw/old.dcm.reason.json", Encoding.UTF8.GetBytes("""{"reason":"not-dicom","message":"m1","time":"2026-11-01T00:00:00Z"}"""));
-        await UploadAsync("quarantine", "gw/new.dcm.reason.json", Encoding.UTF8.GetBytes("""{"reason":"empty","message":"m2","time":"2026-11-20T00:00:00Z"}"""));
+        await UploadAsync("quarantine", QuarantineNames.Reason(OldId), Reason(OldId, "not-dicom", "m1", "2026-11-01T00:00:00Z"));
+        await UploadAsync("quarantine", QuarantineNames.Reason(NewId), Reason(NewId, "empty", "m2", "2026-11-20T00:00:00Z"));
         using var app = new HostStatusServer(System.Net.HttpStatusCode.OK);
         var settings = Path.Combine(Path.GetTempPath(), "ca-status-" + Guid.NewGuid().ToString("N") + ".env");
         await File.WriteAllTextAsync(settings, $"CloudArchive__ResearchApi__Url={app.BaseUrl}\n", ct);
@@ -77,8 +91,11 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
             Assert.Equal(root.GetProperty("needsAttention").GetBoolean() ? 1 : 0, result.ExitCode);
             Assert.Equal("running", root.GetProperty("functionApp").GetProperty("state").GetString());
             Assert.Equal(["ingest-events", "ingest-events-poison", "export-requests", "export-requests-poison"], root.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("name").GetString()!).ToArray());
-            var uploads = root.GetProperty("recentQuarantine").EnumerateArray().Select(q => q.GetProperty("upload").GetString()!).ToArray();
-            Assert.True(Array.IndexOf(uploads, "gw/new.dcm") < Array.IndexOf(uploads, "gw/old.dcm"), string.Join(", ", uploads));
+            var recent = root.GetProperty("recentQuarantine").EnumerateArray().ToList();
+            var ids = recent.Select(q => q.GetProperty("id").GetString()!).ToArray();
+            Assert.True(Array.IndexOf(ids, NewId) >= 0 && Array.IndexOf(ids, NewId) < Array.IndexOf(ids, OldId), string.Join(", ", ids));
+            Assert.All(recent, q => Assert.False(q.TryGetProperty("upload", out _)));
+            Assert.True(recent.Single(q => q.GetProperty("id").GetString() == OldId).GetProperty("ageHours").GetInt64() > 24);
             Assert.Equal(1, app.Requests);
         }
         finally

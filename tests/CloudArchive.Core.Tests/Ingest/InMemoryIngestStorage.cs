@@ -1,4 +1,5 @@
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Ingest.Quarantine;
 
 namespace CloudArchive.Core.Tests.Ingest;
 
@@ -15,7 +16,8 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
 
     public Dictionary<string, (byte[] Content, Dictionary<string, string> Metadata, Dictionary<string, string> Tags)> Archive { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, (byte[] Content, string? Mac)> Quarantine { get; } = new(StringComparer.Ordinal);
+    /// <summary>The quarantine by id: the encrypted copy with its metadata and tags, and the reason document.</summary>
+    public Dictionary<string, QuarantinedBlobs> Quarantine { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Thrown (once each) by the next archive create, after or before the write.</summary>
     public Exception? FailNextCreateAfterWrite { get; set; }
@@ -200,24 +202,137 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
         }
     }
 
-    public async Task<string> PlaceAsync(string uploadName, Stream content, string? contentMac, ReadOnlyMemory<byte> reasonJson, CancellationToken cancellationToken)
+    public async Task<bool> PlaceAsync(QuarantinePlacement placement, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken);
+        await placement.Ciphertext.CopyToAsync(buffer, cancellationToken);
         lock (_lock)
         {
-            for (var i = 1; ; i++)
+            var created = false;
+            if (!Quarantine.TryGetValue(placement.Id, out var entry))
             {
-                var name = i == 1 ? uploadName : $"{uploadName}~{i}";
-                if (Quarantine.TryGetValue(name, out var existing) && (contentMac is null || existing.Mac != contentMac))
-                {
-                    continue;
-                }
-
-                Quarantine[name] = (buffer.ToArray(), contentMac);
-                Quarantine[name + ".reason.json"] = (reasonJson.ToArray(), null);
-                return name;
+                entry = new QuarantinedBlobs();
+                Quarantine[placement.Id] = entry;
             }
+
+            if (entry.Copy is null)
+            {
+                entry.Copy = buffer.ToArray();
+                entry.Metadata = new Dictionary<string, string>(placement.Metadata, StringComparer.Ordinal);
+                created = true;
+            }
+
+            entry.Tags = new Dictionary<string, string>(placement.Tags, StringComparer.Ordinal);
+            if (entry.Reason is null)
+            {
+                entry.Reason = placement.ReasonJson.ToArray();
+                entry.ReasonETag = "r" + Interlocked.Increment(ref _etag);
+            }
+
+            return created;
         }
+    }
+
+    public Task<QuarantinePage> ListAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var ids = Quarantine.Where(e => e.Value.Reason is not null).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+            var skip = continuationToken is null ? 0 : int.Parse(continuationToken, System.Globalization.CultureInfo.InvariantCulture);
+            var page = ids.Skip(skip).Take(pageSize).ToList();
+            var next = skip + page.Count < ids.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new QuarantinePage(page, next));
+        }
+    }
+
+    public Task<QuarantineReasonBlob?> ReadReasonAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Quarantine.TryGetValue(id, out var e) && e.Reason is not null ? new QuarantineReasonBlob(e.Reason, e.ReasonETag!, null) : null);
+        }
+    }
+
+    public Task<bool> TryReplaceReasonAsync(string id, ReadOnlyMemory<byte> reasonJson, string etag, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!Quarantine.TryGetValue(id, out var e) || e.ReasonETag != etag)
+            {
+                return Task.FromResult(false);
+            }
+
+            e.Reason = reasonJson.ToArray();
+            e.ReasonETag = "r" + Interlocked.Increment(ref _etag);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<QuarantineCopy?> OpenCopyAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Quarantine.TryGetValue(id, out var e) && e.Copy is not null
+                ? new QuarantineCopy(new MemoryStream(e.Copy, writable: false), e.Copy.Length, e.Metadata!)
+                : null);
+        }
+    }
+
+    public Task<bool> DeleteCopyAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!Quarantine.TryGetValue(id, out var e) || e.Copy is null)
+            {
+                return Task.FromResult(false);
+            }
+
+            e.Copy = null;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Quarantine.Remove(id));
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, string>?> GetTagsAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, string>?>(Quarantine.TryGetValue(id, out var e) ? e.Tags : null);
+        }
+    }
+
+    public Task<QuarantinePage> FindByStudyAsync(string studyKey, string? continuationToken, CancellationToken cancellationToken) =>
+        Find(t => t.GetValueOrDefault(ArchiveMetadata.StudyTag) == studyKey);
+
+    public Task<QuarantinePage> FindRetainedBeforeAsync(DateOnly date, string? continuationToken, CancellationToken cancellationToken) =>
+        Find(t => string.CompareOrdinal(t.GetValueOrDefault(ArchiveMetadata.RetainUntilTag), date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) < 0);
+
+    private Task<QuarantinePage> Find(Func<Dictionary<string, string>, bool> match)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(new QuarantinePage(Quarantine.Where(e => match(e.Value.Tags)).Select(e => e.Key).ToList(), null));
+        }
+    }
+
+    /// <summary>What the quarantine holds for one id.</summary>
+    public sealed class QuarantinedBlobs
+    {
+        public byte[]? Copy { get; set; }
+
+        public Dictionary<string, string>? Metadata { get; set; }
+
+        public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
+
+        public byte[]? Reason { get; set; }
+
+        public string? ReasonETag { get; set; }
     }
 }

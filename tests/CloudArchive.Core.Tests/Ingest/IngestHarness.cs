@@ -88,6 +88,27 @@ internal sealed class IngestHarness : IDisposable
         return output.ToArray();
     }
 
+    /// <summary>The decrypted copy of a quarantined upload (the only one when <paramref name="id"/> is null).</summary>
+    public async Task<byte[]> QuarantinedCopyAsync(string? id = null)
+    {
+        id ??= Storage.Quarantine.Keys.Single();
+        var entry = Storage.Quarantine[id];
+        var name = CloudArchive.Core.Ingest.Quarantine.QuarantineNames.Copy(id);
+        var decryptor = new EnvelopeDecryptor(Keyring.QuarantineKeyResolver);
+        await using var plain = await decryptor.OpenReadAsync(new MemoryStream(entry.Copy!), entry.Metadata!, name, entry.Copy!.Length, cancellationToken: Ct);
+        var output = new MemoryStream();
+        await plain.CopyToAsync(output, Ct);
+        return output.ToArray();
+    }
+
+    /// <summary>The reason document of a quarantined upload as text (the only one when <paramref name="id"/> is null).</summary>
+    public string QuarantineReasonText(string? id = null) =>
+        Encoding.UTF8.GetString(Storage.Quarantine[id ?? Storage.Quarantine.Keys.Single()].Reason!);
+
+    /// <summary>The reason document of a quarantined upload (the only one when <paramref name="id"/> is null).</summary>
+    public System.Text.Json.JsonElement QuarantineReason(string? id = null) =>
+        System.Text.Json.JsonDocument.Parse(QuarantineReasonText(id)).RootElement;
+
     public IReadOnlyList<AuditRecord> AuditRecords() =>
         AuditStore.BlobNames
             .SelectMany(name => Encoding.UTF8.GetString(AuditStore.Read(name)).Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -48,7 +48,7 @@ public sealed class IngestReceiptVerificationTests : IDisposable
 
         Assert.Equal(IngestOutcome.Quarantined, result.Outcome);
         Assert.Equal("quarantine.verification-failed", result.ReasonCode);
-        Assert.Equal(upload, _h.Storage.Quarantine["b.dcm"].Content);
+        Assert.Equal(upload, await _h.QuarantinedCopyAsync(result.QuarantineId));
         var name = _h.InstanceBlob();
         Assert.DoesNotContain(InstanceIndex.SealedMetadataName, _h.Storage.Archive[name].Metadata.Keys);
         Assert.Null(await new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor()).ReadAsync(name.Split('/')[1], name.Split('/')[2][..^".dcm.enc".Length], IngestHarness.Ct));

@@ -118,8 +118,8 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(IngestOutcome.Quarantined, result.Outcome);
         Assert.Equal("quarantine.conflict", result.ReasonCode);
         Assert.Same(before, _h.Storage.Archive[_h.InstanceBlob()].Content);
-        Assert.Equal(other, _h.Storage.Quarantine["a.dcm"].Content);
-        var reason = JsonDocument.Parse(_h.Storage.Quarantine["a.dcm.reason.json"].Content).RootElement;
+        Assert.Equal(other, await _h.QuarantinedCopyAsync(result.QuarantineId));
+        var reason = _h.QuarantineReason(result.QuarantineId);
         Assert.Equal("conflict", reason.GetProperty("reason").GetString());
         Assert.Contains(result.InstanceKey!, reason.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(_h.Storage.Incoming);
@@ -152,8 +152,8 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal("quarantine." + expectedCode, result.ReasonCode);
         Assert.Empty(_h.Storage.Incoming);
         Assert.Empty(_h.Storage.Archive);
-        Assert.Equal(bytes, _h.Storage.Quarantine["in/PLANTED^NAME.dcm"].Content);
-        var reasonText = Encoding.UTF8.GetString(_h.Storage.Quarantine["in/PLANTED^NAME.dcm.reason.json"].Content);
+        Assert.Equal(bytes, await _h.QuarantinedCopyAsync(result.QuarantineId));
+        var reasonText = _h.QuarantineReasonText(result.QuarantineId);
         Assert.DoesNotContain("PLANTED", reasonText, StringComparison.Ordinal);
         var reason = JsonDocument.Parse(reasonText).RootElement;
         Assert.Equal(expectedCode, reason.GetProperty("reason").GetString());
@@ -170,7 +170,7 @@ public sealed class IngestServiceTests : IDisposable
 
         await _h.IngestAsync("t.dcm");
 
-        var message = JsonDocument.Parse(_h.Storage.Quarantine["t.dcm.reason.json"].Content).RootElement.GetProperty("message").GetString();
+        var message = _h.QuarantineReason().GetProperty("message").GetString();
         Assert.StartsWith("DicomFormat: ", message, StringComparison.Ordinal);
         Assert.Contains("(7FE0,0010)", message, StringComparison.Ordinal);
         Assert.Matches("at offset \\d+", message);
@@ -329,7 +329,7 @@ public sealed class IngestServiceTests : IDisposable
 
         Assert.Equal(IngestOutcome.Quarantined, result.Outcome);
         Assert.Equal("quarantine.verification-failed", result.ReasonCode);
-        Assert.Equal(upload, _h.Storage.Quarantine["a.dcm"].Content);
+        Assert.Equal(upload, await _h.QuarantinedCopyAsync(result.QuarantineId));
         Assert.Single(_h.Storage.Archive);
         Assert.Empty(_h.Storage.Incoming);
         var records = _h.AuditRecords();
@@ -372,7 +372,7 @@ public sealed class IngestServiceTests : IDisposable
 
         Assert.Equal(IngestOutcome.Quarantined, result.Outcome);
         Assert.Equal("quarantine.verification-failed", result.ReasonCode);
-        Assert.Equal(upload, h.Storage.Quarantine["c.dcm"].Content);
+        Assert.Equal(upload, await h.QuarantinedCopyAsync(result.QuarantineId));
         Assert.Empty(h.Storage.Incoming);
         Assert.Equal(AuditEventType.SecurityAlert, h.AuditRecords()[0].Event.EventType);
     }

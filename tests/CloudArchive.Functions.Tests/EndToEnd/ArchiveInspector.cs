@@ -61,8 +61,8 @@ internal sealed class ArchiveInspector(IngestApp app)
 
     /// <summary>
     /// Every plaintext surface the archive controls: names, metadata and tags of every blob in every container (the test's upload names
-    /// carry no planted value), the content of everything except the quarantined upload copies: reason files, keyring entries, audit lines, and the raw ciphertext
-    /// of archive blobs (which must not leak plaintext).
+    /// carry no planted value), and the content of everything: reason documents, keyring entries, audit lines, and the raw ciphertext
+    /// of archive blobs and quarantine copies (which must not leak plaintext).
     /// </summary>
     public async Task<List<(string Where, string Text)>> PlaintextSurfacesAsync()
     {
@@ -71,7 +71,6 @@ internal sealed class ArchiveInspector(IngestApp app)
         {
             foreach (var item in await app.ListAsync(container))
             {
-                var isQuarantineCopy = container.Name == app.Containers.Quarantine && !item.Name.EndsWith(".reason.json", StringComparison.Ordinal);
                 surfaces.Add(($"{container.Name} name", item.Name));
 
                 // The listing leaves Metadata and Tags null for a blob that has none.
@@ -83,11 +82,8 @@ internal sealed class ArchiveInspector(IngestApp app)
                     surfaces.AddRange(tags.Select(t => ($"{container.Name}/{item.Name} tag {t.Key}", t.Value)));
                 }
 
-                if (!isQuarantineCopy)
-                {
-                    // Latin-1 keeps every byte as one char, so a planted ASCII token is found in binary content too.
-                    surfaces.Add(($"{container.Name}/{item.Name} content", Encoding.Latin1.GetString(await app.ReadAllAsync(container, item.Name))));
-                }
+                // Latin-1 keeps every byte as one char, so a planted ASCII token is found in binary content too.
+                surfaces.Add(($"{container.Name}/{item.Name} content", Encoding.Latin1.GetString(await app.ReadAllAsync(container, item.Name))));
             }
         }
 

@@ -144,7 +144,7 @@ internal sealed class IngestApp : IAsyncDisposable
             }
 
             var result = Xunit.Assert.Single(results);
-            return new Handled(blobName, result.Outcome, result.InstanceKey, result.ReasonCode, failures.Count);
+            return new Handled(blobName, result.Outcome, result.InstanceKey, result.ReasonCode, failures.Count, result.QuarantineId);
         }
 
         throw new Xunit.Sdk.XunitException($"{blobName}: not handled after {maxDeliveries} deliveries:\n{string.Join("\n", failures)}");
@@ -163,6 +163,20 @@ internal sealed class IngestApp : IAsyncDisposable
         }
 
         return items;
+    }
+
+    /// <summary>The decrypted copy of a quarantined upload, read through the composed quarantine store and keyring.</summary>
+    public async Task<byte[]> DecryptQuarantineCopyAsync(string id)
+    {
+        var copy = await Services.GetRequiredService<CloudArchive.Core.Ingest.IQuarantineStore>().OpenCopyAsync(id, Ct) ?? throw new InvalidOperationException("No quarantine copy " + id);
+        await using (copy)
+        {
+            var keyring = Services.GetRequiredService<CloudArchive.Core.Keys.Keyring>();
+            await using var plain = await new CloudArchive.Core.Crypto.EnvelopeDecryptor(keyring.QuarantineKeyResolver).OpenReadAsync(copy.Content, copy.Metadata, CloudArchive.Core.Ingest.Quarantine.QuarantineNames.Copy(id), copy.Length, leaveOpen: true, cancellationToken: Ct);
+            var output = new MemoryStream();
+            await plain.CopyToAsync(output, Ct);
+            return output.ToArray();
+        }
     }
 
     public async Task<byte[]> ReadAllAsync(BlobContainerClient container, string name)

@@ -157,13 +157,19 @@ internal sealed class DemoRunner
     private async Task<DemoSummary> SummarizeAsync(int uploaded, string prefix, DateTimeOffset since, int remaining, long poisoned, bool timedOut, CancellationToken cancellationToken)
     {
         int archived = 0, duplicates = 0, quarantined = 0;
+        var quarantineIds = new List<string>();
         var audit = new BlobAuditLogStore(_connection.Blobs.GetBlobContainerClient(_settings.Container("Audit")));
         await foreach (var entry in new AuditLogQuery(audit).QueryAsync(new AuditQueryFilter { From = since, EventType = AuditEventType.Import }, cancellationToken).ConfigureAwait(false))
         {
             switch (ImportAuditDetails.Outcome(entry.Record.Event.Details))
             {
-                case ImportAuditOutcome.Quarantined:
+                case ImportAuditOutcome.Quarantined or ImportAuditOutcome.Discarded:
                     quarantined++;
+                    if (ImportAuditDetails.QuarantineIdOf(entry.Record.Event.Details) is { } id)
+                    {
+                        quarantineIds.Add(id);
+                    }
+
                     break;
                 case ImportAuditOutcome.Duplicate:
                     duplicates++;
@@ -174,10 +180,8 @@ internal sealed class DemoRunner
             }
         }
 
-        var reasons = (await ArchiveStatusReader.ReadRecentQuarantineAsync(_connection.Blobs.GetBlobContainerClient(_settings.Container("Quarantine")), int.MaxValue, cancellationToken).ConfigureAwait(false))
-            .Where(r => r.BlobName.StartsWith(prefix, StringComparison.Ordinal))
-            .OrderBy(r => r.BlobName, StringComparer.Ordinal)
-            .ToList();
+        // The demo's own quarantined uploads, found through their import lines (quarantine names carry no upload name).
+        var reasons = await ArchiveStatusReader.ReadQuarantineAsync(_connection.Blobs.GetBlobContainerClient(_settings.Container("Quarantine")), _connection.Options, quarantineIds, cancellationToken).ConfigureAwait(false);
         return new DemoSummary(uploaded, archived, duplicates, quarantined, remaining, poisoned, reasons, timedOut);
     }
 
@@ -201,10 +205,10 @@ internal sealed class DemoRunner
         console.Write(totals);
         if (summary.QuarantineReasons.Count > 0)
         {
-            var reasons = new Table().Title("Quarantined uploads (from their .reason.json)").AddColumns("upload", "reason", "message");
+            var reasons = new Table().Title("Quarantined uploads (cloudarchive quarantine show ID)").AddColumns("id", "reason", "message");
             foreach (var r in summary.QuarantineReasons)
             {
-                reasons.AddRow(Markup.Escape(r.BlobName[prefix.Length..]), Markup.Escape(r.Reason), Markup.Escape(r.Message));
+                reasons.AddRow(r.Id, Markup.Escape(r.Reason), Markup.Escape(r.Message));
             }
 
             console.Write(reasons);

@@ -10,5 +10,5 @@ internal sealed record DemoSummary(
     int Quarantined,
     int StillInIncoming,
     long PoisonMessages,
-    IReadOnlyList<QuarantineEntry> QuarantineReasons,
+    IReadOnlyList<QuarantineRow> QuarantineReasons,
     bool TimedOut);

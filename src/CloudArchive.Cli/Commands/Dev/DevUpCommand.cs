@@ -159,7 +159,7 @@ public static class DevUpCommand
     private static void RenderWhereToLook(IAnsiConsole console, DevPaths paths)
     {
         console.MarkupLine("Where to look:");
-        console.MarkupLine("  containers: [blue]archive[/] (studies/{studyKey}/{instanceKey}.dcm.enc), [blue]quarantine[/] (upload + .reason.json), [blue]audit[/] (log/yyyy/MM/dd/HH/{writer}.jsonl)");
+        console.MarkupLine("  containers: [blue]archive[/] (studies/{studyKey}/{instanceKey}.dcm.enc), [blue]quarantine[/] (q/{id}.dcm.enc encrypted + .reason.json; cloudarchive quarantine list), [blue]audit[/] (log/yyyy/MM/dd/HH/{writer}.jsonl)");
         console.MarkupLine("  [bold]cloudarchive status[/]          counts, queue depths, recent quarantine reasons");
         console.MarkupLine("  [bold]cloudarchive audit query --event 110107[/]   the import audit lines");
         console.MarkupLine("  [bold]cloudarchive audit verify[/]    check the audit hash chains");

@@ -5,7 +5,7 @@ internal sealed record ArchiveStatus(
     FunctionAppHealth FunctionApp,
     IReadOnlyList<ContainerCount> Containers,
     IReadOnlyList<QueueDepth> Queues,
-    IReadOnlyList<QuarantineEntry> RecentQuarantine,
+    IReadOnlyList<QuarantineRow> RecentQuarantine,
     DateTimeOffset? LastAuditWrite)
 {
     /// <summary>A poison queue holds messages, or the function app is down: someone should look (exit code 1).</summary>
@@ -18,5 +18,12 @@ internal sealed record ContainerCount(string Role, string Name, bool Exists, lon
 /// <summary>Approximate message count of a queue (<see cref="Exists"/> false when the queue is missing).</summary>
 internal sealed record QueueDepth(string Name, bool Exists, long Messages);
 
-/// <summary>One quarantined upload's reason (code and message from its <c>.reason.json</c>).</summary>
-internal sealed record QuarantineEntry(string BlobName, string Reason, string Message, DateTimeOffset? Time);
+/// <summary>One quarantined upload as status shows it: its opaque id, reason code and message, and when (never its upload name).</summary>
+internal sealed record QuarantineRow(string Id, string Reason, string Message, DateTimeOffset? Time, bool Retried)
+{
+    /// <summary>Age in whole hours at <paramref name="now"/>, or null without a time.</summary>
+    public long? AgeHours(DateTimeOffset now) => Time is { } t ? (long)Math.Max(0, (now - t).TotalHours) : null;
+
+    /// <summary>Age as a short text (<c>3d 4h</c>, <c>5h</c>).</summary>
+    public string AgeText(DateTimeOffset now) => AgeHours(now) is { } h ? (h >= 24 ? $"{h / 24}d {h % 24}h" : $"{h}h") : "-";
+}

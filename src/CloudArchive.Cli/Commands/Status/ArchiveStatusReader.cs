@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Core.Ingest.Quarantine;
 
 namespace CloudArchive.Cli.Commands.Status;
 
@@ -58,7 +60,7 @@ internal static class ArchiveStatusReader
             }
         }
 
-        var quarantine = await ReadRecentQuarantineAsync(connection.Blobs.GetBlobContainerClient(settings.Container("Quarantine")), recentQuarantine, cancellationToken).ConfigureAwait(false);
+        var quarantine = await ReadRecentQuarantineAsync(connection.Blobs.GetBlobContainerClient(settings.Container("Quarantine")), connection.Options, recentQuarantine, cancellationToken).ConfigureAwait(false);
         DateTimeOffset? lastAudit = null;
         var audit = connection.Blobs.GetBlobContainerClient(settings.Container("Audit"));
         if (await ExistsAsync(audit, cancellationToken).ConfigureAwait(false))
@@ -76,8 +78,8 @@ internal static class ArchiveStatusReader
         return new ArchiveStatus(app, containers, queues, quarantine, lastAudit);
     }
 
-    /// <summary>The newest <paramref name="count"/> quarantine reasons (all when <paramref name="count"/> is <see cref="int.MaxValue"/>), newest first.</summary>
-    public static async Task<IReadOnlyList<QuarantineEntry>> ReadRecentQuarantineAsync(BlobContainerClient quarantine, int count, CancellationToken cancellationToken)
+    /// <summary>The newest <paramref name="count"/> quarantined uploads (all when <paramref name="count"/> is <see cref="int.MaxValue"/>), newest first: ids, reasons and ages, never upload names.</summary>
+    public static async Task<IReadOnlyList<QuarantineRow>> ReadRecentQuarantineAsync(BlobContainerClient quarantine, StorageOptions options, int count, CancellationToken cancellationToken)
     {
         if (!await ExistsAsync(quarantine, cancellationToken).ConfigureAwait(false))
         {
@@ -85,40 +87,44 @@ internal static class ArchiveStatusReader
         }
 
         var reasons = new List<BlobItem>();
-        await foreach (var blob in StorageListing.ListAsync(quarantine, prefix: null, BlobTraits.None, cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in StorageListing.ListAsync(quarantine, QuarantineNames.Prefix, BlobTraits.None, cancellationToken).ConfigureAwait(false))
         {
-            if (blob.Name.EndsWith(".reason.json", StringComparison.Ordinal))
+            if (blob.Name.EndsWith(QuarantineNames.ReasonSuffix, StringComparison.Ordinal) && QuarantineNames.IdOf(blob.Name) is not null)
             {
                 reasons.Add(blob);
             }
         }
 
-        var entries = new List<QuarantineEntry>();
-        foreach (var blob in reasons.OrderByDescending(b => b.Properties.LastModified).Take(count))
-        {
-            entries.Add(await ReadReasonAsync(quarantine.GetBlobClient(blob.Name), blob.Properties.LastModified, cancellationToken).ConfigureAwait(false));
-        }
-
-        // Newest first by the time the ingest recorded (a reason file rewritten later keeps its original time).
-        return entries.OrderByDescending(e => e.Time).ThenBy(e => e.BlobName, StringComparer.Ordinal).ToList();
+        // The newest by last write; a reason rewritten by a retry is then sorted by the time the ingest recorded.
+        var ids = reasons.OrderByDescending(b => b.Properties.LastModified).Take(count).Select(b => QuarantineNames.IdOf(b.Name)!);
+        return await ReadQuarantineAsync(quarantine, options, ids, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<QuarantineEntry> ReadReasonAsync(BlobClient blob, DateTimeOffset? modified, CancellationToken cancellationToken)
+    /// <summary>The quarantined uploads with these ids (those still there), newest first.</summary>
+    public static async Task<IReadOnlyList<QuarantineRow>> ReadQuarantineAsync(BlobContainerClient quarantine, StorageOptions options, IEnumerable<string> ids, CancellationToken cancellationToken)
     {
-        var upload = blob.Name[..^".reason.json".Length];
-        try
+        var store = new BlobQuarantineStore(quarantine, options);
+        var rows = new List<QuarantineRow>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            using var download = await DownloadContentStream.OpenAsync(() => blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-            using var json = await JsonDocument.ParseAsync(download, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var root = json.RootElement;
-            string Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
-            var time = DateTimeOffset.TryParse(Text("time"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : modified;
-            return new QuarantineEntry(upload, Text("reason"), Text("message"), time);
+            var blob = await store.ReadReasonAsync(id, cancellationToken).ConfigureAwait(false);
+            if (blob is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var record = QuarantineRecord.Parse(blob.Json.Span);
+                rows.Add(new QuarantineRow(id, record.Reason, record.Message, record.Time, record.RetriedAt is not null));
+            }
+            catch (FormatException)
+            {
+                rows.Add(new QuarantineRow(id, "(unreadable reason document)", string.Empty, blob.LastModified, false));
+            }
         }
-        catch (JsonException)
-        {
-            return new QuarantineEntry(upload, "(unreadable reason file)", string.Empty, modified);
-        }
+
+        return rows.OrderByDescending(r => r.Time).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Whether the container exists (a missing one is reported, not an error).</summary>

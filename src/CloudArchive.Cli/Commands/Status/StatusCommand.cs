@@ -69,10 +69,11 @@ public static class StatusCommand
         console.Write(queues);
         if (status.RecentQuarantine.Count > 0)
         {
-            var reasons = new Table().Title("Recent quarantine").AddColumns("time (UTC)", "upload", "reason", "message");
+            var now = DateTimeOffset.UtcNow;
+            var reasons = new Table().Title("Recent quarantine (cloudarchive quarantine list|show|retry|release)").AddColumns("time (UTC)", "id", "age", "reason", "message");
             foreach (var r in status.RecentQuarantine)
             {
-                reasons.AddRow(r.Time?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-", Markup.Escape(r.BlobName), Markup.Escape(r.Reason), Markup.Escape(r.Message));
+                reasons.AddRow(r.Time?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-", r.Id, r.AgeText(now), Markup.Escape(r.Retried ? r.Reason + " (retried)" : r.Reason), Markup.Escape(r.Message));
             }
 
             console.Write(reasons);

@@ -12,7 +12,7 @@ internal static class StatusJson
         ["functionApp"] = new JsonObject { ["state"] = status.FunctionApp.State, ["url"] = status.FunctionApp.Url, ["detail"] = status.FunctionApp.Detail },
         ["containers"] = JsonOutput.Array(status.Containers.Select(c => (JsonNode?)new JsonObject { ["role"] = c.Role, ["name"] = c.Name, ["exists"] = c.Exists, ["blobs"] = c.Blobs, ["bytes"] = c.Bytes })),
         ["queues"] = JsonOutput.Array(status.Queues.Select(q => (JsonNode?)new JsonObject { ["name"] = q.Name, ["exists"] = q.Exists, ["messages"] = q.Messages })),
-        ["recentQuarantine"] = JsonOutput.Array(status.RecentQuarantine.Select(r => (JsonNode?)new JsonObject { ["time"] = r.Time, ["upload"] = r.BlobName, ["reason"] = r.Reason, ["message"] = r.Message })),
+        ["recentQuarantine"] = JsonOutput.Array(status.RecentQuarantine.Select(r => (JsonNode?)new JsonObject { ["time"] = r.Time, ["id"] = r.Id, ["ageHours"] = r.AgeHours(DateTimeOffset.UtcNow), ["reason"] = r.Reason, ["message"] = r.Message, ["retried"] = r.Retried })),
         ["lastAuditWrite"] = status.LastAuditWrite,
         ["needsAttention"] = status.NeedsAttention,
     };

@@ -12,6 +12,9 @@ internal enum UploadOutcomeKind
     /// <summary>Refused with a reason and kept in quarantine.</summary>
     Quarantined,
 
+    /// <summary>Refused and deleted without a copy: its study was crypto-shredded.</summary>
+    Discarded,
+
     /// <summary>No outcome before the wait ended (still queued, failing and retried, or in the poison queue).</summary>
     TimedOut,
 

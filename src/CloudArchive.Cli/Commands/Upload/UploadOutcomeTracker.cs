@@ -6,6 +6,7 @@ using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Status;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Ingest.Quarantine;
 
 namespace CloudArchive.Cli.Commands.Upload;
 
@@ -75,36 +76,38 @@ internal sealed class UploadOutcomeTracker
     {
         return ImportAuditDetails.Outcome(details) switch
         {
-            ImportAuditOutcome.Quarantined => new UploadOutcome(file, UploadOutcomeKind.Quarantined, ImportAuditDetails.Reason(details), await QuarantineMessageAsync(file, cancellationToken).ConfigureAwait(false)),
+            ImportAuditOutcome.Quarantined => new UploadOutcome(file, UploadOutcomeKind.Quarantined, ImportAuditDetails.Reason(details), await QuarantineMessageAsync(file, ImportAuditDetails.QuarantineIdOf(details), cancellationToken).ConfigureAwait(false)),
+            ImportAuditOutcome.Discarded => new UploadOutcome(file, UploadOutcomeKind.Discarded, ImportAuditDetails.Reason(details), "The study was crypto-shredded; the upload was deleted, not kept."),
             ImportAuditOutcome.Duplicate => new UploadOutcome(file, UploadOutcomeKind.Duplicate),
             _ => new UploadOutcome(file, UploadOutcomeKind.Archived),
         };
     }
 
-    /// <summary>The message of the quarantine reason file carrying this upload's reference (<c>name</c>, <c>name~2</c>, ...).</summary>
-    private async Task<string?> QuarantineMessageAsync(UploadFile file, CancellationToken cancellationToken)
+    /// <summary>The message of the quarantine reason document the import line names (<c>quarantine-id=</c>), if it carries this upload's reference.</summary>
+    private async Task<string?> QuarantineMessageAsync(UploadFile file, string? id, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= CloudArchive.Azure.Ingest.BlobQuarantineStore.MaxSuffix; attempt++)
+        if (!QuarantineNames.IsValidId(id))
         {
-            var name = CloudArchive.Azure.Ingest.BlobQuarantineStore.SlotName(file.BlobName, attempt) + ".reason.json";
-            try
+            return null;
+        }
+
+        try
+        {
+            using var download = await DownloadContentStream.OpenAsync(() => _quarantine.GetBlobClient(QuarantineNames.Reason(id!)).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            using var json = await JsonDocument.ParseAsync(download, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = json.RootElement;
+            if (root.TryGetProperty("uploadRef", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == file.Reference)
             {
-                using var download = await DownloadContentStream.OpenAsync(() => _quarantine.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-                using var json = await JsonDocument.ParseAsync(download, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var root = json.RootElement;
-                if (root.TryGetProperty("uploadRef", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == file.Reference)
-                {
-                    return root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                }
+                return root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             }
-            catch (StorageRequestException ex) when (ex.IsNotFound)
-            {
-                return null;
-            }
-            catch (JsonException)
-            {
-                // An unreadable reason file is not this upload's; look at the next name.
-            }
+        }
+        catch (StorageRequestException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            // An unreadable reason document has no message to show.
         }
 
         return null;

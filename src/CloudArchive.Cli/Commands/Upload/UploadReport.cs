@@ -34,7 +34,7 @@ internal static class UploadReport
             var colour = o.Kind switch
             {
                 UploadOutcomeKind.Archived or UploadOutcomeKind.Duplicate => "green",
-                UploadOutcomeKind.Quarantined or UploadOutcomeKind.Skipped => "yellow",
+                UploadOutcomeKind.Quarantined or UploadOutcomeKind.Discarded or UploadOutcomeKind.Skipped => "yellow",
                 _ => "red",
             };
             table.AddRow(Markup.Escape(Display(o.File)), $"[{colour}]{kind}[/]", Markup.Escape(o.Reason ?? string.Empty), Markup.Escape(o.Message ?? string.Empty));
