@@ -47,4 +47,7 @@ public enum QuarantineReason
 
     /// <summary>The archived copy did not read back as valid.</summary>
     VerificationFailed,
+
+    /// <summary>Every delivery of the upload's ingest event failed (poison queue); moved here by reconciliation.</summary>
+    IngestFailed,
 }

@@ -21,6 +21,7 @@ public static class QuarantineReasonCodes
         QuarantineReason.StudyShredded => "study-shredded",
         QuarantineReason.Conflict => "conflict",
         QuarantineReason.VerificationFailed => "verification-failed",
+        QuarantineReason.IngestFailed => "ingest-failed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 

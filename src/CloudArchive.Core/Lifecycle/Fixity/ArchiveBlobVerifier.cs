@@ -14,21 +14,21 @@ public sealed class ArchiveBlobVerifier : IDisposable
 {
     private readonly IArchiveStore _archive;
     private readonly Keyring _keyring;
-    private readonly SemaphoreSlim _keysGate = new(1, 1);
-    private IngestKeys? _keys;
+    private readonly LazyIngestKeys _keys;
 
     /// <summary>Creates the verifier.</summary>
     public ArchiveBlobVerifier(IArchiveStore archive, Keyring keyring)
     {
         _archive = archive ?? throw new ArgumentNullException(nameof(archive));
         _keyring = keyring ?? throw new ArgumentNullException(nameof(keyring));
+        _keys = new LazyIngestKeys(keyring);
     }
 
     /// <summary>Verifies one blob. Storage and key service failures throw (the run stops and resumes later); what the blob is found to be is returned.</summary>
     public async Task<FixityResult> VerifyAsync(string blobName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobName);
-        var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
+        var keys = await _keys.GetAsync(cancellationToken).ConfigureAwait(false);
         var read = await _archive.OpenReadWithInfoAsync(blobName, cancellationToken).ConfigureAwait(false);
         if (read is null)
         {
@@ -86,27 +86,5 @@ public sealed class ArchiveBlobVerifier : IDisposable
     };
 
     /// <summary>Releases the derived keys.</summary>
-    public void Dispose()
-    {
-        _keys?.Dispose();
-        _keysGate.Dispose();
-    }
-
-    private async Task<IngestKeys> GetKeysAsync(CancellationToken cancellationToken)
-    {
-        if (_keys is { } keys)
-        {
-            return keys;
-        }
-
-        await _keysGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return _keys ??= new IngestKeys(await _keyring.GetIndexKeyNamerAsync(cancellationToken).ConfigureAwait(false));
-        }
-        finally
-        {
-            _keysGate.Release();
-        }
-    }
+    public void Dispose() => _keys.Dispose();
 }
