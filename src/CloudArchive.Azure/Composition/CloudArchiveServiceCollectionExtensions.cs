@@ -70,6 +70,7 @@ public static class CloudArchiveServiceCollectionExtensions
         AddKeysAndAudit(services, settings, host);
         AddIngest(services, settings);
         AddResearch(services, settings, host);
+        LifecycleServiceRegistration.AddLifecycle(services, settings, host, key => configuration[key]);
         return settings;
     }
 
