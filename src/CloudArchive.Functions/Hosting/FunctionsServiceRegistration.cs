@@ -1,8 +1,11 @@
 using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Identity;
+using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Lifecycle.Reconcile;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.Lifecycle;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.Research;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +64,7 @@ public static class FunctionsServiceRegistration
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ResearchApiHandler>>()));
         services.TryAddSingleton<InvocationMiddleware>();
+        services.TryAddSingleton<IIngestEventQueue>(sp => new QueueIngestEvents(sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<CloudArchiveSettings>()));
         if (settings.CreateContainers)
         {
             services.AddHostedService<ContainerInitializer>();

@@ -42,11 +42,15 @@ public sealed partial class IngestFailureNotes
     }
 
     /// <summary>Records a failed delivery. Never throws: the delivery is failing already, and its own error is what matters.</summary>
-    public async Task RecordAsync(string messageText, string errorCode, int delivery, CancellationToken cancellationToken)
+    /// <param name="messageKey">The <see cref="MessageKey"/> of the message.</param>
+    /// <param name="errorCode">The failure's code (normalized here).</param>
+    /// <param name="delivery">The delivery that failed.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task RecordAsync(string messageKey, string errorCode, int delivery, CancellationToken cancellationToken)
     {
         try
         {
-            await _ledger.RecordFailureAsync(MessageKey(messageText), new IngestFailureNote(Normalize(errorCode), delivery, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            await _ledger.RecordFailureAsync(messageKey, new IngestFailureNote(Normalize(errorCode), delivery, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // best effort by design: the failure being recorded is rethrown by the caller.
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -56,9 +60,23 @@ public sealed partial class IngestFailureNotes
         }
     }
 
-    /// <summary>Removes the note of a message that finally succeeded (only called after a retry).</summary>
-    public Task ClearAsync(string messageText, CancellationToken cancellationToken) =>
-        _ledger.DeleteFailureAsync(MessageKey(messageText), cancellationToken);
+    /// <summary>
+    /// Removes the note of a message that finally succeeded (only called after a retry). Never throws: the ingest
+    /// succeeded, and a note left behind is removed with its poison message or simply never read.
+    /// </summary>
+    public async Task ClearAsync(string messageKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ledger.DeleteFailureAsync(messageKey, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // best effort by design, see above.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning("Ingest failure note not removed ({ErrorType}).", ex.GetType().Name);
+        }
+    }
 
     /// <summary>The last recorded error code of a message, or <see cref="UnknownCode"/>.</summary>
     public async Task<string> LastErrorCodeAsync(string messageKey, CancellationToken cancellationToken) =>
