@@ -6,10 +6,14 @@ internal sealed record ArchiveStatus(
     IReadOnlyList<ContainerCount> Containers,
     IReadOnlyList<QueueDepth> Queues,
     IReadOnlyList<QuarantineEntry> RecentQuarantine,
-    DateTimeOffset? LastAuditWrite)
+    DateTimeOffset? LastAuditWrite,
+    IReadOnlyList<StatusFinding>? Findings = null)
 {
-    /// <summary>A poison queue holds messages, or the function app is down: someone should look (exit code 1).</summary>
-    public bool NeedsAttention => FunctionApp.IsDown || Queues.Any(q => q.Exists && q.Messages > 0 && q.Name.EndsWith("-poison", StringComparison.Ordinal));
+    /// <summary>
+    /// A poison queue holds messages, the function app is down, or an open finding (e.g. <c>fixity-failed</c>) exists:
+    /// someone should look (exit code 1).
+    /// </summary>
+    public bool NeedsAttention => FunctionApp.IsDown || Queues.Any(q => q.Exists && q.Messages > 0 && q.Name.EndsWith("-poison", StringComparison.Ordinal)) || Findings is { Count: > 0 };
 }
 
 /// <summary>Blobs in a container (<see cref="Exists"/> false when the container is missing).</summary>
@@ -20,3 +24,6 @@ internal sealed record QueueDepth(string Name, bool Exists, long Messages);
 
 /// <summary>One quarantined upload's reason (code and message from its <c>.reason.json</c>).</summary>
 internal sealed record QuarantineEntry(string BlobName, string Reason, string Message, DateTimeOffset? Time);
+
+/// <summary>An open finding a person must resolve: its kind (<c>fixity-failed</c>), what it concerns (an opaque archive blob name), its problem code and when it was found.</summary>
+internal sealed record StatusFinding(string Kind, string Subject, string Problem, DateTimeOffset DetectedAt);
