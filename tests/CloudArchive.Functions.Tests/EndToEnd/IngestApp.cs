@@ -71,7 +71,7 @@ internal sealed class IngestApp : IAsyncDisposable
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     /// <summary>Starts the app; <paramref name="services"/> may register replacements (fault injection) before the archive is composed.</summary>
-    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null)
+    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var keyDirectory = TestArchiveSettings.NewKeyDirectory();
         var containers = new ArchiveContainerNames
@@ -97,6 +97,11 @@ internal sealed class IngestApp : IAsyncDisposable
             foreach (var role in ArchiveContainerNames.Roles)
             {
                 settings[$"{ArchiveContainerNames.Section}:{role}"] = containers.For(role);
+            }
+
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
             }
 
             builder.Configuration.AddInMemoryCollection(settings);
