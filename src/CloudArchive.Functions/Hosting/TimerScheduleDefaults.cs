@@ -11,8 +11,8 @@ public static class TimerScheduleDefaults
     /// <summary>Setting key → six-field NCRONTAB schedule.</summary>
     public static IReadOnlyDictionary<string, string?> Values { get; } = new Dictionary<string, string?>(StringComparer.Ordinal)
     {
-        ["CloudArchive:Schedules:Reconcile"] = "0 */15 * * * *",
-        ["CloudArchive:Schedules:FixitySweep"] = "0 30 2 * * *",
+        [Lifecycle.Reconcile.ScheduleSetting] = "0 */15 * * * *",
+        [Lifecycle.FixitySweep.ScheduleSetting] = "0 30 2 * * *",
     };
 
     /// <summary>Inserts the defaults as the lowest-precedence source.</summary>

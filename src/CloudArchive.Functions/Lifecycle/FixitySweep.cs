@@ -14,7 +14,10 @@ public sealed class FixitySweep
     public const string Name = "FixitySweep";
 
     /// <summary>The schedule: the app setting named, default <c>0 30 2 * * *</c> (02:30 UTC daily).</summary>
-    public const string Schedule = "%CloudArchive:Schedules:FixitySweep%";
+    public const string Schedule = "%" + ScheduleSetting + "%";
+
+    /// <summary>The setting that holds the schedule (default in <see cref="Hosting.TimerScheduleDefaults"/> and the Bicep).</summary>
+    public const string ScheduleSetting = "CloudArchive:Schedules:FixitySweep";
 
     private readonly FixitySweeper _sweeper;
     private readonly ILogger<FixitySweep> _logger;

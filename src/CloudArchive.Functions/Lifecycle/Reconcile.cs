@@ -14,7 +14,10 @@ public sealed class Reconcile
     public const string Name = "Reconcile";
 
     /// <summary>The schedule: the app setting named, default <c>0 */15 * * * *</c>.</summary>
-    public const string Schedule = "%CloudArchive:Schedules:Reconcile%";
+    public const string Schedule = "%" + ScheduleSetting + "%";
+
+    /// <summary>The setting that holds the schedule (default in <see cref="Hosting.TimerScheduleDefaults"/> and the Bicep).</summary>
+    public const string ScheduleSetting = "CloudArchive:Schedules:Reconcile";
 
     private readonly ReconcileService _service;
     private readonly ILogger<Reconcile> _logger;

@@ -87,7 +87,8 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         await Assert.ThrowsAsync<IOException>(() => sweeper.RunAsync("fixity-interrupted", Ct));
         var interrupted = (await store.GetStateAsync(Ct))!.Value.State;
         Assert.InRange(interrupted.NextBucket, 1, FixityKeySpace.BucketCount - 1);
-        Assert.Equal(3, interrupted.Verified);
+        Assert.Equal(archived.Count(n => BucketOf(n) < interrupted.NextBucket), interrupted.Verified);
+        Assert.True(interrupted.Verified < 4, "the bucket being verified when the run died is not counted");
 
         faulty.Heal();
         var resumed = await sweeper.RunAsync("fixity-resumed", Ct);
@@ -104,7 +105,7 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
     [Theory]
     [InlineData("flip", "tampered")]
     [InlineData("truncate", "truncated")]
-    [InlineData("plainlength", "metadata-tampered")]
+    [InlineData("plainlength", "trailing-data")]
     public async Task A_corrupted_archive_blob_is_found_raises_110113_and_status_shows_fixity_failed_until_it_verifies_again(string corruption, string problem)
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
@@ -154,6 +155,11 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         Assert.Equal(victim, shown["subject"]!.GetValue<string>());
         Assert.Equal(problem, shown["problem"]!.GetValue<string>());
 
+        var sweepStatus = await CliJsonAsync(app, "fixity", "status");
+        Assert.Equal(1, sweepStatus.ExitCode);
+        Assert.Equal(FixityKeySpace.BucketCount, sweepStatus.Json["nextBucket"]!.GetValue<int>());
+        Assert.Equal(problem, Assert.Single(sweepStatus.Json["findings"]!.AsArray())!["problem"]!.GetValue<string>());
+
         // Found again on the next cycle: still one finding, no second alert for the same open finding.
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, (await sweeper.RunAsync("fixity-corrupt-again", Ct)).Failed);
@@ -170,6 +176,7 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         Assert.Contains(await new ArchiveInspector(app).AuditLinesAsync(), l => l.Record.Event.Details.Contains("fixity-resolved"));
         var clear = await StatusAsync(app);
         Assert.Empty(clear.Json["findings"]!.AsArray());
+        Assert.Equal(0, (await CliJsonAsync(app, "fixity", "status")).ExitCode);
     }
 
     private Task<IngestApp> StartAsync(ManualClock clock, string period, string interval, Action<IServiceCollection, CloudArchive.Azure.Composition.ArchiveContainerNames>? services = null) =>
@@ -198,6 +205,9 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         return blobs;
     }
 
+    private static int BucketOf(string blobName) =>
+        Enumerable.Range(0, FixityKeySpace.BucketCount).Single(b => blobName.StartsWith("studies/" + FixityKeySpace.Prefix(b), StringComparison.Ordinal));
+
     private static async Task<(int Buckets, List<FixityResult> Blobs)> BucketResultsAsync(IngestApp app, int cycle)
     {
         var store = app.Services.GetRequiredService<IFixityStore>();
@@ -225,11 +235,13 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         return findings;
     }
 
-    private async Task<(int ExitCode, JsonNode Json)> StatusAsync(IngestApp app)
+    private Task<(int ExitCode, JsonNode Json)> StatusAsync(IngestApp app) => CliJsonAsync(app, "status");
+
+    private async Task<(int ExitCode, JsonNode Json)> CliJsonAsync(IngestApp app, params string[] command)
     {
         var settings = Path.Combine(app.KeyDirectory, "status.env");
         await File.WriteAllLinesAsync(settings, CloudArchive.Azure.Composition.ArchiveContainerNames.Roles.Select(r => $"CloudArchive__Containers__{r}={app.Containers.For(r)}"), Ct);
-        var (code, output, error) = await InProcessCli.RunAsync(["status", "--json", "--connection-string", _azurite.ConnectionString, "--settings", settings]);
+        var (code, output, error) = await InProcessCli.RunAsync([.. command, "--json", "--connection-string", _azurite.ConnectionString, "--settings", settings]);
         Assert.True(output.Length > 0, error);
         return (code, JsonNode.Parse(output)!);
     }

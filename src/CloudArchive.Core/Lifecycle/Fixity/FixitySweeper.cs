@@ -47,15 +47,22 @@ public sealed class FixitySweeper
         }
     }
 
-    /// <summary>Runs the sweep once.</summary>
+    /// <summary>Runs the sweep once, audited under the actor it was created with (the timer).</summary>
     /// <exception cref="InvalidOperationException">Another run moved the cursor meanwhile (this run's finished buckets are recorded; the next run continues).</exception>
-    public async Task<FixitySweepResult> RunAsync(string correlationId, CancellationToken cancellationToken)
+    public Task<FixitySweepResult> RunAsync(string correlationId, CancellationToken cancellationToken) => RunAsync(correlationId, _actor, cancellationToken);
+
+    /// <summary>Runs the sweep once on behalf of <paramref name="actor"/> (an operator through the CLI).</summary>
+    /// <exception cref="InvalidOperationException">Another run moved the cursor meanwhile (this run's finished buckets are recorded; the next run continues).</exception>
+    public async Task<FixitySweepResult> RunAsync(string correlationId, AuditActor actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         var started = _time.GetUtcNow();
         var stored = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false);
         var state = stored?.State ?? FixityState.Start(started);
         var etag = stored?.ETag;
-        if (state.IsComplete && started - state.CycleStarted >= _options.Period - _options.RunInterval)
+        // The next cycle starts once the period is over; half an interval of slack keeps a run that fires a little
+        // early (schedule jitter) from putting the new cycle off by a whole interval.
+        if (state.IsComplete && started - state.CycleStarted >= _options.Period - (_options.RunInterval / 2))
         {
             state = new FixityState(state.Cycle + 1, started, 0, 0, 0, state.LastRun);
         }
@@ -66,7 +73,7 @@ public sealed class FixitySweeper
         }
 
         var open = new HashSet<string>(StringComparer.Ordinal);
-        var resolved = await RecheckFindingsAsync(open, correlationId, cancellationToken).ConfigureAwait(false);
+        var resolved = await RecheckFindingsAsync(open, actor, correlationId, cancellationToken).ConfigureAwait(false);
         var target = FixityKeySpace.Target(started - state.CycleStarted, _options.Period, _options.RunInterval);
         var first = state.NextBucket;
         long verified = 0, failed = 0, skipped = 0;
@@ -87,7 +94,7 @@ public sealed class FixitySweeper
                 results.Add(checkedBlob);
                 if (checkedBlob.Outcome == FixityOutcome.Failed && open.Add(name))
                 {
-                    await RaiseAsync(state.Cycle, checkedBlob, correlationId, cancellationToken).ConfigureAwait(false);
+                    await RaiseAsync(state.Cycle, checkedBlob, actor, correlationId, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -104,14 +111,14 @@ public sealed class FixitySweeper
         var summary = new FixitySweepResult(state.Cycle, first, state.NextBucket - first, verified, failed, skipped, resolved, state.IsComplete, stoppedEarly);
         if (summary.BucketsDone > 0 || resolved > 0)
         {
-            await AuditRunAsync(summary, correlationId, cancellationToken).ConfigureAwait(false);
+            await AuditRunAsync(summary, actor, correlationId, cancellationToken).ConfigureAwait(false);
         }
 
         return summary;
     }
 
     /// <summary>Verifies each open finding again: one whose blob is intact, shredded or gone is resolved; the rest stay in <paramref name="open"/>.</summary>
-    private async Task<int> RecheckFindingsAsync(HashSet<string> open, string correlationId, CancellationToken cancellationToken)
+    private async Task<int> RecheckFindingsAsync(HashSet<string> open, AuditActor actor, string correlationId, CancellationToken cancellationToken)
     {
         var resolved = 0;
         await foreach (var finding in _store.ListFindingsAsync(cancellationToken).ConfigureAwait(false))
@@ -124,7 +131,7 @@ public sealed class FixitySweeper
             }
 
             // Audited before the finding goes, so a crash in between repeats the line rather than losing it.
-            await AppendAsync(AuditEventType.InstancesAccessed, AuditAction.Read, AuditOutcome.Success, finding.BlobName, ["fixity-resolved", "fixity-outcome=" + Code(result.Outcome)], correlationId, cancellationToken).ConfigureAwait(false);
+            await AppendAsync(actor, AuditEventType.InstancesAccessed, AuditAction.Read, AuditOutcome.Success, finding.BlobName, ["fixity-resolved", "fixity-outcome=" + Code(result.Outcome)], correlationId, cancellationToken).ConfigureAwait(false);
             if (await _store.RemoveFindingAsync(finding.BlobName, cancellationToken).ConfigureAwait(false))
             {
                 resolved++;
@@ -134,17 +141,17 @@ public sealed class FixitySweeper
         return resolved;
     }
 
-    private async Task RaiseAsync(int cycle, FixityResult result, string correlationId, CancellationToken cancellationToken)
+    private async Task RaiseAsync(int cycle, FixityResult result, AuditActor actor, string correlationId, CancellationToken cancellationToken)
     {
         var problem = result.Problem ?? "decryption-failed";
         _logger.LogError(LifecycleLogEvents.FixityFailed, "FixitySweep {CorrelationId}: archive blob {BlobName} failed verification: {Problem}.", correlationId, result.BlobName, problem);
 
         // The alert line goes first: a crash before the finding is stored repeats the alert on the re-run instead of losing it.
-        await AppendAsync(AuditEventType.SecurityAlert, AuditAction.Read, AuditOutcome.MajorFailure, result.BlobName, ["fixity-failed", "problem=" + problem], correlationId, cancellationToken).ConfigureAwait(false);
+        await AppendAsync(actor, AuditEventType.SecurityAlert, AuditAction.Read, AuditOutcome.MajorFailure, result.BlobName, ["fixity-failed", "problem=" + problem], correlationId, cancellationToken).ConfigureAwait(false);
         await _store.TryAddFindingAsync(new FixityFinding(result.BlobName, problem, _time.GetUtcNow(), cycle), cancellationToken).ConfigureAwait(false);
     }
 
-    private Task AuditRunAsync(FixitySweepResult result, string correlationId, CancellationToken cancellationToken)
+    private Task AuditRunAsync(FixitySweepResult result, AuditActor actor, string correlationId, CancellationToken cancellationToken)
     {
         string Detail(string name, long value) => string.Create(CultureInfo.InvariantCulture, $"{name}={value}");
         var details = new List<string>
@@ -163,10 +170,10 @@ public sealed class FixitySweeper
         }
 
         var outcome = result.Failed > 0 ? AuditOutcome.MajorFailure : AuditOutcome.Success;
-        return AppendAsync(AuditEventType.InstancesAccessed, AuditAction.Read, outcome, null, details, correlationId, cancellationToken);
+        return AppendAsync(actor, AuditEventType.InstancesAccessed, AuditAction.Read, outcome, null, details, correlationId, cancellationToken);
     }
 
-    private async Task AppendAsync(AuditEventType type, AuditAction action, AuditOutcome outcome, string? blobName, IReadOnlyList<string> details, string correlationId, CancellationToken cancellationToken)
+    private async Task AppendAsync(AuditActor actor, AuditEventType type, AuditAction action, AuditOutcome outcome, string? blobName, IReadOnlyList<string> details, string correlationId, CancellationToken cancellationToken)
     {
         var keys = blobName is null ? null : ArchiveBlobKeys.TryParse(blobName);
         await _audit.AppendAsync(
@@ -175,7 +182,7 @@ public sealed class FixitySweeper
                 EventType = type,
                 Action = action,
                 Outcome = outcome,
-                Actor = _actor,
+                Actor = actor,
                 Study = keys?.Study,
                 Instance = keys?.Instance,
                 CorrelationId = AuditFieldRules.CorrelationId().IsMatch(correlationId) ? correlationId : null,
