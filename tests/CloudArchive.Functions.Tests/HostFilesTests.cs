@@ -73,7 +73,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([ExportResearchCopies.Name, CloudArchive.Functions.Lifecycle.FixitySweep.Name, IngestInstance.Name, CloudArchive.Functions.Lifecycle.Reconcile.Name, "ResearchApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());
@@ -87,6 +87,13 @@ public sealed class HostFilesTests
             Assert.Equal("In", trigger.GetProperty("direction").GetString(), ignoreCase: true);
             Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
             Assert.Equal("CloudArchiveQueues", trigger.GetProperty("connection").GetString());
+        }
+
+        foreach (var (name, schedule) in new[] { (CloudArchive.Functions.Lifecycle.Reconcile.Name, "%CloudArchive:Schedules:Reconcile%"), (CloudArchive.Functions.Lifecycle.FixitySweep.Name, "%CloudArchive:Schedules:FixitySweep%") })
+        {
+            var timer = Assert.Single(Function(name).GetProperty("bindings").EnumerateArray());
+            Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
+            Assert.Equal(schedule, timer.GetProperty("schedule").GetString());
         }
 
         var api = Function("ResearchApi");
