@@ -143,6 +143,8 @@ var functionNames = {
   ingest: 'IngestInstance'
   export: 'ExportResearchCopies'
   researchApi: 'ResearchApi'
+  reconcile: 'Reconcile'
+  fixitySweep: 'FixitySweep'
 }
 var ingestQueue = 'ingest-events'
 var exportQueue = 'export-requests'
