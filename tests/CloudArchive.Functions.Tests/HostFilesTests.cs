@@ -134,6 +134,10 @@ public sealed class HostFilesTests
                     Assert.Equal(trigger.GetProperty("route").GetString(), function.Target);
                     Assert.Equal(trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()), function.HttpMethods);
                     break;
+                case LocalTriggerKind.Timer:
+                    Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+                    Assert.Equal(trigger.GetProperty("schedule").GetString(), function.Target);
+                    break;
                 default:
                     Assert.Fail($"{function.Name}: unexpected trigger {function.Trigger}");
                     break;

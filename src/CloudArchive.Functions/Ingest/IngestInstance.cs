@@ -61,10 +61,10 @@ public sealed class IngestInstance
         {
             results = await IngestAsync(message, deliveryCount, correlationId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not InvalidMessageException && !cancellationToken.IsCancellationRequested)
         {
-            var code = ex is InvalidMessageException ? "invalid-message" : IngestErrorCodes.Of(ex);
-            await _failures.RecordAsync(IngestMessageKey.Of(message), code, deliveryCount, cancellationToken).ConfigureAwait(false);
+            // An invalid message names no upload reconcile could move, so only failures of a readable event are noted.
+            await _failures.RecordAsync(IngestMessageKey.Of(message), IngestErrorCodes.Of(ex), deliveryCount, cancellationToken).ConfigureAwait(false);
             throw;
         }
 

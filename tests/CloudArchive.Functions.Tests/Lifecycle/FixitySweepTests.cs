@@ -53,7 +53,7 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         }
 
         var results = await BucketResultsAsync(app, 1);
-        Assert.Equal(FixityKeySpace.BucketCount, results.Buckets);
+        Assert.Equal(archived.Select(BucketOf).Distinct().Count(), results.Buckets); // empty buckets leave no record
         Assert.Equal(archived.OrderBy(n => n, StringComparer.Ordinal), results.Blobs.Select(r => r.BlobName).OrderBy(n => n, StringComparer.Ordinal));
         Assert.All(results.Blobs, r => Assert.Equal(FixityOutcome.Intact, r.Outcome));
         var state = (await app.Services.GetRequiredService<IFixityStore>().GetStateAsync(Ct))!.Value.State;
@@ -98,7 +98,7 @@ public sealed class FixitySweepTests : IClassFixture<AzuriteFixture>
         Assert.Equal(archived.Count, state.Verified);
         Assert.Equal(0, state.Failed);
         var results = await BucketResultsAsync(app, 1);
-        Assert.Equal(FixityKeySpace.BucketCount, results.Buckets);
+        Assert.Equal(archived.Select(BucketOf).Distinct().Count(), results.Buckets); // empty buckets leave no record
         Assert.Equal(archived.OrderBy(n => n, StringComparer.Ordinal), results.Blobs.Select(r => r.BlobName).OrderBy(n => n, StringComparer.Ordinal));
     }
 

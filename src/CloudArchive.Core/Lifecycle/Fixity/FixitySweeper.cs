@@ -78,6 +78,7 @@ public sealed class FixitySweeper
         var first = state.NextBucket;
         long verified = 0, failed = 0, skipped = 0;
         var stoppedEarly = false;
+        var unsaved = 0;
         while (state.NextBucket < target)
         {
             if (_time.GetUtcNow() - started >= _options.MaxRunDuration)
@@ -98,13 +99,29 @@ public sealed class FixitySweeper
                 }
             }
 
-            await _store.WriteBucketAsync(new FixityBucketRecord(state.Cycle, bucket, FixityKeySpace.Prefix(bucket), _time.GetUtcNow(), results), cancellationToken).ConfigureAwait(false);
             var intact = results.Count(r => r.Outcome == FixityOutcome.Intact);
             var bad = results.Count(r => r.Outcome == FixityOutcome.Failed);
             verified += intact;
             failed += bad;
             skipped += results.Count - intact - bad;
             state = state with { NextBucket = bucket + 1, Verified = state.Verified + intact, Failed = state.Failed + bad, LastRun = _time.GetUtcNow() };
+            if (results.Count > 0)
+            {
+                // An empty bucket has nothing to record, and listing it again after a crash costs one request, so the
+                // cursor is stored after each bucket with results and every 64 buckets otherwise.
+                await _store.WriteBucketAsync(new FixityBucketRecord(state.Cycle, bucket, FixityKeySpace.Prefix(bucket), _time.GetUtcNow(), results), cancellationToken).ConfigureAwait(false);
+                etag = await SaveAsync(state, etag, cancellationToken).ConfigureAwait(false);
+                unsaved = 0;
+            }
+            else if (++unsaved >= 64)
+            {
+                etag = await SaveAsync(state, etag, cancellationToken).ConfigureAwait(false);
+                unsaved = 0;
+            }
+        }
+
+        if (unsaved > 0)
+        {
             etag = await SaveAsync(state, etag, cancellationToken).ConfigureAwait(false);
         }
 
