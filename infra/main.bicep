@@ -147,6 +147,8 @@ var functionNames = {
   auditSeal: 'AuditSeal'
   clinicalDicomWeb: 'ClinicalDicomWeb'
   stowRs: 'StowRs'
+  reconcile: 'Reconcile'
+  fixitySweep: 'FixitySweep'
 }
 var ingestQueue = 'ingest-events'
 var exportQueue = 'export-requests'

@@ -240,6 +240,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Auth__Audience: authAudience
     CloudArchive__Auth__ClientId: authClientId
     CloudArchive__Auth__Instance: authInstance
+    // Lifecycle timers (docs/lifecycle-parts/reconcile.md): the host resolves %CloudArchive:Schedules:*% from these.
+    CloudArchive__Schedules__Reconcile: '0 */15 * * * *'
+    CloudArchive__Schedules__FixitySweep: '0 30 2 * * *'
+    CloudArchive__Reconcile__StaleAfter: '01:00:00'
+    CloudArchive__Reconcile__MaxPoisonMessagesPerRun: '500'
+    CloudArchive__Fixity__Period: '90.00:00:00'
+    CloudArchive__Fixity__RunInterval: '1.00:00:00'
+    CloudArchive__Fixity__MaxRunDuration: '00:20:00'
   }
 }
 

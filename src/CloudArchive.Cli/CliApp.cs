@@ -22,6 +22,7 @@ public static class CliApp
         root.Add(Commands.Research.ResearchCommands.Create());
         root.Add(Commands.Agreements.AgreementsCommands.Create());
         root.Add(Commands.Consents.ConsentsCommands.Create());
+        root.Add(Commands.Fixity.FixityCommands.Create());
         return root;
     }
 

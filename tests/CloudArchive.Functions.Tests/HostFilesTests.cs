@@ -75,7 +75,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([ClinicalDicomWeb.Name, ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi", StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([ClinicalDicomWeb.Name, ExportResearchCopies.Name, CloudArchive.Functions.Lifecycle.FixitySweep.Name, IngestInstance.Name, CloudArchive.Functions.Lifecycle.Reconcile.Name, "ResearchApi", StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());
@@ -89,6 +89,13 @@ public sealed class HostFilesTests
             Assert.Equal("In", trigger.GetProperty("direction").GetString(), ignoreCase: true);
             Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
             Assert.Equal("CloudArchiveQueues", trigger.GetProperty("connection").GetString());
+        }
+
+        foreach (var (name, schedule) in new[] { (CloudArchive.Functions.Lifecycle.Reconcile.Name, "%CloudArchive:Schedules:Reconcile%"), (CloudArchive.Functions.Lifecycle.FixitySweep.Name, "%CloudArchive:Schedules:FixitySweep%") })
+        {
+            var timer = Assert.Single(Function(name).GetProperty("bindings").EnumerateArray());
+            Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
+            Assert.Equal(schedule, timer.GetProperty("schedule").GetString());
         }
 
         var api = Function("ResearchApi");
@@ -138,6 +145,10 @@ public sealed class HostFilesTests
                     Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
                     Assert.Equal(trigger.GetProperty("route").GetString(), function.Target);
                     Assert.Equal(trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()), function.HttpMethods);
+                    break;
+                case LocalTriggerKind.Timer:
+                    Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+                    Assert.Equal(trigger.GetProperty("schedule").GetString(), function.Target);
                     break;
                 default:
                     Assert.Fail($"{function.Name}: unexpected trigger {function.Trigger}");

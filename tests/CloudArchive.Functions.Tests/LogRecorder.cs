@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudArchive.Functions.Tests;
 
 /// <summary>One log call: its formatted message, the exception passed with it, and the scope values around it.</summary>
-internal sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyList<KeyValuePair<string, object?>> Scope)
+internal sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyList<KeyValuePair<string, object?>> Scope, EventId EventId = default)
 {
     /// <summary>Everything a log sink would write: the message, the exception's type and message, the scope values.</summary>
     public string Text =>
@@ -63,7 +63,7 @@ internal sealed class LogRecorder : ILoggerProvider, ISupportExternalScope
                     }
                 },
                 scope);
-            recorder._entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception, scope));
+            recorder._entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception, scope, eventId));
         }
     }
 }

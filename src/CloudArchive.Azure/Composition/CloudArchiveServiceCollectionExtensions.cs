@@ -73,6 +73,7 @@ public static class CloudArchiveServiceCollectionExtensions
         AddAuditSeals(services, settings, configuration[AuditSealSignerFactory.KeyNameKey]);
         AddIngest(services, settings);
         AddResearch(services, settings, host);
+        LifecycleServiceRegistration.AddLifecycle(services, settings, host, key => configuration[key]);
         return settings;
     }
 

@@ -5,9 +5,11 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Core.DicomWeb.Stow;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Audit;
+using CloudArchive.Core.Lifecycle.Reconcile;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
 using CloudArchive.Functions.DicomWeb.Clinical;
+using CloudArchive.Functions.Lifecycle;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.DicomWeb.Stow;
 using CloudArchive.Functions.Research;
@@ -69,6 +71,7 @@ public static class FunctionsServiceRegistration
         services.AddClinicalDicomWeb(configuration, settings);
         AddStow(services, configuration, settings);
         services.TryAddSingleton<InvocationMiddleware>();
+        services.TryAddSingleton<IIngestEventQueue>(sp => new QueueIngestEvents(sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<CloudArchiveSettings>()));
         if (settings.CreateContainers)
         {
             services.AddHostedService<ContainerInitializer>();

@@ -1,6 +1,9 @@
 using System.Globalization;
 using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Lifecycle;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Lifecycle.Reconcile;
+using CloudArchive.Functions.Lifecycle;
 using CloudArchive.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;
 
@@ -26,13 +29,15 @@ public sealed class IngestInstance
 
     private readonly IIngestHandler _handler;
     private readonly CloudArchiveSettings _settings;
+    private readonly IngestFailureNotes _failures;
     private readonly ILogger<IngestInstance> _logger;
 
     /// <summary>Creates the function.</summary>
-    public IngestInstance(IIngestHandler handler, CloudArchiveSettings settings, ILogger<IngestInstance> logger)
+    public IngestInstance(IIngestHandler handler, CloudArchiveSettings settings, IngestFailureNotes failures, ILogger<IngestInstance> logger)
     {
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _failures = failures ?? throw new ArgumentNullException(nameof(failures));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
@@ -42,7 +47,34 @@ public sealed class IngestInstance
     {
         ArgumentNullException.ThrowIfNull(context);
         var deliveryCount = QueueBindingData.DequeueCount(context.BindingContext.BindingData);
-        await IngestAsync(message, deliveryCount, context.CorrelationId(), context.CancellationToken).ConfigureAwait(false);
+        await IngestRecordingFailuresAsync(message, deliveryCount, context.CorrelationId(), context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="IngestAsync"/>, recording a failed delivery's error code for reconciliation (which quarantines the upload
+    /// once the message is poisoned) and clearing it when a retry succeeds; the failure itself is rethrown.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestResult>> IngestRecordingFailuresAsync(string message, int deliveryCount, string correlationId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<IngestResult> results;
+        try
+        {
+            results = await IngestAsync(message, deliveryCount, correlationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not InvalidMessageException && !cancellationToken.IsCancellationRequested)
+        {
+            // An invalid message names no upload reconcile could move, so only failures of a readable event are noted.
+            await _failures.RecordAsync(IngestMessageKey.Of(message), IngestErrorCodes.Of(ex), deliveryCount, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        if (deliveryCount > 1)
+        {
+            // Only a retried message can have a note; the first delivery's success costs no request.
+            await _failures.ClearAsync(IngestMessageKey.Of(message), cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
     }
 
     /// <summary>Ingests every upload the message's events name; returns each result in order.</summary>

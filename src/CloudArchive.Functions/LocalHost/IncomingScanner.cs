@@ -32,8 +32,7 @@ internal sealed class IncomingScanner
         _queue = queues.Queues.GetQueueClient(queueName);
         _state = new ScanState(connection.Blobs.GetBlobContainerClient(stateContainer));
         _time = time;
-        var account = connection.BlobServiceUri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : connection.BlobServiceUri.Host.Split('.')[0];
-        _topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{account}";
+        _topic = BlobCreatedEventFactory.AccountResourceId(connection.BlobServiceUri);
     }
 
     /// <summary>One pass: returns the number of events enqueued.</summary>

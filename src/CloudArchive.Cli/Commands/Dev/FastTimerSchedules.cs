@@ -14,6 +14,8 @@ internal static class FastTimerSchedules
     {
         // Timer functions add their demo schedule here, e.g. ["RetentionSweep"] = "0 */2 * * * *".
         ["AuditSeal"] = "30 * * * * *",
+        ["Reconcile"] = "0 * * * * *",
+        ["FixitySweep"] = "30 */2 * * * *",
     };
 
     /// <summary>The local host settings (environment form) that apply <see cref="Schedules"/>.</summary>

@@ -6,10 +6,14 @@ internal sealed record ArchiveStatus(
     IReadOnlyList<ContainerCount> Containers,
     IReadOnlyList<QueueDepth> Queues,
     IReadOnlyList<QuarantineRow> RecentQuarantine,
-    DateTimeOffset? LastAuditWrite)
+    DateTimeOffset? LastAuditWrite,
+    IReadOnlyList<StatusFinding>? Findings = null)
 {
-    /// <summary>A poison queue holds messages, or the function app is down: someone should look (exit code 1).</summary>
-    public bool NeedsAttention => FunctionApp.IsDown || Queues.Any(q => q.Exists && q.Messages > 0 && q.Name.EndsWith("-poison", StringComparison.Ordinal));
+    /// <summary>
+    /// A poison queue holds messages, the function app is down, or an open finding (e.g. <c>fixity-failed</c>) exists:
+    /// someone should look (exit code 1).
+    /// </summary>
+    public bool NeedsAttention => FunctionApp.IsDown || Queues.Any(q => q.Exists && q.Messages > 0 && q.Name.EndsWith("-poison", StringComparison.Ordinal)) || Findings is { Count: > 0 };
 }
 
 /// <summary>Blobs in a container (<see cref="Exists"/> false when the container is missing).</summary>
@@ -27,3 +31,6 @@ internal sealed record QuarantineRow(string Id, string Reason, string Message, D
     /// <summary>Age as a short text (<c>3d 4h</c>, <c>5h</c>).</summary>
     public string AgeText(DateTimeOffset now) => AgeHours(now) is { } h ? (h >= 24 ? $"{h / 24}d {h % 24}h" : $"{h}h") : "-";
 }
+
+/// <summary>An open finding a person must resolve: its kind (<c>fixity-failed</c>), what it concerns (an opaque archive blob name), its problem code and when it was found.</summary>
+internal sealed record StatusFinding(string Kind, string Subject, string Problem, DateTimeOffset DetectedAt);

@@ -74,8 +74,9 @@ internal static class ArchiveStatusReader
             }
         }
 
+        var findings = await ReadFindingsAsync(connection.Blobs.GetBlobContainerClient(settings.Container("Control")), cancellationToken).ConfigureAwait(false);
         var app = await FunctionAppProbe.ProbeAsync(settings, cancellationToken).ConfigureAwait(false);
-        return new ArchiveStatus(app, containers, queues, quarantine, lastAudit);
+        return new ArchiveStatus(app, containers, queues, quarantine, lastAudit, findings);
     }
 
     /// <summary>The newest <paramref name="count"/> quarantined uploads (all when <paramref name="count"/> is <see cref="int.MaxValue"/>), newest first: ids, reasons and ages, never upload names.</summary>
@@ -125,6 +126,23 @@ internal static class ArchiveStatusReader
         }
 
         return rows.OrderByDescending(r => r.Time).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The open findings: archive blobs the fixity sweep found failing and that have not verified since.</summary>
+    public static async Task<IReadOnlyList<StatusFinding>> ReadFindingsAsync(BlobContainerClient control, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(control, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        var findings = new List<StatusFinding>();
+        await foreach (var finding in new Azure.Lifecycle.BlobFixityStore(control).ListFindingsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            findings.Add(new StatusFinding("fixity-failed", finding.BlobName, finding.Problem, finding.DetectedAt));
+        }
+
+        return findings;
     }
 
     /// <summary>Whether the container exists (a missing one is reported, not an error).</summary>

@@ -7,7 +7,7 @@ namespace CloudArchive.Cli.Commands.Status;
 
 /// <summary>
 /// <c>cloudarchive status [--recent 5] [--json]</c>: whether the function app is up, blob counts per container, both work
-/// queues with their poison queues, the latest quarantine reasons (newest first), the last audit write.
+/// queues with their poison queues, the latest quarantine reasons (newest first), open findings (<c>fixity-failed</c>), the last audit write.
 /// </summary>
 public static class StatusCommand
 {
@@ -18,7 +18,7 @@ public static class StatusCommand
         var json = JsonOutput.Option("Print the status as JSON");
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("status", "Show whether the function app is up, what is in the archive's containers and queues, and what went wrong last. Exit codes: 0 ok, 1 a poison queue holds messages or the function app is down, 2 configuration, 3 storage error.")
+        var command = new Command("status", "Show whether the function app is up, what is in the archive's containers and queues, and what went wrong last. Exit codes: 0 ok, 1 a poison queue holds messages, an open finding (fixity-failed) exists or the function app is down, 2 configuration, 3 storage error.")
         {
             recent, json, connection, settingsFile,
         };
@@ -81,6 +81,17 @@ public static class StatusCommand
         else
         {
             console.MarkupLine("Quarantine: no reasons recorded.");
+        }
+
+        if (status.Findings is { Count: > 0 } findings)
+        {
+            var table = new Table().Title("[red]Open findings[/]").AddColumns("finding", "archive blob", "problem", "found (UTC)");
+            foreach (var f in findings)
+            {
+                table.AddRow($"[red]{Markup.Escape(f.Kind)}[/]", Markup.Escape(f.Subject), Markup.Escape(f.Problem), f.DetectedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
         }
 
         console.MarkupLine("Last audit write: " + (status.LastAuditWrite is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "none"));

@@ -14,6 +14,7 @@ internal static class StatusJson
         ["queues"] = JsonOutput.Array(status.Queues.Select(q => (JsonNode?)new JsonObject { ["name"] = q.Name, ["exists"] = q.Exists, ["messages"] = q.Messages })),
         ["recentQuarantine"] = JsonOutput.Array(status.RecentQuarantine.Select(r => (JsonNode?)new JsonObject { ["time"] = r.Time, ["id"] = r.Id, ["ageHours"] = r.AgeHours(DateTimeOffset.UtcNow), ["reason"] = r.Reason, ["message"] = r.Message, ["retried"] = r.Retried })),
         ["lastAuditWrite"] = status.LastAuditWrite,
+        ["findings"] = JsonOutput.Array((status.Findings ?? []).Select(f => (JsonNode?)new JsonObject { ["kind"] = f.Kind, ["subject"] = f.Subject, ["problem"] = f.Problem, ["detectedAt"] = f.DetectedAt })),
         ["needsAttention"] = status.NeedsAttention,
     };
 }

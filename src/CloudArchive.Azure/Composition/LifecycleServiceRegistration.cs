@@ -1,0 +1,77 @@
+using CloudArchive.Azure.Lifecycle;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Keys;
+using CloudArchive.Core.Lifecycle.Fixity;
+using CloudArchive.Core.Lifecycle.Reconcile;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace CloudArchive.Azure.Composition;
+
+/// <summary>
+/// The lifecycle services of the composition root: the fixity sweep and reconciliation with their stores in
+/// <c>control</c>. Reconciliation also needs an <see cref="IIngestEventQueue"/>, which the function app registers (it
+/// writes and reads the Event Grid message shape the ingest trigger decodes).
+/// </summary>
+internal static class LifecycleServiceRegistration
+{
+    public static void AddLifecycle(IServiceCollection services, CloudArchiveSettings settings, CloudArchiveHost host, Func<string, string?> get)
+    {
+        var lifecycle = LifecycleSettings.Read(get);
+        if (host.ValidateOnStart)
+        {
+            lifecycle.ThrowIfInvalid();
+        }
+
+        services.TryAddSingleton(lifecycle);
+        services.TryAddSingleton<IArchiveInventory>(sp => new BlobArchiveInventory(Container(sp, settings.Containers.Archive)));
+        services.TryAddSingleton<IFixityStore>(sp => new BlobFixityStore(Container(sp, settings.Containers.Control)));
+        services.TryAddSingleton(sp => new ArchiveBlobVerifier(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>()));
+        services.TryAddSingleton(sp =>
+        {
+            lifecycle.ThrowIfInvalid();
+            return new FixitySweeper(
+                sp.GetRequiredService<IArchiveInventory>(),
+                sp.GetRequiredService<ArchiveBlobVerifier>(),
+                sp.GetRequiredService<IFixityStore>(),
+                sp.GetRequiredService<AuditLogWriter>(),
+                lifecycle.Fixity,
+                new AuditActor("system:fixity-sweep", app: host.AuditApp, role: "fixity"),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<FixitySweeper>>());
+        });
+
+        services.TryAddSingleton<IIncomingInventory>(sp => new BlobIncomingInventory(Container(sp, settings.Containers.Incoming)));
+        services.TryAddSingleton<IReconcileLedger>(sp => new BlobReconcileLedger(Container(sp, settings.Containers.Control)));
+        services.TryAddSingleton(sp => new IngestFailureNotes(sp.GetRequiredService<IReconcileLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<IngestFailureNotes>>()));
+        var reconcileActor = new AuditActor("system:reconcile", app: host.AuditApp, role: "reconcile");
+        services.TryAddSingleton(sp => new PoisonedUploadMover(
+            sp.GetRequiredService<IIncomingStore>(),
+            sp.GetRequiredService<IQuarantineStore>(),
+            sp.GetRequiredService<Keyring>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            reconcileActor,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            lifecycle.ThrowIfInvalid();
+            return new ReconcileService(
+                sp.GetRequiredService<IIncomingInventory>(),
+                sp.GetRequiredService<IIngestEventQueue>(),
+                sp.GetRequiredService<IReconcileLedger>(),
+                sp.GetRequiredService<PoisonedUploadMover>(),
+                sp.GetRequiredService<Keyring>(),
+                sp.GetRequiredService<AuditLogWriter>(),
+                lifecycle.Reconcile,
+                reconcileActor,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<ReconcileService>>());
+        });
+    }
+
+    private static global::Azure.Storage.Blobs.BlobContainerClient Container(IServiceProvider services, string name) =>
+        services.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(name);
+}
