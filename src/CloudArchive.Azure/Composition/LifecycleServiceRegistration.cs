@@ -2,6 +2,7 @@ using CloudArchive.Azure.Lifecycle;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle.Fixity;
 using CloudArchive.Core.Lifecycle.Reconcile;
@@ -48,13 +49,8 @@ internal static class LifecycleServiceRegistration
         services.TryAddSingleton<IReconcileLedger>(sp => new BlobReconcileLedger(Container(sp, settings.Containers.Control)));
         services.TryAddSingleton(sp => new IngestFailureNotes(sp.GetRequiredService<IReconcileLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<IngestFailureNotes>>()));
         var reconcileActor = new AuditActor("system:reconcile", app: host.AuditApp, role: "reconcile");
-        services.TryAddSingleton(sp => new PoisonedUploadMover(
-            sp.GetRequiredService<IIncomingStore>(),
-            sp.GetRequiredService<IQuarantineStore>(),
-            sp.GetRequiredService<Keyring>(),
-            sp.GetRequiredService<AuditLogWriter>(),
-            reconcileActor,
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PoisonedUploadMover(new UploadQuarantiner(
+            sp.GetRequiredService<IIncomingStore>(), sp.GetRequiredService<QuarantineWriter>(), sp.GetRequiredService<AuditLogWriter>(), reconcileActor)));
         services.TryAddSingleton(sp =>
         {
             lifecycle.ThrowIfInvalid();

@@ -31,7 +31,8 @@ public sealed class UploadQuarantiner
     /// <param name="message">What a person can act on; no attribute values, no upload name.</param>
     /// <param name="correlationId">The invocation's correlation id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public async Task<IngestResult> QuarantineAsync(string container, string blobName, QuarantineReason reason, string message, string correlationId, CancellationToken cancellationToken)
+    /// <param name="auditDetails">More codes for the audit line (e.g. the last error code); no patient data.</param>
+    public async Task<IngestResult> QuarantineAsync(string container, string blobName, QuarantineReason reason, string message, string correlationId, CancellationToken cancellationToken, IReadOnlyList<string>? auditDetails = null)
     {
         var upload = await _incoming.OpenAsync(container, blobName, cancellationToken).ConfigureAwait(false);
         if (upload is null)
@@ -57,7 +58,7 @@ public sealed class UploadQuarantiner
                 },
                 cancellationToken).ConfigureAwait(false);
             var code = QuarantineReasonCodes.For(reason);
-            List<string> details = [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code, ImportAuditDetails.QuarantineIdPrefix + placed.Id];
+            List<string> details = [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code, ImportAuditDetails.QuarantineIdPrefix + placed.Id, .. auditDetails ?? []];
             if (upload.UploadReference is { } reference)
             {
                 details.Add(UploadReference.Detail(reference));
