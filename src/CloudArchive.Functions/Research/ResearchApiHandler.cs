@@ -6,7 +6,10 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Identity;
 using CloudArchive.Core.Research.Access;
+using CloudArchive.Core.DicomWeb.Query;
+using CloudArchive.Core.Research.DicomWeb;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.DicomWeb.Research;
 using CloudArchive.Functions.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
@@ -39,6 +42,7 @@ public sealed class ResearchApiHandler : IDisposable
     private readonly IAgreementStore _agreements;
     private readonly IResearchStore _store;
     private readonly ResearchCatalog _catalog;
+    private readonly ResearchDicomWebHandler _dicomWeb;
     private readonly AuditLogWriter _audit;
     private readonly ResearchRateLimiter _limiter;
     private readonly DenialAuditThrottle _denials;
@@ -55,6 +59,10 @@ public sealed class ResearchApiHandler : IDisposable
         _agreements = agreements ?? throw new ArgumentNullException(nameof(agreements));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _catalog = new ResearchCatalog(store);
+        _dicomWeb = new ResearchDicomWebHandler(
+            new ResearchDicomWebService(store, new ResearchDicomIndexStore(store)),
+            new QidoQueryLimits { MaxResults = (options ?? throw new ArgumentNullException(nameof(options))).DicomWebMaxResults },
+            logger ?? throw new ArgumentNullException(nameof(logger)));
         _audit = audit ?? throw new ArgumentNullException(nameof(audit));
         _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
         _denials = denials ?? throw new ArgumentNullException(nameof(denials));
@@ -201,6 +209,10 @@ public sealed class ResearchApiHandler : IDisposable
         var access = new Access(context, agreement, state);
         switch (route.Kind)
         {
+            case ResearchRouteKind.DicomWeb:
+                await _dicomWeb.HandleAsync(new ResearchDicomWebRequest(context, agreement.Id, route.DicomWeb!,
+                    (type, outcome, bytes, details) => AuditAllowedAsync(access, outcome, bytes, type, details))).ConfigureAwait(false);
+                break;
             case ResearchRouteKind.ListStudies:
                 var studies = await _catalog.ListStudiesAsync(agreement.Id, context.RequestAborted).ConfigureAwait(false);
                 await ListedAsync(access, "list-studies", new { agreementId = agreement.Id, studies }).ConfigureAwait(false);
@@ -421,13 +433,16 @@ public sealed class ResearchApiHandler : IDisposable
         await body.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task<bool> AuditAllowedAsync(Access access, AuditOutcome outcome, long? bytes, params string[] details)
+    private Task<bool> AuditAllowedAsync(Access access, AuditOutcome outcome, long? bytes, params string[] details) =>
+        AuditAllowedAsync(access, outcome, bytes, AuditEventType.InstancesAccessed, details);
+
+    private async Task<bool> AuditAllowedAsync(Access access, AuditOutcome outcome, long? bytes, AuditEventType eventType, string[] details)
     {
         // Marked before the write: a failed write answers 503 and must not be followed by a second (failure) line.
         access.State.Audited = true;
         var audited = await TryAppendAsync(new AuditEvent
         {
-            EventType = AuditEventType.InstancesAccessed,
+            EventType = eventType,
             Action = AuditAction.Read,
             Outcome = outcome,
             Actor = access.State.Actor!,

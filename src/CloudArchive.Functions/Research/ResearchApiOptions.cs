@@ -28,6 +28,9 @@ public sealed class ResearchApiOptions
     /// </summary>
     public bool AppServiceAuthEnabled { get; internal set; }
 
+    /// <summary>Most results one research QIDO-RS response holds (also the page size without <c>limit</c>). Default 1000.</summary>
+    public int DicomWebMaxResults { get; set; } = 1000;
+
     /// <summary>Validates the values; returns the problems (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -45,6 +48,11 @@ public sealed class ResearchApiOptions
         if (ForwardedHeader is { } header && (header.Length > 64 || !header.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
         {
             problems.Add($"{Section}:ForwardedHeader must be a header name (letters, digits and hyphens).");
+        }
+
+        if (DicomWebMaxResults is < 1 or > 100_000)
+        {
+            problems.Add($"{Section}:DicomWebMaxResults must be between 1 and 100000.");
         }
 
         return problems;

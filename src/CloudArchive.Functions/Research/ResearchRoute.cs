@@ -1,5 +1,6 @@
 using CloudArchive.Core.Research.Agreements;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Functions.DicomWeb.Research;
 
 namespace CloudArchive.Functions.Research;
 
@@ -12,7 +13,8 @@ namespace CloudArchive.Functions.Research;
 /// <param name="StudyUid">De-identified Study Instance UID (valid UID), if any.</param>
 /// <param name="SeriesUid">De-identified Series Instance UID (valid UID), if any.</param>
 /// <param name="InstanceUid">De-identified SOP Instance UID (valid UID), if any.</param>
-public sealed record ResearchRoute(ResearchRouteKind Kind, string? AgreementId = null, string? StudyUid = null, string? SeriesUid = null, string? InstanceUid = null)
+/// <param name="DicomWeb">The DICOMweb resource, for <see cref="ResearchRouteKind.DicomWeb"/>.</param>
+public sealed record ResearchRoute(ResearchRouteKind Kind, string? AgreementId = null, string? StudyUid = null, string? SeriesUid = null, string? InstanceUid = null, ResearchDicomWebRoute? DicomWeb = null)
 {
     /// <summary>The path prefix every researcher API route shares (the Functions route prefix <c>api</c> + the function's route).</summary>
     public const string BasePath = "/api/research";
@@ -42,6 +44,19 @@ public sealed record ResearchRoute(ResearchRouteKind Kind, string? AgreementId =
         {
             error = ResearchRouteError.None;
             return new ResearchRoute(ResearchRouteKind.ListAgreements);
+        }
+
+        if (s.Length >= 3 && s[2] == "dicomweb")
+        {
+            var resource = ResearchDicomWebRoute.Parse(string.Join('/', s[3..]), out var invalid);
+            if (!DataSharingAgreement.IsValidId(s[1]) || invalid)
+            {
+                error = ResearchRouteError.InvalidIdentifier;
+                return null;
+            }
+
+            error = resource is null ? ResearchRouteError.NotFound : ResearchRouteError.None;
+            return resource is null ? null : new ResearchRoute(ResearchRouteKind.DicomWeb, s[1], DicomWeb: resource);
         }
 
         var shape = s.Length switch

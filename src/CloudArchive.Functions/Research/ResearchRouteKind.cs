@@ -26,4 +26,7 @@ public enum ResearchRouteKind
 
     /// <summary><c>GET .../instances/{instance}</c>.</summary>
     RetrieveInstance,
+
+    /// <summary><c>GET .../agreements/{id}/dicomweb/...</c>: the agreement's DICOMweb service root (QIDO-RS, WADO-RS).</summary>
+    DicomWeb,
 }

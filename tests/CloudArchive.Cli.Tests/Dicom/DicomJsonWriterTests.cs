@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CloudArchive.Cli.Commands.Dicom;
 using CloudArchive.Dicom;
+using DicomJsonWriter = CloudArchive.Cli.Commands.Dicom.DicomJsonWriter;
 using Xunit;
 
 namespace CloudArchive.Cli.Tests.Dicom;

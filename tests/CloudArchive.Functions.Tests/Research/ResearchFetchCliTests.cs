@@ -47,9 +47,9 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         await ResearchApiEndpointTests.AssertDcmdumpParsesAsync(Path.Combine(_out, "2.25.1001", "2.25.2002", "2.25.3003.dcm"));
         await ResearchApiEndpointTests.AssertDcmdumpParsesAsync(Path.Combine(_out, "2.25.1003", "2.25.2004", "2.25.4004.dcm"));
         var audit = await fixture.AuditOfAsync(me);
-        // The 10-file study came as one ZIP; the small ones file by file.
-        Assert.Single(audit, r => r.Event.Details.Contains("fetch-study-zip"));
-        Assert.Equal(4, audit.Count(r => r.Event.Details.Contains("fetch-instance")));
+        // The 10-file study came as one WADO-RS study retrieval; the small ones instance by instance.
+        Assert.Single(audit, r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=10"]));
+        Assert.Equal(4, audit.Count(r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=1"])));
 
         var second = await RunAsync(["research", "fetch", "--agreement", ResearchApiFixture.Agreement, "--out", _out, .. Auth(me)]);
         Assert.True(second.ExitCode == 0, second.Output + second.Error);
@@ -66,9 +66,9 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         Assert.Contains("Fetched 2 file(s)", third.Output, StringComparison.Ordinal);
         Assert.Contains("12 already complete", third.Output, StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllBytesAsync(ResearchApiFixture.SamplePath("JPEG2000.dcm"), Ct), await File.ReadAllBytesAsync(truncated, Ct));
-        var fetches = (await fixture.AuditOfAsync(me)).Skip(before).Where(r => r.Event.Details.Contains("fetch-instance") || r.Event.Details.Contains("fetch-study-zip")).ToList();
+        var fetches = (await fixture.AuditOfAsync(me)).Skip(before).Where(r => r.Event.Details.Contains("wado-retrieve")).ToList();
         Assert.Equal(2, fetches.Count);
-        Assert.All(fetches, r => Assert.Equal(["fetch-instance"], r.Event.Details));
+        Assert.All(fetches, r => Assert.Equal(["wado-retrieve", "instances=1"], r.Event.Details));
     }
 
     [Fact]
@@ -130,9 +130,16 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
     }
 
     [Fact]
-    public async Task A_study_archive_that_breaks_off_mid_transfer_is_completed_file_by_file_in_the_same_run()
+    public async Task A_study_retrieval_that_breaks_off_mid_transfer_keeps_the_parts_received_and_completes_file_by_file()
     {
         var breaking = Core.Research.Publication.ResearchNames.Instance(ResearchApiFixture.Agreement, "2.25.1003", "2.25.2004", "2.25.4006");
+
+        // The DICOMweb index is built (and stored) by a first search, so the breaking store's one failure hits the transfer.
+        using (var warm = await fixture.Client.SendAsync(ResearchApiFixture.AsRecipient($"/api/research/agreements/{ResearchApiFixture.Agreement}/dicomweb/studies", Guid.NewGuid().ToString("D")), Ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, warm.StatusCode);
+        }
+
         var app = await fixture.StartAppAsync(6000, 1000, services =>
             Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Core.Research.Publication.IResearchStore>(services, new BreakingResearchStore(fixture.ResearchStore, breaking, breakAfter: 1000)));
         await using var _ = app;
@@ -151,8 +158,11 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         Assert.Empty(Directory.EnumerateFiles(_out, "*.part", SearchOption.AllDirectories));
         Assert.False(Directory.Exists(Path.Combine(_out, ".cloudarchive-partial")));
         var audit = await fixture.AuditOfAsync(me);
-        Assert.Single(audit, r => r.Event.Details.Contains("fetch-study-zip"));
-        Assert.Equal(10, audit.Count(r => r.Event.Details.Contains("fetch-instance")));
+        Assert.Single(audit, r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=10"]));
+
+        // Parts that arrived whole before the break were kept; the rest (at least 4006..4010, and whatever the reset
+        // swallowed of the bytes in flight) came instance by instance.
+        Assert.InRange(audit.Count(r => r.Event.Details.SequenceEqual(["wado-retrieve", "instances=1"])), 5, 10);
     }
 
     [Fact]

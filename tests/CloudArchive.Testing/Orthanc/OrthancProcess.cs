@@ -106,7 +106,7 @@ public sealed class OrthancProcess : IAsyncDisposable
     /// </summary>
     public async Task<(HttpStatusCode Status, string Body)> StowAsync(string server, IEnumerable<string> resources, CancellationToken cancellationToken)
     {
-        var request = new JsonObject { ["Resources"] = new JsonArray(resources.Select(r => (JsonNode)JsonValue.Create(r)).ToArray()), ["Synchronous"] = true };
+        var request = new JsonObject { ["Resources"] = new JsonArray(resources.Select(r => (JsonNode)JsonValue.Create(r)).ToArray()) };
         using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await Client.PostAsync($"dicom-web/servers/{Uri.EscapeDataString(server)}/stow", content, cancellationToken).ConfigureAwait(false);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));

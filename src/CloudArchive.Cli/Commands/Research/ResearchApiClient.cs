@@ -64,44 +64,90 @@ internal sealed class ResearchApiClient : IDisposable
             .ToList();
     }
 
-    /// <summary>Streams one instance into <paramref name="target"/>; returns the bytes written.</summary>
-    public Task<long> DownloadInstanceAsync(string agreementId, RemoteInstance instance, Stream target, Action<long> progress, CancellationToken cancellationToken) =>
-        DownloadAsync($"agreements/{agreementId}/studies/{instance.StudyInstanceUid}/series/{instance.SeriesInstanceUid}/instances/{instance.SopInstanceUid}", target, progress, cancellationToken);
+    /// <summary>The WADO-RS Accept header: the stored transfer syntax, whatever it is (nothing is transcoded).</summary>
+    public const string WadoAccept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
 
-    /// <summary>Streams a study's ZIP archive into <paramref name="target"/>; returns the bytes written.</summary>
-    public Task<long> DownloadStudyZipAsync(string agreementId, string studyUid, Stream target, Action<long> progress, CancellationToken cancellationToken) =>
-        DownloadAsync($"agreements/{agreementId}/studies/{studyUid}/archive.zip", target, progress, cancellationToken);
-
-    private async Task<long> DownloadAsync(string relative, Stream target, Action<long> progress, CancellationToken cancellationToken)
+    /// <summary>Streams one instance (WADO-RS RetrieveInstance) into <paramref name="target"/>; returns the bytes written.</summary>
+    public async Task<long> DownloadInstanceAsync(string agreementId, RemoteInstance instance, Stream target, Action<long> progress, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(relative, cancellationToken).ConfigureAwait(false);
+        long written = -1;
+        var parts = await RetrieveAsync(
+            $"agreements/{agreementId}/dicomweb/studies/{instance.StudyInstanceUid}/series/{instance.SeriesInstanceUid}/instances/{instance.SopInstanceUid}",
+            async (_, body) => written = await CopyAsync(body, target, progress, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return parts == 1 ? written : throw new ResearchApiException(null, "bad-response", "The instance retrieval did not answer with exactly one instance.");
+    }
+
+    /// <summary>
+    /// Streams a study (WADO-RS RetrieveStudy), calling <paramref name="onInstance"/> with each part's
+    /// <c>Content-Location</c> and body as it arrives; returns the number of parts.
+    /// </summary>
+    public Task<int> DownloadStudyAsync(string agreementId, string studyUid, Func<string?, Stream, Task> onInstance, CancellationToken cancellationToken) =>
+        RetrieveAsync($"agreements/{agreementId}/dicomweb/studies/{studyUid}", (headers, body) => onInstance(headers.GetValueOrDefault("content-location"), body), cancellationToken);
+
+    /// <summary>Copies a part body into <paramref name="target"/> with progress; a broken transfer is "transfer-failed".</summary>
+    public static async Task<long> CopyAsync(Stream body, Stream target, Action<long> progress, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[128 * 1024];
+        long total = 0;
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // The server cuts the connection when a transfer fails half-way (half a file must not look whole);
+                // the caller discards the partial file and the next run fetches it again.
+                throw Interrupted();
+            }
+
+            if (read == 0)
+            {
+                return total;
+            }
+
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            total += read;
+            progress(read);
+        }
+    }
+
+    private async Task<int> RetrieveAsync(string relative, Func<IReadOnlyDictionary<string, string>, Stream, Task> onPart, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(relative, cancellationToken, WadoAccept).ConfigureAwait(false);
+        var boundary = MultipartResponseReader.Boundary(response.Content.Headers.ContentType?.ToString());
+        if (boundary is null || response.Content.Headers.ContentType?.MediaType != "multipart/related")
+        {
+            throw new ResearchApiException(response.StatusCode, "bad-response", "The researcher API did not answer WADO-RS with multipart/related.");
+        }
+
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            var buffer = new byte[128 * 1024];
-            long total = 0;
+            var reader = new MultipartResponseReader(body, boundary);
+            var count = 0;
             while (true)
             {
-                int read;
+                MultipartPart? part;
                 try
                 {
-                    read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    part = await reader.ReadPartAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                 {
-                    // The server cuts the connection when a transfer fails half-way (half a file must not look whole);
-                    // the caller discards the partial file and the next run fetches it again.
                     throw Interrupted();
                 }
 
-                if (read == 0)
+                if (part is null)
                 {
-                    return total;
+                    return count;
                 }
 
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                total += read;
-                progress(read);
+                count++;
+                await onPart(part.Headers, part.Body).ConfigureAwait(false);
             }
         }
     }
@@ -123,13 +169,18 @@ internal sealed class ResearchApiClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken cancellationToken, string? accept = null)
     {
         var rateLimited = 0;
         var unavailable = 0;
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, relative));
+            if (accept is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept", accept);
+            }
+
             await _credentials.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
             HttpResponseMessage response;
             try

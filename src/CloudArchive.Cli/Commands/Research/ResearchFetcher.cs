@@ -1,13 +1,13 @@
-using System.IO.Compression;
-
 namespace CloudArchive.Cli.Commands.Research;
 
 /// <summary>
 /// Downloads an agreement's studies into <c>{out}/{study}/{series}/{instance}.dcm</c>. Resumable: a file that already
 /// has the listed size and the DICM preamble is kept; everything else is written to <c>*.part</c>, verified (size,
 /// <c>DICM</c> at offset 128) and only then renamed into place, so an interrupted run never leaves a truncated
-/// <c>.dcm</c>. Studies with many missing files come as one streamed ZIP (one request instead of hundreds, which
-/// matters under the API's per-principal rate limit); a few missing files are fetched one by one.
+/// <c>.dcm</c>. Downloads use the agreement's DICOMweb service root (WADO-RS, <c>multipart/related</c> in the stored
+/// transfer syntax): studies with many missing files come as one streamed study retrieval (one request instead of
+/// hundreds, which matters under the API's per-principal rate limit), each part written to its file as it arrives; a
+/// few missing files are retrieved instance by instance.
 /// </summary>
 internal sealed class ResearchFetcher
 {
@@ -67,13 +67,13 @@ internal sealed class ResearchFetcher
             {
                 try
                 {
-                    await FetchArchiveAsync(plan, summary, progress, cancellationToken).ConfigureAwait(false);
+                    await FetchStudyAsync(plan, summary, progress, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 catch (ResearchApiException ex) when (ex.Code == "transfer-failed")
                 {
-                    // A broken archive transfer would break the same way on every rerun (e.g. a study too large for one
-                    // response): go on file by file, which resumes at file granularity.
+                    // A broken study transfer would break the same way on every rerun (e.g. a study too large for one
+                    // response): go on file by file, which resumes at file granularity (parts already written are kept).
                     ArchiveFallbacks++;
                 }
             }
@@ -138,67 +138,53 @@ internal sealed class ResearchFetcher
         Commit(instance, part, target, written, summary);
     }
 
-    private async Task FetchArchiveAsync(StudyPlan plan, ResearchFetchSummary summary, Action<long> progress, CancellationToken cancellationToken)
+    private async Task FetchStudyAsync(StudyPlan plan, ResearchFetchSummary summary, Action<long> progress, CancellationToken cancellationToken)
     {
-        var partial = Path.Combine(_out, PartialDirectoryName);
-        Directory.CreateDirectory(partial);
-        var zipPath = Path.Combine(partial, plan.StudyInstanceUid + ".zip.part");
-        try
+        var expected = plan.Missing.ToDictionary(i => i.SeriesInstanceUid + "/" + i.SopInstanceUid, StringComparer.Ordinal);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        await _client.DownloadStudyAsync(_agreementId, plan.StudyInstanceUid, async (location, body) =>
         {
-            var file = new FileStream(zipPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
+            // Only instances the listing announced are written: nothing a part header says is ever used as a path.
+            if (InstanceKey(location) is not { } key || !expected.TryGetValue(key, out var instance) || !written.Add(key))
             {
-                await _client.DownloadStudyZipAsync(_agreementId, plan.StudyInstanceUid, file, progress, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            var expected = plan.Missing.ToDictionary(i => i.SeriesInstanceUid + "/" + i.SopInstanceUid + ".dcm", StringComparer.Ordinal);
-            var extracted = new HashSet<string>(StringComparer.Ordinal);
-            var zip = await ZipFile.OpenReadAsync(zipPath, cancellationToken).ConfigureAwait(false);
-            await using (zip.ConfigureAwait(false))
+            var target = TargetPath(instance);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var part = target + ".part";
+            long count;
+            try
             {
-                foreach (var entry in zip.Entries)
+                var file = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+                await using (file.ConfigureAwait(false))
                 {
-                    // Only names the listing announced are extracted: no entry name is ever used as a path (no zip-slip).
-                    if (!expected.TryGetValue(entry.FullName, out var instance) || !extracted.Add(entry.FullName))
-                    {
-                        continue;
-                    }
-
-                    var target = TargetPath(instance);
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    var part = target + ".part";
-                    long written;
-                    var source = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-                    await using (source.ConfigureAwait(false))
-                    {
-                        var output = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-                        await using (output.ConfigureAwait(false))
-                        {
-                            await source.CopyToAsync(output, 128 * 1024, cancellationToken).ConfigureAwait(false);
-                            written = output.Length;
-                        }
-                    }
-
-                    Commit(instance, part, target, written, summary);
+                    count = await ResearchApiClient.CopyAsync(body, file, progress, cancellationToken).ConfigureAwait(false);
                 }
             }
-
-            foreach (var (name, instance) in expected)
+            catch
             {
-                if (!extracted.Contains(name))
-                {
-                    summary.Failures.Add($"{instance.StudyInstanceUid}/{name}: missing from the study archive");
-                }
+                File.Delete(part);
+                throw;
+            }
+
+            Commit(instance, part, target, count, summary);
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (key, instance) in expected)
+        {
+            if (!written.Contains(key))
+            {
+                summary.Failures.Add($"{instance.StudyInstanceUid}/{key}.dcm: missing from the study retrieval");
             }
         }
-        catch (InvalidDataException)
-        {
-            summary.Failures.Add($"{plan.StudyInstanceUid}: the study archive is not a valid ZIP");
-        }
-        finally
-        {
-            File.Delete(zipPath);
-        }
+    }
+
+    // ".../series/{series}/instances/{instance}" → "{series}/{instance}" (the Content-Location of a WADO-RS part).
+    private static string? InstanceKey(string? location)
+    {
+        var s = (location ?? string.Empty).Split('/');
+        return s.Length >= 4 && s[^4] == "series" && s[^2] == "instances" ? s[^3] + "/" + s[^1] : null;
     }
 
     private static void Commit(RemoteInstance instance, string part, string target, long written, ResearchFetchSummary summary)

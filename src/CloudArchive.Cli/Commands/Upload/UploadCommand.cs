@@ -6,7 +6,9 @@ namespace CloudArchive.Cli.Commands.Upload;
 
 /// <summary>
 /// <c>cloudarchive upload PATH... [--container incoming] [--prefix P] [--wait [--timeout S]] [--json] [--force]</c>:
-/// what a DICOM gateway does, and optionally following each file to what the archive did with it.
+/// what a DICOM gateway does, and optionally following each file to what the archive did with it. With
+/// <c>--dicomweb URL</c> the files go by STOW-RS instead, with a bearer token and no storage credentials
+/// (<see cref="DicomWebUploader"/>), and the archive's answer is each file's outcome.
 /// </summary>
 public static class UploadCommand
 {
@@ -23,12 +25,22 @@ public static class UploadCommand
         var force = new Option<bool>("--force") { Description = "Also send files that are obviously not DICOM (empty, no DICOM header)" };
         var connection = OperationsRunner.ConnectionStringOption();
         var settingsFile = OperationsRunner.SettingsFileOption();
-        var command = new Command("upload", "Upload DICOM files to the incoming container, as a modality or gateway would. Exit codes: 0 every file stored (with --wait: archived or duplicate), 1 a file skipped, quarantined or without an outcome in time, 2 usage/configuration, 3 storage error.")
+        var dicomWeb = new Option<string?>("--dicomweb") { Description = "Send by STOW-RS to this DICOMweb service root instead (e.g. https://<app>.azurewebsites.net/api/dicomweb); needs a token, no storage credentials" };
+        var token = new Option<string?>("--token") { Description = $"With --dicomweb: an access token for the archive's API (default: the environment variable {DicomWebCredentials.TokenVariable}; prefer it, a command line is visible to other users)" };
+        var scope = new Option<string?>("--scope") { Description = "With --dicomweb: get an Entra ID token for this scope from DefaultAzureCredential, e.g. api://<app-id>/.default" };
+        var devPrincipal = new Option<string?>("--dev-principal") { Description = "With --dicomweb, LOCAL DEVELOPMENT ONLY: act as this object id (GUID) with the Archive.Upload role, with a token from the development issuer (loopback URL only)" };
+        var batchSize = new Option<int>("--batch-size") { Description = "With --dicomweb: instances per STOW-RS request", DefaultValueFactory = _ => 50 };
+        var command = new Command("upload", "Upload DICOM files to the incoming container, as a modality or gateway would, or with --dicomweb by STOW-RS. Exit codes: 0 every file stored (with --wait or --dicomweb: archived or duplicate), 1 a file skipped, quarantined, refused or without an outcome in time, 2 usage/configuration, 3 storage or service unavailable, 4 the service refused the caller (401/403).")
         {
-            paths, container, prefix, parallel, wait, timeout, json, force, connection, settingsFile,
+            paths, container, prefix, parallel, wait, timeout, json, force, connection, settingsFile, dicomWeb, token, scope, devPrincipal, batchSize,
         };
         command.SetAction((parse, cancellationToken) => OperationsRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
+            if (parse.GetValue(dicomWeb) is { } serviceRoot)
+            {
+                return await UploadByStowAsync(parse, serviceRoot, new StowArguments(paths, prefix, json, force, token, scope, devPrincipal, batchSize, settingsFile), cancellationToken).ConfigureAwait(false);
+            }
+
             var settings = ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile));
             var target = parse.GetValue(container) ?? settings.Container("Incoming");
             var degree = parse.GetValue(parallel);
@@ -98,6 +110,52 @@ public static class UploadCommand
         return command;
     }
 
+    private static async Task<int> UploadByStowAsync(ParseResult parse, string serviceRoot, StowArguments options, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(serviceRoot, UriKind.Absolute, out var root) || (root.Scheme != Uri.UriSchemeHttps && root.Scheme != Uri.UriSchemeHttp) || !string.IsNullOrEmpty(root.Query) || !string.IsNullOrEmpty(root.UserInfo))
+        {
+            throw new UsageException("--dicomweb must be an http(s) URL without query or credentials, e.g. https://<app>.azurewebsites.net/api/dicomweb.");
+        }
+
+        var batch = parse.GetValue(options.BatchSize);
+        if (batch is < 1 or > 10_000)
+        {
+            throw new UsageException("--batch-size must be between 1 and 10000.");
+        }
+
+        var error = parse.InvocationConfiguration.Error;
+        using var credentials = DicomWebCredentials.Create(root, parse.GetValue(options.Token), parse.GetValue(options.Scope), parse.GetValue(options.DevPrincipal), parse.GetValue(options.SettingsFile), error);
+        var asJson = parse.GetValue(options.Json);
+        var output = parse.InvocationConfiguration.Output;
+        var console = OperationsRunner.Console(asJson ? error : output);
+        var planned = UploadPlanner.Plan(parse.GetValue(options.Paths)!, parse.GetValue(options.Prefix) ?? string.Empty);
+        var (files, skipped) = await UploadPlanner.ScreenAsync(planned, parse.GetValue(options.Force), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<UploadOutcome> outcomes = [];
+        try
+        {
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            await RunWithProgressAsync(console, "Sending", files.Sum(f => f.Length), files, async report =>
+                outcomes = await DicomWebUploader.UploadAsync(http, root, credentials, files, batch, report, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (DicomWebUploadException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ex.IsRefusal ? ExitCodes.Refused : ExitCodes.Unavailable;
+        }
+
+        var all = outcomes.Concat(skipped).ToList();
+        if (asJson)
+        {
+            await UploadReport.WriteJsonAsync(output, null, all, []).ConfigureAwait(false);
+        }
+        else
+        {
+            UploadReport.RenderOutcomes(console, all);
+        }
+
+        return all.Any(o => o.NeedsAttention) ? ExitCodes.Attention : ExitCodes.Success;
+    }
+
     private static async Task<IReadOnlyList<UploadOutcome>> WaitWithProgressAsync(IAnsiConsole console, UploadOutcomeTracker tracker, IReadOnlyList<UploadFile> files, DateTimeOffset started, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!console.Profile.Capabilities.Interactive)
@@ -133,4 +191,7 @@ public static class UploadCommand
                 task.Value = task.MaxValue;
             }).ConfigureAwait(false);
     }
+
+    /// <summary>The options <c>upload --dicomweb</c> reads.</summary>
+    private sealed record StowArguments(Argument<string[]> Paths, Option<string?> Prefix, Option<bool> Json, Option<bool> Force, Option<string?> Token, Option<string?> Scope, Option<string?> DevPrincipal, Option<int> BatchSize, Option<string?> SettingsFile);
 }

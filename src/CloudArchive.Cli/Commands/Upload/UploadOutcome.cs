@@ -8,5 +8,5 @@ namespace CloudArchive.Cli.Commands.Upload;
 internal sealed record UploadOutcome(UploadFile File, UploadOutcomeKind Kind, string? Reason = null, string? Message = null)
 {
     /// <summary>Whether the upload needs someone's attention (exit code 1).</summary>
-    public bool NeedsAttention => Kind is UploadOutcomeKind.Quarantined or UploadOutcomeKind.TimedOut or UploadOutcomeKind.Skipped;
+    public bool NeedsAttention => Kind is UploadOutcomeKind.Quarantined or UploadOutcomeKind.TimedOut or UploadOutcomeKind.Skipped or UploadOutcomeKind.Failed;
 }

@@ -15,6 +15,9 @@ internal enum UploadOutcomeKind
     /// <summary>No outcome before the wait ended (still queued, failing and retried, or in the poison queue).</summary>
     TimedOut,
 
+    /// <summary>Sent by STOW-RS and refused by the archive (the reason is the DICOM Failure Reason, e.g. <c>0xC000</c>), or not answered.</summary>
+    Failed,
+
     /// <summary>Not sent: the file is obviously not DICOM (empty, or no DICOM header) and <c>--force</c> was not given.</summary>
     Skipped,
 }

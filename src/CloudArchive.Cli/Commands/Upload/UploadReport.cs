@@ -49,13 +49,16 @@ internal static class UploadReport
         }
     }
 
-    /// <summary>The outcomes as a JSON array (<c>file</c>, <c>blob</c>, <c>outcome</c>, <c>reason</c>, <c>message</c>, <c>bytes</c>).</summary>
-    public static Task WriteJsonAsync(TextWriter output, string container, IEnumerable<UploadOutcome> outcomes, IEnumerable<UploadFile> storedWithoutOutcome)
+    /// <summary>
+    /// The outcomes as a JSON array (<c>file</c>, <c>blob</c>, <c>outcome</c>, <c>reason</c>, <c>message</c>, <c>bytes</c>);
+    /// <paramref name="container"/> is null for STOW-RS, which has no blob of the uploader's (<c>blob</c> is then null).
+    /// </summary>
+    public static Task WriteJsonAsync(TextWriter output, string? container, IEnumerable<UploadOutcome> outcomes, IEnumerable<UploadFile> storedWithoutOutcome)
     {
         var rows = outcomes.Select(o => (JsonNode?)new JsonObject
         {
             ["file"] = Display(o.File),
-            ["blob"] = o.Kind == UploadOutcomeKind.Skipped ? null : $"{container}/{o.File.BlobName}",
+            ["blob"] = o.Kind == UploadOutcomeKind.Skipped || container is null ? null : $"{container}/{o.File.BlobName}",
             ["bytes"] = o.File.Length,
             ["outcome"] = Name(o.Kind),
             ["reason"] = o.Reason,

@@ -16,6 +16,9 @@ public sealed class MultipartRelatedReader
     /// <summary>The largest part header block accepted (bytes).</summary>
     public const int MaxHeaderBytes = 16 * 1024;
 
+    /// <summary>The longest boundary accepted.</summary>
+    public const int MaxBoundaryLength = 200;
+
     private readonly MultipartReader _reader;
     private readonly long _maxPartBytes;
 
@@ -52,9 +55,10 @@ public sealed class MultipartRelatedReader
         }
 
         var boundary = Parameter(media, "boundary");
-        if (string.IsNullOrEmpty(boundary) || boundary.Length > 70)
+        // RFC 2046 allows 70 characters; Orthanc's DICOMweb plugin sends two UUIDs (73), so longer ones are accepted.
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > MaxBoundaryLength)
         {
-            throw new MultipartFormatException("The multipart/related Content-Type has no boundary parameter (1 to 70 characters, RFC 2046).");
+            throw new MultipartFormatException($"The multipart/related Content-Type has no boundary parameter (1 to {MaxBoundaryLength} characters).");
         }
 
         var limited = new ByteLimitStream(body, maxRequestBytes, "MaxRequestBytes");
