@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using CloudArchive.Azure.Identity;
+using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Benchmarks.Ingest;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Core.Identity;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
@@ -66,27 +70,36 @@ public sealed class ClinicalWadoMemoryHarness : IHarness
                 frames = long.Parse(header.Dataset.GetString(new DicomTag(0x0028, 0x0008))!, CultureInfo.InvariantCulture);
             }
 
-            await using (var ingest = await IngestBenchApp.CreateAsync(azurite, work.FullName, null, null, false, cancellationToken).ConfigureAwait(false))
+            var keyDirectory = Path.Combine(work.FullName, "kek");
+            Directory.CreateDirectory(keyDirectory);
+            var app = await StartAppAsync(azurite, keyDirectory, work.FullName, cancellationToken).ConfigureAwait(false);
+            await using (app.ConfigureAwait(false))
             {
+                // Ingested by the app's own ingest service, as the queue-triggered function does.
+                var connection = app.Services.GetRequiredService<StorageConnection>();
+                var incoming = app.Services.GetRequiredService<CloudArchiveSettings>().Containers.Incoming;
+                foreach (var name in app.Services.GetRequiredService<CloudArchiveSettings>().Containers.All)
+                {
+                    await connection.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
                 var upload = File.OpenRead(path);
                 await using (upload.ConfigureAwait(false))
                 {
-                    await ingest.PutAsync(ingest.Incoming, "large.dcm", upload, cancellationToken).ConfigureAwait(false);
+                    await BlockUpload.UploadAsync(connection.Blobs.GetBlobContainerClient(incoming).GetBlockBlobClient("large.dcm"), upload, new BlockUploadOptions { TransactionalMd5 = false }, connection.Options, cancellationToken).ConfigureAwait(false);
                 }
 
-                var result = await ingest.IngestAsync("large.dcm", cancellationToken).ConfigureAwait(false);
+                File.Delete(path);
+                var result = await app.Services.GetRequiredService<IngestService>().IngestAsync(
+                    new IngestRequest { Container = incoming, BlobName = "large.dcm", EventId = Guid.NewGuid().ToString(), CorrelationId = Guid.NewGuid().ToString() },
+                    cancellationToken).ConfigureAwait(false);
                 if (result.Outcome != IngestOutcome.Archived)
                 {
                     Console.WriteLine($"FAIL: the instance was not archived ({result.Outcome} {result.ReasonCode})");
                     return 1;
                 }
-            }
 
-            File.Delete(path);
-            Console.WriteLine($"wado-memory: {length / (double)MiB:0} MiB instance ({frames} frames) archived on Azurite (in memory), {Environment.ProcessorCount} logical CPUs");
-            var app = await StartAppAsync(azurite, Path.Combine(work.FullName, "kek"), cancellationToken).ConfigureAwait(false);
-            await using (app.ConfigureAwait(false))
-            {
+                Console.WriteLine($"wado-memory: {length / (double)MiB:0} MiB instance ({frames} frames) archived on Azurite (in memory), {Environment.ProcessorCount} logical CPUs");
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
                 using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.Services.GetRequiredService<DevelopmentTokenIssuer>().Mint(new DevelopmentTokenRequest
@@ -154,15 +167,21 @@ public sealed class ClinicalWadoMemoryHarness : IHarness
         }
     }
 
-    /// <summary>The function app in the local host (HTTP only) over the archive the ingest wrote: same storage, default containers, same local KEK.</summary>
-    private static async Task<WebApplication> StartAppAsync(AzuriteProcess azurite, string keyDirectory, CancellationToken cancellationToken)
+    /// <summary>The function app in the local host (triggers off, HTTP on) over Azurite, with the ingest benchmark's policies.</summary>
+    private static async Task<WebApplication> StartAppAsync(AzuriteProcess azurite, string keyDirectory, string tempDirectory, CancellationToken cancellationToken)
     {
+        var root = RepositoryPaths.FindRoot();
         var app = LocalHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
             var settings = TestArchiveSettings.For(azurite.ConnectionString, keyDirectory);
             settings["CloudArchive:Storage:CreateContainers"] = "false";
             settings["LocalHost:RunTriggers"] = "false";
+            settings["CloudArchive:Policies:RetentionFiles"] = Path.Combine(root, "data/policies/retention/default.json") + ";" + Path.Combine(root, "data/policies/retention/uk-nhs-england.json");
+            settings["CloudArchive:Retention:Jurisdiction"] = "GB-ENG";
+            settings["CloudArchive:Ingest:TempDirectory"] = tempDirectory;
             builder.Configuration.AddInMemoryCollection(settings);
         });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -16,13 +16,17 @@ public sealed class ClinicalQidoEntity : IQidoAttributeSource
     private readonly Dictionary<DicomTag, IReadOnlyList<string>> _values;
     private readonly QidoLevel _level;
 
-    private ClinicalQidoEntity(QidoLevel level, string studyKey, string? patient, Dictionary<DicomTag, IReadOnlyList<string>> values)
+    private ClinicalQidoEntity(QidoLevel level, string studyKey, string? patient, string retrieveUrl, Dictionary<DicomTag, IReadOnlyList<string>> values)
     {
         _level = level;
         StudyKey = studyKey;
         PatientPseudonym = patient;
+        RetrieveUrl = retrieveUrl;
         _values = values;
     }
+
+    /// <summary>The entity's WADO-RS URL under the clinical root (Retrieve URL, 0008,1190).</summary>
+    public string RetrieveUrl { get; }
 
     /// <summary>The entity's study key (for the audit line).</summary>
     public string StudyKey { get; }
@@ -66,8 +70,9 @@ public sealed class ClinicalQidoEntity : IQidoAttributeSource
             values[QidoAttributes.NumberOfStudyRelatedInstances.Tag] = [Count(study.Count)];
             values[QidoAttributes.NumberOfSeriesRelatedInstances.Tag] = [Count(series[(first.StudyKey, first.SeriesKey)])];
             values[new DicomTag(0x0008, 0x0056)] = ["ONLINE"];
-            values[QidoAttributes.RetrieveUrl.Tag] = [RetrieveUrl(level, first, root)];
-            return new ClinicalQidoEntity(level, first.StudyKey, first.PatientPseudonym, values);
+            var url = Url(level, first, root);
+            values[QidoAttributes.RetrieveUrl.Tag] = [url];
+            return new ClinicalQidoEntity(level, first.StudyKey, first.PatientPseudonym, url, values);
         }).ToList();
     }
 
@@ -92,7 +97,7 @@ public sealed class ClinicalQidoEntity : IQidoAttributeSource
 
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static string RetrieveUrl(QidoLevel level, InstanceIndexRecord record, string root)
+    private static string Url(QidoLevel level, InstanceIndexRecord record, string root)
     {
         var url = root + "/studies/" + Value(record, QidoAttributes.StudyInstanceUid.Tag);
         if (level >= QidoLevel.Series)

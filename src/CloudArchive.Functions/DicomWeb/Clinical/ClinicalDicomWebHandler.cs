@@ -94,7 +94,7 @@ public sealed class ClinicalDicomWebHandler
 
         request.Actor = Actor(principal, context.Connection.RemoteIpAddress);
         var purposes = context.Request.Headers[ClinicalDicomWebOptions.PurposeOfUseHeader];
-        var decision = ClinicalAccessPolicy.Decide(principal, purposes.Count == 0 ? null : string.Join(',', purposes), _options);
+        var decision = ClinicalAccessPolicy.Decide(principal, purposes.Count == 0 ? null : string.Join(',', purposes.ToArray()), _options);
         if (!decision.IsAllowed)
         {
             await _auditor.RefusedAsync(request, decision.Code).ConfigureAwait(false);

@@ -105,14 +105,7 @@ internal sealed class ClinicalSearch(ClinicalArchive archive, ClinicalAuditor au
         var writer = new Utf8JsonWriter(response.Body);
         await using (writer.ConfigureAwait(false))
         {
-            writer.WriteStartArray();
-            foreach (var entity in page)
-            {
-                await DicomJsonWriter.WriteAsync(writer, ClinicalQidoResult.ToDataset(query.ReturnAttributes(entity), entity), null, request.Aborted).ConfigureAwait(false);
-            }
-
-            writer.WriteEndArray();
-            await writer.FlushAsync(request.Aborted).ConfigureAwait(false);
+            await QidoResponseWriter.WriteAsync(writer, query, page.Select(e => new QidoResult(e, e.RetrieveUrl)), request.Aborted).ConfigureAwait(false);
         }
     }
 
