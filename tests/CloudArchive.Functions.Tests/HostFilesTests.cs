@@ -75,7 +75,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([ClinicalDicomWeb.Name, ExportResearchCopies.Name, CloudArchive.Functions.Lifecycle.FixitySweep.Name, IngestInstance.Name, CloudArchive.Functions.Lifecycle.Reconcile.Name, "ResearchApi", StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([CloudArchive.Functions.Lifecycle.AuditSeal.Name, ClinicalDicomWeb.Name, ExportResearchCopies.Name, CloudArchive.Functions.Lifecycle.FixitySweep.Name, IngestInstance.Name, CloudArchive.Functions.Lifecycle.Reconcile.Name, "ResearchApi", StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());

@@ -105,10 +105,13 @@ public sealed class ReconcileTests : IClassFixture<AzuriteFixture>
         Assert.Equal(1, result.Quarantined);
 
         Assert.Empty(await app.ListAsync(app.Incoming));
-        Assert.Equal(content, await app.ReadAllAsync(app.Quarantine, name));
-        var reason = JsonNode.Parse(await app.ReadAllAsync(app.Quarantine, name + ".reason.json"))!;
+        var placed = Assert.Single((await new ArchiveInspector(app).AuditLinesAsync()), l => l.Record.Event.EventType == AuditEventType.Import);
+        var id = ImportAuditDetails.QuarantineIdOf(placed.Record.Event.Details)!;
+        Assert.Equal(content, await app.DecryptQuarantineCopyAsync(id));
+        Assert.DoesNotContain(await app.ListAsync(app.Quarantine), q => q.Name.Contains("Doe", StringComparison.Ordinal));
+        var reason = JsonNode.Parse(await app.ReadAllAsync(app.Quarantine, CloudArchive.Core.Ingest.Quarantine.QuarantineNames.Reason(id)))!;
         Assert.Equal("ingest-failed", reason["reason"]!.GetValue<string>());
-        Assert.Equal("storage-503-serverbusy", reason["errorCode"]!.GetValue<string>());
+        Assert.Contains("storage-503-serverbusy", reason["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(reference, reason["uploadRef"]!.GetValue<string>());
         Assert.Equal(Payloads.EventId, reason["eventId"]!.GetValue<string>());
         Assert.Equal(0, (await poison.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);

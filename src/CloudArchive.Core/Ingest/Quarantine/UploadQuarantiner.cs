@@ -32,7 +32,8 @@ public sealed class UploadQuarantiner
     /// <param name="correlationId">The invocation's correlation id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <param name="auditDetails">More codes for the audit line (e.g. the last error code); no patient data.</param>
-    public async Task<IngestResult> QuarantineAsync(string container, string blobName, QuarantineReason reason, string message, string correlationId, CancellationToken cancellationToken, IReadOnlyList<string>? auditDetails = null)
+    /// <param name="eventId">The ingest event that announced the upload, when known (recorded in the reason).</param>
+    public async Task<IngestResult> QuarantineAsync(string container, string blobName, QuarantineReason reason, string message, string correlationId, CancellationToken cancellationToken, IReadOnlyList<string>? auditDetails = null, string? eventId = null)
     {
         var upload = await _incoming.OpenAsync(container, blobName, cancellationToken).ConfigureAwait(false);
         if (upload is null)
@@ -54,6 +55,7 @@ public sealed class UploadQuarantiner
                     Reason = reason,
                     Message = message,
                     CorrelationId = correlationId,
+                    EventId = eventId,
                     UploadReference = upload.UploadReference,
                 },
                 cancellationToken).ConfigureAwait(false);

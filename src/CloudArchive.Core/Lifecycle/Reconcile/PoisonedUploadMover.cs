@@ -35,7 +35,8 @@ public sealed class PoisonedUploadMover
             $"Every delivery of this upload's ingest event failed (last error: {code}); reconciliation moved it here from the poison queue.",
             correlationId,
             cancellationToken,
-            ["error=" + code, ReconcileDetail]).ConfigureAwait(false);
+            ["error=" + code, ReconcileDetail],
+            upload.EventId).ConfigureAwait(false);
         return result.Outcome == IngestOutcome.AlreadyHandled ? PoisonedUploadOutcome.Gone : PoisonedUploadOutcome.Quarantined;
     }
 }
