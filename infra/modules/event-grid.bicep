@@ -101,6 +101,15 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-
     filter: {
       includedEventTypes: [ 'Microsoft.Storage.BlobCreated' ]
       subjectBeginsWith: '/blobServices/default/containers/${incomingContainerName}/'
+      // STOW-RS parts (StowService.UploadPrefix) are taken in by the request that wrote them; an event for them would
+      // race that ingest. One left behind by a failed request is re-enqueued by the Reconcile timer.
+      advancedFilters: [
+        {
+          operatorType: 'StringNotBeginsWith'
+          key: 'subject'
+          values: [ '/blobServices/default/containers/${incomingContainerName}/blobs/stow/' ]
+        }
+      ]
     }
     deliveryWithResourceIdentity: {
       identity: { type: 'SystemAssigned' }

@@ -34,6 +34,17 @@ public sealed class EventGridPolicyTests
     }
 
     [Fact]
+    public async Task Stow_rs_parts_raise_no_event_because_their_request_ingests_them()
+    {
+        var filter = Assert.Single((await SubscriptionAsync())["filter"]!["advancedFilters"]!.AsArray())!;
+
+        Assert.Equal("StringNotBeginsWith", (string?)filter["operatorType"]);
+        Assert.Equal("subject", (string?)filter["key"]);
+        var prefix = (string?)Assert.Single(filter["values"]!.AsArray());
+        Assert.Equal($"[format('/blobServices/default/containers/{{0}}/blobs/{CloudArchive.Core.DicomWeb.Stow.StowService.UploadPrefix}', parameters('incomingContainerName'))]", prefix);
+    }
+
+    [Fact]
     public async Task Events_are_delivered_to_the_ingest_queue_with_the_topic_identity()
     {
         var subscription = await SubscriptionAsync();

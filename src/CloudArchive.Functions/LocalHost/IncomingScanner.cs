@@ -55,6 +55,12 @@ internal sealed class IncomingScanner
                 continue;
             }
 
+            // As the Event Grid subscription in Azure does: a STOW-RS part is ingested by its own request.
+            if (blob.Name.StartsWith(CloudArchive.Core.DicomWeb.Stow.StowService.UploadPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             present.Add(ScanState.NameHash(blob.Name));
             var tag = etag.ToString();
             if (_state.IsKnown(blob.Name, tag))

@@ -36,6 +36,19 @@ public sealed class IncomingScannerTests : IClassFixture<AzuriteFixture>
     }
 
     [Fact]
+    public async Task Stow_rs_parts_are_left_to_the_request_that_ingests_them()
+    {
+        var scenario = new LocalTriggerScenario(_azurite);
+        await scenario.UploadAsync(CloudArchive.Core.DicomWeb.Stow.StowService.UploadPrefix + "request-1/00001.dcm", [1]);
+        await scenario.UploadAsync("gateway/1.dcm", [2]);
+
+        Assert.Equal(1, await Scanner(scenario).ScanOnceAsync(Ct));
+
+        var text = Assert.Single((await scenario.IngestQueue.PeekMessagesAsync(32, Ct)).Value).Body.ToString();
+        Assert.Equal("gateway/1.dcm", Assert.Single(BlobCreatedEventParser.Parse(QueueMessageText.DecodeJson(text), scenario.Incoming)).BlobName);
+    }
+
+    [Fact]
     public async Task The_event_is_one_the_ingest_function_parses_for_the_incoming_container()
     {
         var scenario = new LocalTriggerScenario(_azurite);

@@ -24,6 +24,13 @@ public sealed class StowService
     /// <summary>Bytes of each part held to read its UIDs (the File Meta Information and the data set up to Series Instance UID).</summary>
     public const int DefaultHeadBytes = 256 * 1024;
 
+    /// <summary>
+    /// Where STOW-RS parts go in <c>incoming</c>. The request that writes a part also takes it in, so the event-driven
+    /// ingest leaves this prefix alone (the Event Grid filter in infra, the local host's scanner); a part a failed
+    /// request left behind is re-enqueued by the Reconcile timer once it is stale.
+    /// </summary>
+    public const string UploadPrefix = "stow/";
+
     private readonly IStowUploadStore _uploads;
     private readonly IIngestHandler _ingest;
     private readonly AuditLogWriter _audit;
@@ -67,7 +74,7 @@ public sealed class StowService
             return refused;
         }
 
-        var blobName = $"stow/{request.RequestId}/{partNumber:D5}.dcm";
+        var blobName = $"{UploadPrefix}{request.RequestId}/{partNumber:D5}.dcm";
         var reference = UploadReference.New();
         await _uploads.WriteAsync(blobName, new HeadThenRestStream(head, headLength, content), reference, cancellationToken).ConfigureAwait(false);
 
