@@ -235,7 +235,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             {
                                 [ArchiveMetadata.StudyTag] = studyKey,
                                 [ArchiveMetadata.PatientTag] = patient ?? "none",
-                                [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
+                                [ArchiveMetadata.RetainUntilTag] = RetainUntilTag.ToTag(retention.RetainUntil),
                                 [ArchiveMetadata.HoldTag] = "0",
                             };
                             // A one-region instance carries its index record in its own metadata, committed by the same request

@@ -1,0 +1,8 @@
+namespace CloudArchive.Core.Lifecycle.Sweep;
+
+/// <summary>Sweep tuning.</summary>
+public sealed class RetentionSweepOptions
+{
+    /// <summary>Instances per Find Blobs by Tags page (the service's maximum is 5,000).</summary>
+    public int PageSize { get; init; } = 1000;
+}
