@@ -67,6 +67,9 @@ public static class CloudArchiveServiceCollectionExtensions
         }
 
         AddStorage(services, settings);
+
+        // Before the keyring's registrations: the lifecycle's legal-hold query (hold documents and tags) is the one it consults.
+        LifecycleServiceRegistration.AddLifecycle(services, settings);
         AddKeysAndAudit(services, settings, host);
         AddIngest(services, settings);
         AddResearch(services, settings, host);
@@ -95,7 +98,6 @@ public static class CloudArchiveServiceCollectionExtensions
             return new AuditLogWriter(sp.GetRequiredService<IAuditLogStore>(), settings.AuditWriterId ?? host.NewWriterId(), sp.GetRequiredService<TimeProvider>(), logger: sp.GetService<ILogger<AuditLogWriter>>());
         });
         services.TryAddSingleton<IKeyAuditSink>(sp => new AuditLogKeyAuditSink(sp.GetRequiredService<AuditLogWriter>(), host.KeyActor));
-        services.TryAddSingleton<ILegalHoldQuery>(sp => new TagLegalHoldQuery(Container(sp, settings.Containers.Archive)));
         services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(StorageConnection.ForKeyring(sp.GetRequiredService<StorageConnection>(), settings.Storage, () => sp.GetRequiredService<TokenCredential>()), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
         services.TryAddSingleton(sp => new Keyring(
             sp.GetRequiredService<IKeyringStore>(),
