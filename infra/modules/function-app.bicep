@@ -219,6 +219,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Ingest__AllowedSopClasses: ''
     CloudArchive__Ingest__TempDirectory: ''
     CloudArchive__Audit__WriterId: ''
+    // Timer schedules (ScheduleSettings): the Functions host resolves %CloudArchive:Schedules:{Function}% from these.
+    CloudArchive__Schedules__RetentionSweep: '0 0 2 * * *'
     // Export (ExportSettings) and the researcher API (ResearchApiOptions).
     CloudArchive__Export__MaxParallelism: string(exportMaxParallelism)
     CloudArchive__Export__TempDirectory: ''

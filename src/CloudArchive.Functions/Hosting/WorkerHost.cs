@@ -17,6 +17,7 @@ public static class WorkerHost
     public static IHost Build(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
+        ScheduleDefaults.Add(builder.Configuration);
         builder.ConfigureFunctionsWebApplication();
         builder.UseMiddleware<InvocationMiddleware>();
         builder.Services.AddApplicationInsightsTelemetryWorkerService();

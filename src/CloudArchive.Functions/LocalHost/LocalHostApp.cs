@@ -26,6 +26,7 @@ public static class LocalHostApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<Type>? functionTypes = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        ScheduleDefaults.Add(builder.Configuration);
         configure?.Invoke(builder);
         var options = new LocalHostOptions();
         builder.Configuration.GetSection(LocalHostOptions.Section).Bind(options);

@@ -13,6 +13,7 @@ internal static class FastTimerSchedules
     public static IReadOnlyDictionary<string, string> Schedules { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // Timer functions add their demo schedule here, e.g. ["RetentionSweep"] = "0 */2 * * * *".
+        ["RetentionSweep"] = "30 * * * * *",
     };
 
     /// <summary>The local host settings (environment form) that apply <see cref="Schedules"/>.</summary>

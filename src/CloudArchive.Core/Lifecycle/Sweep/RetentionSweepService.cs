@@ -20,6 +20,9 @@ namespace CloudArchive.Core.Lifecycle.Sweep;
 /// </summary>
 public sealed class RetentionSweepService
 {
+    /// <summary>The identity the scheduled sweep acts as in audit lines.</summary>
+    public static readonly AuditActor ServiceActor = new("svc:cloudarchive-retention", app: "cloudarchive-functions", role: "retention");
+
     private readonly IArchiveTagIndex _tags;
     private readonly LegalHoldService _holds;
     private readonly DocumentLegalHoldQuery _holdQuery;
