@@ -27,9 +27,14 @@ internal static class LifecycleServiceRegistration
 {
     public static void AddLifecycle(IServiceCollection services, CloudArchiveSettings settings)
     {
-        services.TryAddSingleton<IArchiveTagIndex>(sp => new BlobArchiveTagIndex(
-            Container(sp, settings.Containers.Archive),
-            sp.GetRequiredService<StorageConnection>().ImmutabilitySupported));
+        services.TryAddSingleton<IArchiveTagIndex>(sp =>
+        {
+            var connection = sp.GetRequiredService<StorageConnection>();
+            return new BlobArchiveTagIndex(
+                Container(sp, settings.Containers.Archive),
+                connection.ImmutabilitySupported,
+                connection.IsLocalEmulator ? TagQueryMode.ListAndFilter : TagQueryMode.FindBlobsByTags);
+        });
         services.TryAddSingleton<ILifecycleDocumentStore>(sp => new BlobLifecycleDocumentStore(Container(sp, settings.Containers.Control)));
         services.TryAddSingleton<IQuarantineLifecycle, PendingQuarantineLifecycle>();
         services.TryAddSingleton(sp => new LegalHoldService(

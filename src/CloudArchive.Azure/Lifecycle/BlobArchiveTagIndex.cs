@@ -12,45 +12,67 @@ namespace CloudArchive.Azure.Lifecycle;
 /// <summary>
 /// <see cref="IArchiveTagIndex"/> over the <c>archive</c> container: Find Blobs by Tags one page per call (the caller
 /// keeps the continuation token), Get/Set Blob Tags, and Delete Blob with the tag condition <c>"ca_hold" = '0'</c>
-/// (<c>x-ms-if-tags</c>). Query values are opaque keys or dates checked here, never text from outside.
+/// (<c>x-ms-if-tags</c>). Query values are opaque keys or dates checked here, never text from outside. Against Azurite
+/// the queries run as <see cref="TagQueryMode.ListAndFilter"/> (its Find Blobs by Tags loses later pages).
 /// </summary>
 public sealed class BlobArchiveTagIndex : IArchiveTagIndex
 {
     private static readonly string NotHeld = $"\"{ArchiveMetadata.HoldTag}\" = '0'";
+    private const string StudiesPrefix = "studies/";
     private readonly BlobContainerClient _archive;
-    private bool _blobLegalHold;
+    private readonly bool _blobLegalHold;
+    private readonly TagQueryMode _mode;
 
     /// <summary>Creates the index.</summary>
     /// <param name="archive">The archive container.</param>
     /// <param name="immutabilitySupported">Whether to set blob legal holds too (<c>CloudArchive:Storage:ImmutabilitySupported</c>; Azurite has none).</param>
-    public BlobArchiveTagIndex(BlobContainerClient archive, bool immutabilitySupported)
+    /// <param name="mode">How tag queries run (<see cref="TagQueryMode.ListAndFilter"/> for Azurite).</param>
+    public BlobArchiveTagIndex(BlobContainerClient archive, bool immutabilitySupported, TagQueryMode mode = TagQueryMode.FindBlobsByTags)
     {
         _archive = archive ?? throw new ArgumentNullException(nameof(archive));
         _blobLegalHold = immutabilitySupported;
+        _mode = mode;
     }
+
+    /// <summary>How tag queries run.</summary>
+    public TagQueryMode Mode => _mode;
 
     /// <inheritdoc />
     public bool UsesBlobLegalHold => _blobLegalHold;
 
     /// <inheritdoc />
     public Task<ArchiveTagPage> FindExpiredAsync(DateOnly asOf, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        FindAsync($"\"{ArchiveMetadata.RetainUntilTag}\" < '{Date(asOf)}' AND {NotHeld}", continuationToken, pageSize, cancellationToken);
+        FindAsync(
+            $"\"{ArchiveMetadata.RetainUntilTag}\" < '{Date(asOf)}' AND {NotHeld}",
+            StudiesPrefix,
+            tags => string.CompareOrdinal(Tag(tags, ArchiveMetadata.RetainUntilTag), Date(asOf)) < 0 && Tag(tags, ArchiveMetadata.HoldTag) == "0",
+            continuationToken,
+            pageSize,
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<ArchiveTagPage> FindStudyAsync(string studyKey, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        FindAsync($"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}'", continuationToken, pageSize, cancellationToken);
+        FindAsync($"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}'", StudyPrefix(studyKey), tags => Tag(tags, ArchiveMetadata.StudyTag) == studyKey, continuationToken, pageSize, cancellationToken);
 
     /// <inheritdoc />
     public Task<ArchiveTagPage> FindPatientAsync(string patientPseudonym, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        FindAsync($"\"{ArchiveMetadata.PatientTag}\" = '{Key(patientPseudonym)}'", continuationToken, pageSize, cancellationToken);
+        FindAsync($"\"{ArchiveMetadata.PatientTag}\" = '{Key(patientPseudonym)}'", StudiesPrefix, tags => Tag(tags, ArchiveMetadata.PatientTag) == patientPseudonym, continuationToken, pageSize, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> StudyHasUnexpiredAsync(string studyKey, DateOnly asOf, CancellationToken cancellationToken) =>
-        (await FindAsync($"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}' AND \"{ArchiveMetadata.RetainUntilTag}\" >= '{Date(asOf)}'", null, 1, cancellationToken).ConfigureAwait(false)).Instances.Count > 0;
+    public Task<bool> StudyHasUnexpiredAsync(string studyKey, DateOnly asOf, CancellationToken cancellationToken) =>
+        AnyAsync(
+            $"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}' AND \"{ArchiveMetadata.RetainUntilTag}\" >= '{Date(asOf)}'",
+            StudyPrefix(studyKey),
+            tags => string.CompareOrdinal(Tag(tags, ArchiveMetadata.RetainUntilTag), Date(asOf)) >= 0,
+            cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> StudyHasHeldInstanceAsync(string studyKey, CancellationToken cancellationToken) =>
-        (await FindAsync($"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}' AND \"{ArchiveMetadata.HoldTag}\" = '1'", null, 1, cancellationToken).ConfigureAwait(false)).Instances.Count > 0;
+    public Task<bool> StudyHasHeldInstanceAsync(string studyKey, CancellationToken cancellationToken) =>
+        AnyAsync(
+            $"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}' AND \"{ArchiveMetadata.HoldTag}\" = '1'",
+            StudyPrefix(studyKey),
+            tags => Tag(tags, ArchiveMetadata.HoldTag) == "1",
+            cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>?> GetTagsAsync(string instanceName, CancellationToken cancellationToken)
@@ -135,18 +157,41 @@ public sealed class BlobArchiveTagIndex : IArchiveTagIndex
     private async Task DeleteIndexRecordAsync(TaggedInstance instance, CancellationToken cancellationToken) =>
         await StorageCall.RunAsync("DeleteBlob", () => _archive.GetBlobClient(ArchiveNames.IndexRecord(instance.StudyKey, instance.InstanceKey)).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-    private async Task<ArchiveTagPage> FindAsync(string where, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    private async Task<bool> AnyAsync(string where, string prefix, Func<IDictionary<string, string>?, bool> matches, CancellationToken cancellationToken)
+    {
+        string? token = null;
+        do
+        {
+            var page = await FindAsync(where, prefix, matches, token, _mode == TagQueryMode.FindBlobsByTags ? 100 : 1000, cancellationToken).ConfigureAwait(false);
+            if (page.Instances.Count > 0)
+            {
+                return true;
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return false;
+    }
+
+    private Task<ArchiveTagPage> FindAsync(string where, string prefix, Func<IDictionary<string, string>?, bool> matches, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        return await StorageCall.RunAsync("FindBlobsByTags", async () =>
+        pageSize = Math.Min(pageSize, 5000);
+        return _mode == TagQueryMode.FindBlobsByTags
+            ? FindByTagsAsync(where, continuationToken, pageSize, cancellationToken)
+            : ListAndFilterAsync(prefix, matches, continuationToken, pageSize, cancellationToken);
+    }
+
+    private async Task<ArchiveTagPage> FindByTagsAsync(string where, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+        await StorageCall.RunAsync("FindBlobsByTags", async () =>
         {
-            await foreach (var page in _archive.FindBlobsByTagsAsync(where, cancellationToken).AsPages(continuationToken, Math.Min(pageSize, 5000)).ConfigureAwait(false))
+            await foreach (var page in _archive.FindBlobsByTagsAsync(where, cancellationToken).AsPages(continuationToken, pageSize).ConfigureAwait(false))
             {
                 var instances = new List<TaggedInstance>(page.Values.Count);
                 foreach (var item in page.Values)
                 {
-                    var retainUntil = item.Tags is not null && item.Tags.TryGetValue(ArchiveMetadata.RetainUntilTag, out var r) ? r : null;
-                    if (TaggedInstance.FromName(item.BlobName, retainUntil) is { } instance)
+                    if (TaggedInstance.FromName(item.BlobName, Tag(item.Tags, ArchiveMetadata.RetainUntilTag)) is { } instance)
                     {
                         instances.Add(instance);
                     }
@@ -157,7 +202,31 @@ public sealed class BlobArchiveTagIndex : IArchiveTagIndex
 
             return new ArchiveTagPage([], null);
         }).ConfigureAwait(false);
-    }
+
+    private async Task<ArchiveTagPage> ListAndFilterAsync(string prefix, Func<IDictionary<string, string>?, bool> matches, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+        await StorageCall.RunAsync("ListBlobs", async () =>
+        {
+            var pages = _archive.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Tags }, cancellationToken).AsPages(continuationToken, pageSize);
+            await foreach (var page in pages.ConfigureAwait(false))
+            {
+                var instances = new List<TaggedInstance>();
+                foreach (var item in page.Values)
+                {
+                    if (matches(item.Tags) && TaggedInstance.FromName(item.Name, Tag(item.Tags, ArchiveMetadata.RetainUntilTag)) is { } instance)
+                    {
+                        instances.Add(instance);
+                    }
+                }
+
+                return new ArchiveTagPage(instances, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+
+            return new ArchiveTagPage([], null);
+        }).ConfigureAwait(false);
+
+    private static string? Tag(IDictionary<string, string>? tags, string name) => tags is not null && tags.TryGetValue(name, out var value) ? value : null;
+
+    private static string StudyPrefix(string studyKey) => StudiesPrefix + Key(studyKey) + "/";
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
