@@ -145,7 +145,7 @@ internal sealed class LifecycleArchive : IDisposable
     /// <summary>A released research copy of the study under <paramref name="agreementId"/>: one blob and its ledger entry.</summary>
     public async Task<string> SeedResearchCopyAsync(string agreementId, string study, string instance)
     {
-        var blob = $"{agreementId}/studies/2.25.1{study.Length}/series/2.25.2/instances/2.25.{RandomNumberGenerator.GetInt32(1, int.MaxValue)}.dcm";
+        var blob = $"{agreementId}/studies/2.25.10/series/2.25.2/instances/2.25.3.dcm";
         await Research.GetBlobClient(blob).UploadAsync(BinaryData.FromString("deidentified"), Ct);
         await Services.GetRequiredService<IExportLedger>().PutAsync(new ExportLedgerEntry
         {
