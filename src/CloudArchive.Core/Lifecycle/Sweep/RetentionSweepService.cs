@@ -52,6 +52,7 @@ public sealed class RetentionSweepService
         _index = index;
         _options = options ?? new RetentionSweepOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.PageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxParallelism, 1);
     }
 
     /// <summary>What a run on <paramref name="asOf"/> would do, instance by instance, without acting.</summary>
@@ -73,50 +74,31 @@ public sealed class RetentionSweepService
     {
         ArgumentNullException.ThrowIfNull(actor);
         var snapshot = await _holds.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-        long expired = 0, deleted = 0, shredded = 0, held = 0, withdrawn = 0;
-        await foreach (var study in ExpiredStudiesAsync(asOf, cancellationToken).ConfigureAwait(false))
+        var totals = new long[5];
+        using var slots = new SemaphoreSlim(_options.MaxParallelism, _options.MaxParallelism);
+        var running = new List<Task>();
+        try
         {
-            expired += study.Count;
-            var studyKey = study[0].StudyKey;
-            switch (await DecideAsync(snapshot, studyKey, asOf, cancellationToken).ConfigureAwait(false))
+            await foreach (var study in ExpiredStudiesAsync(asOf, cancellationToken).ConfigureAwait(false))
             {
-                case SweepAction.KeepHeld:
-                    held++;
-                    await AuditAsync(actor, correlationId, studyKey, null, AuditOutcome.MinorFailure, ["retention-expired", "kept=legal-hold"], cancellationToken).ConfigureAwait(false);
-                    break;
-                case SweepAction.DeleteInstance:
-                    foreach (var instance in study)
-                    {
-                        if (await _tags.DeleteUnheldAsync(instance.Name, cancellationToken).ConfigureAwait(false) == InstanceDeletion.Deleted)
-                        {
-                            deleted++;
-                            await AuditAsync(actor, correlationId, studyKey, instance.InstanceKey, AuditOutcome.Success, ["retention-expired", "instance-deleted"], cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-
-                    break;
-                default:
-                    StudyShredResult shred;
-                    try
-                    {
-                        shred = await _shredder.ShredAsync(new StudyShredRequest(studyKey, actor, "retention-expired", correlationId), cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (KeyringException ex) when (ex.Reason == KeyringFailureReason.LegalHold)
-                    {
-                        // A hold placed since the decision: it wins, and the keyring audited the refusal.
-                        held++;
-                        break;
-                    }
-
-                    shredded++;
-                    withdrawn += shred.ResearchInstancesWithdrawn;
-                    var removed = await DeleteStudyInstancesAsync(studyKey, cancellationToken).ConfigureAwait(false);
-                    deleted += removed;
-                    await AuditAsync(actor, correlationId, studyKey, null, AuditOutcome.Success, ["retention-expired", "study-deleted", "instances-deleted=" + removed.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
-                    break;
+                // At most MaxParallelism studies are in memory and in flight; the listing waits for a free slot.
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                running.RemoveAll(t => t.IsCompletedSuccessfully);
+                running.Add(SweepStudyThenReleaseAsync(study, snapshot, asOf, actor, correlationId, totals, slots, cancellationToken));
+                if (running.Find(t => t.IsFaulted || t.IsCanceled) is { } failed)
+                {
+                    await failed.ConfigureAwait(false);
+                }
             }
         }
+        finally
+        {
+            // Whatever happens to the listing, the studies already started finish (or fail) before this returns.
+            await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default))).ConfigureAwait(false);
+        }
 
+        await Task.WhenAll(running).ConfigureAwait(false);
+        long expired = totals[0], deleted = totals[1], shredded = totals[2], held = totals[3], withdrawn = totals[4];
         var quarantined = await _quarantine.DeleteExpiredAsync(new DateTimeOffset(asOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
         var result = new SweepResult
         {
@@ -148,6 +130,63 @@ public sealed class RetentionSweepService
             },
             cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    private async Task SweepStudyThenReleaseAsync(List<TaggedInstance> study, HoldSnapshot snapshot, DateOnly asOf, AuditActor actor, string? correlationId, long[] totals, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Yield();
+            await SweepStudyAsync(study, snapshot, asOf, actor, correlationId, totals, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>One study's decision and action; totals: expired, deleted, shredded, held, research copies withdrawn.</summary>
+    private async Task SweepStudyAsync(List<TaggedInstance> study, HoldSnapshot snapshot, DateOnly asOf, AuditActor actor, string? correlationId, long[] totals, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref totals[0], study.Count);
+        var studyKey = study[0].StudyKey;
+        switch (await DecideAsync(snapshot, studyKey, asOf, cancellationToken).ConfigureAwait(false))
+        {
+            case SweepAction.KeepHeld:
+                Interlocked.Increment(ref totals[3]);
+                await AuditAsync(actor, correlationId, studyKey, null, AuditOutcome.MinorFailure, ["retention-expired", "kept=legal-hold"], cancellationToken).ConfigureAwait(false);
+                break;
+            case SweepAction.DeleteInstance:
+                foreach (var instance in study)
+                {
+                    if (await _tags.DeleteUnheldAsync(instance.Name, cancellationToken).ConfigureAwait(false) == InstanceDeletion.Deleted)
+                    {
+                        Interlocked.Increment(ref totals[1]);
+                        await AuditAsync(actor, correlationId, studyKey, instance.InstanceKey, AuditOutcome.Success, ["retention-expired", "instance-deleted"], cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                break;
+            default:
+                StudyShredResult shred;
+                try
+                {
+                    shred = await _shredder.ShredAsync(new StudyShredRequest(studyKey, actor, "retention-expired", correlationId), cancellationToken).ConfigureAwait(false);
+                }
+                catch (KeyringException ex) when (ex.Reason == KeyringFailureReason.LegalHold)
+                {
+                    // A hold placed since the decision: it wins, and the keyring audited the refusal.
+                    Interlocked.Increment(ref totals[3]);
+                    break;
+                }
+
+                Interlocked.Increment(ref totals[2]);
+                Interlocked.Add(ref totals[4], shred.ResearchInstancesWithdrawn);
+                var removed = await DeleteStudyInstancesAsync(studyKey, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref totals[1], removed);
+                await AuditAsync(actor, correlationId, studyKey, null, AuditOutcome.Success, ["retention-expired", "study-deleted", "instances-deleted=" + removed.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
+                break;
+        }
     }
 
     /// <summary>Deletes every instance of a (shredded) study, page by page; returns how many it deleted.</summary>
