@@ -157,22 +157,36 @@ public sealed class BlobArchiveTagIndex : IArchiveTagIndex
     private async Task DeleteIndexRecordAsync(TaggedInstance instance, CancellationToken cancellationToken) =>
         await StorageCall.RunAsync("DeleteBlob", () => _archive.GetBlobClient(ArchiveNames.IndexRecord(instance.StudyKey, instance.InstanceKey)).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-    private async Task<bool> AnyAsync(string where, string prefix, Func<IDictionary<string, string>?, bool> matches, CancellationToken cancellationToken)
-    {
-        string? token = null;
-        do
+    /// <summary>
+    /// Whether any blob matches, whatever its name: a blob tagged <c>ca_hold = '1'</c> under an unexpected name must still
+    /// count as a hold (failing closed), where the paged queries skip names that are not archive instances.
+    /// </summary>
+    private async Task<bool> AnyAsync(string where, string prefix, Func<IDictionary<string, string>?, bool> matches, CancellationToken cancellationToken) =>
+        await StorageCall.RunAsync(_mode == TagQueryMode.FindBlobsByTags ? "FindBlobsByTags" : "ListBlobs", async () =>
         {
-            var page = await FindAsync(where, prefix, matches, token, _mode == TagQueryMode.FindBlobsByTags ? 100 : 1000, cancellationToken).ConfigureAwait(false);
-            if (page.Instances.Count > 0)
+            if (_mode == TagQueryMode.FindBlobsByTags)
             {
-                return true;
+                await foreach (var page in _archive.FindBlobsByTagsAsync(where, cancellationToken).AsPages(null, 100).ConfigureAwait(false))
+                {
+                    if (page.Values.Count > 0)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-        return false;
-    }
+            await foreach (var item in _archive.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Tags }, cancellationToken).ConfigureAwait(false))
+            {
+                if (matches(item.Tags))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }).ConfigureAwait(false);
 
     private Task<ArchiveTagPage> FindAsync(string where, string prefix, Func<IDictionary<string, string>?, bool> matches, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
