@@ -143,6 +143,7 @@ var functionNames = {
   ingest: 'IngestInstance'
   export: 'ExportResearchCopies'
   researchApi: 'ResearchApi'
+  retentionSweep: 'RetentionSweep'
 }
 var ingestQueue = 'ingest-events'
 var exportQueue = 'export-requests'
@@ -365,4 +366,4 @@ output signingKeyUri string = vault.outputs.signingKeyUri
 output appIdentityClientId string = identity.properties.clientId
 output eventGridTopicId string = events.outputs.topicId
 // What `az functionapp function list` must show after publishing (docs/deploy.md, step 4).
-output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi ]
+output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi, functionNames.retentionSweep ]

@@ -11,10 +11,13 @@ public static class ScheduleSettings
     /// <summary>The configuration section.</summary>
     public const string Section = "CloudArchive:Schedules";
 
+    /// <summary>The retention sweep's schedule (<c>RetentionSweep</c>).</summary>
+    public const string RetentionSweepKey = Section + ":RetentionSweep";
+
     /// <summary>Setting key → default schedule.</summary>
     public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // Daily at 02:00 UTC: retention is counted in whole days, so more often finds nothing new.
-        [Section + ":RetentionSweep"] = "0 0 2 * * *",
+        [RetentionSweepKey] = "0 0 2 * * *",
     };
 }
