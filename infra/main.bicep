@@ -149,6 +149,7 @@ var functionNames = {
   stowRs: 'StowRs'
   reconcile: 'Reconcile'
   fixitySweep: 'FixitySweep'
+  retentionSweep: 'RetentionSweep'
 }
 var ingestQueue = 'ingest-events'
 var exportQueue = 'export-requests'
@@ -373,4 +374,4 @@ output signingKeyUri string = vault.outputs.signingKeyUri
 output appIdentityClientId string = identity.properties.clientId
 output eventGridTopicId string = events.outputs.topicId
 // What `az functionapp function list` must show after publishing (docs/deploy.md, step 4).
-output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi, functionNames.clinicalDicomWeb, functionNames.stowRs, functionNames.auditSeal ]
+output functionNames array = [ functionNames.ingest, functionNames.export, functionNames.researchApi, functionNames.clinicalDicomWeb, functionNames.stowRs, functionNames.auditSeal, functionNames.retentionSweep, functionNames.reconcile, functionNames.fixitySweep ]

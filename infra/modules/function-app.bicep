@@ -214,6 +214,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Containers__Seals: containerNames.Seals
     // Timer schedules (NCRONTAB); the Functions host resolves %CloudArchive:Schedules:{Function}% from these.
     CloudArchive__Schedules__AuditSeal: '0 5 * * * *'
+    CloudArchive__Schedules__RetentionSweep: '0 0 2 * * *'
+    CloudArchive__Schedules__Reconcile: '0 */15 * * * *'
+    CloudArchive__Schedules__FixitySweep: '0 30 2 * * *'
     // Keys (KeySettings): the HSM KEK. No LocalKeyFile and no AllowLocalKeyInAzure in Azure.
     CloudArchive__Keys__Provider: 'KeyVault'
     CloudArchive__Keys__KeyId: kekUri
@@ -240,9 +243,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Auth__Audience: authAudience
     CloudArchive__Auth__ClientId: authClientId
     CloudArchive__Auth__Instance: authInstance
-    // Lifecycle timers (docs/lifecycle-parts/reconcile.md): the host resolves %CloudArchive:Schedules:*% from these.
-    CloudArchive__Schedules__Reconcile: '0 */15 * * * *'
-    CloudArchive__Schedules__FixitySweep: '0 30 2 * * *'
+    // Reconciliation and fixity (docs/lifecycle.md).
     CloudArchive__Reconcile__StaleAfter: '01:00:00'
     CloudArchive__Reconcile__MaxPoisonMessagesPerRun: '500'
     CloudArchive__Fixity__Period: '90.00:00:00'

@@ -18,6 +18,9 @@ public static class CliApp
         root.Add(Commands.Audit.AuditCommands.Create());
         root.Add(Commands.Keys.KeysCommands.Create());
         root.Add(Commands.Quarantine.QuarantineCommands.Create());
+        root.Add(Commands.Retention.RetentionCommands.Create());
+        root.Add(Commands.Holds.HoldsCommands.Create());
+        root.Add(Commands.Erasure.ErasureCommands.Create());
         root.Add(Commands.Export.ExportCommands.Create());
         root.Add(Commands.Research.ResearchCommands.Create());
         root.Add(Commands.Agreements.AgreementsCommands.Create());

@@ -75,7 +75,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([CloudArchive.Functions.Lifecycle.AuditSeal.Name, ClinicalDicomWeb.Name, ExportResearchCopies.Name, CloudArchive.Functions.Lifecycle.FixitySweep.Name, IngestInstance.Name, CloudArchive.Functions.Lifecycle.Reconcile.Name, "ResearchApi", StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([CloudArchive.Functions.Lifecycle.AuditSeal.Name, ClinicalDicomWeb.Name, ExportResearchCopies.Name, CloudArchive.Functions.Lifecycle.FixitySweep.Name, IngestInstance.Name, CloudArchive.Functions.Lifecycle.Reconcile.Name, "ResearchApi", CloudArchive.Functions.Lifecycle.RetentionSweep.Name, StowRs.Name], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());
@@ -120,6 +120,10 @@ public sealed class HostFilesTests
         Assert.Equal(["post"], stow.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
         Assert.Equal("dicomweb/studies/{study?}", stow.GetProperty("route").GetString());
         Assert.Equal("Anonymous", stow.GetProperty("authLevel").GetString(), ignoreCase: true);
+        // The schedule is an app setting (infra writes it), resolved by the host.
+        var timer = Assert.Single(Function(Lifecycle.RetentionSweep.Name).GetProperty("bindings").EnumerateArray());
+        Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
+        Assert.Equal("%CloudArchive:Schedules:RetentionSweep%", timer.GetProperty("schedule").GetString());
     }
 
     [Fact]

@@ -69,11 +69,13 @@ public static class CloudArchiveServiceCollectionExtensions
         }
 
         AddStorage(services, settings);
+
+        // Before the keyring's registrations: the lifecycle's legal-hold query (hold documents and tags) is the one it consults.
+        LifecycleServiceRegistration.AddLifecycle(services, settings, host, key => configuration[key]);
         AddKeysAndAudit(services, settings, host);
         AddAuditSeals(services, settings, configuration[AuditSealSignerFactory.KeyNameKey]);
         AddIngest(services, settings);
         AddResearch(services, settings, host);
-        LifecycleServiceRegistration.AddLifecycle(services, settings, host, key => configuration[key]);
         return settings;
     }
 
@@ -102,7 +104,6 @@ public static class CloudArchiveServiceCollectionExtensions
         // Lazy: the keyring audits through the writer that needs this key.
         services.TryAddSingleton<IAuditChainKeySource>(sp => new KeyringAuditChainKeySource(sp.GetRequiredService<Keyring>));
         services.TryAddSingleton<IKeyAuditSink>(sp => new AuditLogKeyAuditSink(sp.GetRequiredService<AuditLogWriter>(), host.KeyActor));
-        services.TryAddSingleton<ILegalHoldQuery>(sp => new TagLegalHoldQuery(Container(sp, settings.Containers.Archive)));
         services.TryAddSingleton<IKeyringStore>(sp => new BlobKeyringStore(StorageConnection.ForKeyring(sp.GetRequiredService<StorageConnection>(), settings.Storage, () => sp.GetRequiredService<TokenCredential>()), new BlobKeyringStoreOptions { ContainerName = settings.Containers.Keyring }));
         services.TryAddSingleton(sp => new Keyring(
             sp.GetRequiredService<IKeyringStore>(),

@@ -1,21 +1,33 @@
+using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Lifecycle;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest.Quarantine;
+using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Lifecycle.Erasure;
 using CloudArchive.Core.Lifecycle.Fixity;
+using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Reconcile;
-using Microsoft.Extensions.DependencyInjection;
+using CloudArchive.Core.Lifecycle.Shred;
+using CloudArchive.Core.Lifecycle.Sweep;
+using CloudArchive.Core.Lifecycle;
+using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Core.Research.Export;
+using CloudArchive.Core.Research.Publication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CloudArchive.Azure.Composition;
 
 /// <summary>
-/// The lifecycle services of the composition root: the fixity sweep and reconciliation with their stores in
-/// <c>control</c>. Reconciliation also needs an <see cref="IIngestEventQueue"/>, which the function app registers (it
-/// writes and reads the Event Grid message shape the ingest trigger decodes).
+/// The lifecycle part of the composition root: the archive's tag index, hold and erasure documents in <c>control</c>,
+/// the legal-hold query the keyring consults, the complete shred, the retention sweep and erasure; the fixity sweep and
+/// reconciliation with their stores in <c>control</c>. Reconciliation also needs an <see cref="IIngestEventQueue"/>,
+/// which the function app registers (it writes and reads the Event Grid message shape the ingest trigger decodes).
+/// Like the rest of the root, everything is <c>TryAdd</c> and built on first use.
 /// </summary>
 internal static class LifecycleServiceRegistration
 {
@@ -28,6 +40,49 @@ internal static class LifecycleServiceRegistration
         }
 
         services.TryAddSingleton(lifecycle);
+        services.TryAddSingleton<IArchiveTagIndex>(sp =>
+        {
+            var connection = sp.GetRequiredService<StorageConnection>();
+            return new BlobArchiveTagIndex(
+                Container(sp, settings.Containers.Archive),
+                connection.ImmutabilitySupported,
+                connection.IsLocalEmulator ? TagQueryMode.ListAndFilter : TagQueryMode.FindBlobsByTags);
+        });
+        services.TryAddSingleton<ILifecycleDocumentStore>(sp => new BlobLifecycleDocumentStore(Container(sp, settings.Containers.Control)));
+        services.TryAddSingleton(sp => new LegalHoldService(
+            sp.GetRequiredService<ILifecycleDocumentStore>(),
+            sp.GetRequiredService<IArchiveTagIndex>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new DocumentLegalHoldQuery(sp.GetRequiredService<LegalHoldService>(), sp.GetRequiredService<IArchiveTagIndex>()));
+        services.TryAddSingleton<ILegalHoldQuery>(sp => sp.GetRequiredService<DocumentLegalHoldQuery>());
+        services.TryAddSingleton(sp => new StudyShredder(
+            sp.GetRequiredService<Keyring>(),
+            sp.GetRequiredService<IAgreementStore>(),
+            sp.GetRequiredService<IExportLedger>(),
+            sp.GetRequiredService<IResearchStore>(),
+            sp.GetRequiredService<IQuarantineLifecycle>(),
+            sp.GetRequiredService<AuditLogWriter>()));
+        services.TryAddSingleton(new RetentionSweepOptions());
+        services.TryAddSingleton(sp => new RetentionSweepService(
+            sp.GetRequiredService<IArchiveTagIndex>(),
+            sp.GetRequiredService<LegalHoldService>(),
+            sp.GetRequiredService<DocumentLegalHoldQuery>(),
+            sp.GetRequiredService<StudyShredder>(),
+            sp.GetRequiredService<IQuarantineLifecycle>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            new InstanceIndex(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>(), new EnvelopeEncryptor()),
+            sp.GetRequiredService<RetentionSweepOptions>()));
+        services.TryAddSingleton(sp => new ErasureService(
+            sp.GetRequiredService<Keyring>(),
+            sp.GetRequiredService<IArchiveTagIndex>(),
+            sp.GetRequiredService<LegalHoldService>(),
+            sp.GetRequiredService<DocumentLegalHoldQuery>(),
+            sp.GetRequiredService<StudyShredder>(),
+            sp.GetRequiredService<ILifecycleDocumentStore>(),
+            sp.GetRequiredService<AuditLogWriter>(),
+            sp.GetRequiredService<TimeProvider>()));
+
         services.TryAddSingleton<IArchiveInventory>(sp => new BlobArchiveInventory(Container(sp, settings.Containers.Archive)));
         services.TryAddSingleton<IFixityStore>(sp => new BlobFixityStore(Container(sp, settings.Containers.Control)));
         services.TryAddSingleton(sp => new ArchiveBlobVerifier(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>()));

@@ -250,7 +250,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
                             {
                                 [ArchiveMetadata.StudyTag] = studyKey,
                                 [ArchiveMetadata.PatientTag] = patient ?? "none",
-                                [ArchiveMetadata.RetainUntilTag] = record.RetainUntil,
+                                [ArchiveMetadata.RetainUntilTag] = RetainUntilTag.ToTag(retention.RetainUntil),
                                 [ArchiveMetadata.HoldTag] = "0",
                                 [ArchiveMetadata.SeriesTag] = seriesKey,
                                 [ArchiveMetadata.AccessionTag] = accession ?? "none",

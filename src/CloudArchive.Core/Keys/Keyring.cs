@@ -60,6 +60,7 @@ public sealed class Keyring : IDisposable
     public async Task<SymmetricKeyEncryptionKey> GetOrCreateStudyKeyAsync(string studyKey, CancellationToken cancellationToken = default)
     {
         var name = KeyringNames.Study(studyKey);
+        await ThrowIfShreddedAsync(studyKey, name, cancellationToken).ConfigureAwait(false);
         var key = await GetOrCreateAsync(name, "study", studyKey, cancellationToken).ConfigureAwait(false);
         return Wrap(studyKey, key, disposeAfterUnwrap: false);
     }
@@ -201,7 +202,8 @@ public sealed class Keyring : IDisposable
     /// <summary>
     /// Crypto-shreds a study: deletes its keyring entry with every snapshot and version, so every copy of its
     /// ciphertext (backups included) becomes unreadable. Refused under legal hold. Audited either way.
-    /// Other processes stop using a cached copy within <see cref="KeyringOptions.CacheTimeToLive"/>.
+    /// Every process stops using a cached copy as soon as this returns: each use of a study key first reads the
+    /// study's tombstone, which is written before the key is deleted (docs/lifecycle-parts/retention.md).
     /// </summary>
     /// <exception cref="KeyringException"><see cref="KeyringFailureReason.LegalHold"/> when the study is held.</exception>
     public async Task<ShredResult> ShredStudyAsync(ShredRequest request, CancellationToken cancellationToken = default)
@@ -249,6 +251,7 @@ public sealed class Keyring : IDisposable
     internal async Task<SymmetricKeyEncryptionKey> GetExistingStudyKeyAsync(string studyKey, bool disposeAfterUnwrap, CancellationToken cancellationToken)
     {
         var name = KeyringNames.Study(studyKey);
+        await ThrowIfShreddedAsync(studyKey, name, cancellationToken).ConfigureAwait(false);
         var key = new byte[KeyLength];
         try
         {
@@ -272,6 +275,20 @@ public sealed class Keyring : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// The tombstone is read before the cache on every use of a study key: a shred in another process takes effect
+    /// there with the next use, not when that process's cached copy expires. It costs one small read (a 404 for a
+    /// live study) per use.
+    /// </summary>
+    private async Task ThrowIfShreddedAsync(string studyKey, string name, CancellationToken cancellationToken)
+    {
+        if (await _store.GetAsync(KeyringNames.Tombstone(studyKey), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            _cache.Remove(name);
+            throw new KeyringException(KeyringFailureReason.StudyShredded, $"The key of study {studyKey} was destroyed (crypto-shredded); its data is unrecoverable and no new instance is accepted.", name);
         }
     }
 

@@ -28,7 +28,6 @@ public static class LocalHostApp
         var builder = WebApplication.CreateSlimBuilder(args);
         Hosting.TimerScheduleDefaults.AddTo(builder.Configuration);
         configure?.Invoke(builder);
-        TimerScheduleDefaults.AddTo(builder.Configuration);
         var options = new LocalHostOptions();
         builder.Configuration.GetSection(LocalHostOptions.Section).Bind(options);
         options.Validate();

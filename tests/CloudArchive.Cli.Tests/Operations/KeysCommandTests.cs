@@ -140,8 +140,12 @@ public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposabl
     {
         var ct = TestContext.Current.CancellationToken;
         await _azurite.Connection.Blobs.GetBlobContainerClient("audit").CreateIfNotExistsAsync(cancellationToken: ct);
-        // The legal-hold lookup fails closed when the archive container is missing, so it must exist.
-        await _azurite.Connection.Blobs.GetBlobContainerClient("archive").CreateIfNotExistsAsync(cancellationToken: ct);
+        // The legal-hold lookup and the complete shred fail closed when a container they read is missing, so these must
+        // exist: archive (hold tags), control (hold documents, agreements and their ledgers), research (copies).
+        foreach (var container in new[] { "archive", "control", "research" })
+        {
+            await _azurite.Connection.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct);
+        }
         await Store().Container.CreateIfNotExistsAsync(cancellationToken: ct);
         using var keyring = OpenKeyring();
         foreach (var study in studies)

@@ -53,7 +53,9 @@ public sealed class IngestServiceTests : IDisposable
         Assert.NotNull(record);
         Assert.Equal("CT", record.Modality);
         Assert.Equal(tags["ca_patient"], record.PatientPseudonym);
-        Assert.Equal(tags["ca_retain_until"], record.RetainUntil);
+        // The tag is the exact date rounded up to the end of its month (it must not reveal the exam date); the record keeps it exact.
+        Assert.Equal(CloudArchive.Core.Retention.RetainUntilTag.ToTag(record.RetainUntil), tags["ca_retain_until"]);
+        Assert.EndsWith(DateTime.DaysInMonth(int.Parse(record.RetainUntil[..4]), int.Parse(record.RetainUntil[5..7])).ToString("00"), tags["ca_retain_until"], StringComparison.Ordinal);
         Assert.Empty(record.RemovedPaths);
         Assert.Equal(upload.Length, record.ArchivedLength);
     }

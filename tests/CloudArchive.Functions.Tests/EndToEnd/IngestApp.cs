@@ -74,10 +74,19 @@ internal sealed class IngestApp : IAsyncDisposable
     /// <param name="azurite">The storage.</param>
     /// <param name="services">Registrations made before the archive is composed.</param>
     /// <param name="extraSettings">Settings added to (or replacing) the test archive's.</param>
-    public static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    public static Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services = null, IReadOnlyDictionary<string, string?>? extraSettings = null) =>
+        StartAsync(azurite, services, shareWith: null, extraSettings);
+
+    /// <summary>
+    /// Starts a second app instance of <paramref name="shareWith"/>'s archive (same containers and KEK): another process
+    /// with its own composition root, key cache and audit writer, as two function app instances in Azure.
+    /// </summary>
+    public static Task<IngestApp> StartSecondInstanceAsync(AzuriteFixture azurite, IngestApp shareWith) => StartAsync(azurite, null, shareWith, null);
+
+    private static async Task<IngestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection, ArchiveContainerNames>? services, IngestApp? shareWith, IReadOnlyDictionary<string, string?>? extraSettings)
     {
-        var keyDirectory = TestArchiveSettings.NewKeyDirectory();
-        var containers = new ArchiveContainerNames
+        var keyDirectory = shareWith?._keyDirectory ?? TestArchiveSettings.NewKeyDirectory();
+        var containers = shareWith?.Containers ?? new ArchiveContainerNames
         {
             Incoming = AzuriteFixture.UniqueName("in"),
             Archive = AzuriteFixture.UniqueName("ar"),
@@ -113,8 +122,10 @@ internal sealed class IngestApp : IAsyncDisposable
             builder.Services.AddSingleton<IIngestHandler>(sp => new ResultCapturingIngestHandler(sp.GetRequiredService<IngestService>()));
         });
         await app.StartAsync(Ct);
-        return new IngestApp(app, keyDirectory, containers, azurite.Connection, logs);
+        return new IngestApp(app, keyDirectory, containers, azurite.Connection, logs) { _ownsKeys = shareWith is null };
     }
+
+    private bool _ownsKeys = true;
 
     /// <summary>Writes an upload as a gateway does: a later upload under the same name replaces the earlier one.</summary>
     public async Task UploadAsync(string name, byte[] content) =>
@@ -189,6 +200,9 @@ internal sealed class IngestApp : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        TestArchiveSettings.DeleteDirectory(_keyDirectory);
+        if (_ownsKeys)
+        {
+            TestArchiveSettings.DeleteDirectory(_keyDirectory);
+        }
     }
 }

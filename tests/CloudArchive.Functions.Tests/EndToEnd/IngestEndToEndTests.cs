@@ -151,7 +151,7 @@ public sealed class IngestEndToEndTests : IClassFixture<AzuriteFixture>
             var tags = (await app.Archive.GetBlobClient(blobName).GetTagsAsync(cancellationToken: Ct)).Value.Tags;
             Assert.Equal(studyKey, tags["ca_study"]);
             Assert.Equal("0", tags["ca_hold"]);
-            Assert.Equal(record.RetainUntil, tags["ca_retain_until"]);
+            Assert.Equal(CloudArchive.Core.Retention.RetainUntilTag.ToTag(record.RetainUntil), tags["ca_retain_until"]);
             Assert.Equal(record.PatientPseudonym, tags["ca_patient"]);
             Assert.Equal(withAddress.Contains(name), record.RemovedPaths.Contains("(0010,1040)"));
             Assert.Equal(withAddress.Contains(name), record.RemovedPaths.Contains("(0010,2154)"));

@@ -89,7 +89,7 @@ public sealed class ExportEndToEndTests : IClassFixture<AzuriteFixture>
         var instances = (await app.ListAsync("Research", AgreementId + "/studies/")).ToDictionary(b => b.Name, b => b);
         Assert.Equal(3, instances.Count);
         Assert.Equal(2, instances.Keys.Select(n => ResearchNames.ParseInstance(n)!.StudyUid).Distinct().Count());
-        var retainUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).ToString("yyyy-MM-dd");
+        var retainUntil = CloudArchive.Core.Retention.RetainUntilTag.ToTag(DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1));
         var forbidden = new List<string> { SampleInstances.Planted, "ZEBRA", "CompressedSamples", "1CT1", "8NM1", "4MR1", "ABCD1234", "1234ABCD" };
         forbidden.AddRange(studyUids);
         foreach (var (name, item) in instances)

@@ -16,6 +16,7 @@ internal static class FastTimerSchedules
         ["AuditSeal"] = "30 * * * * *",
         ["Reconcile"] = "0 * * * * *",
         ["FixitySweep"] = "30 */2 * * * *",
+        ["RetentionSweep"] = "30 * * * * *",
     };
 
     /// <summary>The local host settings (environment form) that apply <see cref="Schedules"/>.</summary>

@@ -1,14 +1,15 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Lifecycle.Shred;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Keys;
 
 /// <summary>
-/// <c>cloudarchive keys shred --study KEY --reason CODE --yes</c>: crypto-shreds one study (deletes its key with every
-/// version, so every copy of its ciphertext becomes unreadable). Irreversible, so it needs <c>--yes</c>; refused
-/// under legal hold; audited either way.
+/// <c>cloudarchive keys shred --study KEY --reason CODE --yes</c>: a complete crypto-shred of one study
+/// (<see cref="StudyShredder"/>): its key with every version, its research copies and its quarantined uploads, so no
+/// copy stays readable or downloadable. Irreversible, so it needs <c>--yes</c>; refused under legal hold; audited either way.
 /// </summary>
 public static class KeysShredCommand
 {
@@ -47,13 +48,14 @@ public static class KeysShredCommand
             }
 
             var console = OperationsRunner.Console(parse.InvocationConfiguration.Output);
-            using var session = KeyringSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
+            using var session = LifecycleSession.Open(ArchiveSettings.Load(parse.GetValue(connection), parse.GetValue(settingsFile)));
             try
             {
-                var result = await session.Keyring.ShredStudyAsync(new ShredRequest(studyKey, Audit.AuditLogAccess.Actor, why), cancellationToken).ConfigureAwait(false);
+                var result = await LifecycleSession.GuardAsync(() => session.Shredder.ShredAsync(new StudyShredRequest(studyKey, LifecycleSession.Actor, why.ToLowerInvariant(), session.CorrelationId), cancellationToken)).ConfigureAwait(false);
                 console.MarkupLine(result.KeyExisted
                     ? $"Study {studyKey}: key shredded at {result.ShreddedAt:u}. Its ciphertext can no longer be decrypted."
                     : $"Study {studyKey}: no key existed; a tombstone now prevents it from being created again.");
+                console.MarkupLine($"Research copies withdrawn: {result.ResearchInstancesWithdrawn} instances under {result.AgreementsWithdrawn} agreements; quarantined uploads deleted: {result.QuarantineCopiesDeleted}. No process uses the key any more, and new instances of the study are refused.");
                 return ExitCodes.Success;
             }
             catch (KeyringException ex) when (ex.Reason == KeyringFailureReason.LegalHold)

@@ -117,7 +117,7 @@ public sealed class ResearchExporter
             throw await RefuseAsync(agreement.Id, agreement, ExportRefusalReason.InvalidDeidentification, actor, correlationId, cancellationToken).ConfigureAwait(false);
         }
 
-        var retainUntil = retention.AddTo(DateOnly.FromDateTime(now.UtcDateTime)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var retainUntil = RetainUntilTag.ToTag(retention.AddTo(DateOnly.FromDateTime(now.UtcDateTime)));
         var secret = await _keyring.GetOrCreateAgreementSecretAsync(agreement.Id, cancellationToken).ConfigureAwait(false);
         var tempDirectory = Path.Combine(_options.TempDirectory ?? Path.GetTempPath(), "cloudarchive-export-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(tempDirectory);

@@ -50,7 +50,7 @@ public sealed class ResearchExporterTests
         {
             var (content, contentType, tags) = h.Research.Blobs[name];
             Assert.Equal("application/dicom", contentType);
-            Assert.Equal(DateOnly.FromDateTime(h.Time.GetUtcNow().UtcDateTime).AddYears(2).ToString("yyyy-MM-dd"), tags["ca_retain_until"]);
+            Assert.Equal(CloudArchive.Core.Retention.RetainUntilTag.ToTag(DateOnly.FromDateTime(h.Time.GetUtcNow().UtcDateTime).AddYears(2)), tags["ca_retain_until"]);
             foreach (var token in new[] { "PLANTED", s1, "ABCD1234", "1234ABCD", "CompressedSamples" })
             {
                 Assert.False(ExportHarness.Contains(content, token), $"{name} contains {token}");
