@@ -71,6 +71,7 @@ internal sealed class LifecycleArchive : IDisposable
             Audit = AzuriteFixture.UniqueName("au"),
             Control = AzuriteFixture.UniqueName("co"),
             Research = AzuriteFixture.UniqueName("re"),
+            Seals = AzuriteFixture.UniqueName("se"),
         };
         var settings = TestArchiveSettings.For(azurite.ConnectionString, keyDirectory);
         foreach (var role in ArchiveContainerNames.Roles)
