@@ -73,7 +73,7 @@ public sealed class HostFilesTests
     {
         var functions = Load("functions.metadata").EnumerateArray().ToList();
 
-        Assert.Equal([ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([CloudArchive.Functions.Lifecycle.AuditSeal.Name, ExportResearchCopies.Name, IngestInstance.Name, "ResearchApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("CloudArchive.Functions.dll", f.GetProperty("scriptFile").GetString());
@@ -101,6 +101,10 @@ public sealed class HostFilesTests
         Assert.Equal("research/{*path}", http.GetProperty("route").GetString());
         var output = Assert.Single(bindings, b => b.GetProperty("type").GetString() == "http");
         Assert.Equal("Out", output.GetProperty("direction").GetString(), ignoreCase: true);
+
+        var seal = Assert.Single(Function(CloudArchive.Functions.Lifecycle.AuditSeal.Name).GetProperty("bindings").EnumerateArray());
+        Assert.Equal("timerTrigger", seal.GetProperty("type").GetString());
+        Assert.Equal("%CloudArchive:Schedules:AuditSeal%", seal.GetProperty("schedule").GetString());
     }
 
     [Fact]
@@ -126,6 +130,10 @@ public sealed class HostFilesTests
                     Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
                     Assert.Equal(trigger.GetProperty("route").GetString(), function.Target);
                     Assert.Equal(trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()), function.HttpMethods);
+                    break;
+                case LocalTriggerKind.Timer:
+                    Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+                    Assert.Equal(trigger.GetProperty("schedule").GetString(), function.Target);
                     break;
                 default:
                     Assert.Fail($"{function.Name}: unexpected trigger {function.Trigger}");
