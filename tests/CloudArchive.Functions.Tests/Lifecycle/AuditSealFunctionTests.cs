@@ -2,6 +2,7 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.Audit.Seals;
 using CloudArchive.Functions.Hosting;
 using CloudArchive.Functions.Lifecycle;
+using AuditSeal = CloudArchive.Functions.Lifecycle.AuditSeal;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
@@ -12,7 +13,7 @@ using Xunit;
 namespace CloudArchive.Functions.Tests.Lifecycle;
 
 /// <summary>The <c>AuditSeal</c> timer in the composed app on Azurite, and its schedule setting.</summary>
-public sealed class AuditSealFunctionTests(AzuriteFixture azurite)
+public sealed class AuditSealFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
