@@ -126,6 +126,9 @@ public sealed class HostFilesTests
         Assert.Equal(["post"], stow.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
         Assert.Equal("dicomweb/studies/{study?}", stow.GetProperty("route").GetString());
         Assert.Equal("Anonymous", stow.GetProperty("authLevel").GetString(), ignoreCase: true);
+        var seal = Assert.Single(Function(CloudArchive.Functions.Lifecycle.AuditSeal.Name).GetProperty("bindings").EnumerateArray());
+        Assert.Equal("timerTrigger", seal.GetProperty("type").GetString());
+        Assert.Equal("%CloudArchive:Schedules:AuditSeal%", seal.GetProperty("schedule").GetString());
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class CompositionRootTests : IDisposable
     {
         var values = Valid();
         var settings = CloudArchiveSettings.Read(key => values.GetValueOrDefault(key), _keys, _ => null);
-        Assert.Equal(["incoming", "archive", "quarantine", "keyring", "research", "audit", "control"], settings.Containers.All);
+        Assert.Equal(["incoming", "archive", "quarantine", "keyring", "research", "audit", "control", "seals"], settings.Containers.All);
         Assert.Equal("audit", settings.Containers.For("Audit"));
 
         values[ArchiveContainerNames.Section + ":Control"] = "shared";

@@ -127,7 +127,7 @@ public sealed class StatusAndDoctorTests : IClassFixture<AzuriteFixture>, IDispo
     public async Task Doctor_passes_with_a_warning_for_the_local_key_when_everything_is_in_place_and_fails_on_a_missing_container()
     {
         var ct = TestContext.Current.CancellationToken;
-        foreach (var container in new[] { "incoming", "archive", "quarantine", "keyring", "research", "audit", "control" })
+        foreach (var container in new[] { "incoming", "archive", "quarantine", "keyring", "research", "audit", "control", "seals" })
         {
             await _azurite.Connection.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct);
         }

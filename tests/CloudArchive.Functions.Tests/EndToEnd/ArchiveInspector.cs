@@ -57,7 +57,8 @@ internal sealed class ArchiveInspector(IngestApp app)
         return lines;
     }
 
-    public Task<AuditVerificationReport> VerifyAuditAsync() => new AuditLogVerifier(new BlobAuditLogStore(app.Audit)).VerifyAsync(null, null, Ct);
+    public Task<AuditVerificationReport> VerifyAuditAsync() =>
+        new AuditLogVerifier(new BlobAuditLogStore(app.Audit), Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IAuditChainKeySource>(app.Services)).VerifyAsync(null, null, Ct);
 
     /// <summary>
     /// Every plaintext surface the archive controls: names, metadata and tags of every blob in every container (the test's upload names
