@@ -181,7 +181,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             var bodyPart = CleanCode(dataset.GetString(DicomTag.Parse("(0018,0015)")));
             var minimization = _minimizer.Apply(dataset);
 
-            // Taken after minimization, so a value the policy removed is never indexed (docs/dicomweb-parts/clinical.md).
+            // Taken after minimization, so a value the policy removed is never indexed (docs/dicomweb/clinical.md).
             var indexedAttributes = IndexedAttributes.Capture(dataset);
             var accession = context.Keys.AccessionPseudonym(dataset.GetString(DicomTag.Parse("(0008,0050)")));
 

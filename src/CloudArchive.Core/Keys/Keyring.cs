@@ -203,7 +203,7 @@ public sealed class Keyring : IDisposable
     /// Crypto-shreds a study: deletes its keyring entry with every snapshot and version, so every copy of its
     /// ciphertext (backups included) becomes unreadable. Refused under legal hold. Audited either way.
     /// Every process stops using a cached copy as soon as this returns: each use of a study key first reads the
-    /// study's tombstone, which is written before the key is deleted (docs/lifecycle-parts/retention.md).
+    /// study's tombstone, which is written before the key is deleted (docs/lifecycle/retention.md).
     /// </summary>
     /// <exception cref="KeyringException"><see cref="KeyringFailureReason.LegalHold"/> when the study is held.</exception>
     public async Task<ShredResult> ShredStudyAsync(ShredRequest request, CancellationToken cancellationToken = default)

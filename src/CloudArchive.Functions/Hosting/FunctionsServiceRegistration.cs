@@ -80,7 +80,7 @@ public static class FunctionsServiceRegistration
         return settings;
     }
 
-    /// <summary>STOW-RS (docs/dicomweb-parts/stow.md): its limits, the upload store over <c>incoming</c>, the service and handler.</summary>
+    /// <summary>STOW-RS (docs/dicomweb/stow.md): its limits, the upload store over <c>incoming</c>, the service and handler.</summary>
     private static void AddStow(IServiceCollection services, IConfiguration configuration, CloudArchiveSettings settings)
     {
         var stow = new StowOptions();

@@ -9,7 +9,7 @@ namespace CloudArchive.Cli.Commands.Fixity;
 
 /// <summary>
 /// <c>cloudarchive fixity run|status</c>: run the fixity sweep once as the timer would (idempotent: it verifies only
-/// what is due), and show the sweep's cursor and open <c>fixity-failed</c> findings (docs/lifecycle-parts/reconcile.md).
+/// what is due), and show the sweep's cursor and open <c>fixity-failed</c> findings (docs/lifecycle/reconcile.md).
 /// </summary>
 public static class FixityCommands
 {

@@ -10,7 +10,7 @@ namespace CloudArchive.Core.DicomWeb.Clinical;
 /// attributes of a query (<see cref="ClinicalLookup"/>) become opaque keys under the index key, which select instances
 /// by name prefix (<c>studies/{studyKey}/</c>) or by index tag (<c>ca_series</c>, <c>ca_accession</c>,
 /// <c>ca_patient</c>); only the selected instances' encrypted index records are decrypted. What an index reader can
-/// learn from the tags: docs/dicomweb-parts/clinical.md.
+/// learn from the tags: docs/dicomweb/clinical.md.
 /// </summary>
 public sealed class ClinicalIndex : IDisposable
 {

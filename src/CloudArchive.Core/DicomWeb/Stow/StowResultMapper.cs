@@ -5,7 +5,7 @@ namespace CloudArchive.Core.DicomWeb.Stow;
 /// <summary>
 /// Maps what the ingest pipeline did with a part (<see cref="IngestResult"/>) to the Store Instances Response's terms:
 /// archived is stored; the identical duplicate is stored with <see cref="StowStatusCodes.AlreadyStored"/>; a
-/// quarantine fails with the Failure Reason matching its reason code (docs/dicomweb-parts/stow.md lists them).
+/// quarantine fails with the Failure Reason matching its reason code (docs/dicomweb/stow.md lists them).
 /// </summary>
 public static class StowResultMapper
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CloudArchive.Core.DicomWeb.Stow;
 
 /// <summary>
-/// Stores STOW-RS parts through the same ingest pipeline as a Blob upload (docs/dicomweb-parts/stow.md): each part is
+/// Stores STOW-RS parts through the same ingest pipeline as a Blob upload (docs/dicomweb/stow.md): each part is
 /// streamed into <c>incoming</c> under an opaque name (<c>stow/{requestId}/{n}.dcm</c>) with a random upload reference,
 /// and then taken in synchronously by <see cref="IIngestHandler"/> (validate, minimize, retention, encrypt, archive,
 /// audit, delete the upload). Its UIDs are read from the part's head on the way through, for the response; with a

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CloudArchive.Core.Lifecycle.Fixity;
 
 /// <summary>
-/// The fixity sweep (docs/lifecycle-parts/reconcile.md): decrypt-verifies the archive one key-space bucket at a time so
+/// The fixity sweep (docs/lifecycle/reconcile.md): decrypt-verifies the archive one key-space bucket at a time so
 /// that every blob is verified once per <see cref="FixityOptions.Period"/>. Each run first re-checks the open findings,
 /// then verifies the buckets the elapsed share of the period calls for, recording each bucket's results and only then
 /// moving the cursor. Interrupted anywhere, a re-run verifies the unfinished bucket again and ends in the same state.

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CloudArchive.Core.Lifecycle.Reconcile;
 
 /// <summary>
-/// Reconciles <c>incoming</c> with the ingest queue (docs/lifecycle-parts/reconcile.md). An upload leaves
+/// Reconciles <c>incoming</c> with the ingest queue (docs/lifecycle/reconcile.md). An upload leaves
 /// <c>incoming</c> when its ingest completes, so one still there past <see cref="ReconcileOptions.StaleAfter"/> lost its
 /// event and is put back on the queue; a poison message whose upload still exists failed every delivery, and its upload
 /// is moved to quarantine as <c>ingest-failed</c> with the last error code. Either raises an alert (error log with a

@@ -8,7 +8,7 @@ namespace CloudArchive.Functions.DicomWeb.Research;
 
 /// <summary>
 /// Research DICOMweb (<c>/api/research/agreements/{id}/dicomweb/...</c>), called by the research API's handler after it
-/// has authenticated, rate-limited and authorized the request (docs/dicomweb-parts/research.md). This class answers
+/// has authenticated, rate-limited and authorized the request (docs/dicomweb/research.md). This class answers
 /// QIDO-RS searches; <see cref="ResearchWadoResponder"/> answers WADO-RS. Searches are audited as 110112 Query,
 /// retrievals as 110103, before any result is sent; refusals of well-formed but unanswerable requests (400, 404, 406)
 /// are audited with a minor failure.
