@@ -13,8 +13,9 @@ public static class TimerScheduleDefaults
     public static IReadOnlyDictionary<string, string?> Values { get; } = new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         [AuditSeal.ScheduleSetting] = AuditSeal.DefaultSchedule,
-        [Reconcile.ScheduleSetting] = "0 */15 * * * *",
-        [FixitySweep.ScheduleSetting] = "0 30 2 * * *",
+        [RetentionSweep.ScheduleSetting] = RetentionSweep.DefaultSchedule,
+        [Reconcile.ScheduleSetting] = Reconcile.DefaultSchedule,
+        [FixitySweep.ScheduleSetting] = FixitySweep.DefaultSchedule,
     };
 
     /// <summary>Adds the defaults as the lowest-priority configuration source.</summary>

@@ -19,6 +19,9 @@ public sealed class FixitySweep
     /// <summary>The setting that holds the schedule (default in <see cref="Hosting.TimerScheduleDefaults"/> and the Bicep).</summary>
     public const string ScheduleSetting = "CloudArchive:Schedules:FixitySweep";
 
+    /// <summary>Daily at 02:30 UTC, after the retention sweep.</summary>
+    public const string DefaultSchedule = "0 30 2 * * *";
+
     private readonly FixitySweeper _sweeper;
     private readonly ILogger<FixitySweep> _logger;
 

@@ -19,6 +19,9 @@ public sealed class Reconcile
     /// <summary>The setting that holds the schedule (default in <see cref="Hosting.TimerScheduleDefaults"/> and the Bicep).</summary>
     public const string ScheduleSetting = "CloudArchive:Schedules:Reconcile";
 
+    /// <summary>Every 15 minutes.</summary>
+    public const string DefaultSchedule = "0 */15 * * * *";
+
     private readonly ReconcileService _service;
     private readonly ILogger<Reconcile> _logger;
 

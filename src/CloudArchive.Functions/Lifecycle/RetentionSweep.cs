@@ -14,6 +14,12 @@ public sealed class RetentionSweep
     /// <summary>The function name.</summary>
     public const string Name = "RetentionSweep";
 
+    /// <summary>The schedule setting (NCRONTAB, six fields; default <see cref="DefaultSchedule"/>).</summary>
+    public const string ScheduleSetting = "CloudArchive:Schedules:RetentionSweep";
+
+    /// <summary>Daily at 02:00 UTC: retention is counted in whole days, so running more often finds nothing new.</summary>
+    public const string DefaultSchedule = "0 0 2 * * *";
+
     private readonly RetentionSweepService _sweep;
     private readonly TimeProvider _time;
     private readonly ILogger<RetentionSweep> _logger;
@@ -28,7 +34,7 @@ public sealed class RetentionSweep
 
     /// <summary>Runs one occurrence.</summary>
     [Function(Name)]
-    public async Task RunAsync([TimerTrigger("%CloudArchive:Schedules:RetentionSweep%")] TimerInfo timer, FunctionContext context)
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         await SweepAsync(context.CorrelationId(), context.CancellationToken).ConfigureAwait(false);

@@ -141,8 +141,9 @@ public sealed class KeysCommandTests : IClassFixture<AzuriteFixture>, IDisposabl
         var ct = TestContext.Current.CancellationToken;
         await _azurite.Connection.Blobs.GetBlobContainerClient("audit").CreateIfNotExistsAsync(cancellationToken: ct);
         // The legal-hold lookup and the complete shred fail closed when a container they read is missing, so these must
-        // exist: archive (hold tags), control (hold documents, agreements and their ledgers), research (copies).
-        foreach (var container in new[] { "archive", "control", "research" })
+        // exist: archive (hold tags), control (hold documents, agreements and their ledgers), research (copies),
+        // quarantine (the study's quarantine copies go with it).
+        foreach (var container in new[] { "archive", "control", "research", "quarantine" })
         {
             await _azurite.Connection.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct);
         }

@@ -18,6 +18,10 @@ public sealed class ResearchWadoTests(ResearchApiFixture fixture)
 {
     /// <summary>An agreement of its own whose copies are multi-frame (the shared one's layout is asserted by other tests).</summary>
     private const string Frames = "frames-study";
+
+    // The multi-frame agreement has its own recipient group, so the shared fixture's recipient still sees exactly the
+    // agreements the other classes' listing tests expect, whichever class runs first.
+    private const string FramesGroup = "4b7d2e91-6a3c-4f58-b0e2-7c9d1a5f3e60";
     private static readonly SemaphoreSlim Seeding = new(1, 1);
     private static bool _seeded;
     private static readonly string R = Root(ResearchApiFixture.Agreement);
@@ -99,13 +103,13 @@ public sealed class ResearchWadoTests(ResearchApiFixture fixture)
     {
         await SeedAsync();
         var root = Root(Frames);
-        using var response = await GetAsync(fixture, root + "/studies/2.25.5001/series/2.25.5101/instances/2.25.5201/metadata", NewId(), "application/dicom+json");
+        using var response = await GetAsync(fixture, root + "/studies/2.25.5001/series/2.25.5101/instances/2.25.5201/metadata", NewId(), "application/dicom+json", FramesGroup);
         var instance = Assert.Single((await JsonAsync(response)).EnumerateArray());
         Assert.Equal(["MR"], Values(instance, "00080060"));
         var uri = instance.GetProperty("7FE00010").GetProperty("BulkDataURI").GetString()!;
         Assert.EndsWith("/instances/2.25.5201/bulkdata/7FE00010", uri, StringComparison.Ordinal);
 
-        using var bulk = await GetAsync(fixture, new Uri(uri).PathAndQuery, NewId(), "multipart/related; type=\"application/octet-stream\"");
+        using var bulk = await GetAsync(fixture, new Uri(uri).PathAndQuery, NewId(), "multipart/related; type=\"application/octet-stream\"", FramesGroup);
         var part = Assert.Single(await PartsAsync(bulk));
         var oracle = await OracleFramesAsync("emri_small.dcm");
         Assert.Equal(oracle.Aggregate(string.Empty, (a, b) => a + b).Length, oracle.Count * 64);
@@ -113,7 +117,7 @@ public sealed class ResearchWadoTests(ResearchApiFixture fixture)
         var frameSize = part.Body.Length / 10;
         Assert.Equal(oracle, Enumerable.Range(0, 10).Select(i => Convert.ToHexStringLower(SHA256.HashData(part.Body.AsSpan(i * frameSize, frameSize)))));
 
-        using var studyMetadata = await GetAsync(fixture, root + "/studies/2.25.5001/metadata", NewId());
+        using var studyMetadata = await GetAsync(fixture, root + "/studies/2.25.5001/metadata", NewId(), null, FramesGroup);
         Assert.Equal(4, (await JsonAsync(studyMetadata)).GetArrayLength());
     }
 
@@ -126,7 +130,7 @@ public sealed class ResearchWadoTests(ResearchApiFixture fixture)
     public async Task Frames_match_pydicoms_split_for_native_and_encapsulated_pixel_data(string instance, string file, string frames, string accept)
     {
         await SeedAsync();
-        using var response = await GetAsync(fixture, Root(Frames) + $"/studies/2.25.5001/series/2.25.5101/instances/{instance}/frames/{frames}", NewId(), accept);
+        using var response = await GetAsync(fixture, Root(Frames) + $"/studies/2.25.5001/series/2.25.5101/instances/{instance}/frames/{frames}", NewId(), accept, FramesGroup);
         var bodies = response.Content.Headers.ContentType!.MediaType == "multipart/related"
             ? (await PartsAsync(response)).Select(p => p.Body).ToList()
             : [await response.Content.ReadAsByteArrayAsync(Ct)];
@@ -143,7 +147,7 @@ public sealed class ResearchWadoTests(ResearchApiFixture fixture)
     public async Task Frames_that_cannot_be_sent_as_asked_are_refused(string instance, string frames, string accept, HttpStatusCode expected)
     {
         await SeedAsync();
-        using var response = await GetAsync(fixture, Root(Frames) + $"/studies/2.25.5001/series/2.25.5101/instances/{instance}/frames/{frames}", NewId(), accept);
+        using var response = await GetAsync(fixture, Root(Frames) + $"/studies/2.25.5001/series/2.25.5101/instances/{instance}/frames/{frames}", NewId(), accept, FramesGroup);
         Assert.Equal(expected, response.StatusCode);
     }
 
@@ -176,7 +180,7 @@ public sealed class ResearchWadoTests(ResearchApiFixture fixture)
                 Id = Frames,
                 Title = "Multi-frame copies",
                 PurposeOfUse = "HRESCH",
-                Recipients = [ResearchApiFixture.RecipientGroup],
+                Recipients = [FramesGroup],
                 ValidFrom = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
                 ValidUntil = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
                 CopyRetention = "P2Y",
