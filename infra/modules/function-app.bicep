@@ -227,6 +227,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CloudArchive__Ingest__MaxInstanceBytes: string(maxInstanceBytes)
     CloudArchive__Ingest__AllowedSopClasses: ''
     CloudArchive__Ingest__TempDirectory: ''
+    CloudArchive__Ingest__RepairFileMeta: ''
+    CloudArchive__Ingest__QuarantineRetentionDays: ''
+    // STOW-RS limits (docs/dicomweb/stow.md): 4 GiB per request and per part in Azure, where the Functions host's own
+    // request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, below) is raised to the same figure.
+    CloudArchive__DicomWeb__MaxRequestBytes: '4294967296'
+    CloudArchive__DicomWeb__MaxPartBytes: '4294967296'
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4294967296'
     CloudArchive__Audit__WriterId: ''
     CloudArchive__Audit__SealKeyName: signingKeyName
     // Export (ExportSettings) and the researcher API (ResearchApiOptions).

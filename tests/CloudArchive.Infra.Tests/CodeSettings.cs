@@ -35,6 +35,7 @@ internal static class CodeSettings
         "AZURE_CLIENT_ID", // DefaultAzureCredential picks the user-assigned identity by it
         "APPLICATIONINSIGHTS_CONNECTION_STRING", // the worker's Application Insights exporter
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", // ... and its Entra ID authentication (local auth is off)
+        "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", // the Functions host's HTTP body limit, raised for STOW-RS
     ];
 
     /// <summary>Every <c>CloudArchive:</c> key the Azure and Functions assemblies declare, minus <see cref="LocalOnly"/>.</summary>
