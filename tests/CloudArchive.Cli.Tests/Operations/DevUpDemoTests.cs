@@ -37,6 +37,10 @@ public sealed partial class DevUpDemoTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("Demo result", result.Output, StringComparison.Ordinal);
+        // The lifecycle timers run on fast schedules: the demo shows the retention sweep's audited run and the seal state.
+        Assert.Contains("Lifecycle timers", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"RetentionSweep\s*│\s*as-of=\d{4}-\d{2}-\d{2}, instances-deleted=\d+", result.Output);
+        Assert.Matches(@"AuditSeal\s*│\s*(no closed audit hour yet|\d+ hour\(s\) sealed)", result.Output);
         Assert.True(result.Output.LastIndexOf("Local archive", StringComparison.Ordinal) > result.Output.IndexOf("Demo result", StringComparison.Ordinal), "the table of URLs is printed again after the demo:\n" + result.Output);
         Assert.Contains("WARN", result.Output, StringComparison.Ordinal); // the insecure local key is announced
         var uploaded = Count(result.Output, "uploaded");

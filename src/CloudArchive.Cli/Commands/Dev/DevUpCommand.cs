@@ -105,6 +105,12 @@ public static class DevUpCommand
             var prefix = "demo/" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "/";
             var summary = await new DemoRunner(paths, connection, settings).RunAsync(console, prefix, demoTimeout, cancellationToken).ConfigureAwait(false);
             DemoRunner.Render(console, summary, prefix);
+
+            // The timers run on fast schedules in the demo: show the first retention sweep after the ingest, and the seals.
+            var lifecycle = new DemoLifecycleWatcher(connection, settings);
+            console.MarkupLine("Waiting for the next retention sweep (every minute in the demo)...");
+            var sweep = await lifecycle.WaitForSweepAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+            lifecycle.Render(console, sweep, await lifecycle.SealsAsync(cancellationToken).ConfigureAwait(false));
             RenderWhereToLook(console, paths);
             // The demo's output pushes the URLs off the screen; they are what a person needs next.
             RenderRunning(console, paths, azurite, functions);
