@@ -63,10 +63,12 @@ public sealed class RetentionSweepHarness : IHarness
                 await connection.Blobs.GetBlobContainerClient(provider.GetRequiredService<CloudArchiveSettings>().Containers.For(role)).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
+            using var requests = new StorageRequestCounter();
             var seed = Stopwatch.StartNew();
             var (expired, shreddable) = await SeedAsync(provider, entries, studySize, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {entries} entries in {entries / studySize} studies ({expired} expired, {shreddable} studies wholly expired) in {seed.Elapsed.TotalSeconds:F1} s"));
 
+            PrintRequests("seeding", requests.TakeAndReset());
             var sweep = provider.GetRequiredService<RetentionSweepService>();
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -76,6 +78,7 @@ public sealed class RetentionSweepHarness : IHarness
             var result = await sweep.RunAsync(new DateOnly(2026, 12, 6), RetentionSweepService.ServiceActor, "bench", cancellationToken).ConfigureAwait(false);
             clock.Stop();
             var peak = sampler.Peak;
+            PrintRequests("sweep", requests.TakeAndReset());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sweep: {clock.Elapsed.TotalSeconds:F1} s for {entries} entries ({entries / clock.Elapsed.TotalSeconds:F0} entries/s); expired {result.InstancesExpired}, deleted {result.InstancesDeleted}, studies shredded {result.StudiesShredded}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -91,6 +94,15 @@ public sealed class RetentionSweepHarness : IHarness
         finally
         {
             TestArchiveSettings.DeleteDirectory(keys);
+        }
+    }
+
+    private static void PrintRequests(string phase, IReadOnlyList<KeyValuePair<string, long>> counts)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase}: {counts.Sum(p => p.Value)} storage requests"));
+        foreach (var (operation, count) in counts)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,8} {operation}"));
         }
     }
 
