@@ -59,6 +59,39 @@ public sealed class BlobArchiveTagIndex : IArchiveTagIndex
         FindAsync($"\"{ArchiveMetadata.PatientTag}\" = '{Key(patientPseudonym)}'", StudiesPrefix, tags => Tag(tags, ArchiveMetadata.PatientTag) == patientPseudonym, continuationToken, pageSize, cancellationToken);
 
     /// <inheritdoc />
+    public bool ListsAllInNameOrder => _mode == TagQueryMode.ListAndFilter;
+
+    /// <inheritdoc />
+    public async Task<ArchiveTagPage> ListAllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        if (_mode != TagQueryMode.ListAndFilter)
+        {
+            throw new NotSupportedException("Only the list-and-filter mode walks the archive.");
+        }
+
+        return await StorageCall.RunAsync("ListBlobs", async () =>
+        {
+            var pages = _archive.GetBlobsAsync(new GetBlobsOptions { Prefix = StudiesPrefix, Traits = BlobTraits.Tags }, cancellationToken).AsPages(continuationToken, Math.Min(pageSize, 5000));
+            await foreach (var page in pages.ConfigureAwait(false))
+            {
+                var instances = new List<TaggedInstance>(page.Values.Count);
+                foreach (var item in page.Values)
+                {
+                    if (Walked(item) is { } instance)
+                    {
+                        instances.Add(instance);
+                    }
+                }
+
+                return new ArchiveTagPage(instances, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+
+            return new ArchiveTagPage([], null);
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task<bool> StudyHasUnexpiredAsync(string studyKey, DateOnly asOf, CancellationToken cancellationToken) =>
         AnyAsync(
             $"\"{ArchiveMetadata.StudyTag}\" = '{Key(studyKey)}' AND \"{ArchiveMetadata.RetainUntilTag}\" >= '{Date(asOf)}'",
@@ -237,6 +270,20 @@ public sealed class BlobArchiveTagIndex : IArchiveTagIndex
 
             return new ArchiveTagPage([], null);
         }).ConfigureAwait(false);
+
+    /// <summary>An instance with its tags; a held blob in a study's folder that is not an instance still holds the study (failing closed).</summary>
+    private static TaggedInstance? Walked(BlobItem item)
+    {
+        var hold = Tag(item.Tags, ArchiveMetadata.HoldTag);
+        if (TaggedInstance.FromName(item.Name, Tag(item.Tags, ArchiveMetadata.RetainUntilTag)) is { } instance)
+        {
+            return instance with { Hold = hold, Patient = Tag(item.Tags, ArchiveMetadata.PatientTag) };
+        }
+
+        var slash = item.Name.IndexOf('/', StudiesPrefix.Length);
+        var study = slash > 0 ? item.Name[StudiesPrefix.Length..slash] : null;
+        return hold == "1" && study is not null && OpaqueKey.IsValid(study) ? new TaggedInstance(item.Name, study, string.Empty, null) { Hold = hold } : null;
+    }
 
     private static string? Tag(IDictionary<string, string>? tags, string name) => tags is not null && tags.TryGetValue(name, out var value) ? value : null;
 

@@ -38,6 +38,22 @@ public interface IArchiveTagIndex
     /// </summary>
     Task<InstanceDeletion> DeleteUnheldAsync(string instanceName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether <see cref="ListAllAsync"/> is the way to walk the archive: the index answers tag queries by listing
+    /// (the emulator), so one walk over every instance in name order, deciding per study from the tags it returns, costs
+    /// less than a query per study. False where Find Blobs by Tags serves the queries from the blob index.
+    /// </summary>
+    bool ListsAllInNameOrder => false;
+
+    /// <summary>
+    /// Every instance in name order, so a study's instances come together, with its <c>ca_retain_until</c>,
+    /// <c>ca_hold</c> and <c>ca_patient</c> tags, one page at a time. A blob in a study's folder that is not an instance
+    /// but carries <c>ca_hold</c> = <c>1</c> is returned too (with an empty instance key), so it still holds the study.
+    /// Only where <see cref="ListsAllInNameOrder"/> is true.
+    /// </summary>
+    Task<ArchiveTagPage> ListAllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This tag index does not list the archive; use FindExpiredAsync.");
+
     /// <summary>Whether blob legal holds are set as well as the tag (version-level immutability on the account).</summary>
     bool UsesBlobLegalHold { get; }
 }

@@ -10,6 +10,12 @@ namespace CloudArchive.Core.Lifecycle;
 public sealed record TaggedInstance(string Name, string StudyKey, string InstanceKey, string? RetainUntil)
 {
     private const string Prefix = "studies/";
+
+    /// <summary>The <c>ca_hold</c> tag when the query returned it (<see cref="IArchiveTagIndex.ListAllAsync"/> does).</summary>
+    public string? Hold { get; init; }
+
+    /// <summary>The <c>ca_patient</c> tag when the query returned it (<see cref="IArchiveTagIndex.ListAllAsync"/> does).</summary>
+    public string? Patient { get; init; }
     private const string Suffix = ".dcm.enc";
 
     /// <summary>The keys of an instance blob name, or null when the name is not one.</summary>

@@ -2,8 +2,12 @@ using CloudArchive.Core.Lifecycle;
 
 namespace CloudArchive.Azure.Tests.Lifecycle;
 
-/// <summary>The real tag index, except that the delete after <see cref="FailAfter"/> successful ones throws (a crash mid-sweep).</summary>
-internal sealed class InterruptingTagIndex(IArchiveTagIndex inner) : IArchiveTagIndex
+/// <summary>
+/// The real tag index, except that the delete after <see cref="FailAfter"/> successful ones throws (a crash mid-sweep).
+/// With <paramref name="walk"/> it offers the inner index's whole-archive walk, otherwise only the per-study queries,
+/// so both ways the sweep finds its studies are tested.
+/// </summary>
+internal sealed class InterruptingTagIndex(IArchiveTagIndex inner, bool walk = false) : IArchiveTagIndex
 {
     private int _deletes;
 
@@ -12,6 +16,10 @@ internal sealed class InterruptingTagIndex(IArchiveTagIndex inner) : IArchiveTag
     public bool UsesBlobLegalHold => inner.UsesBlobLegalHold;
 
     public Task<ArchiveTagPage> FindExpiredAsync(DateOnly asOf, string? continuationToken, int pageSize, CancellationToken cancellationToken) => inner.FindExpiredAsync(asOf, continuationToken, pageSize, cancellationToken);
+
+    public bool ListsAllInNameOrder => walk && inner.ListsAllInNameOrder;
+
+    public Task<ArchiveTagPage> ListAllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken) => inner.ListAllAsync(continuationToken, pageSize, cancellationToken);
 
     public Task<ArchiveTagPage> FindStudyAsync(string studyKey, string? continuationToken, int pageSize, CancellationToken cancellationToken) => inner.FindStudyAsync(studyKey, continuationToken, pageSize, cancellationToken);
 

@@ -118,18 +118,22 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task A_run_interrupted_after_any_delete_and_run_again_ends_in_the_same_state(int deletesBeforeCrash)
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public async Task A_run_interrupted_after_any_delete_and_run_again_ends_in_the_same_state(int deletesBeforeCrash, bool walk)
     {
         InterruptingTagIndex? interrupting = null;
         using var archive = await LifecycleArchive.CreateAsync(azurite, services => services.AddSingleton<IArchiveTagIndex>(sp =>
         {
             var connection = sp.GetRequiredService<StorageConnection>();
             var settings = sp.GetRequiredService<CloudArchiveSettings>();
-            interrupting = new InterruptingTagIndex(new BlobArchiveTagIndex(connection.Blobs.GetBlobContainerClient(settings.Containers.Archive), false, TagQueryMode.ListAndFilter));
+            interrupting = new InterruptingTagIndex(new BlobArchiveTagIndex(connection.Blobs.GetBlobContainerClient(settings.Containers.Archive), false, TagQueryMode.ListAndFilter), walk);
             return interrupting;
         }));
         var s = await SeedAsync(archive);
@@ -159,6 +163,41 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite)
         Assert.Contains(await archive.AuditAsync(), e => e.Study?.Value == study.StudyKey && e.Outcome == AuditOutcome.MinorFailure && e.Details.Contains("kept=legal-hold"));
         Assert.Contains(ArchiveNames.Instance(study.StudyKey, study.InstanceKeys[0]), await archive.NamesAsync(archive.Archive));
         Assert.False((await archive.KeyringContainer.GetBlobClient(KeyringNames.Tombstone(study.StudyKey)).ExistsAsync(Ct)).Value);
+    }
+
+    [Fact]
+    public async Task A_held_instance_tag_keeps_its_whole_expired_study_from_the_walk()
+    {
+        using var archive = await LifecycleArchive.CreateAsync(azurite);
+        Assert.True(archive.Services.GetRequiredService<IArchiveTagIndex>().ListsAllInNameOrder);
+        var study = await archive.SeedStudyAsync(LifecycleArchive.NewKey(), "2020-01-31", "2020-01-31");
+        var held = await archive.SeedInstanceAsync(study.StudyKey, LifecycleArchive.NewKey(), "2020-01-31", hold: "1");
+
+        var result = await archive.Services.GetRequiredService<RetentionSweepService>().RunAsync(Today, Actor, null, Ct);
+
+        Assert.Equal(1, result.StudiesHeld);
+        Assert.Equal(0, result.InstancesDeleted);
+        Assert.Equal(0, result.StudiesShredded);
+        Assert.Contains(ArchiveNames.Instance(study.StudyKey, held), await archive.NamesAsync(archive.Archive));
+        Assert.Equal(3, (await archive.NamesAsync(archive.Archive, "studies/" + study.StudyKey + "/")).Count(n => n.EndsWith(".dcm.enc", StringComparison.Ordinal)));
+        Assert.False((await archive.KeyringContainer.GetBlobClient(KeyringNames.Tombstone(study.StudyKey)).ExistsAsync(Ct)).Value);
+    }
+
+    [Fact]
+    public async Task A_held_blob_in_a_study_folder_that_is_no_instance_still_keeps_the_study_from_the_walk()
+    {
+        using var archive = await LifecycleArchive.CreateAsync(azurite);
+        var study = await archive.SeedStudyAsync(LifecycleArchive.NewKey(), "2020-01-31");
+        await archive.Archive.GetBlobClient("studies/" + study.StudyKey + "/stray.bin").UploadAsync(BinaryData.FromString("x"), new global::Azure.Storage.Blobs.Models.BlobUploadOptions
+        {
+            Tags = new Dictionary<string, string> { [ArchiveMetadata.HoldTag] = "1" },
+        }, Ct);
+
+        var result = await archive.Services.GetRequiredService<RetentionSweepService>().RunAsync(Today, Actor, null, Ct);
+
+        Assert.Equal(1, result.StudiesHeld);
+        Assert.Equal(0, result.InstancesDeleted);
+        Assert.Contains(ArchiveNames.Instance(study.StudyKey, study.InstanceKeys[0]), await archive.NamesAsync(archive.Archive));
     }
 
     [Fact]

@@ -64,4 +64,15 @@ public sealed class DocumentLegalHoldQuery : ILegalHoldQuery
         while (token is not null);
         return false;
     }
+
+    /// <summary>
+    /// The same decision as <see cref="IsHeldAsync"/> from facts a walk over the whole study already read: whether any of
+    /// its blobs carries <c>ca_hold</c> = <c>1</c>, and the patients its instances are tagged with.
+    /// </summary>
+    public static bool IsHeld(HoldSnapshot snapshot, string studyKey, bool anyBlobTaggedHeld, IEnumerable<string> patientPseudonyms)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(patientPseudonyms);
+        return anyBlobTaggedHeld || snapshot.CoversStudy(studyKey) || (snapshot.HasPatientHolds && patientPseudonyms.Any(p => snapshot.Covers(studyKey, p)));
+    }
 }

@@ -61,8 +61,8 @@ public sealed class RetentionSweepService
         var snapshot = await _holds.SnapshotAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var study in ExpiredStudiesAsync(asOf, cancellationToken).ConfigureAwait(false))
         {
-            var action = await DecideAsync(snapshot, study[0].StudyKey, asOf, cancellationToken).ConfigureAwait(false);
-            foreach (var instance in study)
+            var action = await DecideAsync(snapshot, study, asOf, cancellationToken).ConfigureAwait(false);
+            foreach (var instance in study.Expired)
             {
                 yield return new SweepPlanItem(instance.StudyKey, instance.InstanceKey, instance.RetainUntil, await RuleOfAsync(instance, cancellationToken).ConfigureAwait(false), action);
             }
@@ -132,7 +132,7 @@ public sealed class RetentionSweepService
         return result;
     }
 
-    private async Task SweepStudyThenReleaseAsync(List<TaggedInstance> study, HoldSnapshot snapshot, DateOnly asOf, AuditActor actor, string? correlationId, long[] totals, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task SweepStudyThenReleaseAsync(SweepStudy study, HoldSnapshot snapshot, DateOnly asOf, AuditActor actor, string? correlationId, long[] totals, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         try
         {
@@ -146,18 +146,18 @@ public sealed class RetentionSweepService
     }
 
     /// <summary>One study's decision and action; totals: expired, deleted, shredded, held, research copies withdrawn.</summary>
-    private async Task SweepStudyAsync(List<TaggedInstance> study, HoldSnapshot snapshot, DateOnly asOf, AuditActor actor, string? correlationId, long[] totals, CancellationToken cancellationToken)
+    private async Task SweepStudyAsync(SweepStudy study, HoldSnapshot snapshot, DateOnly asOf, AuditActor actor, string? correlationId, long[] totals, CancellationToken cancellationToken)
     {
-        Interlocked.Add(ref totals[0], study.Count);
-        var studyKey = study[0].StudyKey;
-        switch (await DecideAsync(snapshot, studyKey, asOf, cancellationToken).ConfigureAwait(false))
+        Interlocked.Add(ref totals[0], study.Expired.Count);
+        var studyKey = study.StudyKey;
+        switch (await DecideAsync(snapshot, study, asOf, cancellationToken).ConfigureAwait(false))
         {
             case SweepAction.KeepHeld:
                 Interlocked.Increment(ref totals[3]);
                 await AuditAsync(actor, correlationId, studyKey, null, AuditOutcome.MinorFailure, ["retention-expired", "kept=legal-hold"], cancellationToken).ConfigureAwait(false);
                 break;
             case SweepAction.DeleteInstance:
-                foreach (var instance in study)
+                foreach (var instance in study.Expired)
                 {
                     if (await _tags.DeleteUnheldAsync(instance.Name, cancellationToken).ConfigureAwait(false) == InstanceDeletion.Deleted)
                     {
@@ -182,7 +182,11 @@ public sealed class RetentionSweepService
 
                 Interlocked.Increment(ref totals[2]);
                 Interlocked.Add(ref totals[4], shred.ResearchInstancesWithdrawn);
-                var removed = await DeleteStudyInstancesAsync(studyKey, cancellationToken).ConfigureAwait(false);
+                // A whole-study walk already listed every instance (all expired and unheld, or the study would not
+                // be shredded), so deleting those costs no second listing; otherwise the study is queried again.
+                var removed = study.WalkedWhole
+                    ? await DeleteListedAsync(study.Expired, cancellationToken).ConfigureAwait(false)
+                    : await DeleteStudyInstancesAsync(studyKey, cancellationToken).ConfigureAwait(false);
                 Interlocked.Add(ref totals[1], removed);
                 await AuditAsync(actor, correlationId, studyKey, null, AuditOutcome.Success, ["retention-expired", "study-deleted", "instances-deleted=" + removed.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
                 break;
@@ -192,6 +196,20 @@ public sealed class RetentionSweepService
     /// <summary>Deletes every instance of a (shredded) study, page by page; returns how many it deleted.</summary>
     internal async Task<long> DeleteStudyInstancesAsync(string studyKey, CancellationToken cancellationToken) =>
         await DeleteAllAsync(_tags, studyKey, _options.PageSize, cancellationToken).ConfigureAwait(false);
+
+    private async Task<long> DeleteListedAsync(List<TaggedInstance> instances, CancellationToken cancellationToken)
+    {
+        long removed = 0;
+        foreach (var instance in instances)
+        {
+            if (await _tags.DeleteUnheldAsync(instance.Name, cancellationToken).ConfigureAwait(false) == InstanceDeletion.Deleted)
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
 
     /// <summary>Deletes every unheld instance of a study through <paramref name="tags"/>, page by page.</summary>
     public static async Task<long> DeleteAllAsync(IArchiveTagIndex tags, string studyKey, int pageSize, CancellationToken cancellationToken)
@@ -216,20 +234,33 @@ public sealed class RetentionSweepService
         return removed;
     }
 
-    private async Task<SweepAction> DecideAsync(HoldSnapshot snapshot, string studyKey, DateOnly asOf, CancellationToken cancellationToken)
+    private async Task<SweepAction> DecideAsync(HoldSnapshot snapshot, SweepStudy study, DateOnly asOf, CancellationToken cancellationToken)
     {
-        if (await _holdQuery.IsHeldAsync(snapshot, studyKey, cancellationToken).ConfigureAwait(false))
+        if (study.WalkedWhole)
+        {
+            return DocumentLegalHoldQuery.IsHeld(snapshot, study.StudyKey, study.HasHeldTag, study.Patients) ? SweepAction.KeepHeld
+                : study.HasUnexpired ? SweepAction.DeleteInstance : SweepAction.ShredStudy;
+        }
+
+        if (await _holdQuery.IsHeldAsync(snapshot, study.StudyKey, cancellationToken).ConfigureAwait(false))
         {
             return SweepAction.KeepHeld;
         }
 
-        return await _tags.StudyHasUnexpiredAsync(studyKey, asOf, cancellationToken).ConfigureAwait(false) ? SweepAction.DeleteInstance : SweepAction.ShredStudy;
+        return await _tags.StudyHasUnexpiredAsync(study.StudyKey, asOf, cancellationToken).ConfigureAwait(false) ? SweepAction.DeleteInstance : SweepAction.ShredStudy;
     }
 
-    /// <summary>The expired instances grouped by study: a study's instances are listed together (name order), so one study is held at a time.</summary>
-    private async IAsyncEnumerable<List<TaggedInstance>> ExpiredStudiesAsync(DateOnly asOf, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The studies with expired, unheld instances, one at a time: a study's instances are listed together (name order),
+    /// so one study is held at a time. Where the index walks the archive (<see cref="IArchiveTagIndex.ListsAllInNameOrder"/>)
+    /// the walk also gathers what the decision needs, so a study costs no query of its own.
+    /// </summary>
+    private IAsyncEnumerable<SweepStudy> ExpiredStudiesAsync(DateOnly asOf, CancellationToken cancellationToken) =>
+        _tags.ListsAllInNameOrder ? WalkedStudiesAsync(asOf, cancellationToken) : FoundStudiesAsync(asOf, cancellationToken);
+
+    private async IAsyncEnumerable<SweepStudy> FoundStudiesAsync(DateOnly asOf, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var study = new List<TaggedInstance>();
+        SweepStudy? study = null;
         string? token = null;
         do
         {
@@ -237,18 +268,66 @@ public sealed class RetentionSweepService
             token = page.ContinuationToken;
             foreach (var instance in page.Instances)
             {
-                if (study.Count > 0 && !string.Equals(study[0].StudyKey, instance.StudyKey, StringComparison.Ordinal))
+                if (study is null || !string.Equals(study.StudyKey, instance.StudyKey, StringComparison.Ordinal))
                 {
-                    yield return study;
-                    study = [];
+                    if (study is not null)
+                    {
+                        yield return study;
+                    }
+
+                    study = new SweepStudy(instance.StudyKey, walkedWhole: false);
                 }
 
-                study.Add(instance);
+                study.Expired.Add(instance);
             }
         }
         while (token is not null);
 
-        if (study.Count > 0)
+        if (study is not null)
+        {
+            yield return study;
+        }
+    }
+
+    private async IAsyncEnumerable<SweepStudy> WalkedStudiesAsync(DateOnly asOf, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var day = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        SweepStudy? study = null;
+        string? token = null;
+        do
+        {
+            var page = await _tags.ListAllAsync(token, _options.PageSize, cancellationToken).ConfigureAwait(false);
+            token = page.ContinuationToken;
+            foreach (var instance in page.Instances)
+            {
+                if (study is null || !string.Equals(study.StudyKey, instance.StudyKey, StringComparison.Ordinal))
+                {
+                    if (study is { Expired.Count: > 0 })
+                    {
+                        yield return study;
+                    }
+
+                    study = new SweepStudy(instance.StudyKey, walkedWhole: true);
+                }
+
+                // The same comparisons the tag queries make (ordinal on the ISO date), so both modes decide alike.
+                var retention = string.CompareOrdinal(instance.RetainUntil, day);
+                study.HasHeldTag |= instance.Hold == "1";
+                study.HasUnexpired |= instance.InstanceKey.Length > 0 && retention >= 0;
+                if (instance.Patient is { } patient && Audit.OpaqueKey.IsValid(patient))
+                {
+                    study.Patients.Add(patient);
+                }
+
+                if (instance.InstanceKey.Length > 0 && retention < 0 && instance.Hold == "0")
+                {
+                    study.Expired.Add(instance);
+                }
+            }
+        }
+        while (token is not null);
+
+        if (study is { Expired.Count: > 0 })
         {
             yield return study;
         }
