@@ -47,32 +47,14 @@ public sealed class BlobKeyringStore : IKeyringStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await UploadAsync(name, content, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(name), content, etag: null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
+    public Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        try
-        {
-            await UploadAsync(name, content, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsPreconditionFailed || ex.IsNotFound || ex.IsConflict)
-        {
-            return false;
-        }
+        return SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(name), content, etag, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -141,10 +123,4 @@ public sealed class BlobKeyringStore : IKeyringStore
 
             return items;
         });
-
-    private async Task UploadAsync(string name, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
-    {
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
-        await BlockUpload.PutAsync(_container.GetBlockBlobClient(name), stream, new BlockUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
-    }
 }
