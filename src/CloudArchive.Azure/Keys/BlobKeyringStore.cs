@@ -47,14 +47,32 @@ public sealed class BlobKeyringStore : IKeyringStore
     }
 
     /// <inheritdoc />
-    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(name), content, etag: null, cancellationToken);
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UploadAsync(name, content, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
+        {
+            return false;
+        }
+    }
 
     /// <inheritdoc />
-    public Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
+    public async Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        return SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(name), content, etag, cancellationToken);
+        try
+        {
+            await UploadAsync(name, content, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageRequestException ex) when (ex.IsPreconditionFailed || ex.IsNotFound || ex.IsConflict)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -123,4 +141,10 @@ public sealed class BlobKeyringStore : IKeyringStore
 
             return items;
         });
+
+    private async Task UploadAsync(string name, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        await BlockUpload.PutAsync(_container.GetBlockBlobClient(name), stream, new BlockUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+    }
 }

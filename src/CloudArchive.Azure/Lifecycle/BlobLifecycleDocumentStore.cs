@@ -30,14 +30,32 @@ public sealed class BlobLifecycleDocumentStore : ILifecycleDocumentStore
     }
 
     /// <inheritdoc />
-    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        SmallBlobDocument.TryWriteAsync(_control.GetBlockBlobClient(Require(name)), content, etag: null, cancellationToken);
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PutAsync(name, content, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
+        {
+            return false;
+        }
+    }
 
     /// <inheritdoc />
-    public Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
+    public async Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        return SmallBlobDocument.TryWriteAsync(_control.GetBlockBlobClient(Require(name)), content, etag, cancellationToken);
+        try
+        {
+            await PutAsync(name, content, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageRequestException ex) when (ex.IsPreconditionFailed || ex.IsNotFound || ex.IsConflict)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -47,6 +65,16 @@ public sealed class BlobLifecycleDocumentStore : ILifecycleDocumentStore
         {
             yield return item.Name;
         }
+    }
+
+    private async Task PutAsync(string name, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        await BlockUpload.PutAsync(
+            _control.GetBlockBlobClient(Require(name)),
+            stream,
+            new BlockUploadOptions { ContentType = "application/json", Conditions = conditions },
+            cancellationToken).ConfigureAwait(false);
     }
 
     // Only the lifecycle's own folders: a caller cannot reach agreements or consents through this store.

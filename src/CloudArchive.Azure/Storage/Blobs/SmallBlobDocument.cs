@@ -1,8 +1,4 @@
-using System.Runtime.InteropServices;
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 
 namespace CloudArchive.Azure.Storage.Blobs;
 
@@ -35,27 +31,6 @@ internal static class SmallBlobDocument
         catch (StorageRequestException ex) when (ex.IsNotFound)
         {
             return null;
-        }
-    }
-
-    /// <summary>
-    /// Writes a small JSON document create-only (<paramref name="etag"/> null) or over exactly the version
-    /// <paramref name="etag"/> names. False when that condition failed: the document exists already, changed, or is gone.
-    /// </summary>
-    public static async Task<bool> TryWriteAsync(BlockBlobClient blob, ReadOnlyMemory<byte> content, string? etag, CancellationToken cancellationToken)
-    {
-        var conditions = etag is null ? WriteConditions.CreateOnly() : new BlobRequestConditions { IfMatch = new ETag(etag) };
-        using var stream = MemoryMarshal.TryGetArray(content, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(content.ToArray(), writable: false);
-        try
-        {
-            await BlockUpload.PutAsync(blob, stream, new BlockUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed || (etag is not null && ex.IsNotFound))
-        {
-            return false;
         }
     }
 }
