@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Core.Cryptography;
 using CloudArchive.Core.Crypto;
-using CloudArchive.Deidentification;
 
 namespace CloudArchive.Core.Keys;
 
@@ -129,22 +128,13 @@ public sealed class Keyring : IDisposable
     }
 
     /// <summary>
-    /// Returns the de-identification secret of a research agreement, creating it on first use. Stored like a study
-    /// key (256 random bits wrapped by the KEK), so it never leaves the keyring in clear, is re-wrapped on KEK
-    /// rotation, and the same agreement yields the same pseudonyms, UIDs and date offsets on every export run.
+    /// Returns the de-identification secret of a research agreement (256 bits), creating it on first use. Stored like
+    /// a study key (random bits wrapped by the KEK), so it is re-wrapped on KEK rotation and the same agreement yields
+    /// the same pseudonyms, UIDs and date offsets on every export run. The caller owns the returned array and must
+    /// zero it (<see cref="CryptographicOperations.ZeroMemory(Span{byte})"/>) when it has derived what it needs.
     /// </summary>
-    public async Task<ProjectSecret> GetOrCreateAgreementSecretAsync(string agreementId, CancellationToken cancellationToken = default)
-    {
-        var key = await GetOrCreateAsync(KeyringNames.Agreement(agreementId), "agreement", null, cancellationToken, KeyAuditAction.AgreementSecretCreated).ConfigureAwait(false);
-        try
-        {
-            return new ProjectSecret(key);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
+    public Task<byte[]> GetOrCreateAgreementSecretAsync(string agreementId, CancellationToken cancellationToken = default)
+        => GetOrCreateAsync(KeyringNames.Agreement(agreementId), "agreement", null, cancellationToken, KeyAuditAction.AgreementSecretCreated);
 
     /// <summary>
     /// Re-wraps every entry not yet wrapped by the KEK's current version (after a rotation). Paged, resumable

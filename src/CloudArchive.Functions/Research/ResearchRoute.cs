@@ -1,5 +1,5 @@
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Publication;
 using CloudArchive.Functions.DicomWeb.Research;
 
 namespace CloudArchive.Functions.Research;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Cli.Commands.Research;
 

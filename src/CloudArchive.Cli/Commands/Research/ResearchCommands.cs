@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Research;
