@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -47,32 +46,14 @@ public sealed class BlobKeyringStore : IKeyringStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await UploadAsync(name, content, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        await SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(name), content.ToArray(), etag: null, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        try
-        {
-            await UploadAsync(name, content, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsPreconditionFailed || ex.IsNotFound || ex.IsConflict)
-        {
-            return false;
-        }
+        return await SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(name), content.ToArray(), etag, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -141,10 +122,4 @@ public sealed class BlobKeyringStore : IKeyringStore
 
             return items;
         });
-
-    private async Task UploadAsync(string name, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
-    {
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
-        await BlockUpload.PutAsync(_container.GetBlockBlobClient(name), stream, new BlockUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -30,32 +29,14 @@ public sealed class BlobLifecycleDocumentStore : ILifecycleDocumentStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await PutAsync(name, content, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        await SmallBlobDocument.TryWriteAsync(_control.GetBlockBlobClient(Require(name)), content.ToArray(), etag: null, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<bool> TryReplaceAsync(string name, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        try
-        {
-            await PutAsync(name, content, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsPreconditionFailed || ex.IsNotFound || ex.IsConflict)
-        {
-            return false;
-        }
+        return await SmallBlobDocument.TryWriteAsync(_control.GetBlockBlobClient(Require(name)), content.ToArray(), etag, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -65,16 +46,6 @@ public sealed class BlobLifecycleDocumentStore : ILifecycleDocumentStore
         {
             yield return item.Name;
         }
-    }
-
-    private async Task PutAsync(string name, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
-    {
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
-        await BlockUpload.PutAsync(
-            _control.GetBlockBlobClient(Require(name)),
-            stream,
-            new BlockUploadOptions { ContentType = "application/json", Conditions = conditions },
-            cancellationToken).ConfigureAwait(false);
     }
 
     // Only the lifecycle's own folders: a caller cannot reach agreements or consents through this store.

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -64,15 +63,7 @@ public sealed class BlobAgreementStore : IAgreementStore
     {
         ArgumentNullException.ThrowIfNull(agreement);
         AgreementValidator.Validate(agreement);
-        try
-        {
-            await UploadAsync(agreement, WriteConditions.CreateOnly(), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsConflict || ex.IsPreconditionFailed)
-        {
-            return false;
-        }
+        return await WriteAsync(agreement, etag: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -82,15 +73,7 @@ public sealed class BlobAgreementStore : IAgreementStore
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentException.ThrowIfNullOrEmpty(etag);
         AgreementValidator.Validate(agreement);
-        try
-        {
-            await UploadAsync(agreement, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageRequestException ex) when (ex.IsPreconditionFailed || ex.IsNotFound || ex.IsConflict)
-        {
-            return false;
-        }
+        return await WriteAsync(agreement, etag, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<StoredAgreement?> ReadAsync(string name, string id, CancellationToken cancellationToken)
@@ -115,13 +98,6 @@ public sealed class BlobAgreementStore : IAgreementStore
         return new StoredAgreement(agreement, d.ETag);
     }
 
-    private async Task UploadAsync(DataSharingAgreement agreement, BlobRequestConditions conditions, CancellationToken cancellationToken)
-    {
-        using var stream = new MemoryStream(AgreementJson.Serialize(agreement), writable: false);
-        await BlockUpload.PutAsync(
-            _container.GetBlockBlobClient(AgreementNames.For(agreement.Id)),
-            stream,
-            new BlockUploadOptions { ContentType = "application/json", Conditions = conditions },
-            cancellationToken).ConfigureAwait(false);
-    }
+    private Task<bool> WriteAsync(DataSharingAgreement agreement, string? etag, CancellationToken cancellationToken) =>
+        SmallBlobDocument.TryWriteAsync(_container.GetBlockBlobClient(AgreementNames.For(agreement.Id)), AgreementJson.Serialize(agreement), etag, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using CloudArchive.Dicom;
+using CloudArchive.Cli.Commands.Common;
 
 namespace CloudArchive.Cli.Commands.Dicom;
 
