@@ -6,9 +6,9 @@ namespace CloudArchive.Core.DicomWeb.Clinical;
 /// <summary>
 /// Where each frame of an instance's Pixel Data lies in the decrypted Part 10 file, worked out from a header parse that
 /// read bulk values by reference (<see cref="DicomBulkData.SourceStreamOffset"/>), so a frame is then fetched with
-/// ranged reads of only the regions that hold it. Native pixel data: frame <c>k</c> is a fixed-size slice. Encapsulated
-/// pixel data: one frame is all fragments; otherwise the Basic Offset Table groups fragments into frames, or one
-/// fragment per frame; anything else cannot be located and is refused.
+/// ranged reads of only the regions that hold it. Where the frames are is <see cref="DicomFrameLayout"/>'s rule (native:
+/// fixed-size slices; encapsulated: all fragments, one fragment per frame, or as the Basic Offset Table groups them);
+/// what it cannot locate is refused.
 /// </summary>
 public sealed class FrameLayout
 {
@@ -44,7 +44,7 @@ public sealed class FrameLayout
     {
         ArgumentNullException.ThrowIfNull(file);
         var dataset = file.Dataset;
-        var frames = NumberOfFramesOf(dataset);
+        var frames = Locate(() => DicomFrameLayout.FrameCount(dataset), "Number of Frames is not a positive integer.");
         return dataset.Get(PixelDataTag) switch
         {
             DicomFragmentSequence encapsulated => Encapsulated(file.TransferSyntax, frames, encapsulated),
@@ -55,17 +55,9 @@ public sealed class FrameLayout
 
     private static FrameLayout Native(TransferSyntax ts, int frames, DicomDataset dataset, DicomValueElement pixels)
     {
-        long rows = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0010)) ?? 0;
-        long columns = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0011)) ?? 0;
-        long samples = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0002)) ?? 1;
-        long bits = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0100)) ?? 0;
-        var frameBits = rows * columns * samples * bits;
-        if (frameBits == 0 || frameBits % 8 != 0 || frameBits / 8 * frames > pixels.Length)
-        {
-            throw new FrameLocationException("frames-unlocatable", "The pixel data's size does not match its rows, columns, samples and bits allocated, or frames are not byte-aligned.");
-        }
-
-        var frameLength = frameBits / 8;
+        var frameLength = Locate(
+            () => DicomFrameLayout.NativeFrameLength(dataset, pixels.Length, frames),
+            "The pixel data's size does not match its rows, columns, samples and bits allocated, or frames are not byte-aligned.");
         if (!pixels.IsBulk)
         {
             var bytes = pixels.Bytes;
@@ -85,52 +77,28 @@ public sealed class FrameLayout
             throw new FrameLocationException("no-pixel-data", "The encapsulated pixel data hold no fragments.");
         }
 
-        if (frames == 1)
+        // A Basic Offset Table the header parse left in place is not fetched: without it, only the simple cases locate.
+        var ranges = Locate(
+            () => DicomFrameLayout.EncapsulatedFrames(fragments, frames, () => pixels.OffsetTable.IsBulk ? [] : pixels.GetOffsets()),
+            "The encapsulated pixel data have no offset table and not one fragment per frame, so frame boundaries are unknown.");
+        return new FrameLayout(ts, frames, k => fragments.Take(ranges[k]).Select(Piece).ToList());
+    }
+
+    // The rule's refusals, in the words (and code) the clinical API has always answered with.
+    private static T Locate<T>(Func<T> rule, string message)
+    {
+        try
         {
-            var all = fragments.Select(Piece).ToList();
-            return new FrameLayout(ts, 1, _ => all);
+            return rule();
         }
-
-        var offsets = pixels.OffsetTable.IsBulk ? [] : pixels.GetOffsets();
-        if (offsets.Length == frames)
+        catch (DicomFormatException)
         {
-            // Basic Offset Table values are item positions relative to the first fragment's item tag.
-            var positions = new long[fragments.Count];
-            for (int i = 1; i < fragments.Count; i++)
-            {
-                positions[i] = positions[i - 1] + 8 + fragments[i - 1].Length;
-            }
-
-            return new FrameLayout(ts, frames, k =>
-            {
-                var end = k + 1 < frames ? offsets[k + 1] : long.MaxValue;
-                return fragments.Where((_, i) => positions[i] >= offsets[k] && positions[i] < end).Select(Piece).ToList();
-            });
+            throw new FrameLocationException("frames-unlocatable", message);
         }
-
-        if (fragments.Count == frames)
-        {
-            return new FrameLayout(ts, frames, k => [Piece(fragments[k])]);
-        }
-
-        throw new FrameLocationException("frames-unlocatable", "The encapsulated pixel data have no offset table and not one fragment per frame, so frame boundaries are unknown.");
     }
 
     private static FramePiece Piece(DicomFragment fragment) =>
         fragment.IsBulk
             ? new FramePiece(fragment.BulkData!.SourceStreamOffset ?? throw new FrameLocationException("frames-unlocatable", "A fragment's position in the instance is unknown."), fragment.Length)
             : new FramePiece(0, fragment.Length, fragment.Bytes);
-
-    private static int NumberOfFramesOf(DicomDataset dataset)
-    {
-        var text = dataset.GetString(new DicomTag(0x0028, 0x0008))?.Trim('\0', ' ');
-        if (string.IsNullOrEmpty(text))
-        {
-            return 1;
-        }
-
-        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= 1
-            ? n
-            : throw new FrameLocationException("frames-unlocatable", "Number of Frames is not a positive integer.");
-    }
 }
