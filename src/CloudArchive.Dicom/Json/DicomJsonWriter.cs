@@ -68,17 +68,19 @@ public static partial class DicomJsonWriter
 
     private static void WriteElement(Utf8JsonWriter writer, DicomElement element, DicomDataset owner, DicomElementPath path, DicomJsonWriterOptions options)
     {
-        if (element.Tag.IsGroupLength)
+        if (element.Tag.IsGroupLength || (options.ExcludeFileMetaGroup && element.Tag.Group == 0x0002))
+        {
+            return;
+        }
+
+        if (options.Omit is { } omit && BulkValue(element, path, options) is { } bulk && omit(bulk))
         {
             return;
         }
 
         writer.WritePropertyName(Key(element.Tag));
         writer.WriteStartObject();
-
-        // A UN element of a tag the dictionary knows is written with its real VR (PS3.18 F.2.3: the VR of the
-        // attribute), as pydicom and dcmtk do; the stored bytes are little endian either way.
-        writer.WriteString("vr"u8, (element is DicomValueElement v ? v.ValueVR : element.VR).Code);
+        writer.WriteString("vr"u8, VR(element, options).Code);
         switch (element)
         {
             case DicomSequence sequence:
@@ -94,6 +96,21 @@ public static partial class DicomJsonWriter
 
         writer.WriteEndObject();
     }
+
+    // A UN element of a tag the dictionary knows is written with its real VR (PS3.18 F.2.3: the VR of the attribute), as
+    // pydicom and dcmtk do, unless the caller keeps the stored one; the stored bytes are little endian either way.
+    private static DicomVR VR(DicomElement element, DicomJsonWriterOptions options) =>
+        element is DicomValueElement v && !options.KeepUnknownVR ? v.ValueVR : element.VR;
+
+    private static bool IsBinary(DicomVR vr) =>
+        vr == DicomVR.OB || vr == DicomVR.OD || vr == DicomVR.OF || vr == DicomVR.OL || vr == DicomVR.OV || vr == DicomVR.OW || vr == DicomVR.UN;
+
+    private static DicomJsonBulkValue? BulkValue(DicomElement element, DicomElementPath path, DicomJsonWriterOptions options) => element switch
+    {
+        DicomFragmentSequence fragments => new DicomJsonBulkValue(path, fragments, FragmentBytes(fragments)),
+        DicomValueElement value when IsBinary(VR(value, options)) => new DicomJsonBulkValue(path, value, value.Length),
+        _ => null,
+    };
 
     private static void WriteSequence(Utf8JsonWriter writer, DicomSequence sequence, DicomElementPath path, DicomJsonWriterOptions options)
     {
@@ -125,17 +142,22 @@ public static partial class DicomJsonWriter
             return;
         }
 
-        var vr = element.ValueVR;
-        if (vr == DicomVR.OB || vr == DicomVR.OD || vr == DicomVR.OF || vr == DicomVR.OL || vr == DicomVR.OV || vr == DicomVR.OW || vr == DicomVR.UN)
+        var vr = VR(element, options);
+        if (IsBinary(vr))
         {
             WriteBinary(writer, new DicomJsonBulkValue(path, element, element.Length), options);
+            return;
+        }
+
+        if (options.PaddingIsNoValue && vr.IsString && IsOnlyPadding(element.GetStrings(owner.CharacterSet), vr))
+        {
             return;
         }
 
         writer.WriteStartArray("Value"u8);
         if (vr == DicomVR.PN)
         {
-            WritePersonNames(writer, element.GetStrings(owner.CharacterSet));
+            WritePersonNames(writer, element.GetStrings(owner.CharacterSet), options.PaddingIsNoValue);
         }
         else if (vr == DicomVR.IS || vr == DicomVR.DS)
         {
@@ -167,23 +189,31 @@ public static partial class DicomJsonWriter
         }
         else
         {
-            WriteBinaryNumbers(writer, element);
+            WriteBinaryNumbers(writer, element, options.LargeIntegersAsStrings);
         }
 
         writer.WriteEndArray();
     }
 
-    private static void WritePersonNames(Utf8JsonWriter writer, string[] names)
+    // No values once padding is removed; for PN, also names with only empty groups ("^^^^": PS3.5 6.2, trailing
+    // component delimiters are not significant).
+    private static bool IsOnlyPadding(string[] values, DicomVR vr) =>
+        values.Length == 0 || (vr == DicomVR.PN && values.All(n => Array.TrueForAll(PersonNameGroups(n, trim: true), g => g.Length == 0)));
+
+    private static string[] PersonNameGroups(string name, bool trim) =>
+        trim ? [.. name.Split('=').Select(g => g.TrimEnd('^', ' '))] : name.Split('=');
+
+    private static void WritePersonNames(Utf8JsonWriter writer, string[] names, bool trim)
     {
         foreach (var name in names)
         {
-            if (name.Length == 0)
+            var groups = PersonNameGroups(name, trim);
+            if (name.Length == 0 || (trim && Array.TrueForAll(groups, g => g.Length == 0)))
             {
                 writer.WriteNullValue();
                 continue;
             }
 
-            var groups = name.Split('=');
             writer.WriteStartObject();
             ReadOnlySpan<string> keys = ["Alphabetic", "Ideographic", "Phonetic"];
             for (var g = 0; g < groups.Length && g < keys.Length; g++)
@@ -223,7 +253,7 @@ public static partial class DicomJsonWriter
         }
     }
 
-    private static void WriteBinaryNumbers(Utf8JsonWriter writer, DicomValueElement element)
+    private static void WriteBinaryNumbers(Utf8JsonWriter writer, DicomValueElement element, bool largeAsStrings)
     {
         var data = element.GetBytes().Span;
         var vr = element.ValueVR;
@@ -237,8 +267,8 @@ public static partial class DicomJsonWriter
             else if (vr == DicomVR.SL) writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(v));
             else if (vr == DicomVR.FL) WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(v));
             else if (vr == DicomVR.FD) WriteFloat(writer, BinaryPrimitives.ReadDoubleLittleEndian(v));
-            else if (vr == DicomVR.SV) WriteLarge(writer, BinaryPrimitives.ReadInt64LittleEndian(v));
-            else if (vr == DicomVR.UV) WriteLarge(writer, BinaryPrimitives.ReadUInt64LittleEndian(v));
+            else if (vr == DicomVR.SV) WriteLarge(writer, BinaryPrimitives.ReadInt64LittleEndian(v), largeAsStrings);
+            else if (vr == DicomVR.UV) WriteLarge(writer, BinaryPrimitives.ReadUInt64LittleEndian(v), largeAsStrings);
         }
     }
 
@@ -268,9 +298,9 @@ public static partial class DicomJsonWriter
     }
 
     // PS3.18 F.2.3.1: SV and UV values beyond ±2^53 are strings, since JSON readers hold numbers as doubles.
-    private static void WriteLarge(Utf8JsonWriter writer, long value)
+    private static void WriteLarge(Utf8JsonWriter writer, long value, bool largeAsStrings)
     {
-        if (Math.Abs((double)value) <= 9007199254740991d)
+        if (!largeAsStrings || Math.Abs((double)value) <= 9007199254740991d)
         {
             writer.WriteNumberValue(value);
         }
@@ -280,9 +310,9 @@ public static partial class DicomJsonWriter
         }
     }
 
-    private static void WriteLarge(Utf8JsonWriter writer, ulong value)
+    private static void WriteLarge(Utf8JsonWriter writer, ulong value, bool largeAsStrings)
     {
-        if (value <= 9007199254740991UL)
+        if (!largeAsStrings || value <= 9007199254740991UL)
         {
             writer.WriteNumberValue(value);
         }

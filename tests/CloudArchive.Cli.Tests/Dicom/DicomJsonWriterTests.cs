@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using CloudArchive.Cli.Commands.Dicom;
 using CloudArchive.Dicom;
-using DicomJsonWriter = CloudArchive.Cli.Commands.Dicom.DicomJsonWriter;
 using Xunit;
 
 namespace CloudArchive.Cli.Tests.Dicom;
@@ -12,7 +11,7 @@ public sealed class DicomJsonWriterTests
     private static async Task<JsonElement> WriteAsync(DicomDataset ds, DicomJsonOptions? options = null)
     {
         using var buffer = new MemoryStream();
-        await new DicomJsonWriter(options ?? new DicomJsonOptions { SourceUri = "file:///x.dcm" }).WriteAsync(ds, buffer, TestContext.Current.CancellationToken);
+        await DicomJsonOutput.WriteAsync(ds, buffer, options ?? new DicomJsonOptions { SourceUri = "file:///x.dcm" }, TestContext.Current.CancellationToken);
         return JsonDocument.Parse(Encoding.UTF8.GetString(buffer.ToArray())).RootElement.Clone();
     }
 

@@ -55,7 +55,7 @@ public static class DicomJsonCommand
                     // The JSON holds no bulk values, so buffering it before the first byte reaches the
                     // console also means a failure half-way never leaves half a document on stdout.
                     using var buffer = new MemoryStream();
-                    await new DicomJsonWriter(options).WriteAsync(dicom.Dataset, buffer, cancellationToken).ConfigureAwait(false);
+                    await DicomJsonOutput.WriteAsync(dicom.Dataset, buffer, options, cancellationToken).ConfigureAwait(false);
                     await output.WriteLineAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).AsMemory(), cancellationToken).ConfigureAwait(false);
                     await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }

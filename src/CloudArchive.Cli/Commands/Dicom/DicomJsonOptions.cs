@@ -1,6 +1,6 @@
 namespace CloudArchive.Cli.Commands.Dicom;
 
-/// <summary>Options of <see cref="DicomJsonWriter"/>.</summary>
+/// <summary>Options of <see cref="DicomJsonOutput"/> (the flags of <c>dicom json</c>).</summary>
 public sealed record DicomJsonOptions
 {
     /// <summary>
