@@ -56,7 +56,7 @@ public sealed class DicomJsonWriterOptionTests
         var json = Write(ds, new DicomJsonWriterOptions { ExcludeFileMetaGroup = true });
 
         Assert.Null(json["00020010"]);
-        Assert.Equal(0, json["0040A730"]!["Value"]![0]!.AsObject().Count);
+        Assert.Empty(json["0040A730"]!["Value"]![0]!.AsObject());
     }
 
     [Fact]
