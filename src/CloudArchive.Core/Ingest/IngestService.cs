@@ -724,8 +724,8 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private static InstanceUids Validate(DicomFile file)
     {
         var dataset = file.Dataset;
-        var sopClass = RequireUid(dataset, DicomTags.SopClassUid, "SOPClassUID");
-        var sopInstance = RequireUid(dataset, DicomTags.SopInstanceUid, "SOPInstanceUID");
+        var sopClass = RequireUid(dataset, DicomTags.SOPClassUID, "SOPClassUID");
+        var sopInstance = RequireUid(dataset, DicomTags.SOPInstanceUID, "SOPInstanceUID");
         var study = RequireUid(dataset, DicomTag.Parse("(0020,000D)"), "StudyInstanceUID");
         var series = RequireUid(dataset, DicomTag.Parse("(0020,000E)"), "SeriesInstanceUID");
 

@@ -27,7 +27,7 @@ public sealed class DataMinimizer
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var modality = dataset.GetString(ModalityTag)?.Trim() is { Length: > 0 } m ? m.ToUpperInvariant() : null;
-        var sopClass = dataset.GetString(DicomTags.SopClassUid)?.Trim('\0', ' ') is { Length: > 0 } s ? s : null;
+        var sopClass = dataset.GetString(DicomTags.SOPClassUID)?.Trim('\0', ' ') is { Length: > 0 } s ? s : null;
         var rules = _policy.RulesFor(modality, sopClass);
         var targets = rules.SelectMany(r => r.Remove).ToArray();
         var removed = new List<string>();

@@ -128,7 +128,7 @@ public sealed class Deidentifier
         Mark(ds, report, decision.Kind == PixelDecisionKind.Blank);
 
         report.Outcome = InstanceOutcome.Deidentified;
-        report.OutputSopInstanceUid = (ds.Get(DicomTags.SopInstanceUid) as DicomValueElement)?.GetString();
+        report.OutputSopInstanceUid = (ds.Get(DicomTags.SOPInstanceUID) as DicomValueElement)?.GetString();
         return new DeidResult(report, spool);
     }
 
@@ -676,7 +676,7 @@ public sealed class Deidentifier
 
     private static bool IsMediaDirectory(DicomFile file)
     {
-        var metaClass = (file.FileMetaInformation.Get(DicomTags.MediaStorageSopClassUid) as DicomValueElement)?.GetString().Trim('\0', ' ');
+        var metaClass = (file.FileMetaInformation.Get(DicomTags.MediaStorageSOPClassUID) as DicomValueElement)?.GetString().Trim('\0', ' ');
         return metaClass == MediaStorageDirectoryStorage || file.Dataset.Contains(DirectoryRecordSequenceTag);
     }
 
@@ -739,10 +739,10 @@ public sealed class Deidentifier
     private void ReplaceFileMeta(DicomFile file)
     {
         // E.1.1 item 7: the File Meta Information and preamble are replaced with a description of the de-identifier.
-        var sopClass = (file.Dataset.Get(DicomTags.SopClassUid) as DicomValueElement)?.GetString()
-            ?? (file.FileMetaInformation.Get(DicomTags.MediaStorageSopClassUid) as DicomValueElement)?.GetString();
-        var sopInstance = (file.Dataset.Get(DicomTags.SopInstanceUid) as DicomValueElement)?.GetString();
-        if (sopInstance is null && file.FileMetaInformation.Get(DicomTags.MediaStorageSopInstanceUid) is DicomValueElement metaUid)
+        var sopClass = (file.Dataset.Get(DicomTags.SOPClassUID) as DicomValueElement)?.GetString()
+            ?? (file.FileMetaInformation.Get(DicomTags.MediaStorageSOPClassUID) as DicomValueElement)?.GetString();
+        var sopInstance = (file.Dataset.Get(DicomTags.SOPInstanceUID) as DicomValueElement)?.GetString();
+        if (sopInstance is null && file.FileMetaInformation.Get(DicomTags.MediaStorageSOPInstanceUID) is DicomValueElement metaUid)
         {
             var original = metaUid.GetString();
             sopInstance = settings.Options.Contains(DeidOption.RetainUids) || UidPolicy.IsRegistryUid(original) ? original : mapper.MapUid(original);
@@ -751,12 +751,12 @@ public sealed class Deidentifier
         var meta = new DicomDataset();
         if (sopClass is not null)
         {
-            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSopClassUid, DicomVR.UI, [sopClass]));
+            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, [sopClass]));
         }
 
         if (sopInstance is not null)
         {
-            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSopInstanceUid, DicomVR.UI, [sopInstance]));
+            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, [sopInstance]));
         }
 
         file.FileMetaInformation = meta;

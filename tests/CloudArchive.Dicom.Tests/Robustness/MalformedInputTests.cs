@@ -33,7 +33,7 @@ public sealed class MalformedInputTests
         await using var f = await DicomFile.OpenAsync(Samples.PathOf("meta_missing_tsyntax.dcm"), cancellationToken: TestCancellation.Token);
         Assert.True(f.TransferSyntaxWasGuessed);
         Assert.Equal(TransferSyntax.ImplicitVRLittleEndian, f.TransferSyntax);
-        Assert.False(f.FileMetaInformation.Contains(DicomTags.TransferSyntaxUid));
+        Assert.False(f.FileMetaInformation.Contains(DicomTags.TransferSyntaxUID));
         Assert.IsType<DicomSequence>(f.Dataset[new DicomTag(0x0001, 0x0001)]);
     }
 

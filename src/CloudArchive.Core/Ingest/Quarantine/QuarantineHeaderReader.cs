@@ -40,7 +40,7 @@ internal static class QuarantineHeaderReader
                 {
                     var dataset = file.Dataset;
                     var meta = file.FileMetaInformation;
-                    var sopInstance = Uid(dataset.GetString(DicomTags.SopInstanceUid));
+                    var sopInstance = Uid(dataset.GetString(DicomTags.SOPInstanceUID));
                     var metaInstance = Uid(meta.GetString(DicomTag.Parse("(0002,0003)")));
                     var study = Uid(dataset.GetString(DicomTag.Parse("(0020,000D)")));
                     return new QuarantineHeaderFacts
@@ -48,7 +48,7 @@ internal static class QuarantineHeaderReader
                         Length = length,
                         Part10 = part10,
                         TransferSyntaxUid = file.TransferSyntaxWasGuessed ? null : file.TransferSyntax.Uid,
-                        SopClassUid = Uid(dataset.GetString(DicomTags.SopClassUid)),
+                        SopClassUid = Uid(dataset.GetString(DicomTags.SOPClassUID)),
                         MediaStorageSopClassUid = Uid(meta.GetString(DicomTag.Parse("(0002,0002)"))),
                         MetaInstanceMatches = sopInstance is null || metaInstance is null ? null : string.Equals(sopInstance, metaInstance, StringComparison.Ordinal),
                         Modality = Code(dataset.GetString(DicomTag.Parse("(0008,0060)"))),

@@ -677,7 +677,7 @@ public sealed class ResearchExporter
                             var ds = file.Dataset;
                             var studyUid = Uid(ds.GetString(StudyUidTag));
                             var seriesUid = Uid(ds.GetString(SeriesUidTag));
-                            var instanceUid = Uid(ds.GetString(DicomTags.SopInstanceUid));
+                            var instanceUid = Uid(ds.GetString(DicomTags.SOPInstanceUID));
                             if (studyUid is null || seriesUid is null || instanceUid is null)
                             {
                                 return (null, ExclusionReason.DeidentificationRefused);

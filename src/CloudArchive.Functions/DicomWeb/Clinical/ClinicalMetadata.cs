@@ -43,7 +43,7 @@ internal sealed class ClinicalMetadata(ClinicalArchive archive, ClinicalAuditor 
                     using (file)
                     {
                         var dataset = file.Dataset;
-                        var bulkBase = string.Create(CultureInfo.InvariantCulture, $"{root}/studies/{dataset.GetString(StudyUid)}/series/{dataset.GetString(SeriesUid)}/instances/{dataset.GetString(DicomTags.SopInstanceUid)}/bulkdata/");
+                        var bulkBase = string.Create(CultureInfo.InvariantCulture, $"{root}/studies/{dataset.GetString(StudyUid)}/series/{dataset.GetString(SeriesUid)}/instances/{dataset.GetString(DicomTags.SOPInstanceUID)}/bulkdata/");
                         await DicomJsonWriter.WriteAsync(writer, dataset, new DicomJsonWriterOptions
                         {
                             BulkDataUri = value => value.Element is DicomFragmentSequence || value.Element is DicomValueElement { IsBulk: true } || value.Length > InlineLimit
