@@ -17,27 +17,6 @@ namespace CloudArchive.Deidentification;
 /// </remarks>
 public sealed class Deidentifier
 {
-    private static readonly DicomTag PatientIdTag = new(0x0010, 0x0020);
-    private static readonly DicomTag PatientNameTag = new(0x0010, 0x0010);
-    private static readonly DicomTag StudyInstanceUidTag = new(0x0020, 0x000D);
-    private static readonly DicomTag PixelDataTag = new(0x7FE0, 0x0010);
-    private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
-    private static readonly DicomTag ModalityTag = new(0x0008, 0x0060);
-    private static readonly DicomTag ManufacturerTag = new(0x0008, 0x0070);
-    private static readonly DicomTag ModelTag = new(0x0008, 0x1090);
-    private static readonly DicomTag RowsTag = new(0x0028, 0x0010);
-    private static readonly DicomTag ColumnsTag = new(0x0028, 0x0011);
-    private static readonly DicomTag SamplesPerPixelTag = new(0x0028, 0x0002);
-    private static readonly DicomTag PlanarConfigurationTag = new(0x0028, 0x0006);
-    private static readonly DicomTag NumberOfFramesTag = new(0x0028, 0x0008);
-    private static readonly DicomTag PatientIdentityRemovedTag = new(0x0012, 0x0062);
-    private static readonly DicomTag DeidentificationMethodTag = new(0x0012, 0x0063);
-    private static readonly DicomTag DeidentificationMethodCodeSequenceTag = new(0x0012, 0x0064);
-    private static readonly DicomTag LongitudinalTemporalInformationModifiedTag = new(0x0028, 0x0303);
-    private static readonly DicomTag CodeValueTag = new(0x0008, 0x0100);
-    private static readonly DicomTag CodingSchemeDesignatorTag = new(0x0008, 0x0102);
-    private static readonly DicomTag CodeMeaningTag = new(0x0008, 0x0104);
-    private static readonly DicomTag DirectoryRecordSequenceTag = new(0x0004, 0x1220);
     private const string MediaStorageDirectoryStorage = "1.2.840.10008.1.3.10";
 
     private readonly DeidSettings settings;
@@ -120,7 +99,7 @@ public sealed class Deidentifier
         }
         else
         {
-            report.Pixel = ds.Contains(PixelDataTag) ? "unchanged" : "none";
+            report.Pixel = ds.Contains(DicomTags.PixelData) ? "unchanged" : "none";
         }
 
         ProcessDataset(ds, string.Empty, clean: false, ctx);
@@ -366,7 +345,7 @@ public sealed class Deidentifier
                     return;
                 }
 
-                if (tag == PatientIdTag || tag == PatientNameTag)
+                if (tag == DicomTags.PatientID || tag == DicomTags.PatientName)
                 {
                     // Z allows a non-zero-length dummy; a stable pseudonym keeps a research set usable.
                     SetPseudonym(ds, element, vr, ctx);
@@ -403,7 +382,7 @@ public sealed class Deidentifier
                     return;
                 }
 
-                if (tag == PatientIdTag || tag == PatientNameTag)
+                if (tag == DicomTags.PatientID || tag == DicomTags.PatientName)
                 {
                     SetPseudonym(ds, element, vr, ctx);
                     report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Replaced, action.Code, action.Source, "pseudonym"));
@@ -646,12 +625,12 @@ public sealed class Deidentifier
     {
         // The key is the Patient ID of the same dataset level (DICOMDIR patient records, other-patient items) or,
         // failing that, the instance's patient key, so name and ID pseudonyms agree for one patient.
-        var levelId = (ds.Get(PatientIdTag) as DicomValueElement) is { } idEl && idEl.Length > 0
+        var levelId = (ds.Get(DicomTags.PatientID) as DicomValueElement) is { } idEl && idEl.Length > 0
             ? SafeString(ds, idEl)
             : null;
-        var key = string.IsNullOrWhiteSpace(levelId) ? ctx.PatientKey : PatientIdTag.ToString() + levelId.Trim();
-        var value = element.Tag == PatientIdTag ? mapper.PatientId(key) : mapper.PatientName(key);
-        ds.Set(DicomValueElement.FromStrings(element.Tag, vr == DicomVR.UN ? (element.Tag == PatientIdTag ? DicomVR.LO : DicomVR.PN) : vr, [value]));
+        var key = string.IsNullOrWhiteSpace(levelId) ? ctx.PatientKey : DicomTags.PatientID.ToString() + levelId.Trim();
+        var value = element.Tag == DicomTags.PatientID ? mapper.PatientId(key) : mapper.PatientName(key);
+        ds.Set(DicomValueElement.FromStrings(element.Tag, vr == DicomVR.UN ? (element.Tag == DicomTags.PatientID ? DicomVR.LO : DicomVR.PN) : vr, [value]));
     }
 
     private void RemoveWholeOverlayAndCurveGroups(DicomDataset ds, string path, Context ctx)
@@ -677,38 +656,38 @@ public sealed class Deidentifier
     private static bool IsMediaDirectory(DicomFile file)
     {
         var metaClass = (file.FileMetaInformation.Get(DicomTags.MediaStorageSOPClassUID) as DicomValueElement)?.GetString().Trim('\0', ' ');
-        return metaClass == MediaStorageDirectoryStorage || file.Dataset.Contains(DirectoryRecordSequenceTag);
+        return metaClass == MediaStorageDirectoryStorage || file.Dataset.Contains(DicomTags.DirectoryRecordSequence);
     }
 
     private PixelDecision DecidePixels(DicomDataset ds)
     {
-        var pixel = ds.Get(PixelDataTag);
+        var pixel = ds.Get(DicomTags.PixelData);
         return settings.Pixel.Decide(
             hasPixelData: pixel is not null,
             isEncapsulated: pixel is DicomFragmentSequence,
-            burnedInAnnotation: TopString(ds, BurnedInAnnotationTag),
-            modality: TopString(ds, ModalityTag),
-            manufacturer: TopString(ds, ManufacturerTag),
-            model: TopString(ds, ModelTag),
-            rows: TopUShort(ds, RowsTag),
-            columns: TopUShort(ds, ColumnsTag));
+            burnedInAnnotation: TopString(ds, DicomTags.BurnedInAnnotation),
+            modality: TopString(ds, DicomTags.Modality),
+            manufacturer: TopString(ds, DicomTags.Manufacturer),
+            model: TopString(ds, DicomTags.ManufacturerModelName),
+            rows: TopUShort(ds, DicomTags.Rows),
+            columns: TopUShort(ds, DicomTags.Columns));
     }
 
     private static async Task BlankAsync(DicomDataset ds, PixelRule rule, string? spoolDirectory, List<string> spool, InstanceReport report, CancellationToken cancellationToken)
     {
-        if (ds.Get(PixelDataTag) is not DicomValueElement pixel)
+        if (ds.Get(DicomTags.PixelData) is not DicomValueElement pixel)
         {
             throw new DeidentificationException(DeidFailure.PixelDataUnsupported, "Pixel Data is not native");
         }
 
-        var framesText = TopString(ds, NumberOfFramesTag);
+        var framesText = TopString(ds, DicomTags.NumberOfFrames);
         var frames = int.TryParse(framesText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var f) && f > 0 ? f : 1;
         var geometry = new PixelGeometry(
-            TopUShort(ds, RowsTag) ?? 0,
-            TopUShort(ds, ColumnsTag) ?? 0,
-            TopUShort(ds, SamplesPerPixelTag) ?? 1,
+            TopUShort(ds, DicomTags.Rows) ?? 0,
+            TopUShort(ds, DicomTags.Columns) ?? 0,
+            TopUShort(ds, DicomTags.SamplesPerPixel) ?? 1,
             TopUShort(ds, DicomTags.BitsAllocated) ?? 0,
-            TopUShort(ds, PlanarConfigurationTag) ?? 0,
+            TopUShort(ds, DicomTags.PlanarConfiguration) ?? 0,
             frames);
         var reason = PixelBlanker.Validate(geometry, rule.Rectangles);
         if (reason is not null)
@@ -729,11 +708,11 @@ public sealed class Deidentifier
             }
         }
 
-        ds.Set(new DicomValueElement(PixelDataTag, pixel.VR, DicomBulkData.FromFile(tmp)));
-        ds.Set(DicomValueElement.FromStrings(BurnedInAnnotationTag, DicomVR.CS, ["NO"]));
+        ds.Set(new DicomValueElement(DicomTags.PixelData, pixel.VR, DicomBulkData.FromFile(tmp)));
+        ds.Set(DicomValueElement.FromStrings(DicomTags.BurnedInAnnotation, DicomVR.CS, ["NO"]));
         report.Pixel = "blanked";
         report.PixelRule = rule.Name;
-        report.Attributes.Add(new AttributeRecord(PixelDataTag.ToString(), AttributeOutcome.Cleaned, "C", "pixel-rule", $"{rule.Rectangles.Count} rectangle(s) blanked"));
+        report.Attributes.Add(new AttributeRecord(DicomTags.PixelData.ToString(), AttributeOutcome.Cleaned, "C", "pixel-rule", $"{rule.Rectangles.Count} rectangle(s) blanked"));
     }
 
     private void ReplaceFileMeta(DicomFile file)
@@ -765,8 +744,8 @@ public sealed class Deidentifier
 
     private void Mark(DicomDataset ds, InstanceReport report, bool pixelsCleaned)
     {
-        ds.Set(DicomValueElement.FromStrings(PatientIdentityRemovedTag, DicomVR.CS, ["YES"]));
-        report.Attributes.Add(new AttributeRecord(PatientIdentityRemovedTag.ToString(), AttributeOutcome.Added, "YES", "E.1.1"));
+        ds.Set(DicomValueElement.FromStrings(DicomTags.PatientIdentityRemoved, DicomVR.CS, ["YES"]));
+        report.Attributes.Add(new AttributeRecord(DicomTags.PatientIdentityRemoved.ToString(), AttributeOutcome.Added, "YES", "E.1.1"));
 
         var codes = new List<(string Code, string Meaning)> { (DeidOptionInfo.BasicProfileCode, DeidOptionInfo.BasicProfileMeaning) };
         if (pixelsCleaned)
@@ -779,32 +758,32 @@ public sealed class Deidentifier
         // (0012,0063) is LO 1-n: one value per method so that no value exceeds 64 characters.
         var method = new List<string> { $"CloudArchive PS3.15 {table.Edition} Table E.1-1" };
         method.AddRange(codes.Select(c => c.Meaning.Length <= 64 ? c.Meaning : c.Meaning[..64]));
-        ds.Set(DicomValueElement.FromStrings(DeidentificationMethodTag, DicomVR.LO, method));
-        report.Attributes.Add(new AttributeRecord(DeidentificationMethodTag.ToString(), AttributeOutcome.Added, "LO", "E.1.1"));
+        ds.Set(DicomValueElement.FromStrings(DicomTags.DeidentificationMethod, DicomVR.LO, method));
+        report.Attributes.Add(new AttributeRecord(DicomTags.DeidentificationMethod.ToString(), AttributeOutcome.Added, "LO", "E.1.1"));
 
-        var seq = new DicomSequence(DeidentificationMethodCodeSequenceTag);
+        var seq = new DicomSequence(DicomTags.DeidentificationMethodCodeSequence);
         foreach (var (code, meaning) in codes)
         {
             var item = new DicomDataset();
-            item.Set(DicomValueElement.FromStrings(CodeValueTag, DicomVR.SH, [code]));
-            item.Set(DicomValueElement.FromStrings(CodingSchemeDesignatorTag, DicomVR.SH, ["DCM"]));
-            item.Set(DicomValueElement.FromStrings(CodeMeaningTag, DicomVR.LO, [meaning]));
+            item.Set(DicomValueElement.FromStrings(DicomTags.CodeValue, DicomVR.SH, [code]));
+            item.Set(DicomValueElement.FromStrings(DicomTags.CodingSchemeDesignator, DicomVR.SH, ["DCM"]));
+            item.Set(DicomValueElement.FromStrings(DicomTags.CodeMeaning, DicomVR.LO, [meaning]));
             seq.Items.Add(item);
         }
 
         ds.Set(seq);
-        report.Attributes.Add(new AttributeRecord(DeidentificationMethodCodeSequenceTag.ToString(), AttributeOutcome.Added, "SQ", "E.1.1 CID 7050"));
+        report.Attributes.Add(new AttributeRecord(DicomTags.DeidentificationMethodCodeSequence.ToString(), AttributeOutcome.Added, "SQ", "E.1.1 CID 7050"));
 
         var temporal = settings.Options.Contains(DeidOption.RetainLongitudinalModifiedDates) ? "MODIFIED"
             : settings.Options.Contains(DeidOption.RetainLongitudinalFullDates) ? "UNMODIFIED"
             : "REMOVED";
-        ds.Set(DicomValueElement.FromStrings(LongitudinalTemporalInformationModifiedTag, DicomVR.CS, [temporal]));
-        report.Attributes.Add(new AttributeRecord(LongitudinalTemporalInformationModifiedTag.ToString(), AttributeOutcome.Added, temporal, "E.3.6"));
+        ds.Set(DicomValueElement.FromStrings(DicomTags.LongitudinalTemporalInformationModified, DicomVR.CS, [temporal]));
+        report.Attributes.Add(new AttributeRecord(DicomTags.LongitudinalTemporalInformationModified.ToString(), AttributeOutcome.Added, temporal, "E.3.6"));
     }
 
     private static string PatientKey(DicomDataset ds)
     {
-        foreach (var tag in new[] { PatientIdTag, PatientNameTag, StudyInstanceUidTag })
+        foreach (var tag in new[] { DicomTags.PatientID, DicomTags.PatientName, DicomTags.StudyInstanceUID })
         {
             if (ds.Get(tag) is DicomValueElement v && v.Length > 0)
             {

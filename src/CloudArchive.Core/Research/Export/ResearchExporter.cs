@@ -35,8 +35,6 @@ public sealed class ResearchExporter
 {
     private const string DicomContentType = "application/dicom";
     private const string PendingPrefix = "pending:";
-    private static readonly DicomTag StudyUidTag = new(0x0020, 0x000D);
-    private static readonly DicomTag SeriesUidTag = new(0x0020, 0x000E);
 
     private readonly IAgreementStore _agreements;
     private readonly IConsentRegistry _consents;
@@ -675,8 +673,8 @@ public sealed class ResearchExporter
                             }
 
                             var ds = file.Dataset;
-                            var studyUid = Uid(ds.GetString(StudyUidTag));
-                            var seriesUid = Uid(ds.GetString(SeriesUidTag));
+                            var studyUid = Uid(ds.GetString(DicomTags.StudyInstanceUID));
+                            var seriesUid = Uid(ds.GetString(DicomTags.SeriesInstanceUID));
                             var instanceUid = Uid(ds.GetString(DicomTags.SOPInstanceUID));
                             if (studyUid is null || seriesUid is null || instanceUid is null)
                             {
