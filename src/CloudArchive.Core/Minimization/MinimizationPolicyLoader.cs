@@ -184,7 +184,7 @@ public static partial class MinimizationPolicyLoader
             if (reader.ExpectObject(when, whenPath, "modalities", "sopClasses"))
             {
                 modalities = reader.CodeArray(when, whenPath, "modalities", ModalityPattern(), "a DICOM Modality value in uppercase such as CT or MG");
-                sopClasses = reader.CodeArray(when, whenPath, "sopClasses", UidPattern(), "a SOP Class UID (digits and dots, at most 64 characters)");
+                sopClasses = reader.CodeArray(when, whenPath, "sopClasses", DicomUid.IsValid, "a SOP Class UID (digits and dots, at most 64 characters)");
             }
         }
 
@@ -283,7 +283,4 @@ public static partial class MinimizationPolicyLoader
 
     [GeneratedRegex(@"\A[A-Z0-9_]{1,16}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ModalityPattern();
-
-    [GeneratedRegex(@"\A(?=.{1,64}\z)(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+\z", RegexOptions.CultureInvariant)]
-    private static partial Regex UidPattern();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Research.Publication;
+using CloudArchive.Dicom;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Research;
@@ -109,7 +110,7 @@ public static class ResearchCommands
         {
             var agreementId = connection.AgreementId(parse);
             var only = parse.GetValue(studies) ?? [];
-            if (only.Any(s => !ResearchNames.IsValidUid(s)))
+            if (only.Any(s => !DicomUid.IsValid(s)))
             {
                 throw new UsageException("--study must be a UID (digits and dots).");
             }

@@ -732,7 +732,7 @@ public sealed class ResearchExporter
     private static string? Uid(string? value)
     {
         var uid = value?.Trim('\0', ' ');
-        return ResearchNames.IsValidUid(uid) ? uid : null;
+        return DicomUid.IsValid(uid) ? uid : null;
     }
 
     private sealed record IndexedRecord(ArchiveIndexEntry Entry, InstanceIndexRecord Record);

@@ -1,10 +1,16 @@
-namespace CloudArchive.Core.Ingest;
+namespace CloudArchive.Dicom;
 
-/// <summary>Checks UIDs against PS3.5 §9.1: at most 64 characters, digits and dots, no empty component, no leading zero.</summary>
+/// <summary>
+/// The one UID syntax check (PS3.5 §9.1): <c>&lt;org root&gt;.&lt;suffix&gt;</c>, so at least two components; at most
+/// 64 characters; each component ASCII digits, non-empty, and without a leading zero unless it is exactly <c>0</c>.
+/// </summary>
 public static class DicomUid
 {
     /// <summary>The maximum length of a UID.</summary>
     public const int MaxLength = 64;
+
+    /// <summary>Whether <paramref name="uid"/> is a valid UID exactly as given (no padding tolerated).</summary>
+    public static bool IsValid(string? uid) => uid is not null && Problem(uid) is null;
 
     /// <summary>
     /// Removes trailing NUL/space padding (the only tolerated deviation) and validates the rest.
@@ -14,18 +20,29 @@ public static class DicomUid
     /// <param name="problem">What is wrong (never echoes the value), when invalid.</param>
     public static bool TryNormalize(string? raw, out string uid, out string problem)
     {
-        uid = string.Empty;
         var value = (raw ?? string.Empty).TrimEnd('\0', ' ');
+        if (Problem(value) is { } found)
+        {
+            uid = string.Empty;
+            problem = found;
+            return false;
+        }
+
+        uid = value;
+        problem = string.Empty;
+        return true;
+    }
+
+    private static string? Problem(string value)
+    {
         if (value.Length == 0)
         {
-            problem = "is empty";
-            return false;
+            return "is empty";
         }
 
         if (value.Length > MaxLength)
         {
-            problem = $"is {value.Length} characters long (at most {MaxLength} allowed)";
-            return false;
+            return $"is {value.Length} characters long (at most {MaxLength} allowed)";
         }
 
         var component = 1;
@@ -37,14 +54,12 @@ public static class DicomUid
                 var length = i - componentStart;
                 if (length == 0)
                 {
-                    problem = $"has an empty component {component}";
-                    return false;
+                    return $"has an empty component {component}";
                 }
 
                 if (length > 1 && value[componentStart] == '0')
                 {
-                    problem = $"has a leading zero in component {component}";
-                    return false;
+                    return $"has a leading zero in component {component}";
                 }
 
                 component++;
@@ -54,13 +69,10 @@ public static class DicomUid
 
             if (!char.IsAsciiDigit(value[i]))
             {
-                problem = $"contains a character other than digits and dots at position {i + 1}";
-                return false;
+                return $"contains a character other than digits and dots at position {i + 1}";
             }
         }
 
-        uid = value;
-        problem = string.Empty;
-        return true;
+        return component > 2 ? null : "has a single component (an org root and a suffix are required)";
     }
 }

@@ -1,7 +1,6 @@
-using CloudArchive.Core.Ingest;
 using Xunit;
 
-namespace CloudArchive.Core.Tests.Ingest;
+namespace CloudArchive.Dicom.Tests.Model;
 
 public sealed class DicomUidTests
 {
@@ -38,5 +37,48 @@ public sealed class DicomUidTests
         Assert.True(DicomUid.TryNormalize("1." + new string('1', 62), out _, out _));
         Assert.False(DicomUid.TryNormalize("1." + new string('1', 63), out _, out var problem));
         Assert.Contains("65 characters", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("0.0")]
+    [InlineData("1.2.840.10008.1.2.1")]
+    [InlineData("2.25.329800735698586629295641978511506172918")]
+    public void IsValid_accepts_well_formed_uids(string uid) => Assert.True(DicomUid.IsValid(uid));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("1")]
+    [InlineData("12345")]
+    [InlineData("0")]
+    [InlineData(".1.2")]
+    [InlineData("1.2.")]
+    [InlineData("1..2")]
+    [InlineData("1.02")]
+    [InlineData("00.1")]
+    [InlineData("1.2.3\0")]
+    [InlineData("1.2.3 ")]
+    [InlineData(" 1.2.3")]
+    [InlineData("1.2.3\n")]
+    [InlineData("1.2.-3")]
+    [InlineData("1.2.+3")]
+    [InlineData("1.2.３")]
+    [InlineData("1.2.e3")]
+    public void IsValid_rejects_malformed_or_padded_uids(string? uid) => Assert.False(DicomUid.IsValid(uid));
+
+    [Fact]
+    public void IsValid_allows_exactly_64_characters()
+    {
+        Assert.True(DicomUid.IsValid("1." + new string('1', 62)));
+        Assert.False(DicomUid.IsValid("1." + new string('1', 63)));
+    }
+
+    [Fact]
+    public void A_single_component_is_rejected_because_a_uid_needs_an_org_root_and_a_suffix()
+    {
+        Assert.False(DicomUid.TryNormalize("12345", out _, out var problem));
+        Assert.Contains("single component", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("12345", problem, StringComparison.Ordinal);
     }
 }
