@@ -779,7 +779,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         {
             raw = dataset.Contains(tag) ? dataset.GetString(tag) : null;
         }
-        catch (Exception ex) when (ex is DicomFormatException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
         {
             throw new IngestRejection(QuarantineReason.InvalidUid, $"{keyword} {tag} cannot be decoded.");
         }

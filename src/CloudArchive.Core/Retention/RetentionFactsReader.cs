@@ -49,7 +49,7 @@ public static class RetentionFactsReader
         {
             return dataset.GetString(tag)?.Trim('\0', ' ');
         }
-        catch (Exception ex) when (ex is FormatException or DicomFormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
         {
             // An undecodable value is an unknown value: the evaluator then assumes the conservative case.
             return null;

@@ -136,7 +136,7 @@ public sealed class IdentifierTokens
         {
             values = EffectiveVR.GetStrings(v, cs);
         }
-        catch (ArgumentException)
+        catch (DicomValueException)
         {
             return;
         }

@@ -65,7 +65,7 @@ public sealed class DeidFileProcessor
                 report.Reason = e.Message;
                 return (report, null);
             }
-            catch (Exception e) when (e is DicomFormatException or InvalidOperationException or ArgumentException or FormatException)
+            catch (Exception e) when (e is DicomFormatException or DicomValueException or InvalidOperationException)
             {
                 // One malformed value must not stop a batch; the instance is reported as failed, nothing is written.
                 report = deidentifier.NewReport();
@@ -98,7 +98,7 @@ public sealed class DeidFileProcessor
 
                         File.Move(tmp, output, overwrite: true);
                     }
-                    catch (Exception e) when (e is InvalidOperationException or ArgumentException or DicomFormatException)
+                    catch (Exception e) when (e is InvalidOperationException or DicomFormatException or DicomValueException)
                     {
                         TryDelete(tmp);
                         output = null;

@@ -529,7 +529,7 @@ public sealed class Deidentifier
         {
             values = EffectiveVR.GetStrings(v, ds.CharacterSet);
         }
-        catch (ArgumentException)
+        catch (DicomValueException)
         {
             ds.Set(new DicomValueElement(v.Tag, vr, ReadOnlyMemory<byte>.Empty));
             return true;
@@ -601,7 +601,7 @@ public sealed class Deidentifier
             {
                 original = string.Join('\\', EffectiveVR.GetStrings(v, ds.CharacterSet));
             }
-            catch (ArgumentException)
+            catch (DicomValueException)
             {
                 original = Convert.ToHexString(v.GetBytes().Span);
             }
@@ -804,7 +804,7 @@ public sealed class Deidentifier
         {
             return string.Join('\\', EffectiveVR.GetStrings(v, ds.CharacterSet));
         }
-        catch (ArgumentException)
+        catch (DicomValueException)
         {
             return null;
         }

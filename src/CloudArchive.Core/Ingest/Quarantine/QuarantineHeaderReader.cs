@@ -57,7 +57,7 @@ internal static class QuarantineHeaderReader
                     };
                 }
             }
-            catch (Exception ex) when (ex is DicomFormatException or FormatException or InvalidOperationException or ArgumentException)
+            catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
             {
                 return new QuarantineHeaderFacts { Length = length, Part10 = part10, ReadProblem = ex is DicomFormatException d ? "dicom-format: " + d.Reason : "unreadable header" };
             }

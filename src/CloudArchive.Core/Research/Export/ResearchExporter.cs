@@ -714,7 +714,7 @@ public sealed class ResearchExporter
         {
             return (null, ExclusionReason.Unreadable);
         }
-        catch (Exception ex) when (ex is DeidentificationException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is DeidentificationException or DicomValueException or InvalidOperationException)
         {
             // As in DeidFileProcessor: a value the de-identifier or writer cannot handle withholds the instance (and
             // with it the study); the type alone is kept, never the message, which might quote a value.

@@ -85,7 +85,7 @@ public sealed class StowRsHandler
                 return;
             }
 
-            target = normalized;
+            target = study;
         }
 
         if (!AcceptsDicomJson(request))
