@@ -125,7 +125,7 @@ public sealed class IdentifierTokens
         var isId = IdentifierTags.Contains(tag);
         var isInstitution = InstitutionTags.Contains(tag) && !options.Contains(DeidOption.RetainInstitutionIdentity);
         var isDevice = DeviceTags.Contains(tag) && !options.Contains(DeidOption.RetainDeviceIdentity);
-        var isBirthDate = tag == 0x00100030;
+        var isBirthDate = tag == DicomTags.PatientBirthDate.Value;
         if (!isPerson && !isId && !isInstitution && !isDevice && !isBirthDate)
         {
             return;

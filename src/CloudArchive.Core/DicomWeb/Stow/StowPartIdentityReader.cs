@@ -48,11 +48,17 @@ public static class StowPartIdentityReader
             }
 
             var value = head.Slice(valueOffset, (int)length);
-            switch (element)
+            if (element == DicomTags.MediaStorageSOPClassUID.Element)
             {
-                case 0x0002: metaClass = Uid(value); break;
-                case 0x0003: metaInstance = Uid(value); break;
-                case 0x0010: transferSyntax = Uid(value); break;
+                metaClass = Uid(value);
+            }
+            else if (element == DicomTags.MediaStorageSOPInstanceUID.Element)
+            {
+                metaInstance = Uid(value);
+            }
+            else if (element == DicomTags.TransferSyntaxUID.Element)
+            {
+                transferSyntax = Uid(value);
             }
 
             offset = valueOffset + (int)length;
