@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Benchmarks.Ingest;
 

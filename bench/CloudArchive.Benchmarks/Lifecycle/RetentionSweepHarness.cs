@@ -10,6 +10,7 @@ using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Benchmarks.Lifecycle;
 

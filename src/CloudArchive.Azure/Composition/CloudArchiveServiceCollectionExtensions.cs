@@ -12,14 +12,15 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Policies;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Consent;
-using CloudArchive.Core.Research.Export;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
+using CloudArchive.Research.Export;
+using CloudArchive.Research.Publication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Composition;
 

@@ -13,12 +13,13 @@ using CloudArchive.Core.Lifecycle.Reconcile;
 using CloudArchive.Core.Lifecycle.Shred;
 using CloudArchive.Core.Lifecycle.Sweep;
 using CloudArchive.Core.Lifecycle;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Export;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Export;
+using CloudArchive.Research.Publication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Composition;
 
@@ -56,11 +57,14 @@ internal static class LifecycleServiceRegistration
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new DocumentLegalHoldQuery(sp.GetRequiredService<LegalHoldService>(), sp.GetRequiredService<IArchiveTagIndex>()));
         services.TryAddSingleton<ILegalHoldQuery>(sp => sp.GetRequiredService<DocumentLegalHoldQuery>());
-        services.TryAddSingleton(sp => new StudyShredder(
-            sp.GetRequiredService<Keyring>(),
+        services.TryAddSingleton<IDerivedCopies>(sp => new ResearchCopyWithdrawal(
             sp.GetRequiredService<IAgreementStore>(),
             sp.GetRequiredService<IExportLedger>(),
             sp.GetRequiredService<IResearchStore>(),
+            sp.GetRequiredService<AuditLogWriter>()));
+        services.TryAddSingleton(sp => new StudyShredder(
+            sp.GetRequiredService<Keyring>(),
+            sp.GetRequiredService<IDerivedCopies>(),
             sp.GetRequiredService<IQuarantineLifecycle>(),
             sp.GetRequiredService<AuditLogWriter>()));
         services.TryAddSingleton(new RetentionSweepOptions());

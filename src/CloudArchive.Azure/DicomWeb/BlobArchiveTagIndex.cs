@@ -5,7 +5,8 @@ using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.DicomWeb.Clinical;
 using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.DicomWeb;
 

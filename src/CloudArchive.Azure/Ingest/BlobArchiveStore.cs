@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Ingest;
 

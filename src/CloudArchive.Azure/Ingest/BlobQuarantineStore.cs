@@ -8,6 +8,7 @@ using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Ingest;
 

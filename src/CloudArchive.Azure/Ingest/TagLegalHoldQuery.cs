@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Ingest;
 

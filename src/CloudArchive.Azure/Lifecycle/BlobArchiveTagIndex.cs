@@ -6,6 +6,7 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Lifecycle;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Lifecycle;
 

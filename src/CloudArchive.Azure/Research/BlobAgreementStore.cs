@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Azure.Research;
 

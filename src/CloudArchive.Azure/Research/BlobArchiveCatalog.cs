@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
 
 namespace CloudArchive.Azure.Research;
 

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Core.Research.Consent;
+using CloudArchive.Research.Consent;
 
 namespace CloudArchive.Azure.Research;
 

@@ -11,6 +11,7 @@ using CloudArchive.Core.Retention;
 using CloudArchive.Dicom;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Ingest;
 

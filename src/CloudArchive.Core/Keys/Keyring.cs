@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Core.Cryptography;
 using CloudArchive.Core.Crypto;
-using CloudArchive.Deidentification;
 
 namespace CloudArchive.Core.Keys;
 
@@ -129,22 +128,13 @@ public sealed class Keyring : IDisposable
     }
 
     /// <summary>
-    /// Returns the de-identification secret of a research agreement, creating it on first use. Stored like a study
-    /// key (256 random bits wrapped by the KEK), so it never leaves the keyring in clear, is re-wrapped on KEK
-    /// rotation, and the same agreement yields the same pseudonyms, UIDs and date offsets on every export run.
+    /// Returns the de-identification secret of a research agreement (256 bits), creating it on first use. Stored like
+    /// a study key (random bits wrapped by the KEK), so it is re-wrapped on KEK rotation and the same agreement yields
+    /// the same pseudonyms, UIDs and date offsets on every export run. The caller owns the returned array and must
+    /// zero it (<see cref="CryptographicOperations.ZeroMemory(Span{byte})"/>) when it has derived what it needs.
     /// </summary>
-    public async Task<ProjectSecret> GetOrCreateAgreementSecretAsync(string agreementId, CancellationToken cancellationToken = default)
-    {
-        var key = await GetOrCreateAsync(KeyringNames.Agreement(agreementId), "agreement", null, cancellationToken, KeyAuditAction.AgreementSecretCreated).ConfigureAwait(false);
-        try
-        {
-            return new ProjectSecret(key);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
+    public Task<byte[]> GetOrCreateAgreementSecretAsync(string agreementId, CancellationToken cancellationToken = default)
+        => GetOrCreateAsync(KeyringNames.Agreement(agreementId), "agreement", null, cancellationToken, KeyAuditAction.AgreementSecretCreated);
 
     /// <summary>
     /// Re-wraps every entry not yet wrapped by the KEK's current version (after a rotation). Paged, resumable
@@ -330,7 +320,8 @@ public sealed class Keyring : IDisposable
         }
 
         // Serialize creators of the same entry inside this process so a burst of ingests costs one KEK call.
-        var stripe = _stripes[(StringComparer.Ordinal.GetHashCode(name) & int.MaxValue) % LockStripes];
+        var stripe = _stripes[StripeOf(name)];
+        KeyAuditEvent? created = null;
         await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -363,7 +354,7 @@ public sealed class Keyring : IDisposable
 
                     _cache.Set(name, key);
                     var action = createdAction ?? (studyKey is null ? KeyAuditAction.IndexKeyCreated : KeyAuditAction.StudyKeyCreated);
-                    await _audit.RecordAsync(new KeyAuditEvent(action, entry.Created, true, studyKey, current.KeyId), cancellationToken).ConfigureAwait(false);
+                    created = new KeyAuditEvent(action, entry.Created, true, studyKey, current.KeyId);
                     return key;
                 }
 
@@ -387,6 +378,29 @@ public sealed class Keyring : IDisposable
         finally
         {
             stripe.Release();
+            if (created is not null)
+            {
+                // Audited after the stripe is released: the audit writer needs the audit chain key, which is created
+                // through this same method and may hash to the same stripe (or be the entry just created).
+                await RecordCreatedAsync(created, key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The lock stripe that serializes creators of the keyring entry <paramref name="name"/>.</summary>
+    internal static int StripeOf(string name) => (StringComparer.Ordinal.GetHashCode(name) & int.MaxValue) % LockStripes;
+
+    private async Task RecordCreatedAsync(KeyAuditEvent created, byte[] key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _audit.RecordAsync(created, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // As before the audit moved out of the lock: a creation whose audit line fails hands out no key.
+            CryptographicOperations.ZeroMemory(key);
+            throw;
         }
     }
 

@@ -1,7 +1,8 @@
+using System.Text.RegularExpressions;
 namespace CloudArchive.Core.Keys;
 
 /// <summary>Entry names inside the keyring store and the key ids under which study keys appear in blobs.</summary>
-public static class KeyringNames
+public static partial class KeyringNames
 {
     /// <summary>Prefix of research agreements' de-identification secrets.</summary>
     public const string AgreementsPrefix = "agreements/";
@@ -31,7 +32,14 @@ public static class KeyringNames
 
     /// <summary>The secret of a research agreement: <c>agreements/{agreementId}.json</c>.</summary>
     public static string Agreement(string agreementId) =>
-        AgreementsPrefix + (Research.Agreements.DataSharingAgreement.IsValidId(agreementId) ? agreementId : throw new ArgumentException("Not a valid agreement id.", nameof(agreementId))) + ".json";
+        AgreementsPrefix + (IsValidSecretName(agreementId) ? agreementId : throw new ArgumentException("Not a valid agreement id.", nameof(agreementId))) + ".json";
+
+    /// <summary>
+    /// Whether <paramref name="name"/> may name a secret the keyring holds for someone else (an agreement id): 3-63
+    /// characters of a-z, 0-9 and '-', starting with a letter or digit, so it is safe as one blob-name segment.
+    /// Research's agreement ids follow this rule.
+    /// </summary>
+    public static bool IsValidSecretName(string? name) => name is not null && SecretNamePattern().IsMatch(name);
 
     /// <summary>The tombstone of a shredded study: <c>shredded/{studyKey}.json</c>.</summary>
     public static string Tombstone(string studyKey) => ShreddedPrefix + Validate(studyKey) + ".json";
@@ -54,6 +62,10 @@ public static class KeyringNames
     /// <summary>Whether <paramref name="studyKey"/> is a plausible opaque key (1–64 of <c>[A-Za-z0-9_-]</c>), which also rules out path tricks.</summary>
     public static bool IsValidStudyKey(string studyKey)
         => !string.IsNullOrEmpty(studyKey) && studyKey.Length <= 64 && studyKey.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{2,62}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretNamePattern();
 
     private static string Validate(string studyKey)
         => IsValidStudyKey(studyKey) ? studyKey : throw new KeyringException(KeyringFailureReason.InvalidName, "Not a valid opaque study key (1-64 characters of A-Z, a-z, 0-9, '-', '_').");

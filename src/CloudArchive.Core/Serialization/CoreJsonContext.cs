@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Serialization;
 
@@ -10,6 +9,4 @@ namespace CloudArchive.Core.Serialization;
 /// unknown-member handling); this only supplies the type metadata.
 /// </summary>
 [JsonSerializable(typeof(InstanceIndexRecord))]
-[JsonSerializable(typeof(ExportLedgerEntry))]
-[JsonSerializable(typeof(ExportManifest))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;

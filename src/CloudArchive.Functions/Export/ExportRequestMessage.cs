@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Research.Agreements;
 using CloudArchive.Functions.Middleware;
 
 namespace CloudArchive.Functions.Export;

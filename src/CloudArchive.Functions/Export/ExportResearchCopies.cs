@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;

@@ -1,4 +1,4 @@
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Functions.Research;
 

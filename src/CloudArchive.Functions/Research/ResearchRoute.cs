@@ -1,6 +1,6 @@
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Publication;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Publication;
 using CloudArchive.Functions.DicomWeb.Research;
 
 namespace CloudArchive.Functions.Research;

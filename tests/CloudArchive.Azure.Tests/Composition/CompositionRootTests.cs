@@ -3,7 +3,7 @@ using CloudArchive.Azure.Composition;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
 using CloudArchive.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

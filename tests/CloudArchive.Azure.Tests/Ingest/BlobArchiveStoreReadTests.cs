@@ -3,6 +3,7 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Testing.Azurite;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest;
 

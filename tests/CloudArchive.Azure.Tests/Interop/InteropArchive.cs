@@ -12,6 +12,7 @@ using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Interop;
 

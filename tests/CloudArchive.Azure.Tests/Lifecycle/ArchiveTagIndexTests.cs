@@ -3,6 +3,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Lifecycle;
 using CloudArchive.Testing.Azurite;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Lifecycle;
 

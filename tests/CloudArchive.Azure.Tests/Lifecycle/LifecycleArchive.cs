@@ -7,11 +7,12 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Lifecycle;
 

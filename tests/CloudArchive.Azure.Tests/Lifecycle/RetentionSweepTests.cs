@@ -9,11 +9,12 @@ using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle;
 using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Sweep;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Export;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Lifecycle;
 

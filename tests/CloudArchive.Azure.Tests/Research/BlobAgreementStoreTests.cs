@@ -1,7 +1,7 @@
 using System.Text;
 using CloudArchive.Azure.Research;
 using Azure.Storage.Blobs;
-using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Research.Agreements;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 

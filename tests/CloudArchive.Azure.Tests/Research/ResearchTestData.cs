@@ -1,5 +1,5 @@
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Consent;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
 
 namespace CloudArchive.Azure.Tests.Research;
 

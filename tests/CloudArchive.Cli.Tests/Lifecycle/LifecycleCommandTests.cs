@@ -5,6 +5,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Cli.Tests.Lifecycle;
 

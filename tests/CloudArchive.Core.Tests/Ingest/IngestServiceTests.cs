@@ -4,6 +4,7 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Tests.Ingest;
 

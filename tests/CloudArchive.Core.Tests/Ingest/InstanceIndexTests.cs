@@ -1,6 +1,7 @@
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Tests.Ingest;
 

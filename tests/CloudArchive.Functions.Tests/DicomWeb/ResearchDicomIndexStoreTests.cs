@@ -1,5 +1,5 @@
-using CloudArchive.Core.Research.DicomWeb;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.DicomWeb;
+using CloudArchive.Research.Publication;
 using CloudArchive.Functions.Tests.Research;
 using Xunit;
 

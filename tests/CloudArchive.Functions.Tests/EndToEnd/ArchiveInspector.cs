@@ -7,6 +7,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Dicom;
 using Microsoft.Extensions.DependencyInjection;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;
 

@@ -4,7 +4,7 @@ using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Identity;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;

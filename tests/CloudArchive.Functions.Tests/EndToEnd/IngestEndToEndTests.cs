@@ -6,6 +6,7 @@ using CloudArchive.Dicom;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;
 

@@ -7,7 +7,7 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
 using CloudArchive.Functions.Export;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.LocalHost;

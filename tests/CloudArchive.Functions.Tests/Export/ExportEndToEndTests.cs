@@ -1,9 +1,9 @@
 using System.Text;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Consent;
-using CloudArchive.Core.Research.Export;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
+using CloudArchive.Research.Export;
+using CloudArchive.Research.Publication;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using CloudArchive.Azure.Composition;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Consent;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
+using CloudArchive.Research.Publication;
 using CloudArchive.Functions.Export;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.EndToEnd;

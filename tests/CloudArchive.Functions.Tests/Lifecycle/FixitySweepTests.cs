@@ -11,6 +11,7 @@ using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.Lifecycle;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Functions.Tests.Research;
 

@@ -291,7 +291,7 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
     [Fact]
     public async Task A_500_inside_an_allowed_request_leaves_exactly_one_audit_line_recording_the_failure()
     {
-        var app = await fixture.StartAppAsync(6000, 1000, services => services.AddSingleton<Core.Research.Publication.IResearchStore>(new ExplodingResearchStore(fixture.ResearchStore)));
+        var app = await fixture.StartAppAsync(6000, 1000, services => services.AddSingleton<global::CloudArchive.Research.Publication.IResearchStore>(new ExplodingResearchStore(fixture.ResearchStore)));
         await using var _ = app;
         using var client = ResearchApiFixture.CreateClient(app);
         var me = NewId();
@@ -310,7 +310,7 @@ public sealed class ResearchApiAuthenticationTests(ResearchApiFixture fixture)
     public async Task A_client_that_hangs_up_mid_request_leaves_one_minor_failure_line_not_a_serious_one()
     {
         var hanging = new HangingResearchStore(fixture.ResearchStore);
-        var app = await fixture.StartAppAsync(6000, 1000, services => services.AddSingleton<Core.Research.Publication.IResearchStore>(hanging));
+        var app = await fixture.StartAppAsync(6000, 1000, services => services.AddSingleton<global::CloudArchive.Research.Publication.IResearchStore>(hanging));
         await using var _ = app;
         using var client = ResearchApiFixture.CreateClient(app);
         var me = NewId();

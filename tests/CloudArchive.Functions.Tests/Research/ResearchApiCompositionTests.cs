@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using CloudArchive.Azure.Research;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Publication;
 using CloudArchive.Azure.Composition;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.Export;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json;
 using CloudArchive.Azure.Audit;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

@@ -2,8 +2,8 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using CloudArchive.Azure.Research;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Publication;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

@@ -132,7 +132,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
     [Fact]
     public async Task A_study_retrieval_that_breaks_off_mid_transfer_keeps_the_parts_received_and_completes_file_by_file()
     {
-        var breaking = Core.Research.Publication.ResearchNames.Instance(ResearchApiFixture.Agreement, "2.25.1003", "2.25.2004", "2.25.4006");
+        var breaking = global::CloudArchive.Research.Publication.ResearchNames.Instance(ResearchApiFixture.Agreement, "2.25.1003", "2.25.2004", "2.25.4006");
 
         // The DICOMweb index is built (and stored) by a first search, so the breaking store's one failure hits the transfer.
         using (var warm = await fixture.Client.SendAsync(ResearchApiFixture.AsRecipient($"/api/research/agreements/{ResearchApiFixture.Agreement}/dicomweb/studies", Guid.NewGuid().ToString("D")), Ct))
@@ -141,7 +141,7 @@ public sealed class ResearchFetchCliTests(ResearchApiFixture fixture) : IDisposa
         }
 
         var app = await fixture.StartAppAsync(6000, 1000, services =>
-            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Core.Research.Publication.IResearchStore>(services, new BreakingResearchStore(fixture.ResearchStore, breaking, breakAfter: 1000)));
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<global::CloudArchive.Research.Publication.IResearchStore>(services, new BreakingResearchStore(fixture.ResearchStore, breaking, breakAfter: 1000)));
         await using var _ = app;
         using var client = ResearchApiFixture.CreateClient(app);
         var me = Guid.NewGuid().ToString("D");

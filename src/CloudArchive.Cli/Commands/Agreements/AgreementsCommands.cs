@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Research.Agreements;
 using CloudArchive.Deidentification;
 using Spectre.Console;
 

@@ -5,8 +5,8 @@ using CloudArchive.Cli.Commands.Audit;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Consent;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
 
 namespace CloudArchive.Cli.Commands.Agreements;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using CloudArchive.Cli.Commands.Agreements;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Research.Consent;
+using CloudArchive.Research.Consent;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Consents;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using CloudArchive.Cli.Commands.Audit;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Research.Agreements;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Export;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Export;

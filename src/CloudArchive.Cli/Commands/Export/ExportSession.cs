@@ -1,5 +1,5 @@
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Research.Export;
+using CloudArchive.Research.Export;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudArchive.Cli.Commands.Export;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using CloudArchive.Core.Research.Publication;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Cli.Commands.Research;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Research.Publication;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Publication;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Research;

@@ -3,7 +3,7 @@ using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Identity;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Identity;
-using CloudArchive.Core.Research.Agreements;
+using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Cli.Commands.Research;
 

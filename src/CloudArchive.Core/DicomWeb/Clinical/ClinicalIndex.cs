@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

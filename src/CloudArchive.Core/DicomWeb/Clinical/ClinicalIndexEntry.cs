@@ -1,4 +1,5 @@
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

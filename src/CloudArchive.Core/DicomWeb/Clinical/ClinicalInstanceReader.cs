@@ -1,6 +1,7 @@
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

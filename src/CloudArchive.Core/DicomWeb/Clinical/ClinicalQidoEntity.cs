@@ -2,6 +2,7 @@ using System.Globalization;
 using CloudArchive.Core.DicomWeb.Query;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

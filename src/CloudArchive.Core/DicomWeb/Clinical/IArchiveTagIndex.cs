@@ -1,3 +1,4 @@
+using CloudArchive.Core.Archive;
 namespace CloudArchive.Core.DicomWeb.Clinical;
 
 /// <summary>
@@ -8,7 +9,7 @@ namespace CloudArchive.Core.DicomWeb.Clinical;
 public interface IArchiveTagIndex
 {
     /// <summary>The instances whose index tag <paramref name="tag"/> equals <paramref name="value"/>.</summary>
-    /// <param name="tag">One of the archive's index tags (<see cref="Ingest.ArchiveMetadata"/>).</param>
+    /// <param name="tag">One of the archive's index tags (<see cref="Archive.ArchiveMetadata"/>).</param>
     /// <param name="value">An opaque key (26 lowercase base32 characters).</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     IAsyncEnumerable<ArchiveInstanceRef> FindByTagAsync(string tag, string value, CancellationToken cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Ingest.Quarantine;
 

@@ -8,6 +8,7 @@ using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Shred;
 using CloudArchive.Core.Lifecycle.Sweep;
 using CloudArchive.Core.Retention;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Lifecycle.Erasure;
 
@@ -143,7 +144,7 @@ public sealed class ErasureService
             foreach (var instance in page.Instances)
             {
                 var tags = await _tags.GetTagsAsync(instance.Name, cancellationToken).ConfigureAwait(false);
-                if (tags is not null && tags.TryGetValue(Ingest.ArchiveMetadata.RetainUntilTag, out var value) && RetainUntilTag.TryParse(value, out var date) && (latest is null || date > latest))
+                if (tags is not null && tags.TryGetValue(Archive.ArchiveMetadata.RetainUntilTag, out var value) && RetainUntilTag.TryParse(value, out var date) && (latest is null || date > latest))
                 {
                     latest = date;
                 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Lifecycle.Fixity;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Lifecycle.Holds;
 

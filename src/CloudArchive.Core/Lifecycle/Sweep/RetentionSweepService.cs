@@ -6,6 +6,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Shred;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Lifecycle.Sweep;
 

@@ -7,6 +7,7 @@ using CloudArchive.Core.DicomWeb.Clinical;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Query;
-using CloudArchive.Core.Research.DicomWeb;
+using CloudArchive.Research.DicomWeb;
 using CloudArchive.Functions.DicomWeb.Http;
 
 namespace CloudArchive.Functions.DicomWeb.Research;

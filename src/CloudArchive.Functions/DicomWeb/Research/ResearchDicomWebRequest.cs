@@ -1,4 +1,4 @@
-using CloudArchive.Core.Research.DicomWeb;
+using CloudArchive.Research.DicomWeb;
 
 namespace CloudArchive.Functions.DicomWeb.Research;
 

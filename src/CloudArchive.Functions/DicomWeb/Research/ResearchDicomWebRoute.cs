@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudArchive.Core.Research.Publication;
+using CloudArchive.Research.Publication;
 using CloudArchive.Dicom;
 
 namespace CloudArchive.Functions.DicomWeb.Research;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Research.DicomWeb;
+using CloudArchive.Research.DicomWeb;
 using CloudArchive.Dicom;
 using CloudArchive.Functions.DicomWeb.Http;
 using Microsoft.AspNetCore.Http.Features;

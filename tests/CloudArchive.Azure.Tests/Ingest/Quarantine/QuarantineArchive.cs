@@ -11,6 +11,7 @@ using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest.Quarantine;
 

@@ -4,6 +4,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Testing.Azurite;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest.Quarantine;
 

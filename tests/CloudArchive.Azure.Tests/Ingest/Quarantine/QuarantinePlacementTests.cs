@@ -8,6 +8,7 @@ using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
 using CloudArchive.Testing.Azurite;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest.Quarantine;
 

@@ -10,6 +10,7 @@ using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.DicomWeb.Clinical;
 
