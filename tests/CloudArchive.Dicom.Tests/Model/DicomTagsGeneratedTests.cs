@@ -9,21 +9,21 @@ namespace CloudArchive.Dicom.Tests.Model;
 /// </summary>
 public sealed class DicomTagsGeneratedTests
 {
-    private static readonly Dictionary<string, DicomTag> Fields = typeof(DicomTags)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .ToDictionary(f => f.Name, f => (DicomTag)f.GetValue(null)!, StringComparer.Ordinal);
+    private static readonly Dictionary<string, DicomTag> Members = typeof(DicomTags)
+        .GetProperties(BindingFlags.Public | BindingFlags.Static)
+        .ToDictionary(p => p.Name, p => (DicomTag)p.GetValue(null)!, StringComparer.Ordinal);
 
     private static IEnumerable<DicomDictionaryEntry> SingleTagEntriesWithKeyword() =>
         DicomDictionary.Entries.Where(e => !e.IsRepeating && e.Keyword.Length > 0);
 
     [Fact]
-    public void Every_keyword_of_the_dictionary_is_a_field_with_its_group_and_element()
+    public void Every_keyword_of_the_dictionary_is_a_member_with_its_group_and_element()
     {
         var missing = new List<string>();
         var wrong = new List<string>();
         foreach (var entry in SingleTagEntriesWithKeyword())
         {
-            if (!Fields.TryGetValue(entry.Keyword, out var tag))
+            if (!Members.TryGetValue(entry.Keyword, out var tag))
             {
                 missing.Add(entry.ToString());
             }
@@ -38,24 +38,24 @@ public sealed class DicomTagsGeneratedTests
     }
 
     [Fact]
-    public void There_is_no_field_the_dictionary_does_not_name()
+    public void There_is_no_member_the_dictionary_does_not_name()
     {
         var keywords = SingleTagEntriesWithKeyword().Select(e => e.Keyword).ToHashSet(StringComparer.Ordinal);
-        var extra = Fields.Keys.Except(keywords, StringComparer.Ordinal).ToList();
+        var extra = Members.Keys.Except(keywords, StringComparer.Ordinal).ToList();
         Assert.Empty(extra);
-        Assert.Equal(keywords.Count, Fields.Count);
+        Assert.Equal(keywords.Count, Members.Count);
     }
 
     [Fact]
-    public void Repeating_group_entries_and_keywordless_entries_get_no_field()
+    public void Repeating_group_entries_and_keywordless_entries_get_no_member()
     {
         Assert.Contains(DicomDictionary.Entries, e => e.IsRepeating && e.Keyword == "OverlayData");
-        Assert.False(Fields.ContainsKey("OverlayData"));
+        Assert.False(Members.ContainsKey("OverlayData"));
         Assert.Contains(DicomDictionary.Entries, e => !e.IsRepeating && e.Keyword.Length == 0);
     }
 
     [Fact]
-    public void Fields_use_the_ps36_keyword_verbatim()
+    public void Members_use_the_ps36_keyword_verbatim()
     {
         Assert.Equal(new DicomTag(0x0008, 0x0018), DicomTags.SOPInstanceUID);
         Assert.Equal(new DicomTag(0x0002, 0x0003), DicomTags.MediaStorageSOPInstanceUID);
@@ -63,5 +63,12 @@ public sealed class DicomTagsGeneratedTests
         Assert.Equal(new DicomTag(0x0010, 0x0020), DicomTags.PatientID);
         Assert.Equal(new DicomTag(0xFFFE, 0xE0DD), DicomTags.SequenceDelimitationItem);
         Assert.Equal(new DicomTag(0x0000, 0x0000), DicomTags.CommandGroupLength);
+    }
+
+    [Fact]
+    public void The_class_has_no_static_state_to_build_on_first_use()
+    {
+        Assert.Null(typeof(DicomTags).TypeInitializer);
+        Assert.Empty(typeof(DicomTags).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly));
     }
 }
