@@ -88,7 +88,7 @@ public sealed class DeidFileProcessor
         {
             return (null, FailedReport(e.Failure, e.Message));
         }
-        catch (Exception e) when (e is DicomFormatException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is DicomFormatException or DicomValueException or InvalidOperationException)
         {
             // One malformed value must not stop a batch; the instance is reported as failed, nothing is written.
             return (null, FailedReport(DeidFailure.Unsupported, "could not be de-identified: " + e.GetType().Name));
@@ -118,7 +118,7 @@ public sealed class DeidFileProcessor
             File.Move(tmp, output, overwrite: true);
             return output;
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or DicomFormatException)
+        catch (Exception e) when (e is InvalidOperationException or DicomFormatException or DicomValueException)
         {
             TryDelete(tmp);
             report.Outcome = InstanceOutcome.Failed;

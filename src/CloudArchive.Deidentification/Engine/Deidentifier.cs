@@ -76,7 +76,7 @@ public sealed class Deidentifier
         DeidentificationMarking.Apply(ds, report, decision.Kind == PixelDecisionKind.Blank, settings, table.Edition);
 
         report.Outcome = InstanceOutcome.Deidentified;
-        report.OutputSopInstanceUid = (ds.Get(DicomTags.SopInstanceUid) as DicomValueElement)?.GetString();
+        report.OutputSopInstanceUid = (ds.Get(DicomTags.SOPInstanceUID) as DicomValueElement)?.GetString();
         return new DeidResult(report, spool);
     }
 
@@ -121,8 +121,8 @@ public sealed class Deidentifier
 
     private static bool IsMediaDirectory(DicomFile file)
     {
-        var metaClass = (file.FileMetaInformation.Get(DicomTags.MediaStorageSopClassUid) as DicomValueElement)?.GetString().Trim('\0', ' ');
-        return metaClass == MediaStorageDirectoryStorage || file.Dataset.Contains(DeidTags.DirectoryRecordSequence);
+        var metaClass = (file.FileMetaInformation.Get(DicomTags.MediaStorageSOPClassUID) as DicomValueElement)?.GetString().Trim('\0', ' ');
+        return metaClass == MediaStorageDirectoryStorage || file.Dataset.Contains(DicomTags.DirectoryRecordSequence);
     }
 
     private static DeidResult RefuseMediaDirectory(InstanceReport report)

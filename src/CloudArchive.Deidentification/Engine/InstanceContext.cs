@@ -7,7 +7,7 @@ namespace CloudArchive.Deidentification;
 /// shifted).</summary>
 internal sealed record InstanceContext(InstanceReport Report, IdentifierTokens Tokens, string PatientKey, int? DateOffset)
 {
-    private static readonly DicomTag[] PatientKeyTags = [DeidTags.PatientId, DeidTags.PatientName, DeidTags.StudyInstanceUid];
+    private static readonly DicomTag[] PatientKeyTags = [DicomTags.PatientID, DicomTags.PatientName, DicomTags.StudyInstanceUID];
 
     /// <summary>Gathers the context from <paramref name="ds"/> before any action changes it.</summary>
     public static InstanceContext Create(DicomDataset ds, InstanceReport report, DeidSettings settings, KeyedMapper mapper)

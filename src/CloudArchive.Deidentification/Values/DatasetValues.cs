@@ -12,7 +12,7 @@ internal static class DatasetValues
         {
             return string.Join('\\', EffectiveVR.GetStrings(v, ds.CharacterSet));
         }
-        catch (ArgumentException)
+        catch (DicomValueException)
         {
             return null;
         }

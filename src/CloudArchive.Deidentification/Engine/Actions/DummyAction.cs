@@ -70,7 +70,7 @@ internal sealed class DummyAction
             {
                 original = string.Join('\\', EffectiveVR.GetStrings(v, ds.CharacterSet));
             }
-            catch (ArgumentException)
+            catch (DicomValueException)
             {
                 original = Convert.ToHexString(v.GetBytes().Span);
             }

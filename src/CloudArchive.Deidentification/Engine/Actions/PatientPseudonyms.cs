@@ -14,7 +14,7 @@ internal sealed class PatientPseudonyms
     }
 
     /// <summary>True for the two attributes that get a pseudonym.</summary>
-    public static bool AppliesTo(DicomTag tag) => tag == DeidTags.PatientId || tag == DeidTags.PatientName;
+    public static bool AppliesTo(DicomTag tag) => tag == DicomTags.PatientID || tag == DicomTags.PatientName;
 
     /// <summary>Writes the pseudonym of the visited Patient ID or Patient's Name.</summary>
     public void Set(in ElementVisit visit)
@@ -24,12 +24,12 @@ internal sealed class PatientPseudonyms
 
         // The key is the Patient ID of the same dataset level (DICOMDIR patient records, other-patient items) or,
         // failing that, the instance's patient key, so name and ID pseudonyms agree for one patient.
-        var levelId = (ds.Get(DeidTags.PatientId) as DicomValueElement) is { } idEl && idEl.Length > 0
+        var levelId = (ds.Get(DicomTags.PatientID) as DicomValueElement) is { } idEl && idEl.Length > 0
             ? DatasetValues.SafeString(ds, idEl)
             : null;
-        var key = string.IsNullOrWhiteSpace(levelId) ? visit.Instance.PatientKey : DeidTags.PatientId.ToString() + levelId.Trim();
-        var value = tag == DeidTags.PatientId ? mapper.PatientId(key) : mapper.PatientName(key);
-        var vr = visit.VR == DicomVR.UN ? (tag == DeidTags.PatientId ? DicomVR.LO : DicomVR.PN) : visit.VR;
+        var key = string.IsNullOrWhiteSpace(levelId) ? visit.Instance.PatientKey : DicomTags.PatientID.ToString() + levelId.Trim();
+        var value = tag == DicomTags.PatientID ? mapper.PatientId(key) : mapper.PatientName(key);
+        var vr = visit.VR == DicomVR.UN ? (tag == DicomTags.PatientID ? DicomVR.LO : DicomVR.PN) : visit.VR;
         ds.Set(DicomValueElement.FromStrings(tag, vr, [value]));
     }
 }

@@ -15,7 +15,7 @@ internal static class TextMasking
         {
             values = EffectiveVR.GetStrings(v, ds.CharacterSet);
         }
-        catch (ArgumentException)
+        catch (DicomValueException)
         {
             ds.Set(new DicomValueElement(v.Tag, vr, ReadOnlyMemory<byte>.Empty));
             return true;

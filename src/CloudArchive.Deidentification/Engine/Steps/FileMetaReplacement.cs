@@ -9,10 +9,10 @@ internal static class FileMetaReplacement
     /// <summary>Replaces the meta group of <paramref name="file"/> after its dataset was de-identified.</summary>
     public static void Apply(DicomFile file, DeidSettings settings, KeyedMapper mapper)
     {
-        var sopClass = (file.Dataset.Get(DicomTags.SopClassUid) as DicomValueElement)?.GetString()
-            ?? (file.FileMetaInformation.Get(DicomTags.MediaStorageSopClassUid) as DicomValueElement)?.GetString();
-        var sopInstance = (file.Dataset.Get(DicomTags.SopInstanceUid) as DicomValueElement)?.GetString();
-        if (sopInstance is null && file.FileMetaInformation.Get(DicomTags.MediaStorageSopInstanceUid) is DicomValueElement metaUid)
+        var sopClass = (file.Dataset.Get(DicomTags.SOPClassUID) as DicomValueElement)?.GetString()
+            ?? (file.FileMetaInformation.Get(DicomTags.MediaStorageSOPClassUID) as DicomValueElement)?.GetString();
+        var sopInstance = (file.Dataset.Get(DicomTags.SOPInstanceUID) as DicomValueElement)?.GetString();
+        if (sopInstance is null && file.FileMetaInformation.Get(DicomTags.MediaStorageSOPInstanceUID) is DicomValueElement metaUid)
         {
             var original = metaUid.GetString();
             sopInstance = settings.Options.Contains(DeidOption.RetainUids) || UidPolicy.IsRegistryUid(original) ? original : mapper.MapUid(original);
@@ -21,12 +21,12 @@ internal static class FileMetaReplacement
         var meta = new DicomDataset();
         if (sopClass is not null)
         {
-            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSopClassUid, DicomVR.UI, [sopClass]));
+            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, [sopClass]));
         }
 
         if (sopInstance is not null)
         {
-            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSopInstanceUid, DicomVR.UI, [sopInstance]));
+            meta.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, [sopInstance]));
         }
 
         file.FileMetaInformation = meta;

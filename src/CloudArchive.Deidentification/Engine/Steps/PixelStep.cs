@@ -19,16 +19,16 @@ internal sealed class PixelStep
     /// <summary>What the policy decides for <paramref name="ds"/>.</summary>
     public PixelDecision Decide(DicomDataset ds)
     {
-        var pixel = ds.Get(DeidTags.PixelData);
+        var pixel = ds.Get(DicomTags.PixelData);
         return policy.Decide(
             hasPixelData: pixel is not null,
             isEncapsulated: pixel is DicomFragmentSequence,
-            burnedInAnnotation: DatasetValues.TopString(ds, DeidTags.BurnedInAnnotation),
-            modality: DatasetValues.TopString(ds, DeidTags.Modality),
-            manufacturer: DatasetValues.TopString(ds, DeidTags.Manufacturer),
-            model: DatasetValues.TopString(ds, DeidTags.Model),
-            rows: DatasetValues.TopUShort(ds, DeidTags.Rows),
-            columns: DatasetValues.TopUShort(ds, DeidTags.Columns));
+            burnedInAnnotation: DatasetValues.TopString(ds, DicomTags.BurnedInAnnotation),
+            modality: DatasetValues.TopString(ds, DicomTags.Modality),
+            manufacturer: DatasetValues.TopString(ds, DicomTags.Manufacturer),
+            model: DatasetValues.TopString(ds, DicomTags.ManufacturerModelName),
+            rows: DatasetValues.TopUShort(ds, DicomTags.Rows),
+            columns: DatasetValues.TopUShort(ds, DicomTags.Columns));
     }
 
     /// <summary>Carries out a decision that is not a refusal: blanks for a rule, else reports the pixels as they are.</summary>
@@ -40,13 +40,13 @@ internal sealed class PixelStep
         }
         else
         {
-            report.Pixel = ds.Contains(DeidTags.PixelData) ? "unchanged" : "none";
+            report.Pixel = ds.Contains(DicomTags.PixelData) ? "unchanged" : "none";
         }
     }
 
     private static async Task BlankAsync(DicomDataset ds, PixelRule rule, string? spoolDirectory, List<string> spool, InstanceReport report, CancellationToken cancellationToken)
     {
-        if (ds.Get(DeidTags.PixelData) is not DicomValueElement pixel)
+        if (ds.Get(DicomTags.PixelData) is not DicomValueElement pixel)
         {
             throw new DeidentificationException(DeidFailure.PixelDataUnsupported, "Pixel Data is not native");
         }
@@ -71,23 +71,23 @@ internal sealed class PixelStep
             }
         }
 
-        ds.Set(new DicomValueElement(DeidTags.PixelData, pixel.VR, DicomBulkData.FromFile(tmp)));
-        ds.Set(DicomValueElement.FromStrings(DeidTags.BurnedInAnnotation, DicomVR.CS, ["NO"]));
+        ds.Set(new DicomValueElement(DicomTags.PixelData, pixel.VR, DicomBulkData.FromFile(tmp)));
+        ds.Set(DicomValueElement.FromStrings(DicomTags.BurnedInAnnotation, DicomVR.CS, ["NO"]));
         report.Pixel = "blanked";
         report.PixelRule = rule.Name;
-        report.Attributes.Add(new AttributeRecord(DeidTags.PixelData.ToString(), AttributeOutcome.Cleaned, "C", "pixel-rule", $"{rule.Rectangles.Count} rectangle(s) blanked"));
+        report.Attributes.Add(new AttributeRecord(DicomTags.PixelData.ToString(), AttributeOutcome.Cleaned, "C", "pixel-rule", $"{rule.Rectangles.Count} rectangle(s) blanked"));
     }
 
     private static PixelGeometry GeometryOf(DicomDataset ds)
     {
-        var framesText = DatasetValues.TopString(ds, DeidTags.NumberOfFrames);
+        var framesText = DatasetValues.TopString(ds, DicomTags.NumberOfFrames);
         var frames = int.TryParse(framesText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var f) && f > 0 ? f : 1;
         return new PixelGeometry(
-            DatasetValues.TopUShort(ds, DeidTags.Rows) ?? 0,
-            DatasetValues.TopUShort(ds, DeidTags.Columns) ?? 0,
-            DatasetValues.TopUShort(ds, DeidTags.SamplesPerPixel) ?? 1,
+            DatasetValues.TopUShort(ds, DicomTags.Rows) ?? 0,
+            DatasetValues.TopUShort(ds, DicomTags.Columns) ?? 0,
+            DatasetValues.TopUShort(ds, DicomTags.SamplesPerPixel) ?? 1,
             DatasetValues.TopUShort(ds, DicomTags.BitsAllocated) ?? 0,
-            DatasetValues.TopUShort(ds, DeidTags.PlanarConfiguration) ?? 0,
+            DatasetValues.TopUShort(ds, DicomTags.PlanarConfiguration) ?? 0,
             frames);
     }
 }
