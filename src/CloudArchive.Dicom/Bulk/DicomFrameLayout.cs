@@ -11,17 +11,12 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public static class DicomFrameLayout
 {
-    private static readonly DicomTag Rows = new(0x0028, 0x0010);
-    private static readonly DicomTag Columns = new(0x0028, 0x0011);
-    private static readonly DicomTag SamplesPerPixel = new(0x0028, 0x0002);
-    private static readonly DicomTag NumberOfFrames = new(0x0028, 0x0008);
-
     /// <summary>Number of Frames (an IS value), or 1 when it is absent or empty.</summary>
     /// <exception cref="DicomFormatException">Number of Frames is not a positive integer.</exception>
     public static int FrameCount(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var text = dataset.GetString(NumberOfFrames)?.Trim().Trim('\0').Trim();
+        var text = dataset.GetString(DicomTags.NumberOfFrames)?.Trim().Trim('\0').Trim();
         if (string.IsNullOrEmpty(text))
         {
             return 1;
@@ -37,9 +32,9 @@ public static class DicomFrameLayout
     public static long NativeFrameLength(DicomDataset dataset, long pixelDataLength, int frames)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        long rows = dataset.GetValue<ushort>(Rows) ?? 0;
-        long columns = dataset.GetValue<ushort>(Columns) ?? 0;
-        long samples = dataset.GetValue<ushort>(SamplesPerPixel) ?? 1;
+        long rows = dataset.GetValue<ushort>(DicomTags.Rows) ?? 0;
+        long columns = dataset.GetValue<ushort>(DicomTags.Columns) ?? 0;
+        long samples = dataset.GetValue<ushort>(DicomTags.SamplesPerPixel) ?? 1;
         long bits = dataset.GetValue<ushort>(DicomTags.BitsAllocated) ?? 0;
         var bitsPerFrame = rows * columns * Math.Max(1, samples) * bits;
         if (bitsPerFrame == 0 || bitsPerFrame % 8 != 0)

@@ -12,7 +12,6 @@ namespace CloudArchive.Core.DicomWeb.Clinical;
 /// </summary>
 public sealed class FrameLayout
 {
-    private static readonly DicomTag PixelDataTag = new(0x7FE0, 0x0010);
     private readonly Func<int, IReadOnlyList<FramePiece>> _frame;
 
     private FrameLayout(TransferSyntax transferSyntax, int numberOfFrames, Func<int, IReadOnlyList<FramePiece>> frame)
@@ -45,7 +44,7 @@ public sealed class FrameLayout
         ArgumentNullException.ThrowIfNull(file);
         var dataset = file.Dataset;
         var frames = Locate(() => DicomFrameLayout.FrameCount(dataset), "Number of Frames is not a positive integer.");
-        return dataset.Get(PixelDataTag) switch
+        return dataset.Get(DicomTags.PixelData) switch
         {
             DicomFragmentSequence encapsulated => Encapsulated(file.TransferSyntax, frames, encapsulated),
             DicomValueElement native when !file.TransferSyntax.IsEncapsulated => Native(file.TransferSyntax, frames, dataset, native),
