@@ -25,7 +25,7 @@ namespace CloudArchive.Functions.Research;
 /// bodies are fixed codes and never echo input. The answers are written by <see cref="ResearchListings"/>,
 /// <see cref="ResearchDownloads"/> and the research DICOMweb handler, the audit lines by <see cref="ResearchApiAudit"/>.
 /// </summary>
-public sealed class ResearchApiHandler : IDisposable
+public sealed class ResearchApiHandler : IHttpRequestHandler, IDisposable
 {
     /// <summary>The application code in audit lines.</summary>
     public const string AuditApp = "cloudarchive-research-api";
