@@ -10,36 +10,23 @@ namespace CloudArchive.Functions.Research;
 /// The researcher API's downloads: one instance as <c>application/dicom</c>, a whole study as a streamed
 /// <c>application/zip</c>. Each is audited before its first byte is sent.
 /// </summary>
-internal sealed class ResearchDownloads
+internal sealed class ResearchDownloads(IResearchStore store, ResearchCatalog catalog, ResearchApiAudit audit, ILogger logger)
 {
-    private readonly IResearchStore _store;
-    private readonly ResearchCatalog _catalog;
-    private readonly ResearchApiAudit _audit;
-    private readonly ILogger _logger;
-
-    public ResearchDownloads(IResearchStore store, ResearchCatalog catalog, ResearchApiAudit audit, ILogger logger)
-    {
-        _store = store;
-        _catalog = catalog;
-        _audit = audit;
-        _logger = logger;
-    }
-
     /// <summary>Streams one instance, or answers 404.</summary>
     public async Task RetrieveInstanceAsync(ResearchAccess access, ResearchRoute route)
     {
         var context = access.Context;
         var name = ResearchNames.Instance(access.Agreement.Id, route.StudyUid!, route.SeriesUid!, route.InstanceUid!);
-        var blob = await _store.OpenReadAsync(name, context.RequestAborted).ConfigureAwait(false);
+        var blob = await store.OpenReadAsync(name, context.RequestAborted).ConfigureAwait(false);
         if (blob is null)
         {
-            await _audit.NotFoundAsync(access, "fetch-instance").ConfigureAwait(false);
+            await audit.NotFoundAsync(access, "fetch-instance").ConfigureAwait(false);
             return;
         }
 
         await using (blob.ConfigureAwait(false))
         {
-            if (!await _audit.AllowedAsync(access, AuditOutcome.Success, blob.Length, "fetch-instance").ConfigureAwait(false))
+            if (!await audit.AllowedAsync(access, AuditOutcome.Success, blob.Length, "fetch-instance").ConfigureAwait(false))
             {
                 return;
             }
@@ -59,19 +46,19 @@ internal sealed class ResearchDownloads
     public async Task RetrieveStudyZipAsync(ResearchAccess access, string studyUid)
     {
         var context = access.Context;
-        var instances = (await _catalog.ListInstancesAsync(ResearchNames.StudyPrefix(access.Agreement.Id, studyUid), context.RequestAborted).ConfigureAwait(false))
+        var instances = (await catalog.ListInstancesAsync(ResearchNames.StudyPrefix(access.Agreement.Id, studyUid), context.RequestAborted).ConfigureAwait(false))
             .OrderBy(i => i.Name.SeriesUid, StringComparer.Ordinal)
             .ThenBy(i => i.Name.InstanceUid, StringComparer.Ordinal)
             .ToList();
         if (instances.Count == 0)
         {
-            await _audit.NotFoundAsync(access, "fetch-study-zip").ConfigureAwait(false);
+            await audit.NotFoundAsync(access, "fetch-study-zip").ConfigureAwait(false);
             return;
         }
 
         // The audited byte count is the DICOM content the archive is about to release (the ZIP framing adds a little).
         var bytes = instances.Sum(i => i.Length);
-        if (!await _audit.AllowedAsync(access, AuditOutcome.Success, bytes, "fetch-study-zip", string.Create(CultureInfo.InvariantCulture, $"instances={instances.Count}")).ConfigureAwait(false))
+        if (!await audit.AllowedAsync(access, AuditOutcome.Success, bytes, "fetch-study-zip", string.Create(CultureInfo.InvariantCulture, $"instances={instances.Count}")).ConfigureAwait(false))
         {
             return;
         }
@@ -95,7 +82,7 @@ internal sealed class ResearchDownloads
                 var skipped = await WriteEntriesAsync(zip, instances, context.RequestAborted).ConfigureAwait(false);
                 if (skipped > 0)
                 {
-                    _logger.LogWarning("ResearchApi {CorrelationId}: {Skipped} instance(s) disappeared while the study archive was written.", access.State.CorrelationId, skipped);
+                    logger.LogWarning("ResearchApi {CorrelationId}: {Skipped} instance(s) disappeared while the study archive was written.", access.State.CorrelationId, skipped);
                 }
             }
             catch
@@ -115,7 +102,7 @@ internal sealed class ResearchDownloads
         var skipped = 0;
         foreach (var (name, _) in instances)
         {
-            var blob = await _store.OpenReadAsync(ResearchNames.Instance(name.AgreementId, name.StudyUid, name.SeriesUid, name.InstanceUid), cancellationToken).ConfigureAwait(false);
+            var blob = await store.OpenReadAsync(ResearchNames.Instance(name.AgreementId, name.StudyUid, name.SeriesUid, name.InstanceUid), cancellationToken).ConfigureAwait(false);
             if (blob is null)
             {
                 // Removed since the listing (e.g. a consent revocation was applied): it must not be released.

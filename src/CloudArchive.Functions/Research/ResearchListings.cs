@@ -9,27 +9,14 @@ namespace CloudArchive.Functions.Research;
 /// The researcher API's listings as JSON: the caller's agreements, and an agreement's studies, series and instances.
 /// Each is audited before it is answered; an empty listing below an agreement answers 404.
 /// </summary>
-internal sealed class ResearchListings
+internal sealed class ResearchListings(IAgreementStore agreementStore, ResearchCatalog catalog, ResearchApiAudit audit, TimeProvider time)
 {
-    private readonly IAgreementStore _agreements;
-    private readonly ResearchCatalog _catalog;
-    private readonly ResearchApiAudit _audit;
-    private readonly TimeProvider _time;
-
-    public ResearchListings(IAgreementStore agreements, ResearchCatalog catalog, ResearchApiAudit audit, TimeProvider time)
-    {
-        _agreements = agreements;
-        _catalog = catalog;
-        _audit = audit;
-        _time = time;
-    }
-
     /// <summary>Lists the agreements the research access policy shows the caller now.</summary>
     public async Task ListAgreementsAsync(HttpContext context, ArchivePrincipal principal, ResearchRequestState state)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var agreements = new List<AgreementView>();
-        await foreach (var stored in _agreements.ListAsync(context.RequestAborted).ConfigureAwait(false))
+        await foreach (var stored in agreementStore.ListAsync(context.RequestAborted).ConfigureAwait(false))
         {
             var a = stored.Agreement;
             if (ResearchAccessPolicy.IsListed(principal, a, now))
@@ -39,7 +26,7 @@ internal sealed class ResearchListings
         }
 
         var details = new[] { "list-agreements", string.Create(CultureInfo.InvariantCulture, $"count={agreements.Count}") };
-        if (await _audit.ListedAgreementsAsync(context, state, details).ConfigureAwait(false))
+        if (await audit.ListedAgreementsAsync(context, state, details).ConfigureAwait(false))
         {
             await ResearchApiResponse.WriteJsonAsync(context, StatusCodes.Status200OK, new { agreements }).ConfigureAwait(false);
         }
@@ -53,26 +40,26 @@ internal sealed class ResearchListings
         switch (route.Kind)
         {
             case ResearchRouteKind.ListStudies:
-                var studies = await _catalog.ListStudiesAsync(id, aborted).ConfigureAwait(false);
-                await _audit.ListedAsync(access, "list-studies", new { agreementId = id, studies }).ConfigureAwait(false);
+                var studies = await catalog.ListStudiesAsync(id, aborted).ConfigureAwait(false);
+                await audit.ListedAsync(access, "list-studies", new { agreementId = id, studies }).ConfigureAwait(false);
                 break;
             case ResearchRouteKind.ListSeries:
-                var series = await _catalog.ListSeriesAsync(id, route.StudyUid!, aborted).ConfigureAwait(false);
+                var series = await catalog.ListSeriesAsync(id, route.StudyUid!, aborted).ConfigureAwait(false);
                 await (series.Count == 0
-                    ? _audit.NotFoundAsync(access, "list-series")
-                    : _audit.ListedAsync(access, "list-series", new { agreementId = id, studyInstanceUid = route.StudyUid, series })).ConfigureAwait(false);
+                    ? audit.NotFoundAsync(access, "list-series")
+                    : audit.ListedAsync(access, "list-series", new { agreementId = id, studyInstanceUid = route.StudyUid, series })).ConfigureAwait(false);
                 break;
             case ResearchRouteKind.ListInstances:
-                var instances = await _catalog.ListSeriesInstancesAsync(id, route.StudyUid!, route.SeriesUid!, aborted).ConfigureAwait(false);
+                var instances = await catalog.ListSeriesInstancesAsync(id, route.StudyUid!, route.SeriesUid!, aborted).ConfigureAwait(false);
                 await (instances.Count == 0
-                    ? _audit.NotFoundAsync(access, "list-instances")
-                    : _audit.ListedAsync(access, "list-instances", new { agreementId = id, studyInstanceUid = route.StudyUid, seriesInstanceUid = route.SeriesUid, instances })).ConfigureAwait(false);
+                    ? audit.NotFoundAsync(access, "list-instances")
+                    : audit.ListedAsync(access, "list-instances", new { agreementId = id, studyInstanceUid = route.StudyUid, seriesInstanceUid = route.SeriesUid, instances })).ConfigureAwait(false);
                 break;
             case ResearchRouteKind.ListStudyInstances:
-                var studyInstances = await _catalog.ListStudyInstancesAsync(id, route.StudyUid!, aborted).ConfigureAwait(false);
+                var studyInstances = await catalog.ListStudyInstancesAsync(id, route.StudyUid!, aborted).ConfigureAwait(false);
                 await (studyInstances.Count == 0
-                    ? _audit.NotFoundAsync(access, "list-study-instances")
-                    : _audit.ListedAsync(access, "list-study-instances", new { agreementId = id, studyInstanceUid = route.StudyUid, instances = studyInstances })).ConfigureAwait(false);
+                    ? audit.NotFoundAsync(access, "list-study-instances")
+                    : audit.ListedAsync(access, "list-study-instances", new { agreementId = id, studyInstanceUid = route.StudyUid, instances = studyInstances })).ConfigureAwait(false);
                 break;
             default:
                 throw new InvalidOperationException("Unhandled route kind.");

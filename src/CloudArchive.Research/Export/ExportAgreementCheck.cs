@@ -9,19 +9,8 @@ namespace CloudArchive.Research.Export;
 /// The first step of an export: loads the agreement and checks that it may be exported now, with a usable
 /// de-identification and copy retention. Every refusal is audited (110113) and thrown as <see cref="ExportRefusedException"/>.
 /// </summary>
-internal sealed class ExportAgreementCheck
+internal sealed class ExportAgreementCheck(IAgreementStore agreements, AuditLogWriter audit, string softwareVersion)
 {
-    private readonly IAgreementStore _agreements;
-    private readonly AuditLogWriter _audit;
-    private readonly string _softwareVersion;
-
-    public ExportAgreementCheck(IAgreementStore agreements, AuditLogWriter audit, string softwareVersion)
-    {
-        _agreements = agreements;
-        _audit = audit;
-        _softwareVersion = softwareVersion;
-    }
-
     /// <summary>The agreement, its de-identification and its copy retention, or a refusal.</summary>
     /// <exception cref="ExportRefusedException">The agreement may not be exported (audited).</exception>
     public async Task<(DataSharingAgreement Agreement, ExportDeidentification Deidentification, IsoPeriod Retention)> CheckAsync(
@@ -31,7 +20,7 @@ internal sealed class ExportAgreementCheck
         ExportDeidentification deidentification;
         try
         {
-            deidentification = ExportDeidentification.Create(agreement.Deidentification, _softwareVersion);
+            deidentification = ExportDeidentification.Create(agreement.Deidentification, softwareVersion);
         }
         catch (DeidConfigurationException)
         {
@@ -56,7 +45,7 @@ internal sealed class ExportAgreementCheck
         StoredAgreement? stored;
         try
         {
-            stored = await _agreements.GetAsync(agreementId, cancellationToken).ConfigureAwait(false);
+            stored = await agreements.GetAsync(agreementId, cancellationToken).ConfigureAwait(false);
         }
         catch (AgreementFormatException)
         {
@@ -86,7 +75,7 @@ internal sealed class ExportAgreementCheck
     private async Task<ExportRefusedException> RefuseAsync(string? agreementId, DataSharingAgreement? agreement, ExportRefusalReason reason, AuditActor actor, string? correlationId, CancellationToken cancellationToken)
     {
         var refused = new ExportRefusedException(agreementId, reason);
-        await _audit.AppendAsync(
+        await audit.AppendAsync(
             new AuditEvent
             {
                 EventType = AuditEventType.SecurityAlert,

@@ -13,21 +13,10 @@ namespace CloudArchive.Research.Export;
 /// Crash safety: before uploading, the ledger entry is written listing every name that may exist (marked pending so a
 /// re-run never skips it); after uploading, the audit line is written and then the final ledger entry.
 /// </remarks>
-internal sealed class ExportPublisher
+internal sealed class ExportPublisher(IResearchStore research, IExportLedger ledger, AuditLogWriter audit)
 {
     private const string DicomContentType = "application/dicom";
     private const string PendingPrefix = "pending:";
-
-    private readonly IResearchStore _research;
-    private readonly IExportLedger _ledger;
-    private readonly AuditLogWriter _audit;
-
-    public ExportPublisher(IResearchStore research, IExportLedger ledger, AuditLogWriter audit)
-    {
-        _research = research;
-        _ledger = ledger;
-        _audit = audit;
-    }
 
     /// <summary>Releases a study: its kept copies plus the staged ones, removing the copies no longer part of it.</summary>
     public async Task PublishAsync(ExportRun run, StudyRelease release, CancellationToken cancellationToken)
@@ -74,7 +63,7 @@ internal sealed class ExportPublisher
         // An update that only dropped instances (no longer selected) released nothing new: it is a deletion.
         var action = written.Count > 0 ? AuditAction.Create : AuditAction.Delete;
         await AuditAsync(run, action, release.StudyKey, release.Patient, bytes, details, cancellationToken).ConfigureAwait(false);
-        await _ledger.PutAsync(entry, cancellationToken).ConfigureAwait(false);
+        await ledger.PutAsync(entry, cancellationToken).ConfigureAwait(false);
         run.Present(entry, written: true, written.Count, bytes, obsolete.Count);
     }
 
@@ -94,7 +83,7 @@ internal sealed class ExportPublisher
     {
         foreach (var instance in entry.Instances)
         {
-            await _research.DeleteAsync(instance.BlobName, cancellationToken).ConfigureAwait(false);
+            await research.DeleteAsync(instance.BlobName, cancellationToken).ConfigureAwait(false);
         }
 
         await AuditAsync(
@@ -105,7 +94,7 @@ internal sealed class ExportPublisher
             entry.Instances.Sum(i => i.Bytes),
             ["research-copy-withdrawn", "reason=" + reasonCode, "instances=" + entry.Instances.Count.ToString(CultureInfo.InvariantCulture)],
             cancellationToken).ConfigureAwait(false);
-        await _ledger.DeleteAsync(entry.AgreementId, entry.StudyKey, cancellationToken).ConfigureAwait(false);
+        await ledger.DeleteAsync(entry.AgreementId, entry.StudyKey, cancellationToken).ConfigureAwait(false);
         run.Removed(entry.Instances.Count);
     }
 
@@ -113,11 +102,11 @@ internal sealed class ExportPublisher
     public async Task<ExportManifest> PublishManifestsAsync(ExportRun run, int archiveStudies, CancellationToken cancellationToken)
     {
         var admin = run.BuildAdminManifest(archiveStudies);
-        await _ledger.PutManifestAsync(run.Agreement.Id, admin, cancellationToken).ConfigureAwait(false);
+        await ledger.PutManifestAsync(run.Agreement.Id, admin, cancellationToken).ConfigureAwait(false);
         var forResearchers = admin with { Schema = ExportManifest.ResearchSchemaId, ExcludedStudies = null };
         using (var json = new MemoryStream(forResearchers.ToJson(), writable: false))
         {
-            await _research.PutAsync(ResearchNames.Manifest(run.Agreement.Id), json, "application/json", null, cancellationToken).ConfigureAwait(false);
+            await research.PutAsync(ResearchNames.Manifest(run.Agreement.Id), json, "application/json", null, cancellationToken).ConfigureAwait(false);
         }
 
         return admin;
@@ -132,7 +121,7 @@ internal sealed class ExportPublisher
             SourceHash = PendingPrefix + entry.SourceHash,
             Instances = entry.Instances.Concat(obsolete).ToList(),
         };
-        await _ledger.PutAsync(pending, cancellationToken).ConfigureAwait(false);
+        await ledger.PutAsync(pending, cancellationToken).ConfigureAwait(false);
 
         await Parallel.ForEachAsync(
             staged,
@@ -142,18 +131,18 @@ internal sealed class ExportPublisher
                 var content = new FileStream(s.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await using (content.ConfigureAwait(false))
                 {
-                    await _research.PutAsync(s.BlobName, content, DicomContentType, run.Tags, token).ConfigureAwait(false);
+                    await research.PutAsync(s.BlobName, content, DicomContentType, run.Tags, token).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
 
         foreach (var old in obsolete)
         {
-            await _research.DeleteAsync(old.BlobName, cancellationToken).ConfigureAwait(false);
+            await research.DeleteAsync(old.BlobName, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private Task AuditAsync(ExportRun run, AuditAction action, string studyKey, string? patient, long bytes, IReadOnlyList<string> details, CancellationToken cancellationToken) =>
-        _audit.AppendAsync(
+        audit.AppendAsync(
             new AuditEvent
             {
                 EventType = AuditEventType.Export,

@@ -11,17 +11,8 @@ namespace CloudArchive.Research.Export;
 /// The select step of an export: reads a study's encrypted index records, keeps those the agreement's selection
 /// matches, and asks the export gate (agreement and every patient's consent) whether the study may be released.
 /// </summary>
-internal sealed class ExportStudySelector
+internal sealed class ExportStudySelector(InstanceIndex index, IConsentRegistry consents)
 {
-    private readonly InstanceIndex _index;
-    private readonly IConsentRegistry _consents;
-
-    public ExportStudySelector(InstanceIndex index, IConsentRegistry consents)
-    {
-        _index = index;
-        _consents = consents;
-    }
-
     /// <summary>The selected records in instance-key order, or why the study is excluded.</summary>
     public async Task<(List<IndexedRecord> Selected, ExclusionReason? Excluded)> SelectAsync(ExportRun run, StudyIndexGroup study, CancellationToken cancellationToken)
     {
@@ -52,7 +43,7 @@ internal sealed class ExportStudySelector
             {
                 try
                 {
-                    var record = await _index.ReadAsync(entry.StudyKey, entry.InstanceKey, token).ConfigureAwait(false);
+                    var record = await index.ReadAsync(entry.StudyKey, entry.InstanceKey, token).ConfigureAwait(false);
                     if (record is null)
                     {
                         return; // Deleted since it was listed.
@@ -108,7 +99,7 @@ internal sealed class ExportStudySelector
         // A study normally has one patient; should its instances name several, every one of them must permit the release.
         foreach (var patient in selected.Select(r => r.Record.PatientPseudonym).Distinct(StringComparer.Ordinal))
         {
-            var consent = patient is null ? null : await _consents.GetAsync(patient, cancellationToken).ConfigureAwait(false);
+            var consent = patient is null ? null : await consents.GetAsync(patient, cancellationToken).ConfigureAwait(false);
             var decision = ExportGate.Evaluate(run.Agreement, new StudyFacts(patient, studyDate, modalities, bodyParts), consent, run.StartedAt);
             if (!decision.Allowed)
             {
