@@ -160,7 +160,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
             var studyKey = context.Keys.ForUid(instance.StudyInstanceUid);
             var seriesKey = context.Keys.ForUid(instance.SeriesInstanceUid);
             var dataset = file.Dataset;
-            var patient = context.Keys.PatientPseudonym(dataset.GetString(DicomTag.Parse("(0010,0020)")), dataset.GetString(DicomTag.Parse("(0010,0021)")));
+            var patient = context.Keys.PatientPseudonym(dataset.GetString(DicomTags.PatientID), dataset.GetString(DicomTags.IssuerOfPatientID));
             context.StudyKey = studyKey;
             context.Patient = patient;
             CheckPolicy(instance);
@@ -177,14 +177,14 @@ public sealed class IngestService : IIngestHandler, IDisposable
                 throw new IngestRejection(QuarantineReason.RetentionUndetermined, "No retention rule applies to this instance.");
             }
 
-            var studyDate = RetentionFactsReader.ParseDate(dataset.GetString(DicomTag.Parse("(0008,0020)")));
-            var modality = CleanCode(dataset.GetString(DicomTag.Parse("(0008,0060)")));
-            var bodyPart = CleanCode(dataset.GetString(DicomTag.Parse("(0018,0015)")));
+            var studyDate = RetentionFactsReader.ParseDate(dataset.GetString(DicomTags.StudyDate));
+            var modality = CleanCode(dataset.GetString(DicomTags.Modality));
+            var bodyPart = CleanCode(dataset.GetString(DicomTags.BodyPartExamined));
             var minimization = _minimizer.Apply(dataset);
 
             // Taken after minimization, so a value the policy removed is never indexed (docs/dicomweb/clinical.md).
             var indexedAttributes = IndexedAttributes.Capture(dataset);
-            var accession = context.Keys.AccessionPseudonym(dataset.GetString(DicomTag.Parse("(0008,0050)")));
+            var accession = context.Keys.AccessionPseudonym(dataset.GetString(DicomTags.AccessionNumber));
 
             SymmetricKeyEncryptionKey studyKek;
             try
@@ -725,10 +725,10 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private static InstanceUids Validate(DicomFile file)
     {
         var dataset = file.Dataset;
-        var sopClass = RequireUid(dataset, DicomTags.SopClassUid, "SOPClassUID");
-        var sopInstance = RequireUid(dataset, DicomTags.SopInstanceUid, "SOPInstanceUID");
-        var study = RequireUid(dataset, DicomTag.Parse("(0020,000D)"), "StudyInstanceUID");
-        var series = RequireUid(dataset, DicomTag.Parse("(0020,000E)"), "SeriesInstanceUID");
+        var sopClass = RequireUid(dataset, DicomTags.SOPClassUID, "SOPClassUID");
+        var sopInstance = RequireUid(dataset, DicomTags.SOPInstanceUID, "SOPInstanceUID");
+        var study = RequireUid(dataset, DicomTags.StudyInstanceUID, "StudyInstanceUID");
+        var series = RequireUid(dataset, DicomTags.SeriesInstanceUID, "SeriesInstanceUID");
 
         return new InstanceUids(sopClass, sopInstance, study, series, MetaMismatches(file.FileMetaInformation, sopClass, sopInstance));
     }
@@ -757,12 +757,12 @@ public sealed class IngestService : IIngestHandler, IDisposable
     private static List<string> MetaMismatches(DicomDataset meta, string sopClass, string sopInstance)
     {
         var repairs = new List<string>();
-        if (Disagrees(meta.GetString(DicomTag.Parse("(0002,0003)")), sopInstance))
+        if (Disagrees(meta.GetString(DicomTags.MediaStorageSOPInstanceUID), sopInstance))
         {
             repairs.Add(MetaRepairs.SopInstanceUid);
         }
 
-        if (Disagrees(meta.GetString(DicomTag.Parse("(0002,0002)")), sopClass))
+        if (Disagrees(meta.GetString(DicomTags.MediaStorageSOPClassUID), sopClass))
         {
             repairs.Add(MetaRepairs.SopClassUid);
         }
@@ -780,7 +780,7 @@ public sealed class IngestService : IIngestHandler, IDisposable
         {
             raw = dataset.Contains(tag) ? dataset.GetString(tag) : null;
         }
-        catch (Exception ex) when (ex is DicomFormatException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
         {
             throw new IngestRejection(QuarantineReason.InvalidUid, $"{keyword} {tag} cannot be decoded.");
         }

@@ -13,9 +13,6 @@ namespace CloudArchive.Research.Export;
 /// </summary>
 internal sealed class ExportStager
 {
-    private static readonly DicomTag StudyUidTag = new(0x0020, 0x000D);
-    private static readonly DicomTag SeriesUidTag = new(0x0020, 0x000E);
-
     private readonly IArchiveStore _archive;
 
     public ExportStager(IArchiveStore archive) => _archive = archive;
@@ -109,7 +106,7 @@ internal sealed class ExportStager
         {
             return (null, ExclusionReason.Unreadable);
         }
-        catch (Exception ex) when (ex is DeidentificationException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is DeidentificationException or DicomValueException or InvalidOperationException)
         {
             // As in DeidFileProcessor: a value the de-identifier or writer cannot handle withholds the instance (and
             // with it the study); the type alone is kept, never the message, which might quote a value.
@@ -128,9 +125,9 @@ internal sealed class ExportStager
             }
 
             var ds = file.Dataset;
-            var studyUid = Uid(ds.GetString(StudyUidTag));
-            var seriesUid = Uid(ds.GetString(SeriesUidTag));
-            var instanceUid = Uid(ds.GetString(DicomTags.SopInstanceUid));
+            var studyUid = Uid(ds.GetString(DicomTags.StudyInstanceUID));
+            var seriesUid = Uid(ds.GetString(DicomTags.SeriesInstanceUID));
+            var instanceUid = Uid(ds.GetString(DicomTags.SOPInstanceUID));
             if (studyUid is null || seriesUid is null || instanceUid is null)
             {
                 return (null, ExclusionReason.DeidentificationRefused);
@@ -172,6 +169,6 @@ internal sealed class ExportStager
     private static string? Uid(string? value)
     {
         var uid = value?.Trim('\0', ' ');
-        return ResearchNames.IsValidUid(uid) ? uid : null;
+        return DicomUid.IsValid(uid) ? uid : null;
     }
 }
