@@ -78,26 +78,13 @@ public static partial class MinimizationPolicyLoader
         }
 
         var root = document.RootElement;
-        if (!reader.ExpectObject(root, "$", "schema", "name", "description", "rules", "privateCreators"))
+        if (!reader.ReadEnvelope(root, SchemaId, out var name, "schema", "name", "description", "rules", "privateCreators"))
         {
             return null;
         }
 
-        reader.ExpectSchema(root, SchemaId);
-
-        var name = reader.String(root, "$", "name", required: true);
-        reader.String(root, "$", "description", required: false);
-
         var rules = new List<MinimizationRule>();
-        if (!root.TryGetProperty("rules", out var rulesElement))
-        {
-            reader.Error("$.rules", "required property is missing (use [] for a policy that only filters private creators)");
-        }
-        else if (rulesElement.ValueKind != JsonValueKind.Array)
-        {
-            reader.Error("$.rules", $"expected an array of rules, found {PolicyJsonReader.Describe(rulesElement.ValueKind)}");
-        }
-        else
+        if (reader.Rules(root, "required property is missing (use [] for a policy that only filters private creators)") is { } rulesElement)
         {
             var ids = new Dictionary<string, string>(StringComparer.Ordinal);
             var index = 0;

@@ -1,20 +1,38 @@
 using System.Globalization;
 using System.Text.Json;
+using CloudArchive.Core.Serialization;
 
 namespace CloudArchive.Core.Policies;
 
 /// <summary>
-/// Strict reading of policy JSON with error collection. Unknown properties are errors (a misspelt
-/// <c>untilage</c> must not silently shorten a retention period), duplicate properties, comments and
-/// trailing commas are rejected, and every error carries the JSON path it concerns.
+/// Strict reading of policy JSON with error collection, on the one strict reader (<see cref="StrictJsonReader"/>).
+/// Unknown properties are errors (a misspelt <c>untilage</c> must not silently shorten a retention period),
+/// duplicate properties, comments and trailing commas are rejected, and every error carries the JSON path it concerns.
 /// </summary>
 internal sealed class PolicyJsonReader
 {
+    private const int MaxDepth = 32;
+
+    private static readonly StrictJsonWording Wording = new()
+    {
+        InvalidJson = e => $"not valid JSON ({StrictJsonReader.Position(e) ?? "unknown position"}): {FirstSentence(e.Message)}",
+        NotAnObject = kind => $"expected an object, found {Describe(kind)}",
+        UnknownProperty = allowed => $"unknown property; allowed here: {string.Join(", ", allowed)}",
+        Missing = "required property is missing",
+        NotAString = kind => $"expected a string, found {Describe(kind)}",
+        NotABoolean = kind => $"expected true or false, found {Describe(kind)}",
+        NotAnArrayOfStrings = kind => $"expected an array of strings, found {Describe(kind)}",
+        EmptyString = "must not be empty",
+        EmptyArray = "must not be empty (omit the property to mean \"any\")",
+    };
+
     private readonly List<PolicyValidationError> _errors = [];
+    private readonly StrictJsonReader _reader;
 
     public PolicyJsonReader(string source)
     {
         Source = source;
+        _reader = new StrictJsonReader(Wording, MaxDepth, Error);
     }
 
     public string Source { get; }
@@ -23,80 +41,50 @@ internal sealed class PolicyJsonReader
 
     public bool HasErrors => _errors.Count > 0;
 
-    /// <summary>The parse options every policy file is read with.</summary>
-    public static JsonDocumentOptions DocumentOptions { get; } = new()
-    {
-        AllowTrailingCommas = false,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowDuplicateProperties = false,
-        MaxDepth = 32,
-    };
-
     public void Error(string path, string message) => _errors.Add(new PolicyValidationError(Source, path, message));
 
     /// <summary>Parses the document; on malformed JSON records one error with line/position and returns null.</summary>
-    public JsonDocument? Parse(string json)
-    {
-        try
-        {
-            return JsonDocument.Parse(json, DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line
-                ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
-                : "unknown position";
-            Error("$", $"not valid JSON ({where}): {FirstSentence(ex.Message)}");
-            return null;
-        }
-    }
+    public JsonDocument? Parse(string json) => _reader.Parse(json);
 
     /// <summary>Checks that <paramref name="element"/> is an object with only the allowed properties.</summary>
-    public bool ExpectObject(JsonElement element, string path, params string[] allowed)
+    public bool ExpectObject(JsonElement element, string path, params string[] allowed) => _reader.ExpectObject(element, path, allowed);
+
+    public string? String(JsonElement obj, string path, string name, bool required) => _reader.String(obj, path, name, required);
+
+    /// <summary>
+    /// Checks the envelope every policy document has: an object with only <paramref name="allowed"/> properties, the
+    /// schema, a required name and an optional description. False when the root is not an object.
+    /// </summary>
+    public bool ReadEnvelope(JsonElement root, string schemaId, out string? name, params string[] allowed)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        name = null;
+        if (!ExpectObject(root, "$", allowed))
         {
-            Error(path, $"expected an object, found {Describe(element.ValueKind)}");
             return false;
         }
 
-        foreach (var property in element.EnumerateObject())
-        {
-            if (Array.IndexOf(allowed, property.Name) < 0)
-            {
-                Error($"{path}.{property.Name}", $"unknown property; allowed here: {string.Join(", ", allowed)}");
-            }
-        }
-
+        ExpectSchema(root, schemaId);
+        name = String(root, "$", "name", required: true);
+        String(root, "$", "description", required: false);
         return true;
     }
 
-    public string? String(JsonElement obj, string path, string name, bool required)
+    /// <summary>The policy's <c>$.rules</c> array; null, with an error, when it is absent (<paramref name="missing"/>) or not an array.</summary>
+    public JsonElement? Rules(JsonElement root, string missing)
     {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("rules", out var rules))
         {
-            if (required)
-            {
-                Error($"{path}.{name}", "required property is missing");
-            }
-
+            Error("$.rules", missing);
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String)
+        if (rules.ValueKind != JsonValueKind.Array)
         {
-            Error($"{path}.{name}", $"expected a string, found {Describe(value.ValueKind)}");
+            Error("$.rules", $"expected an array of rules, found {Describe(rules.ValueKind)}");
             return null;
         }
 
-        var text = value.GetString()!;
-        if (required && text.Trim().Length == 0)
-        {
-            Error($"{path}.{name}", "must not be empty");
-            return null;
-        }
-
-        return text;
+        return rules;
     }
 
     public int? Integer(JsonElement obj, string path, string name, bool required, int min, int max)
@@ -126,21 +114,7 @@ internal sealed class PolicyJsonReader
         return number;
     }
 
-    public bool? Boolean(JsonElement obj, string path, string name)
-    {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            Error($"{path}.{name}", $"expected true or false, found {Describe(value.ValueKind)}");
-            return null;
-        }
-
-        return value.GetBoolean();
-    }
+    public bool? Boolean(JsonElement obj, string path, string name) => _reader.Boolean(obj, path, name);
 
     /// <summary>Requires <c>$.schema</c> to name <paramref name="schemaId"/>, the only schema version this code reads.</summary>
     public void ExpectSchema(JsonElement root, string schemaId)
@@ -192,44 +166,8 @@ internal sealed class PolicyJsonReader
     }
 
     /// <summary>Reads an optional array of strings; null when absent, errors for non-strings and empty arrays.</summary>
-    public IReadOnlyList<(string Value, string Path)>? StringArray(JsonElement obj, string path, string name, bool allowEmpty)
-    {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        var arrayPath = $"{path}.{name}";
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            Error(arrayPath, $"expected an array of strings, found {Describe(value.ValueKind)}");
-            return null;
-        }
-
-        var result = new List<(string, string)>();
-        var index = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            var itemPath = string.Create(CultureInfo.InvariantCulture, $"{arrayPath}[{index}]");
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                Error(itemPath, $"expected a string, found {Describe(item.ValueKind)}");
-            }
-            else
-            {
-                result.Add((item.GetString()!, itemPath));
-            }
-
-            index++;
-        }
-
-        if (index == 0 && !allowEmpty)
-        {
-            Error(arrayPath, "must not be empty (omit the property to mean \"any\")");
-        }
-
-        return result;
-    }
+    public IReadOnlyList<(string Value, string Path)>? StringArray(JsonElement obj, string path, string name, bool allowEmpty) =>
+        _reader.StringArray(obj, path, name, allowEmpty);
 
     public static string Describe(JsonValueKind kind) => kind switch
     {

@@ -101,26 +101,15 @@ public static partial class RetentionPolicyLoader
         }
 
         var root = document.RootElement;
-        if (!reader.ExpectObject(root, "$", "schema", "name", "description", "ageOfMajority", "rules"))
+        if (!reader.ReadEnvelope(root, SchemaId, out var policyName, "schema", "name", "description", "ageOfMajority", "rules"))
         {
             return result;
         }
 
-        reader.ExpectSchema(root, SchemaId);
-
-        var name = reader.String(root, "$", "name", required: true) ?? "(unnamed)";
-        reader.String(root, "$", "description", required: false);
+        var name = policyName ?? "(unnamed)";
         var majority = reader.Integer(root, "$", "ageOfMajority", required: false, min: 1, max: 30) ?? 18;
-
-        if (!root.TryGetProperty("rules", out var rulesElement))
+        if (reader.Rules(root, "required property is missing") is not { } rulesElement)
         {
-            reader.Error("$.rules", "required property is missing");
-            return result;
-        }
-
-        if (rulesElement.ValueKind != JsonValueKind.Array)
-        {
-            reader.Error("$.rules", $"expected an array of rules, found {PolicyJsonReader.Describe(rulesElement.ValueKind)}");
             return result;
         }
 

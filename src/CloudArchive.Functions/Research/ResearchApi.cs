@@ -1,4 +1,4 @@
-using CloudArchive.Functions.Middleware;
+using CloudArchive.Functions.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
@@ -26,13 +26,6 @@ public sealed class ResearchApi
 
     /// <summary>Answers one request.</summary>
     [Function(Name)]
-    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request, FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        await _handler.HandleAsync(request.HttpContext, context.CorrelationId()).ConfigureAwait(false);
-
-        // The handler has written the response (status, headers and a streamed body); nothing is left to execute.
-        return new EmptyResult();
-    }
+    public Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request, FunctionContext context) =>
+        HandledHttpTrigger.RunAsync(_handler, request, context);
 }

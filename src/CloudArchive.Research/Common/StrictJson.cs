@@ -1,108 +1,53 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CloudArchive.Core.Serialization;
 
 namespace CloudArchive.Research.Common;
 
 /// <summary>
-/// Strict reading helpers shared by the agreement and consent codecs. Every failure is raised through the caller's
-/// exception factory with a JSON path and a reason, never with the offending value (consent documents carry
-/// identifiers that must not reach logs).
+/// The agreement and consent codecs' use of the one strict reader (<see cref="StrictJsonReader"/>): every finding is
+/// thrown at once through the caller's exception factory with a JSON path and a reason, never with the offending value
+/// (consent documents carry identifiers that must not reach logs); the date and time forms both codecs share.
 /// </summary>
-internal sealed partial class StrictJson(Func<string, string, Exception> fail)
+internal sealed partial class StrictJson
 {
-    /// <summary>Parse options: no comments, no trailing commas, no duplicate properties.</summary>
-    public static JsonDocumentOptions DocumentOptions { get; } = new()
+    private const int MaxDepth = 64;
+
+    private static readonly StrictJsonWording Wording = new()
     {
-        AllowTrailingCommas = false,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowDuplicateProperties = false,
-        MaxDepth = 64,
+        InvalidJson = e => string.Create(CultureInfo.InvariantCulture, $"not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})"),
+        NotAnObject = _ => "must be an object",
+        UnknownProperty = allowed => $"unknown property; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}",
+        Missing = "is required",
+        NotAString = _ => "must be a string",
+        NotABoolean = _ => "must be true or false",
+        NotAnArrayOfStrings = _ => "must be an array of strings",
     };
 
-    public Exception Fail(string path, string reason) => fail(path, reason);
+    private readonly Func<string, string, Exception> _fail;
+    private readonly StrictJsonReader _reader;
 
-    public JsonDocument Parse(ReadOnlyMemory<byte> utf8)
+    public StrictJson(Func<string, string, Exception> fail)
     {
-        try
-        {
-            return JsonDocument.Parse(utf8, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw fail("$", string.Create(CultureInfo.InvariantCulture, $"not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})"));
-        }
+        _fail = fail;
+        _reader = new StrictJsonReader(Wording, MaxDepth, (path, reason) => throw _fail(path, reason));
     }
 
-    public void ExpectObject(JsonElement e, string path, IReadOnlySet<string> allowed)
-    {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw fail(path, "must be an object");
-        }
+    public Exception Fail(string path, string reason) => _fail(path, reason);
 
-        foreach (var p in e.EnumerateObject())
-        {
-            if (!allowed.Contains(p.Name))
-            {
-                throw fail($"{path}.{p.Name}", $"unknown property; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}");
-            }
-        }
-    }
+    public JsonDocument Parse(ReadOnlyMemory<byte> utf8) => _reader.Parse(utf8)!;
 
-    public static bool TryGet(JsonElement obj, string name, out JsonElement value)
-    {
-        if (obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
-        {
-            return true;
-        }
+    public void ExpectObject(JsonElement e, string path, IReadOnlySet<string> allowed) => _reader.ExpectObject(e, path, allowed);
 
-        value = default;
-        return false;
-    }
+    public static bool TryGet(JsonElement obj, string name, out JsonElement value) => StrictJsonReader.TryGet(obj, name, out value);
 
-    public string? String(JsonElement obj, string path, string name, bool required)
-    {
-        if (!TryGet(obj, name, out var v))
-        {
-            return required ? throw fail($"{path}.{name}", "is required") : null;
-        }
+    public string? String(JsonElement obj, string path, string name, bool required) => _reader.String(obj, path, name, required);
 
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw fail($"{path}.{name}", "must be a string");
-    }
+    public bool? Bool(JsonElement obj, string path, string name) => _reader.Boolean(obj, path, name);
 
-    public bool? Bool(JsonElement obj, string path, string name)
-    {
-        if (!TryGet(obj, name, out var v))
-        {
-            return null;
-        }
-
-        return v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw fail($"{path}.{name}", "must be true or false");
-    }
-
-    public List<string> StringArray(JsonElement obj, string path, string name)
-    {
-        var list = new List<string>();
-        if (!TryGet(obj, name, out var v))
-        {
-            return list;
-        }
-
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            throw fail($"{path}.{name}", "must be an array of strings");
-        }
-
-        var i = 0;
-        foreach (var e in v.EnumerateArray())
-        {
-            list.Add(e.ValueKind == JsonValueKind.String ? e.GetString()! : throw fail($"{path}.{name}[{i}]", "must be a string"));
-            i++;
-        }
-
-        return list;
-    }
+    public List<string> StringArray(JsonElement obj, string path, string name) =>
+        _reader.StringArray(obj, path, name, allowEmpty: true)?.Select(item => item.Value).ToList() ?? [];
 
     public DateTimeOffset? Instant(JsonElement obj, string path, string name, bool required)
     {
@@ -112,7 +57,7 @@ internal sealed partial class StrictJson(Func<string, string, Exception> fail)
             return null;
         }
 
-        return TryParseInstant(s, out var value) ? value : throw fail($"{path}.{name}", "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-31T00:00:00Z");
+        return TryParseInstant(s, out var value) ? value : throw _fail($"{path}.{name}", "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-31T00:00:00Z");
     }
 
     public DateOnly? Date(JsonElement obj, string path, string name)
@@ -123,7 +68,7 @@ internal sealed partial class StrictJson(Func<string, string, Exception> fail)
             return null;
         }
 
-        return TryParseDate(s, out var d) ? d : throw fail($"{path}.{name}", "must be a date yyyy-MM-dd");
+        return TryParseDate(s, out var d) ? d : throw _fail($"{path}.{name}", "must be a date yyyy-MM-dd");
     }
 
     /// <summary>An ISO 8601 date-time that states its offset (<c>Z</c> or <c>±hh:mm</c>); local-time readings are refused.</summary>

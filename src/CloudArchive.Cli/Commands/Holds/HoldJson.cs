@@ -7,20 +7,17 @@ namespace CloudArchive.Cli.Commands.Holds;
 /// <summary>A hold as the <c>--json</c> output shows it (the reasons are shown: they are the operators' own words).</summary>
 internal static class HoldJson
 {
-    public static JsonObject For(LegalHold hold) => new()
+    public static JsonObject For(LegalHold hold)
     {
-        ["id"] = hold.Id,
-        ["scope"] = hold.Scope == LegalHoldScope.Study ? "study" : "patient",
-        ["target"] = hold.Target,
-        ["case"] = hold.Case,
-        ["reason"] = hold.Reason,
-        ["placedBy"] = hold.PlacedBy,
-        ["placedAt"] = hold.PlacedAt.ToString("O", CultureInfo.InvariantCulture),
-        ["active"] = hold.IsActive,
-        ["releasedBy"] = hold.ReleasedBy,
-        ["releasedAt"] = hold.ReleasedAt?.ToString("O", CultureInfo.InvariantCulture),
-        ["releaseReason"] = hold.ReleaseReason,
-    };
+        var o = new JsonObject();
+        LegalHoldJson.AddPlacement(o, hold);
+        o["placedAt"] = hold.PlacedAt.ToString("O", CultureInfo.InvariantCulture);
+        o["active"] = hold.IsActive;
+        o["releasedBy"] = hold.ReleasedBy;
+        o["releasedAt"] = hold.ReleasedAt?.ToString("O", CultureInfo.InvariantCulture);
+        o["releaseReason"] = hold.ReleaseReason;
+        return o;
+    }
 
     public static string Line(LegalHold hold) =>
         string.Create(CultureInfo.InvariantCulture, $"{hold.Id}  {(hold.IsActive ? "active  " : "released")}  {(hold.Scope == LegalHoldScope.Study ? "study  " : "patient")} {hold.Target}  case {hold.Case}  placed {hold.PlacedAt:u} by {hold.PlacedBy}")

@@ -157,26 +157,14 @@ public static class ResearchCommands
             Timeout = Timeout.InfiniteTimeSpan,
         };
 
-    private static async Task RunWithProgressAsync(IAnsiConsole console, string label, long total, ResearchApiClient client, Func<Action<long>, Task> work)
-    {
-        if (!console.Profile.Capabilities.Interactive)
+    private static Task RunWithProgressAsync(IAnsiConsole console, string label, long total, ResearchApiClient client, Func<Action<long>, Task> work) =>
+        TransferProgress.RunAsync(console, Markup.Escape(label), total, work, task =>
         {
-            await work(_ => { }).ConfigureAwait(false);
-            return;
-        }
-
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
+            client.RateLimited = wait => task.Description = Markup.Escape($"{label} (rate limited, waiting {wait.TotalSeconds:0}s)");
+            return bytes =>
             {
-                var task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(1, total));
-                client.RateLimited = wait => task.Description = Markup.Escape($"{label} (rate limited, waiting {wait.TotalSeconds:0}s)");
-                await work(bytes =>
-                {
-                    task.Description = Markup.Escape(label);
-                    task.Increment(bytes);
-                }).ConfigureAwait(false);
-                task.Value = task.MaxValue;
-            }).ConfigureAwait(false);
-    }
+                task.Description = Markup.Escape(label);
+                task.Increment(bytes);
+            };
+        });
 }

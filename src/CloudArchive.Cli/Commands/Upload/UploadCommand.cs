@@ -174,23 +174,8 @@ public static class UploadCommand
     }
 
     /// <summary>Shows a byte progress bar on a terminal; runs silently otherwise.</summary>
-    internal static async Task RunWithProgressAsync(IAnsiConsole console, string label, long total, IReadOnlyList<UploadFile> files, Func<Action<long>, Task> work)
-    {
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            await work(_ => { }).ConfigureAwait(false);
-            return;
-        }
-
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask($"{label} {files.Count} file(s)", maxValue: Math.Max(1, total));
-                await work(bytes => task.Increment(bytes)).ConfigureAwait(false);
-                task.Value = task.MaxValue;
-            }).ConfigureAwait(false);
-    }
+    internal static Task RunWithProgressAsync(IAnsiConsole console, string label, long total, IReadOnlyList<UploadFile> files, Func<Action<long>, Task> work) =>
+        TransferProgress.RunAsync(console, $"{label} {files.Count} file(s)", total, work);
 
     /// <summary>The options <c>upload --dicomweb</c> reads.</summary>
     private sealed record StowArguments(Argument<string[]> Paths, Option<string?> Prefix, Option<bool> Json, Option<bool> Force, Option<string?> Token, Option<string?> Scope, Option<string?> DevPrincipal, Option<int> BatchSize, Option<string?> SettingsFile);

@@ -17,17 +17,9 @@ public static class LegalHoldJson
     public static byte[] Serialize(LegalHold hold)
     {
         ArgumentNullException.ThrowIfNull(hold);
-        var o = new JsonObject
-        {
-            ["schema"] = SchemaId,
-            ["id"] = hold.Id,
-            ["scope"] = hold.Scope == LegalHoldScope.Study ? "study" : "patient",
-            ["target"] = hold.Target,
-            ["case"] = hold.Case,
-            ["reason"] = hold.Reason,
-            ["placedBy"] = hold.PlacedBy,
-            ["placedAt"] = hold.PlacedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-        };
+        var o = new JsonObject { ["schema"] = SchemaId };
+        AddPlacement(o, hold);
+        o["placedAt"] = hold.PlacedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
         if (hold.ReleasedAt is { } released)
         {
             o["releasedBy"] = hold.ReleasedBy;
@@ -36,6 +28,22 @@ public static class LegalHoldJson
         }
 
         return JsonSerializer.SerializeToUtf8Bytes(o, LifecycleJsonContext.Default.JsonObject);
+    }
+
+    /// <summary>
+    /// Adds what a hold was placed with (id, scope, target, case, reason, placedBy), in this order, to
+    /// <paramref name="o"/>: the stored document and the CLI's <c>--json</c> view both start with it.
+    /// </summary>
+    public static void AddPlacement(JsonObject o, LegalHold hold)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(hold);
+        o["id"] = hold.Id;
+        o["scope"] = hold.Scope == LegalHoldScope.Study ? "study" : "patient";
+        o["target"] = hold.Target;
+        o["case"] = hold.Case;
+        o["reason"] = hold.Reason;
+        o["placedBy"] = hold.PlacedBy;
     }
 
     /// <summary>Parses a hold document.</summary>

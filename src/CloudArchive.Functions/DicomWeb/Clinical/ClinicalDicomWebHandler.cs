@@ -16,7 +16,7 @@ namespace CloudArchive.Functions.DicomWeb.Clinical;
 /// parse the path (404 / 400, audited) → search (<see cref="ClinicalSearch"/>) or retrieve
 /// (<see cref="ClinicalRetrieve"/>), each audited before any byte is sent. Error bodies are fixed codes and never echo input.
 /// </summary>
-public sealed class ClinicalDicomWebHandler
+public sealed class ClinicalDicomWebHandler : IHttpRequestHandler
 {
     private readonly ClinicalDicomWebOptions _options;
     private readonly ClinicalAuditor _auditor;

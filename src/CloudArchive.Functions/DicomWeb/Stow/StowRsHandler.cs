@@ -22,7 +22,7 @@ namespace CloudArchive.Functions.DicomWeb.Stow;
 /// warned, 409 none stored; 413 / 400 when a limit or the body's format stopped the request, with what was stored
 /// before). Error bodies are fixed texts; no UID, file name or header value is logged.
 /// </summary>
-public sealed class StowRsHandler
+public sealed class StowRsHandler : IHttpRequestHandler
 {
     /// <summary>The application code in audit lines.</summary>
     public const string AuditApp = "cloudarchive-dicomweb";
