@@ -49,7 +49,7 @@ public sealed class ResearchExporter
     private readonly AuditLogWriter _audit;
     private readonly ResearchExportOptions _options;
     private readonly TimeProvider _time;
-    private readonly InstanceIndex _index;
+    private readonly InstanceIndexReader _index;
 
     /// <summary>Creates the exporter.</summary>
     /// <param name="agreements">Agreement store (<c>control</c>).</param>
@@ -85,8 +85,7 @@ public sealed class ResearchExporter
         _options = options ?? new ResearchExportOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxParallelism, 1, nameof(options));
         _time = timeProvider ?? TimeProvider.System;
-        // The encryptor is never used: the exporter only reads index records.
-        _index = new InstanceIndex(archive, keyring, new EnvelopeEncryptor());
+        _index = new InstanceIndexReader(archive, keyring);
     }
 
     /// <summary>Runs the export of one agreement.</summary>
