@@ -31,18 +31,7 @@ internal sealed class IngestArchiveWriter(IArchiveStore archive, Keyring keyring
             var encrypted = await encryptor.EncryptAsync(tap, studyKek, leaveOpen: true, plainLength: plain.Length, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (encrypted.ConfigureAwait(false))
             {
-                var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (name, value) in encrypted.GetMetadata(archiveName))
-                {
-                    metadata[name] = value;
-                }
-
-                metadata[ArchiveMetadata.UploadLength] = context.Upload.Length.ToString(CultureInfo.InvariantCulture);
-                metadata[ArchiveMetadata.SourceMac] = context.SourceMac();
-                foreach (var (name, value) in sealedIndex ?? new Dictionary<string, string>())
-                {
-                    metadata[name] = value;
-                }
+                var metadata = LeadingMetadata(context, encrypted.GetMetadata(archiveName), sealedIndex);
 
                 var capture = plain.Length <= encryption.RegionLength ? new CapturingReadStream(encrypted, encryption.RegionLength + CseFormat.RegionOverhead) : null;
                 await using (capture)
@@ -75,6 +64,25 @@ internal sealed class IngestArchiveWriter(IArchiveStore archive, Keyring keyring
                 }
             }
         }
+    }
+
+    /// <summary>The metadata known before the content is read: the envelope's, the upload's length and source MAC, and a sealed index record.</summary>
+    private static Dictionary<string, string> LeadingMetadata(IngestContext context, IReadOnlyDictionary<string, string> envelope, IReadOnlyDictionary<string, string>? sealedIndex)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in envelope)
+        {
+            metadata[name] = value;
+        }
+
+        metadata[ArchiveMetadata.UploadLength] = context.Upload.Length.ToString(CultureInfo.InvariantCulture);
+        metadata[ArchiveMetadata.SourceMac] = context.SourceMac();
+        foreach (var (name, value) in sealedIndex ?? new Dictionary<string, string>())
+        {
+            metadata[name] = value;
+        }
+
+        return metadata;
     }
 
     private static Dictionary<string, string> TrailingMetadata(IngestContext context, IngestPlaintext plain, PlaintextTap tap)
