@@ -11,6 +11,7 @@ using CloudArchive.Research.Consent;
 using CloudArchive.Research.Export;
 using CloudArchive.Research.Publication;
 using CloudArchive.Core.Retention;
+using CloudArchive.Dicom;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.Research;
@@ -46,7 +47,7 @@ public sealed class IdentifierLineBreakTests
     {
         // Core: DICOM UIDs and research names.
         ["DicomUid.TryNormalize"] = (Uid, v => DicomUid.TryNormalize(v, out _, out _)),
-        ["ResearchNames.IsValidUid"] = ("2.25.1001", ResearchNames.IsValidUid),
+        ["DicomUid.IsValid"] = ("2.25.1001", DicomUid.IsValid),
         ["ResearchNames.ParseInstance"] = ($"{Agreement}/studies/2.25.1/series/2.25.2/instances/2.25.3.dcm", v => ResearchNames.ParseInstance(v) is not null),
         ["DataSharingAgreement.IsValidId"] = (Agreement, DataSharingAgreement.IsValidId),
         ["AgreementNames.IdOf"] = ($"agreements/{Agreement}.json", v => AgreementNames.IdOf(v) is not null),

@@ -15,7 +15,7 @@ public static class GeneratedMultiFrame
     public static DicomDataset Create(int rows, int columns, long frames, long pixelLength)
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.7.3");
+        ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7.3");
         ds.SetString(new DicomTag(0x0008, 0x0060), "OT");
         ds.Set(DicomValueElement.FromValues<ushort>(new DicomTag(0x0028, 0x0002), DicomVR.US, 1));
         ds.SetString(new DicomTag(0x0028, 0x0004), "MONOCHROME2");

@@ -233,7 +233,7 @@ public sealed class DeidVsOraclesHarness : IHarness
             var ds = f.Dataset;
             ds.SetString(new DicomTag(0x0020, 0x000D), root + ".1");
             ds.SetString(new DicomTag(0x0020, 0x000E), root + ".2");
-            ds.SetString(DicomTags.SopInstanceUid, root + ".3." + (i + 1).ToString(CultureInfo.InvariantCulture));
+            ds.SetString(DicomTags.SOPInstanceUID, root + ".3." + (i + 1).ToString(CultureInfo.InvariantCulture));
             ds.SetString(new DicomTag(0x0020, 0x0013), (i + 1).ToString(CultureInfo.InvariantCulture));
             ds.SetString(new DicomTag(0x0010, 0x0010), "Bench^Patient");
             await f.SaveAsync(Path.Combine(dir, $"i{i:D4}.dcm"), null, ct).ConfigureAwait(false);

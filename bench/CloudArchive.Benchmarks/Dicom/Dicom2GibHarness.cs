@@ -101,7 +101,7 @@ public sealed class Dicom2GibHarness : IHarness
     private static async Task GenerateAsync(string path, int rows, int columns, long frames, long pixelLength, CancellationToken cancellationToken)
     {
         var ds = GeneratedMultiFrame.Create(rows, columns, frames, pixelLength);
-        ds.SetString(DicomTags.SopInstanceUid, "2.25." + BigIntegerFromGuid());
+        ds.SetString(DicomTags.SOPInstanceUID, "2.25." + BigIntegerFromGuid());
         ds.SetString(new DicomTag(0x0010, 0x0010), "BENCH^TWO GIB");
         using var file = new DicomFile(ds, TransferSyntax.ExplicitVRLittleEndian);
         await file.SaveAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);

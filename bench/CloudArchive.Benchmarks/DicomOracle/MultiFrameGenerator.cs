@@ -18,8 +18,8 @@ internal static class MultiFrameGenerator
         var frames = Math.Max(1, pixelBytes / FrameBytes);
         var length = frames * FrameBytes;
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.7.3");
-        ds.SetString(DicomTags.SopInstanceUid, "2.25.118473409233436491802716186342069587373");
+        ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7.3");
+        ds.SetString(DicomTags.SOPInstanceUID, "2.25.118473409233436491802716186342069587373");
         ds.SetString(DicomTag.Parse("(0008,0060)"), "OT");
         ds.SetString(DicomTag.Parse("(0010,0010)"), "BENCH^MULTIFRAME");
         ds.SetString(DicomTag.Parse("(0020,000D)"), "2.25.118473409233436491802716186342069587374");

@@ -66,7 +66,7 @@ public sealed class ClinicalWadoMemoryHarness : IHarness
             {
                 study = header.Dataset.GetString(new DicomTag(0x0020, 0x000D))!;
                 series = header.Dataset.GetString(new DicomTag(0x0020, 0x000E))!;
-                sop = header.Dataset.GetString(DicomTags.SopInstanceUid)!;
+                sop = header.Dataset.GetString(DicomTags.SOPInstanceUID)!;
                 frames = long.Parse(header.Dataset.GetString(new DicomTag(0x0028, 0x0008))!, CultureInfo.InvariantCulture);
             }
 

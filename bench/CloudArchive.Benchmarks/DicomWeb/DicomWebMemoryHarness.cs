@@ -160,7 +160,7 @@ public sealed class DicomWebMemoryHarness : IHarness
         await using var header = await DicomReader.ReadFileAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         var study = header.Dataset.GetString(new DicomTag(0x0020, 0x000D))!;
         var series = header.Dataset.GetString(new DicomTag(0x0020, 0x000E))!;
-        var sop = header.Dataset.GetString(DicomTags.SopInstanceUid)!;
+        var sop = header.Dataset.GetString(DicomTags.SOPInstanceUID)!;
         return $"api/dicomweb/studies/{study}/series/{series}/instances/{sop}";
     }
 

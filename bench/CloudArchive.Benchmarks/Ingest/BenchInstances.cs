@@ -40,7 +40,7 @@ internal static class BenchInstances
                 var sop = NewUid();
                 file.Dataset.SetString(StudyUid, studyUid);
                 file.Dataset.SetString(SeriesUid, seriesUid);
-                file.Dataset.SetString(DicomTags.SopInstanceUid, sop);
+                file.Dataset.SetString(DicomTags.SOPInstanceUID, sop);
                 if (patientId is not null)
                 {
                     file.Dataset.SetString(PatientId, patientId);
@@ -72,7 +72,7 @@ internal static class BenchInstances
         var pixelLength = frames * frameBytes;
         var studyUid = NewUid();
         var ds = GeneratedMultiFrame.Create(rows, columns, frames, pixelLength);
-        ds.SetString(DicomTags.SopInstanceUid, NewUid());
+        ds.SetString(DicomTags.SOPInstanceUID, NewUid());
         ds.SetString(StudyUid, studyUid);
         ds.SetString(SeriesUid, studyUid + ".1");
         ds.SetString(StudyDate, "20240115");

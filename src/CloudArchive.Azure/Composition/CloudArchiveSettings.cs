@@ -3,6 +3,7 @@ using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Policies;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Azure.Composition;
 

@@ -15,32 +15,32 @@ public static class IndexedAttributes
     /// <summary>The captured tags.</summary>
     public static IReadOnlyList<DicomTag> Tags { get; } =
     [
-        new(0x0008, 0x0016), // SOPClassUID
-        new(0x0008, 0x0018), // SOPInstanceUID
-        new(0x0008, 0x0020), // StudyDate
-        new(0x0008, 0x0030), // StudyTime
-        new(0x0008, 0x0050), // AccessionNumber
-        new(0x0008, 0x0060), // Modality
-        new(0x0008, 0x0090), // ReferringPhysicianName
-        new(0x0008, 0x1030), // StudyDescription
-        new(0x0008, 0x103E), // SeriesDescription
-        new(0x0010, 0x0010), // PatientName
-        new(0x0010, 0x0020), // PatientID
-        new(0x0010, 0x0021), // IssuerOfPatientID
-        new(0x0010, 0x0030), // PatientBirthDate
-        new(0x0010, 0x0040), // PatientSex
-        new(0x0018, 0x0015), // BodyPartExamined
-        new(0x0020, 0x000D), // StudyInstanceUID
-        new(0x0020, 0x000E), // SeriesInstanceUID
-        new(0x0020, 0x0010), // StudyID
-        new(0x0020, 0x0011), // SeriesNumber
-        new(0x0020, 0x0013), // InstanceNumber
-        new(0x0028, 0x0008), // NumberOfFrames
-        new(0x0028, 0x0010), // Rows
-        new(0x0028, 0x0011), // Columns
-        new(0x0028, 0x0100), // BitsAllocated
-        new(0x0040, 0x0244), // PerformedProcedureStepStartDate
-        new(0x0040, 0x0245), // PerformedProcedureStepStartTime
+        DicomTags.SOPClassUID,
+        DicomTags.SOPInstanceUID,
+        DicomTags.StudyDate,
+        DicomTags.StudyTime,
+        DicomTags.AccessionNumber,
+        DicomTags.Modality,
+        DicomTags.ReferringPhysicianName,
+        DicomTags.StudyDescription,
+        DicomTags.SeriesDescription,
+        DicomTags.PatientName,
+        DicomTags.PatientID,
+        DicomTags.IssuerOfPatientID,
+        DicomTags.PatientBirthDate,
+        DicomTags.PatientSex,
+        DicomTags.BodyPartExamined,
+        DicomTags.StudyInstanceUID,
+        DicomTags.SeriesInstanceUID,
+        DicomTags.StudyID,
+        DicomTags.SeriesNumber,
+        DicomTags.InstanceNumber,
+        DicomTags.NumberOfFrames,
+        DicomTags.Rows,
+        DicomTags.Columns,
+        DicomTags.BitsAllocated,
+        DicomTags.PerformedProcedureStepStartDate,
+        DicomTags.PerformedProcedureStepStartTime,
     ];
 
     /// <summary>The record key of a tag (8 upper-case hex digits, as in DICOM JSON).</summary>

@@ -20,7 +20,7 @@ internal sealed class InstancePlanner(IngestPolicies policies, IngestOptions opt
     {
         context.InstanceKey = context.Keys.ForUid(instance.SopInstanceUid);
         context.StudyKey = context.Keys.ForUid(instance.StudyInstanceUid);
-        context.Patient = context.Keys.PatientPseudonym(dataset.GetString(DicomTag.Parse("(0010,0020)")), dataset.GetString(DicomTag.Parse("(0010,0021)")));
+        context.Patient = context.Keys.PatientPseudonym(dataset.GetString(DicomTags.PatientID), dataset.GetString(DicomTags.IssuerOfPatientID));
     }
 
     /// <summary>Evaluates retention, applies minimization to <paramref name="file"/>'s dataset and builds the index record.</summary>
@@ -39,14 +39,14 @@ internal sealed class InstancePlanner(IngestPolicies policies, IngestOptions opt
             throw new IngestRejection(QuarantineReason.RetentionUndetermined, "No retention rule applies to this instance.");
         }
 
-        var studyDate = RetentionFactsReader.ParseDate(dataset.GetString(DicomTag.Parse("(0008,0020)")));
-        var modality = CleanCode(dataset.GetString(DicomTag.Parse("(0008,0060)")));
-        var bodyPart = CleanCode(dataset.GetString(DicomTag.Parse("(0018,0015)")));
+        var studyDate = RetentionFactsReader.ParseDate(dataset.GetString(DicomTags.StudyDate));
+        var modality = CleanCode(dataset.GetString(DicomTags.Modality));
+        var bodyPart = CleanCode(dataset.GetString(DicomTags.BodyPartExamined));
         var minimization = _minimizer.Apply(dataset);
 
         // Taken after minimization, so a value the policy removed is never indexed (docs/dicomweb/clinical.md).
         var indexedAttributes = IndexedAttributes.Capture(dataset);
-        var accession = context.Keys.AccessionPseudonym(dataset.GetString(DicomTag.Parse("(0008,0050)")));
+        var accession = context.Keys.AccessionPseudonym(dataset.GetString(DicomTags.AccessionNumber));
         var record = new InstanceIndexRecord
         {
             StudyKey = context.StudyKey!,

@@ -93,10 +93,10 @@ internal sealed class UploadValidator
     public static InstanceUids Validate(DicomFile file)
     {
         var dataset = file.Dataset;
-        var sopClass = RequireUid(dataset, DicomTags.SopClassUid, "SOPClassUID");
-        var sopInstance = RequireUid(dataset, DicomTags.SopInstanceUid, "SOPInstanceUID");
-        var study = RequireUid(dataset, DicomTag.Parse("(0020,000D)"), "StudyInstanceUID");
-        var series = RequireUid(dataset, DicomTag.Parse("(0020,000E)"), "SeriesInstanceUID");
+        var sopClass = RequireUid(dataset, DicomTags.SOPClassUID, "SOPClassUID");
+        var sopInstance = RequireUid(dataset, DicomTags.SOPInstanceUID, "SOPInstanceUID");
+        var study = RequireUid(dataset, DicomTags.StudyInstanceUID, "StudyInstanceUID");
+        var series = RequireUid(dataset, DicomTags.SeriesInstanceUID, "SeriesInstanceUID");
 
         return new InstanceUids(sopClass, sopInstance, study, series, MetaMismatches(file.FileMetaInformation, sopClass, sopInstance));
     }
@@ -125,12 +125,12 @@ internal sealed class UploadValidator
     private static List<string> MetaMismatches(DicomDataset meta, string sopClass, string sopInstance)
     {
         var repairs = new List<string>();
-        if (Disagrees(meta.GetString(DicomTag.Parse("(0002,0003)")), sopInstance))
+        if (Disagrees(meta.GetString(DicomTags.MediaStorageSOPInstanceUID), sopInstance))
         {
             repairs.Add(MetaRepairs.SopInstanceUid);
         }
 
-        if (Disagrees(meta.GetString(DicomTag.Parse("(0002,0002)")), sopClass))
+        if (Disagrees(meta.GetString(DicomTags.MediaStorageSOPClassUID), sopClass))
         {
             repairs.Add(MetaRepairs.SopClassUid);
         }
@@ -148,7 +148,7 @@ internal sealed class UploadValidator
         {
             raw = dataset.Contains(tag) ? dataset.GetString(tag) : null;
         }
-        catch (Exception ex) when (ex is DicomFormatException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
         {
             throw new IngestRejection(QuarantineReason.InvalidUid, $"{keyword} {tag} cannot be decoded.");
         }

@@ -268,7 +268,8 @@ public sealed class Keyring : IDisposable
         }
 
         // Serialize creators of the same entry inside this process so a burst of ingests costs one KEK call.
-        var stripe = _stripes[(StringComparer.Ordinal.GetHashCode(name) & int.MaxValue) % LockStripes];
+        var stripe = _stripes[StripeOf(name)];
+        KeyAuditEvent? created = null;
         await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -301,7 +302,7 @@ public sealed class Keyring : IDisposable
 
                     _cache.Set(name, key);
                     var action = createdAction ?? (studyKey is null ? KeyAuditAction.IndexKeyCreated : KeyAuditAction.StudyKeyCreated);
-                    await _audit.RecordAsync(new KeyAuditEvent(action, entry.Created, true, studyKey, current.KeyId), cancellationToken).ConfigureAwait(false);
+                    created = new KeyAuditEvent(action, entry.Created, true, studyKey, current.KeyId);
                     return key;
                 }
 
@@ -325,6 +326,29 @@ public sealed class Keyring : IDisposable
         finally
         {
             stripe.Release();
+            if (created is not null)
+            {
+                // Audited after the stripe is released: the audit writer needs the audit chain key, which is created
+                // through this same method and may hash to the same stripe (or be the entry just created).
+                await RecordCreatedAsync(created, key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The lock stripe that serializes creators of the keyring entry <paramref name="name"/>.</summary>
+    internal static int StripeOf(string name) => (StringComparer.Ordinal.GetHashCode(name) & int.MaxValue) % LockStripes;
+
+    private async Task RecordCreatedAsync(KeyAuditEvent created, byte[] key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _audit.RecordAsync(created, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // As before the audit moved out of the lock: a creation whose audit line fails hands out no key.
+            CryptographicOperations.ZeroMemory(key);
+            throw;
         }
     }
 

@@ -11,8 +11,6 @@ namespace CloudArchive.Core.Minimization;
 /// </summary>
 public sealed class DataMinimizer
 {
-    private static readonly DicomTag ModalityTag = new(0x0008, 0x0060);
-
     private readonly MinimizationPolicy _policy;
 
     /// <summary>Creates a minimizer for a policy.</summary>
@@ -26,8 +24,8 @@ public sealed class DataMinimizer
     public MinimizationReport Apply(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var modality = dataset.GetString(ModalityTag)?.Trim() is { Length: > 0 } m ? m.ToUpperInvariant() : null;
-        var sopClass = dataset.GetString(DicomTags.SopClassUid)?.Trim('\0', ' ') is { Length: > 0 } s ? s : null;
+        var modality = dataset.GetString(DicomTags.Modality)?.Trim() is { Length: > 0 } m ? m.ToUpperInvariant() : null;
+        var sopClass = dataset.GetString(DicomTags.SOPClassUID)?.Trim('\0', ' ') is { Length: > 0 } s ? s : null;
         var rules = _policy.RulesFor(modality, sopClass);
         var targets = rules.SelectMany(r => r.Remove).ToArray();
         var removed = new List<string>();

@@ -24,16 +24,16 @@ public static partial class MinimizationPolicyLoader
     /// </summary>
     public static IReadOnlyDictionary<DicomTag, string> ProtectedAttributes { get; } = new Dictionary<DicomTag, string>
     {
-        [new DicomTag(0x0008, 0x0005)] = "it defines how every text value is decoded",
-        [new DicomTag(0x0008, 0x0016)] = "it identifies the SOP class",
-        [new DicomTag(0x0008, 0x0018)] = "it identifies the instance (instance key)",
-        [new DicomTag(0x0008, 0x0020)] = "retention counts from the study date",
-        [new DicomTag(0x0008, 0x0060)] = "policies select rules by modality",
-        [new DicomTag(0x0010, 0x0020)] = "the patient pseudonym is derived from it",
-        [new DicomTag(0x0010, 0x0030)] = "retention of minors' records depends on it",
-        [new DicomTag(0x0020, 0x000D)] = "it identifies the study (study key)",
-        [new DicomTag(0x0020, 0x000E)] = "it identifies the series",
-        [new DicomTag(0x7FE0, 0x0010)] = "it is the image",
+        [DicomTags.SpecificCharacterSet] = "it defines how every text value is decoded",
+        [DicomTags.SOPClassUID] = "it identifies the SOP class",
+        [DicomTags.SOPInstanceUID] = "it identifies the instance (instance key)",
+        [DicomTags.StudyDate] = "retention counts from the study date",
+        [DicomTags.Modality] = "policies select rules by modality",
+        [DicomTags.PatientID] = "the patient pseudonym is derived from it",
+        [DicomTags.PatientBirthDate] = "retention of minors' records depends on it",
+        [DicomTags.StudyInstanceUID] = "it identifies the study (study key)",
+        [DicomTags.SeriesInstanceUID] = "it identifies the series",
+        [DicomTags.PixelData] = "it is the image",
     };
 
     /// <summary>Loads and validates a policy file.</summary>
@@ -184,7 +184,7 @@ public static partial class MinimizationPolicyLoader
             if (reader.ExpectObject(when, whenPath, "modalities", "sopClasses"))
             {
                 modalities = reader.CodeArray(when, whenPath, "modalities", ModalityPattern(), "a DICOM Modality value in uppercase such as CT or MG");
-                sopClasses = reader.CodeArray(when, whenPath, "sopClasses", UidPattern(), "a SOP Class UID (digits and dots, at most 64 characters)");
+                sopClasses = reader.CodeArray(when, whenPath, "sopClasses", DicomUid.IsValid, "a SOP Class UID (digits and dots, at most 64 characters)");
             }
         }
 
@@ -283,7 +283,4 @@ public static partial class MinimizationPolicyLoader
 
     [GeneratedRegex(@"\A[A-Z0-9_]{1,16}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ModalityPattern();
-
-    [GeneratedRegex(@"\A(?=.{1,64}\z)(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+\z", RegexOptions.CultureInvariant)]
-    private static partial Regex UidPattern();
 }

@@ -156,7 +156,14 @@ internal sealed class PolicyJsonReader
     /// Reads an optional array of codes (modalities, jurisdictions, UIDs): each must match <paramref name="pattern"/>
     /// and appear once; null when absent.
     /// </summary>
-    public IReadOnlyList<string>? CodeArray(JsonElement obj, string path, string name, System.Text.RegularExpressions.Regex pattern, string expected)
+    public IReadOnlyList<string>? CodeArray(JsonElement obj, string path, string name, System.Text.RegularExpressions.Regex pattern, string expected) =>
+        CodeArray(obj, path, name, pattern.IsMatch, expected);
+
+    /// <summary>
+    /// Reads an optional array of codes: each must satisfy <paramref name="isValid"/> (such as
+    /// <see cref="CloudArchive.Dicom.DicomUid.IsValid"/>) and appear once; null when absent.
+    /// </summary>
+    public IReadOnlyList<string>? CodeArray(JsonElement obj, string path, string name, Func<string, bool> isValid, string expected)
     {
         var items = StringArray(obj, path, name, allowEmpty: false);
         if (items is null)
@@ -167,7 +174,7 @@ internal sealed class PolicyJsonReader
         var codes = new List<string>();
         foreach (var (value, itemPath) in items)
         {
-            if (!pattern.IsMatch(value))
+            if (!isValid(value))
             {
                 Error(itemPath, $"'{value}' is not {expected}");
             }

@@ -11,12 +11,6 @@ namespace CloudArchive.Core.Retention;
 /// </summary>
 public static class RetentionFactsReader
 {
-    private static readonly DicomTag StudyDate = new(0x0008, 0x0020);
-    private static readonly DicomTag SeriesDate = new(0x0008, 0x0021);
-    private static readonly DicomTag AcquisitionDate = new(0x0008, 0x0022);
-    private static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
-    private static readonly DicomTag Modality = new(0x0008, 0x0060);
-
     /// <summary>Reads the facts from a dataset.</summary>
     /// <param name="dataset">The instance's main dataset.</param>
     /// <param name="ingestDate">Today's date (UTC) at ingest.</param>
@@ -27,9 +21,9 @@ public static class RetentionFactsReader
         return new RetentionFacts
         {
             IngestDate = ingestDate,
-            ExamDate = ParseDate(Text(dataset, StudyDate)) ?? ParseDate(Text(dataset, SeriesDate)) ?? ParseDate(Text(dataset, AcquisitionDate)),
-            BirthDate = ParseDate(Text(dataset, PatientBirthDate)),
-            Modality = Text(dataset, Modality) is { Length: > 0 } m ? m : null,
+            ExamDate = ParseDate(Text(dataset, DicomTags.StudyDate)) ?? ParseDate(Text(dataset, DicomTags.SeriesDate)) ?? ParseDate(Text(dataset, DicomTags.AcquisitionDate)),
+            BirthDate = ParseDate(Text(dataset, DicomTags.PatientBirthDate)),
+            Modality = Text(dataset, DicomTags.Modality) is { Length: > 0 } m ? m : null,
             Jurisdiction = jurisdiction,
         };
     }
@@ -55,7 +49,7 @@ public static class RetentionFactsReader
         {
             return dataset.GetString(tag)?.Trim('\0', ' ');
         }
-        catch (Exception ex) when (ex is FormatException or DicomFormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
         {
             // An undecodable value is an unknown value: the evaluator then assumes the conservative case.
             return null;

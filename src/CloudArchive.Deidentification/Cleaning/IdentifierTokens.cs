@@ -16,42 +16,42 @@ public sealed class IdentifierTokens
 
     private static readonly HashSet<uint> IdentifierTags =
     [
-        0x00100020, // PatientID
-        0x00101000, // OtherPatientIDs
-        0x00100021, // IssuerOfPatientID
-        0x00080050, // AccessionNumber
-        0x00101040, // PatientAddress
-        0x00102154, // PatientTelephoneNumbers
-        0x00102155, // PatientTelecomInformation
-        0x00101090, // MedicalRecordLocator
-        0x00102152, // RegionOfResidence
-        0x00101080, // MilitaryRank
-        0x00101081, // BranchOfService
-        0x00102299, // ResponsibleOrganization
-        0x00200010, // StudyID
-        0x00380010, // AdmissionID
-        0x00380060, // ServiceEpisodeID
-        0x00401001, // RequestedProcedureID
-        0x00400009, // ScheduledProcedureStepID
-        0x00400253, // PerformedProcedureStepID
-        0x00080092, // ReferringPhysicianAddress
-        0x00080094, // ReferringPhysicianTelephoneNumbers
-        0x00401102, // PersonAddress
-        0x00401103, // PersonTelephoneNumbers
-        0x00401104, // PersonTelecomInformation
+        DicomTags.PatientID.Value,
+        DicomTags.OtherPatientIDs.Value,
+        DicomTags.IssuerOfPatientID.Value,
+        DicomTags.AccessionNumber.Value,
+        DicomTags.PatientAddress.Value,
+        DicomTags.PatientTelephoneNumbers.Value,
+        DicomTags.PatientTelecomInformation.Value,
+        DicomTags.MedicalRecordLocator.Value,
+        DicomTags.RegionOfResidence.Value,
+        DicomTags.MilitaryRank.Value,
+        DicomTags.BranchOfService.Value,
+        DicomTags.ResponsibleOrganization.Value,
+        DicomTags.StudyID.Value,
+        DicomTags.AdmissionID.Value,
+        DicomTags.ServiceEpisodeID.Value,
+        DicomTags.RequestedProcedureID.Value,
+        DicomTags.ScheduledProcedureStepID.Value,
+        DicomTags.PerformedProcedureStepID.Value,
+        DicomTags.ReferringPhysicianAddress.Value,
+        DicomTags.ReferringPhysicianTelephoneNumbers.Value,
+        DicomTags.PersonAddress.Value,
+        DicomTags.PersonTelephoneNumbers.Value,
+        DicomTags.PersonTelecomInformation.Value,
     ];
 
     private static readonly HashSet<uint> InstitutionTags =
     [
-        0x00080080, // InstitutionName
-        0x00080081, // InstitutionAddress
-        0x00081040, // InstitutionalDepartmentName
+        DicomTags.InstitutionName.Value,
+        DicomTags.InstitutionAddress.Value,
+        DicomTags.InstitutionalDepartmentName.Value,
     ];
 
     private static readonly HashSet<uint> DeviceTags =
     [
-        0x00081010, // StationName
-        0x00181000, // DeviceSerialNumber
+        DicomTags.StationName.Value,
+        DicomTags.DeviceSerialNumber.Value,
     ];
 
     private static readonly string[] Stop = ["ANONYMOUS", "ANONYMIZED", "UNKNOWN", "NONE", "NULL", "N/A", "NA"];
@@ -125,7 +125,7 @@ public sealed class IdentifierTokens
         var isId = IdentifierTags.Contains(tag);
         var isInstitution = InstitutionTags.Contains(tag) && !options.Contains(DeidOption.RetainInstitutionIdentity);
         var isDevice = DeviceTags.Contains(tag) && !options.Contains(DeidOption.RetainDeviceIdentity);
-        var isBirthDate = tag == 0x00100030;
+        var isBirthDate = tag == DicomTags.PatientBirthDate.Value;
         if (!isPerson && !isId && !isInstitution && !isDevice && !isBirthDate)
         {
             return;
@@ -136,7 +136,7 @@ public sealed class IdentifierTokens
         {
             values = EffectiveVR.GetStrings(v, cs);
         }
-        catch (ArgumentException)
+        catch (DicomValueException)
         {
             return;
         }

@@ -34,8 +34,6 @@ public sealed class DeidFileProcessor
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(outputDirectory);
-        InstanceReport report;
-        string? output = null;
         DicomFile file;
         try
         {
@@ -43,75 +41,24 @@ public sealed class DeidFileProcessor
         }
         catch (DicomFormatException e)
         {
-            report = deidentifier.NewReport();
-            report.Outcome = InstanceOutcome.Failed;
-            report.Failure = DeidFailure.UnreadableInput;
-            report.Reason = "not readable as DICOM: " + e.GetType().Name;
-            return (report, null);
+            return (FailedReport(DeidFailure.UnreadableInput, "not readable as DICOM: " + e.GetType().Name), null);
         }
 
+        InstanceReport report;
+        string? output;
         await using (file.ConfigureAwait(false))
         {
-            DeidResult result;
-            try
+            var (result, failed) = await TryDeidentifyAsync(file, outputDirectory, cancellationToken).ConfigureAwait(false);
+            if (result is null)
             {
-                result = await deidentifier.DeidentifyAsync(file, outputDirectory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DeidentificationException e)
-            {
-                report = deidentifier.NewReport();
-                report.Outcome = InstanceOutcome.Failed;
-                report.Failure = e.Failure;
-                report.Reason = e.Message;
-                return (report, null);
-            }
-            catch (Exception e) when (e is DicomFormatException or InvalidOperationException or ArgumentException or FormatException)
-            {
-                // One malformed value must not stop a batch; the instance is reported as failed, nothing is written.
-                report = deidentifier.NewReport();
-                report.Outcome = InstanceOutcome.Failed;
-                report.Failure = DeidFailure.Unsupported;
-                report.Reason = "could not be de-identified: " + e.GetType().Name;
-                return (report, null);
+                // Nothing was de-identified: no DICOM output and no report file, only the returned report.
+                return (failed!, null);
             }
 
             report = result.Report;
             try
             {
-                if (result.Succeeded)
-                {
-                    Directory.CreateDirectory(outputDirectory);
-                    var name = FileNameFor(report);
-                    output = Path.Combine(outputDirectory, name);
-                    // Unique per write: two inputs holding the same instance (one SOP Instance UID in two transfer
-                    // syntaxes) may be processed concurrently; the last complete file wins, never a torn one.
-                    var tmp = output + "." + Guid.NewGuid().ToString("N") + ".partial";
-                    try
-                    {
-                        // CreateNew, not Create: the name is unique, and Create truncates the new file (ftruncate), which
-                        // on ext4 (auto_da_alloc) turns every close into a synchronous write-back of the file.
-                        var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                        await using (fs.ConfigureAwait(false))
-                        {
-                            await file.WriteAsync(fs, file.TransferSyntax.IsDeflated ? null : WriterOptions, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        File.Move(tmp, output, overwrite: true);
-                    }
-                    catch (Exception e) when (e is InvalidOperationException or ArgumentException or DicomFormatException)
-                    {
-                        TryDelete(tmp);
-                        output = null;
-                        report.Outcome = InstanceOutcome.Failed;
-                        report.Failure = DeidFailure.Unsupported;
-                        report.Reason = "could not be written: " + e.GetType().Name;
-                    }
-                    catch
-                    {
-                        TryDelete(tmp);
-                        throw;
-                    }
-                }
+                output = result.Succeeded ? await WriteOutputAsync(file, report, outputDirectory, cancellationToken).ConfigureAwait(false) : null;
             }
             finally
             {
@@ -124,19 +71,90 @@ public sealed class DeidFileProcessor
 
         if (reportDirectory is not null)
         {
-            Directory.CreateDirectory(reportDirectory);
-            var reportName = report.OutputSopInstanceUid is { Length: > 0 } uid ? uid + ".json" : null;
-            if (reportName is not null)
-            {
-                var fs = new FileStream(Path.Combine(reportDirectory, reportName), FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
-                await using (fs.ConfigureAwait(false))
-                {
-                    await report.WriteAsync(fs, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await WriteReportAsync(report, reportDirectory, cancellationToken).ConfigureAwait(false);
         }
 
         return (report, output);
+    }
+
+    /// <summary>The de-identifier's result, or (when it threw a typed or a value error) a failed report instead.</summary>
+    private async Task<(DeidResult? Result, InstanceReport? Failed)> TryDeidentifyAsync(DicomFile file, string outputDirectory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await deidentifier.DeidentifyAsync(file, outputDirectory, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (DeidentificationException e)
+        {
+            return (null, FailedReport(e.Failure, e.Message));
+        }
+        catch (Exception e) when (e is DicomFormatException or DicomValueException or InvalidOperationException)
+        {
+            // One malformed value must not stop a batch; the instance is reported as failed, nothing is written.
+            return (null, FailedReport(DeidFailure.Unsupported, "could not be de-identified: " + e.GetType().Name));
+        }
+    }
+
+    /// <summary>Writes the de-identified instance under its output name; returns the path, or null (and marks the
+    /// report failed) when the dataset cannot be encoded.</summary>
+    private async Task<string?> WriteOutputAsync(DicomFile file, InstanceReport report, string outputDirectory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        var output = Path.Combine(outputDirectory, FileNameFor(report));
+
+        // Unique per write: two inputs holding the same instance (one SOP Instance UID in two transfer
+        // syntaxes) may be processed concurrently; the last complete file wins, never a torn one.
+        var tmp = output + "." + Guid.NewGuid().ToString("N") + ".partial";
+        try
+        {
+            // CreateNew, not Create: the name is unique, and Create truncates the new file (ftruncate), which
+            // on ext4 (auto_da_alloc) turns every close into a synchronous write-back of the file.
+            var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (fs.ConfigureAwait(false))
+            {
+                await file.WriteAsync(fs, file.TransferSyntax.IsDeflated ? null : WriterOptions, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(tmp, output, overwrite: true);
+            return output;
+        }
+        catch (Exception e) when (e is InvalidOperationException or DicomFormatException or DicomValueException)
+        {
+            TryDelete(tmp);
+            report.Outcome = InstanceOutcome.Failed;
+            report.Failure = DeidFailure.Unsupported;
+            report.Reason = "could not be written: " + e.GetType().Name;
+            return null;
+        }
+        catch
+        {
+            TryDelete(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <c>&lt;output SOP Instance UID&gt;.json</c>; an instance without one gets no report file.</summary>
+    private static async Task WriteReportAsync(InstanceReport report, string reportDirectory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(reportDirectory);
+        var reportName = report.OutputSopInstanceUid is { Length: > 0 } uid ? uid + ".json" : null;
+        if (reportName is not null)
+        {
+            var fs = new FileStream(Path.Combine(reportDirectory, reportName), FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            await using (fs.ConfigureAwait(false))
+            {
+                await report.WriteAsync(fs, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private InstanceReport FailedReport(DeidFailure failure, string reason)
+    {
+        var report = deidentifier.NewReport();
+        report.Outcome = InstanceOutcome.Failed;
+        report.Failure = failure;
+        report.Reason = reason;
+        return report;
     }
 
     private string FileNameFor(InstanceReport report)

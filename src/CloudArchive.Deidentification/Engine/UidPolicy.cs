@@ -14,15 +14,15 @@ internal static class UidPolicy
 
     private static readonly HashSet<uint> StructuralTags =
     [
-        0x0008010C, // CodingSchemeUID
-        0x0008010D, // ContextGroupExtensionCreatorUID
-        0x00080118, // MappingResourceUID
-        0x00080062, // SOPClassesInStudy
-        0x0008001A, // RelatedGeneralSOPClassUID
-        0x0008001B, // OriginalSpecializedSOPClassUID
-        0x00041510, // ReferencedSOPClassUIDInFile
-        0x00041512, // ReferencedTransferSyntaxUIDInFile
-        0x0004151A, // ReferencedRelatedGeneralSOPClassUIDInFile
+        DicomTags.CodingSchemeUID.Value,
+        DicomTags.ContextGroupExtensionCreatorUID.Value,
+        DicomTags.MappingResourceUID.Value,
+        DicomTags.SOPClassesInStudy.Value,
+        DicomTags.RelatedGeneralSOPClassUID.Value,
+        DicomTags.OriginalSpecializedSOPClassUID.Value,
+        DicomTags.ReferencedSOPClassUIDInFile.Value,
+        DicomTags.ReferencedTransferSyntaxUIDInFile.Value,
+        DicomTags.ReferencedRelatedGeneralSOPClassUIDInFile.Value,
     ];
 
     /// <summary>True when the UID value belongs to the DICOM registry.</summary>

@@ -10,11 +10,6 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public static class DicomPixelFrames
 {
-    private static readonly DicomTag Rows = new(0x0028, 0x0010);
-    private static readonly DicomTag Columns = new(0x0028, 0x0011);
-    private static readonly DicomTag SamplesPerPixel = new(0x0028, 0x0002);
-    private static readonly DicomTag NumberOfFrames = new(0x0028, 0x0008);
-
     /// <summary>The frames of <paramref name="dataset"/>'s Pixel Data, in order.</summary>
     /// <exception cref="DicomFormatException">There is no Pixel Data, or its frame boundaries cannot be determined.</exception>
     public static IReadOnlyList<DicomPixelFrame> GetFrames(DicomDataset dataset)
@@ -34,7 +29,7 @@ public static class DicomPixelFrames
 
     private static int FrameCount(DicomDataset dataset)
     {
-        var text = dataset.GetString(NumberOfFrames);
+        var text = dataset.GetString(DicomTags.NumberOfFrames);
         if (string.IsNullOrWhiteSpace(text))
         {
             return 1;
@@ -47,9 +42,9 @@ public static class DicomPixelFrames
 
     private static List<DicomPixelFrame> Native(DicomDataset dataset, DicomValueElement pixels, int frames)
     {
-        long rows = dataset.GetValue<ushort>(Rows) ?? 0;
-        long columns = dataset.GetValue<ushort>(Columns) ?? 0;
-        long samples = dataset.GetValue<ushort>(SamplesPerPixel) ?? 1;
+        long rows = dataset.GetValue<ushort>(DicomTags.Rows) ?? 0;
+        long columns = dataset.GetValue<ushort>(DicomTags.Columns) ?? 0;
+        long samples = dataset.GetValue<ushort>(DicomTags.SamplesPerPixel) ?? 1;
         long bits = dataset.GetValue<ushort>(DicomTags.BitsAllocated) ?? 0;
         var bitsPerFrame = rows * columns * Math.Max(1, samples) * bits;
         if (bitsPerFrame == 0 || bitsPerFrame % 8 != 0)

@@ -64,7 +64,7 @@ internal sealed class DicomParser
 
             TransferSyntax ts;
             var guessed = false;
-            if (meta.Get(DicomTags.TransferSyntaxUid) is DicomValueElement tsElement && tsElement.GetString().Trim('\0', ' ').Length > 0)
+            if (meta.Get(DicomTags.TransferSyntaxUID) is DicomValueElement tsElement && tsElement.GetString().Trim('\0', ' ').Length > 0)
             {
                 ts = TransferSyntax.Lookup(tsElement.GetString());
             }

@@ -51,10 +51,10 @@ internal sealed class DicomSerializer
         meta.Set(new DicomValueElement(DicomTags.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
         // PS3.10 7.1: version 00 01, whatever an older writer put there (no_meta_group_length.dcm says 01 00).
         meta.Set(new DicomValueElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
-        CopyUid(meta, DicomTags.MediaStorageSopClassUid, file.Dataset.Get(DicomTags.SopClassUid) ?? old.Get(DicomTags.MediaStorageSopClassUid));
-        CopyUid(meta, DicomTags.MediaStorageSopInstanceUid, file.Dataset.Get(DicomTags.SopInstanceUid) ?? old.Get(DicomTags.MediaStorageSopInstanceUid));
-        meta.Set(DicomValueElement.FromStrings(DicomTags.TransferSyntaxUid, DicomVR.UI, new[] { ts.Uid }));
-        meta.Set(DicomValueElement.FromStrings(DicomTags.ImplementationClassUid, DicomVR.UI, new[] { DicomImplementation.ClassUid }));
+        CopyUid(meta, DicomTags.MediaStorageSOPClassUID, file.Dataset.Get(DicomTags.SOPClassUID) ?? old.Get(DicomTags.MediaStorageSOPClassUID));
+        CopyUid(meta, DicomTags.MediaStorageSOPInstanceUID, file.Dataset.Get(DicomTags.SOPInstanceUID) ?? old.Get(DicomTags.MediaStorageSOPInstanceUID));
+        meta.Set(DicomValueElement.FromStrings(DicomTags.TransferSyntaxUID, DicomVR.UI, new[] { ts.Uid }));
+        meta.Set(DicomValueElement.FromStrings(DicomTags.ImplementationClassUID, DicomVR.UI, new[] { DicomImplementation.ClassUid }));
         meta.Set(DicomValueElement.FromStrings(DicomTags.ImplementationVersionName, DicomVR.SH, new[] { DicomImplementation.VersionName }));
         foreach (var e in old)
         {

@@ -193,11 +193,11 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// Sets a string element; the VR defaults to the dictionary VR of the tag (LO for private creators, UN when
     /// unknown, which is rejected). Text is encoded with <see cref="CharacterSet"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">No string VR could be determined or the text cannot be encoded.</exception>
+    /// <exception cref="DicomValueException">No string VR could be determined or the text cannot be encoded.</exception>
     public void SetString(DicomTag tag, string value, DicomVR? vr = null) => SetStrings(tag, new[] { value }, vr);
 
     /// <summary>Sets a multi-valued string element (values joined with a backslash).</summary>
-    /// <exception cref="ArgumentException">No string VR could be determined or the text cannot be encoded.</exception>
+    /// <exception cref="DicomValueException">No string VR could be determined or the text cannot be encoded.</exception>
     public void SetStrings(DicomTag tag, IEnumerable<string> values, DicomVR? vr = null)
     {
         var useVr = vr ?? DicomDictionary.GetDefaultVR(tag);

@@ -88,6 +88,7 @@ public sealed class DicomValueElement : DicomElement
     }
 
     /// <summary>The value bytes; loads bulk data into memory (for small bulk values only: up to 2 GiB).</summary>
+    /// <exception cref="DicomValueException">The bulk value is larger than an array can hold.</exception>
     public ReadOnlyMemory<byte> GetBytes()
     {
         if (BulkData is null)
@@ -97,7 +98,7 @@ public sealed class DicomValueElement : DicomElement
 
         if (BulkData.Length > Array.MaxLength)
         {
-            throw new InvalidOperationException("The bulk value is too large to load into memory; stream it with OpenRead().");
+            throw new DicomValueException("the bulk value is too large to load into memory; stream it with OpenRead()", Tag);
         }
 
         var buffer = new byte[BulkData.Length];
@@ -180,29 +181,63 @@ public sealed class DicomValueElement : DicomElement
     }
 
     /// <summary>The values of a DS element (or any numeric string) as doubles.</summary>
-    /// <exception cref="FormatException">A value is not a decimal number.</exception>
-    public double[] GetDecimalStrings() =>
-        GetStrings().Select(s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+    /// <exception cref="DicomValueException">A value is not a decimal number.</exception>
+    public double[] GetDecimalStrings()
+    {
+        var strings = GetStrings();
+        var result = new double[strings.Length];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            // TryParse, not Parse: FormatException's message quotes the value, which may be patient data.
+            if (!double.TryParse(strings[i], NumberStyles.Float, CultureInfo.InvariantCulture, out result[i]))
+            {
+                throw new DicomValueException($"value {i + 1} is not a decimal string", Tag);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>The values of an IS element as 64-bit integers.</summary>
-    /// <exception cref="FormatException">A value is not an integer string.</exception>
-    public long[] GetIntegerStrings() =>
-        GetStrings().Select(s => long.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToArray();
+    /// <exception cref="DicomValueException">A value is not an integer string or does not fit 64 bits.</exception>
+    public long[] GetIntegerStrings()
+    {
+        var strings = GetStrings();
+        var result = new long[strings.Length];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            if (!long.TryParse(strings[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result[i]))
+            {
+                throw new DicomValueException($"value {i + 1} is not an integer string in the 64-bit range", Tag);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Creates an element holding strings encoded with <paramref name="characterSet"/> and padded to even length.</summary>
-    /// <exception cref="ArgumentException">The VR is binary or the character set cannot encode the text.</exception>
+    /// <exception cref="DicomValueException">The VR holds no strings or the character set cannot encode the text.</exception>
     public static DicomValueElement FromStrings(DicomTag tag, DicomVR vr, IEnumerable<string> values, DicomCharacterSet? characterSet = null)
     {
         ArgumentNullException.ThrowIfNull(vr);
         ArgumentNullException.ThrowIfNull(values);
         if (!vr.IsString)
         {
-            throw new ArgumentException("FromStrings needs a string VR.", nameof(vr));
+            throw new DicomValueException($"strings cannot be stored with VR {vr}", tag);
         }
 
         var joined = string.Join('\\', values);
         var cs = vr.IsCharacterSetDependent ? (characterSet ?? DicomCharacterSet.Default) : DicomCharacterSet.Default;
-        var encoded = cs.Encode(joined);
+        byte[] encoded;
+        try
+        {
+            encoded = cs.Encode(joined);
+        }
+        catch (DicomValueException ex) when (ex.Tag is null)
+        {
+            throw new DicomValueException(ex.Reason, tag);
+        }
+
         if ((encoded.Length & 1) == 1)
         {
             Array.Resize(ref encoded, encoded.Length + 1);

@@ -11,6 +11,8 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public sealed class DicomCharacterSet
 {
+    private const string CannotEncode = "the declared Specific Character Set cannot encode the text";
+
     private static readonly Encoding Latin1 = Encoding.Latin1;
     private static readonly Encoding ShiftJis;
     private static readonly Encoding EucJp;
@@ -176,7 +178,7 @@ public sealed class DicomCharacterSet
     /// Encodes text. ASCII text is always encoded as ASCII; other text with the declared encoding (for ISO 2022 sets
     /// with IR 87 declared, Japanese via ISO-2022-JP escapes; otherwise the first single-byte extension).
     /// </summary>
-    /// <exception cref="ArgumentException">The text contains characters the declared character set cannot encode.</exception>
+    /// <exception cref="DicomValueException">The text contains characters the declared character set cannot encode.</exception>
     public byte[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -200,7 +202,7 @@ public sealed class DicomCharacterSet
         }
         else
         {
-            throw new ArgumentException("The declared Specific Character Set cannot encode this text.", nameof(text));
+            throw new DicomValueException(CannotEncode);
         }
 
         try
@@ -209,9 +211,10 @@ public sealed class DicomCharacterSet
             strict.EncoderFallback = EncoderFallback.ExceptionFallback;
             return strict.GetBytes(text);
         }
-        catch (EncoderFallbackException ex)
+        catch (EncoderFallbackException)
         {
-            throw new ArgumentException("The declared Specific Character Set cannot encode this text.", nameof(text), ex);
+            // Not chained: the fallback exception's message quotes the character, which may be patient data.
+            throw new DicomValueException(CannotEncode);
         }
     }
 

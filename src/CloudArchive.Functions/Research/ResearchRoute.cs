@@ -1,3 +1,4 @@
+using CloudArchive.Dicom;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Publication;
 using CloudArchive.Functions.DicomWeb.Research;
@@ -80,9 +81,9 @@ public sealed record ResearchRoute(ResearchRouteKind Kind, string? AgreementId =
         var series = s.Length >= 6 ? s[5] : null;
         var instance = s.Length >= 8 ? s[7] : null;
         if (!DataSharingAgreement.IsValidId(agreement)
-            || (study is not null && !ResearchNames.IsValidUid(study))
-            || (series is not null && !ResearchNames.IsValidUid(series))
-            || (instance is not null && !ResearchNames.IsValidUid(instance)))
+            || (study is not null && !DicomUid.IsValid(study))
+            || (series is not null && !DicomUid.IsValid(series))
+            || (instance is not null && !DicomUid.IsValid(instance)))
         {
             error = ResearchRouteError.InvalidIdentifier;
             return null;

@@ -3,6 +3,7 @@ using CloudArchive.Core.Ingest;
 using CloudArchive.Research.Common;
 using CloudArchive.Core.Retention;
 using CloudArchive.Deidentification;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Research.Agreements;
 
@@ -133,7 +134,7 @@ public static class AgreementValidator
         for (var i = 0; i < selection.SopClassUids.Count; i++)
         {
             var uid = selection.SopClassUids[i];
-            if (!DicomUid.TryNormalize(uid, out var normal, out _) || normal != uid)
+            if (!DicomUid.IsValid(uid))
             {
                 throw new AgreementFormatException(string.Create(CultureInfo.InvariantCulture, $"$.selection.sopClassUids[{i}]"), "must be a DICOM UID (digits and dots, at most 64 characters)");
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudArchive.Dicom;
 using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Research.Export;
@@ -50,7 +51,7 @@ public static class ExportLedgerJson
         Require(entry.AgreementId == agreementId, blobName, "belongs to another agreement");
         Require(entry.StudyKey == studyKey, blobName, "belongs to another study");
         Require(entry.PatientPseudonym is null || ExportNames.IsOpaqueKey(entry.PatientPseudonym), blobName, "patientPseudonym is not an opaque key");
-        Require(ResearchNames.IsValidUid(entry.ResearchStudyUid), blobName, "researchStudyUid is not a UID");
+        Require(DicomUid.IsValid(entry.ResearchStudyUid), blobName, "researchStudyUid is not a UID");
         Require(entry.Instances is not null, blobName, "instances is missing");
         foreach (var instance in entry.Instances!)
         {

@@ -36,8 +36,6 @@ public sealed class ResearchExporter
 {
     private const string DicomContentType = "application/dicom";
     private const string PendingPrefix = "pending:";
-    private static readonly DicomTag StudyUidTag = new(0x0020, 0x000D);
-    private static readonly DicomTag SeriesUidTag = new(0x0020, 0x000E);
 
     private readonly IAgreementStore _agreements;
     private readonly IConsentRegistry _consents;
@@ -675,9 +673,9 @@ public sealed class ResearchExporter
                             }
 
                             var ds = file.Dataset;
-                            var studyUid = Uid(ds.GetString(StudyUidTag));
-                            var seriesUid = Uid(ds.GetString(SeriesUidTag));
-                            var instanceUid = Uid(ds.GetString(DicomTags.SopInstanceUid));
+                            var studyUid = Uid(ds.GetString(DicomTags.StudyInstanceUID));
+                            var seriesUid = Uid(ds.GetString(DicomTags.SeriesInstanceUID));
+                            var instanceUid = Uid(ds.GetString(DicomTags.SOPInstanceUID));
                             if (studyUid is null || seriesUid is null || instanceUid is null)
                             {
                                 return (null, ExclusionReason.DeidentificationRefused);
@@ -716,7 +714,7 @@ public sealed class ResearchExporter
         {
             return (null, ExclusionReason.Unreadable);
         }
-        catch (Exception ex) when (ex is DeidentificationException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is DeidentificationException or DicomValueException or InvalidOperationException)
         {
             // As in DeidFileProcessor: a value the de-identifier or writer cannot handle withholds the instance (and
             // with it the study); the type alone is kept, never the message, which might quote a value.
@@ -734,7 +732,7 @@ public sealed class ResearchExporter
     private static string? Uid(string? value)
     {
         var uid = value?.Trim('\0', ' ');
-        return ResearchNames.IsValidUid(uid) ? uid : null;
+        return DicomUid.IsValid(uid) ? uid : null;
     }
 
     private sealed record IndexedRecord(ArchiveIndexEntry Entry, InstanceIndexRecord Record);

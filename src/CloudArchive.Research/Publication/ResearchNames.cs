@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CloudArchive.Dicom;
 using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Research.Publication;
@@ -38,19 +39,13 @@ public static partial class ResearchNames
             : null;
     }
 
-    /// <summary>Whether <paramref name="uid"/> is a syntactically valid UID (digits and dots, ≤ 64 chars, no empty or leading-zero components).</summary>
-    public static bool IsValidUid(string? uid) => uid is { Length: > 0 and <= 64 } && UidPattern().IsMatch(uid);
-
     private static string RequireAgreement(string agreementId) =>
         DataSharingAgreement.IsValidId(agreementId) ? agreementId : throw new ArgumentException("Not a valid agreement id.", nameof(agreementId));
 
     private static string RequireUid(string uid) =>
-        IsValidUid(uid) ? uid : throw new ArgumentException("Not a valid UID.", nameof(uid));
+        DicomUid.IsValid(uid) ? uid : throw new ArgumentException("Not a valid UID.", nameof(uid));
 
     // \A and \z, not ^ and $: $ also matches before a final "\n", so "abc\n" would pass.
-    [GeneratedRegex(@"\A(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex UidPattern();
-
     [GeneratedRegex(@"\A([a-z0-9][a-z0-9-]{2,62})/studies/([0-9.]+)/series/([0-9.]+)/instances/([0-9.]+)\.dcm\z", RegexOptions.CultureInvariant)]
     private static partial Regex InstancePattern();
 }

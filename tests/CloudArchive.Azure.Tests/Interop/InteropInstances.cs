@@ -29,7 +29,7 @@ internal static class InteropInstances
         var study = NewUid();
         ds.SetString(StudyUid, study);
         ds.SetString(SeriesUid, study + ".1");
-        ds.SetString(DicomTags.SopInstanceUid, NewUid());
+        ds.SetString(DicomTags.SOPInstanceUID, NewUid());
         ds.SetString(StudyDate, "20240115");
         ds.SetString(PatientId, "INTEROP1");
         await using var file = new DicomFile(ds, TransferSyntax.ExplicitVRLittleEndian);

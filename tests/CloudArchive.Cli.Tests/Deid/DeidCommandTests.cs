@@ -86,7 +86,7 @@ public sealed class DeidCommandTests : IDisposable
         var outFile = Assert.Single(Directory.GetFiles(output));
         await using var a = await DicomFile.OpenAsync(SamplePaths.Of("CT_small.dcm"), null, TestContext.Current.CancellationToken);
         await using var b = await DicomFile.OpenAsync(outFile, null, TestContext.Current.CancellationToken);
-        Assert.Equal(a.Dataset.GetString(DicomTags.SopInstanceUid), b.Dataset.GetString(DicomTags.SopInstanceUid));
+        Assert.Equal(a.Dataset.GetString(DicomTags.SOPInstanceUID), b.Dataset.GetString(DicomTags.SOPInstanceUID));
         Assert.Equal("MODIFIED", b.Dataset.GetString(new DicomTag(0x0028, 0x0303)));
     }
 

@@ -26,9 +26,9 @@ public sealed class DicomConvertCommandTests : IDisposable
         await using var written = await DicomReader.ReadFileAsync(output, cancellationToken: ct);
         await using var source = await DicomReader.ReadFileAsync(SamplePaths.Of("CT_small.dcm"), cancellationToken: ct);
         Assert.Equal(uid, written.TransferSyntax.Uid);
-        Assert.Equal(uid, written.FileMetaInformation.GetString(DicomTags.TransferSyntaxUid));
+        Assert.Equal(uid, written.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
         Assert.Equal(source.Dataset.Descendants().Count(), written.Dataset.Descendants().Count());
-        Assert.Equal(source.Dataset.GetStrings(DicomTags.SopInstanceUid), written.Dataset.GetStrings(DicomTags.SopInstanceUid));
+        Assert.Equal(source.Dataset.GetStrings(DicomTags.SOPInstanceUID), written.Dataset.GetStrings(DicomTags.SOPInstanceUID));
         Assert.Equal(
             ((DicomValueElement)source.Dataset[DicomTags.PixelData]).GetBytes().ToArray(),
             ((DicomValueElement)written.Dataset[DicomTags.PixelData]).GetBytes().ToArray());

@@ -64,7 +64,7 @@ internal sealed class IngestHarness : IDisposable
         var ds = file.Dataset;
         ds.SetString(StudyUid, studyUid);
         ds.SetString(SeriesUid, studyUid + ".1");
-        ds.SetString(DicomTags.SopInstanceUid, sopUid);
+        ds.SetString(DicomTags.SOPInstanceUID, sopUid);
         ds.SetString(PatientId, patientId);
         ds.SetString(PatientName, "PLANTED^NAME");
         ds.Remove(PatientAddress);

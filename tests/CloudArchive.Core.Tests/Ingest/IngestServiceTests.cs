@@ -438,7 +438,7 @@ public sealed class IngestServiceTests : IDisposable
                 }
 
             case "missing-sop-instance-uid":
-                return await RewriteAsync(ds => ds.SetString(DicomTags.SopInstanceUid, string.Empty));
+                return await RewriteAsync(ds => ds.SetString(DicomTags.SOPInstanceUID, string.Empty));
             case "uid-with-leading-zero":
                 return await RewriteAsync(ds => ds.SetString(IngestHarness.StudyUid, "1.2.03.4"));
             case "uid-too-long":

@@ -92,9 +92,9 @@ public sealed class DataMinimizerTests
         var policy = MinimizationPolicyLoader.Parse(
             """{"schema":"cloudarchive/minimization-policy/v1","name":"T","rules":[{"id":"sr","description":"d","when":{"sopClasses":["1.2.840.10008.5.1.4.1.1.88.33"]},"remove":["PatientComments"]}]}""", "t.json");
         var ct = Dataset();
-        ct.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.2");
+        ct.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.2");
         var sr = Dataset();
-        sr.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.88.33");
+        sr.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.88.33");
 
         Assert.False(new DataMinimizer(policy).Apply(ct).Changed);
         Assert.Equal(["(0010,4000)"], new DataMinimizer(policy).Apply(sr).RemovedPaths);

@@ -32,15 +32,15 @@ public class ConsistencyTests
             ds.SetString(StudyUid, uidRoot + ".1");
             ds.SetString(SeriesUid, uidRoot + ".2");
             ds.SetString(FrameOfReferenceUid, uidRoot + ".3");
-            ds.SetString(DicomTags.SopInstanceUid, $"{uidRoot}.10.{i}");
+            ds.SetString(DicomTags.SOPInstanceUID, $"{uidRoot}.10.{i}");
             if (i > 1)
             {
                 var item = new DicomDataset();
-                item.SetString(ReferencedSopClassUid, ds.GetString(DicomTags.SopClassUid)!);
+                item.SetString(ReferencedSopClassUid, ds.GetString(DicomTags.SOPClassUID)!);
                 item.SetString(ReferencedSopInstanceUid, uidRoot + ".10.1");
                 ds.Set(new DicomSequence(ReferencedImageSequence, [item]));
                 var src = new DicomDataset();
-                src.SetString(ReferencedSopClassUid, ds.GetString(DicomTags.SopClassUid)!);
+                src.SetString(ReferencedSopClassUid, ds.GetString(DicomTags.SOPClassUID)!);
                 src.SetString(ReferencedSopInstanceUid, uidRoot + ".10.1");
                 ds.Set(new DicomSequence(SourceImageSequence, [src]));
             }
@@ -88,7 +88,7 @@ public class ConsistencyTests
         foreach (var f in Directory.GetFiles(outDirA))
         {
             await using var d = await DicomFile.OpenAsync(f, null, ct);
-            var sop = d.Dataset.GetString(DicomTags.SopInstanceUid)!;
+            var sop = d.Dataset.GetString(DicomTags.SOPInstanceUID)!;
             Assert.Equal(sop + ".dcm", Path.GetFileName(f));
             sops.Add(sop);
             studies.Add(d.Dataset.GetString(StudyUid)!);

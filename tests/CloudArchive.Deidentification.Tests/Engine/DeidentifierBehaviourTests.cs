@@ -10,8 +10,8 @@ public class DeidentifierBehaviourTests
     private static DicomDataset Image(string modality, string? burnedIn, int rows = 4, int cols = 6)
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.7");
-        ds.SetString(DicomTags.SopInstanceUid, "1.2.3.4.5");
+        ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7");
+        ds.SetString(DicomTags.SOPInstanceUID, "1.2.3.4.5");
         ds.SetString(new DicomTag(0x0010, 0x0010), "Doe^Jane");
         ds.SetString(new DicomTag(0x0010, 0x0020), "MRN-77");
         ds.SetString(new DicomTag(0x0008, 0x0060), modality);
@@ -79,7 +79,7 @@ public class DeidentifierBehaviourTests
         Assert.Equal(["113100", "113110", "113106", "113105"], items.Select(i => i.GetString(new DicomTag(0x0008, 0x0100))!).ToArray());
         Assert.All(items, i => Assert.Equal("DCM", i.GetString(new DicomTag(0x0008, 0x0102))));
         Assert.Equal("UNMODIFIED", ds.GetString(new DicomTag(0x0028, 0x0303)));
-        Assert.Equal("1.2.3.4.5", ds.GetString(DicomTags.SopInstanceUid));
+        Assert.Equal("1.2.3.4.5", ds.GetString(DicomTags.SOPInstanceUID));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class DeidentifierBehaviourTests
         Assert.Equal("REMOVED", file.Dataset.GetString(new DicomTag(0x0028, 0x0303)));
         Assert.Equal(deid.Mapper.PatientId("(0010,0020)MRN-77"), file.Dataset.GetString(new DicomTag(0x0010, 0x0020)));
         Assert.StartsWith("ANON^", file.Dataset.GetString(new DicomTag(0x0010, 0x0010)), StringComparison.Ordinal);
-        Assert.StartsWith("2.25.", file.Dataset.GetString(DicomTags.SopInstanceUid), StringComparison.Ordinal);
+        Assert.StartsWith("2.25.", file.Dataset.GetString(DicomTags.SOPInstanceUID), StringComparison.Ordinal);
         Assert.Null(file.Preamble);
     }
 

@@ -86,8 +86,8 @@ public class DummySequenceTests
     public async Task D_sequence_item_gets_dummies_for_removed_or_emptied_values_drops_other_items_and_private_data()
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.88.33");
-        ds.SetString(DicomTags.SopInstanceUid, "1.2.3.4.9");
+        ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.88.33");
+        ds.SetString(DicomTags.SOPInstanceUID, "1.2.3.4.9");
         ds.SetString(new DicomTag(0x0010, 0x0020), "MRN-42");
         var seq = new DicomSequence(VerifyingObserverSequence);
         foreach (var (org, name) in new[] { ("St Elsewhere", "Smith^John"), ("Other Clinic", "Jones^Ann") })
@@ -122,7 +122,7 @@ public class DummySequenceTests
     public async Task D_sequence_without_items_stays_without_items()
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopInstanceUid, "1.2.3.4.10");
+        ds.SetString(DicomTags.SOPInstanceUID, "1.2.3.4.10");
         ds.Set(new DicomSequence(VerifyingObserverSequence));
         var deid = new Deidentifier(DeidSettings.Create("t", [], pixel: new PixelPolicy(false, [], [])), KeyedMapperTests.Secret());
         var result = await deid.DeidentifyAsync(new DicomFile(ds), null, TestContext.Current.CancellationToken);

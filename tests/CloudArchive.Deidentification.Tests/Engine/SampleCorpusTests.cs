@@ -61,11 +61,11 @@ public class SampleCorpusTests
             AssertPixelDataUnchanged(a.Dataset, b.Dataset);
             Assert.Equal("YES", b.Dataset.GetString(new DicomTag(0x0012, 0x0062)));
             Assert.DoesNotContain(b.Dataset.Descendants(), e => e.Tag.IsPrivate || (e.Tag.Group & 1) == 1);
-            var sop = b.Dataset.GetString(DicomTags.SopInstanceUid);
+            var sop = b.Dataset.GetString(DicomTags.SOPInstanceUID);
             if (sop is not null)
             {
                 Assert.StartsWith("2.25.", sop, StringComparison.Ordinal);
-                Assert.Equal(sop, b.FileMetaInformation.GetString(DicomTags.MediaStorageSopInstanceUid));
+                Assert.Equal(sop, b.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID));
             }
         }
 

@@ -33,8 +33,8 @@ public sealed class WideInstanceTests
     public async Task Removing_every_private_element_of_a_wide_instance_and_of_its_items_moves_a_linear_number_of_slots()
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.7");
-        ds.SetString(DicomTags.SopInstanceUid, "1.2.3.4.5");
+        ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7");
+        ds.SetString(DicomTags.SOPInstanceUID, "1.2.3.4.5");
         ds.SetString(new DicomTag(0x0010, 0x0010), "Doe^Jane");
         var item = new DicomDataset();
         item.SetString(new DicomTag(0x0008, 0x1150), "1.2.840.10008.5.1.4.1.1.7");

@@ -13,9 +13,9 @@ public sealed class DatasetTests
     {
         var ds = new DicomDataset();
         ds.SetString(PatientId, "ID1");
-        ds.SetString(DicomTags.SopInstanceUid, "2.25.1");
+        ds.SetString(DicomTags.SOPInstanceUID, "2.25.1");
         ds.SetString(PatientName, "DOE^JOHN");
-        Assert.Equal(new[] { DicomTags.SopInstanceUid, PatientName, PatientId }, ds.Tags.ToArray());
+        Assert.Equal(new[] { DicomTags.SOPInstanceUID, PatientName, PatientId }, ds.Tags.ToArray());
         Assert.Equal(3, ds.Count);
     }
 
@@ -38,10 +38,10 @@ public sealed class DatasetTests
     {
         var ds = new DicomDataset();
         ds.SetString(PatientName, "ABC");
-        ds.SetString(DicomTags.SopInstanceUid, "1.2.3");
+        ds.SetString(DicomTags.SOPInstanceUID, "1.2.3");
         Assert.Equal("ABC "u8.ToArray(), ((DicomValueElement)ds[PatientName]).Bytes.ToArray());
-        Assert.Equal("1.2.3\0"u8.ToArray(), ((DicomValueElement)ds[DicomTags.SopInstanceUid]).Bytes.ToArray());
-        Assert.Equal("1.2.3", ds.GetString(DicomTags.SopInstanceUid));
+        Assert.Equal("1.2.3\0"u8.ToArray(), ((DicomValueElement)ds[DicomTags.SOPInstanceUID]).Bytes.ToArray());
+        Assert.Equal("1.2.3", ds.GetString(DicomTags.SOPInstanceUID));
     }
 
     [Fact]

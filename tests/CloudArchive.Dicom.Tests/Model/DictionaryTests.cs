@@ -69,7 +69,7 @@ public sealed class DictionaryTests
     [Fact]
     public void File_meta_and_command_groups_are_in_the_dictionary()
     {
-        Assert.Equal("TransferSyntaxUID", DicomDictionary.GetKeyword(DicomTags.TransferSyntaxUid));
+        Assert.Equal("TransferSyntaxUID", DicomDictionary.GetKeyword(DicomTags.TransferSyntaxUID));
         Assert.Equal("CommandGroupLength", DicomDictionary.GetKeyword(new DicomTag(0x0000, 0x0000)));
         Assert.Equal("Item", DicomDictionary.GetKeyword(DicomTags.Item));
     }

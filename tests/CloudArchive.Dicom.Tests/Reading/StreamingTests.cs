@@ -134,8 +134,8 @@ public sealed class StreamingTests
     public async Task Writer_copies_bulk_values_from_a_stream_factory()
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopClassUid, "1.2.840.10008.5.1.4.1.1.7");
-        ds.SetString(DicomTags.SopInstanceUid, "2.25.42");
+        ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7");
+        ds.SetString(DicomTags.SOPInstanceUID, "2.25.42");
         ds.Set(DicomValueElement.FromValues<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16));
         var payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
         ds.Set(new DicomValueElement(DicomTags.PixelData, DicomVR.OW, DicomBulkData.FromStreamFactory(() => new MemoryStream(payload), payload.Length)));
@@ -145,7 +145,7 @@ public sealed class StreamingTests
             var bytes = await Part10.WriteAsync(file, new DicomWriterOptions { TransferSyntax = ts, BufferSize = 4096 });
             await using var back = await Part10.ReadAsync(bytes);
             Assert.Equal(payload, ((DicomValueElement)back.Dataset[DicomTags.PixelData]).GetBytes().ToArray());
-            Assert.Equal("2.25.42", back.FileMetaInformation.GetString(DicomTags.MediaStorageSopInstanceUid));
+            Assert.Equal("2.25.42", back.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID));
         }
     }
 

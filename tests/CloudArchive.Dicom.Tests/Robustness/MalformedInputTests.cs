@@ -33,7 +33,7 @@ public sealed class MalformedInputTests
         await using var f = await DicomFile.OpenAsync(Samples.PathOf("meta_missing_tsyntax.dcm"), cancellationToken: TestCancellation.Token);
         Assert.True(f.TransferSyntaxWasGuessed);
         Assert.Equal(TransferSyntax.ImplicitVRLittleEndian, f.TransferSyntax);
-        Assert.False(f.FileMetaInformation.Contains(DicomTags.TransferSyntaxUid));
+        Assert.False(f.FileMetaInformation.Contains(DicomTags.TransferSyntaxUID));
         Assert.IsType<DicomSequence>(f.Dataset[new DicomTag(0x0001, 0x0001)]);
     }
 
@@ -43,7 +43,9 @@ public sealed class MalformedInputTests
         await using var f = await DicomFile.OpenAsync(Samples.PathOf("badVR.dcm"), cancellationToken: TestCancellation.Token);
         var frames = (DicomValueElement)f.Dataset[new DicomTag(0x0028, 0x0008)];
         Assert.Equal("1A", frames.GetString());
-        Assert.Throws<FormatException>(() => frames.GetIntegerStrings());
+        var error = Assert.Throws<DicomValueException>(() => frames.GetIntegerStrings());
+        Assert.Equal(new DicomTag(0x0028, 0x0008), error.Tag);
+        Assert.DoesNotContain("1A", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

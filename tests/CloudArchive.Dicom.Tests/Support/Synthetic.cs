@@ -17,8 +17,8 @@ public sealed class Synthetic
     public static byte[] Header(TransferSyntax ts)
     {
         var file = new DicomFile(new DicomDataset(), ts);
-        file.FileMetaInformation.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSopClassUid, DicomVR.UI, new[] { "1.2.840.10008.5.1.4.1.1.7" }));
-        file.FileMetaInformation.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSopInstanceUid, DicomVR.UI, new[] { "2.25.1" }));
+        file.FileMetaInformation.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, new[] { "1.2.840.10008.5.1.4.1.1.7" }));
+        file.FileMetaInformation.Set(DicomValueElement.FromStrings(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, new[] { "2.25.1" }));
         using var ms = new MemoryStream();
         DicomWriter.WriteAsync(ms, file).GetAwaiter().GetResult();
         var all = ms.ToArray();

@@ -61,7 +61,7 @@ public sealed class CharacterSetTests
     {
         var latin1 = DicomCharacterSet.FromSpecificCharacterSet(new[] { "ISO_IR 100" });
         Assert.Equal("Jérôme", latin1.Decode(latin1.Encode("Jérôme")));
-        Assert.Throws<ArgumentException>(() => latin1.Encode("王"));
+        Assert.Throws<DicomValueException>(() => latin1.Encode("王"));
         var utf8 = DicomCharacterSet.FromSpecificCharacterSet(new[] { "ISO_IR 192" });
         Assert.Equal("王^小東", utf8.Decode(utf8.Encode("王^小東")));
         var jis = DicomCharacterSet.FromSpecificCharacterSet(new[] { string.Empty, "ISO 2022 IR 87" });

@@ -78,13 +78,13 @@ public sealed class RoundTripTests
         Assert.Equal("DICM"u8.ToArray(), output.AsSpan(128, 4).ToArray());
         await using var back = await Part10.ReadAsync(output);
         var meta = back.FileMetaInformation;
-        Assert.Equal(DicomImplementation.ClassUid, meta.GetString(DicomTags.ImplementationClassUid));
+        Assert.Equal(DicomImplementation.ClassUid, meta.GetString(DicomTags.ImplementationClassUID));
         Assert.Equal(DicomImplementation.VersionName, meta.GetString(DicomTags.ImplementationVersionName));
-        Assert.Equal(original.TransferSyntax.Uid, meta.GetString(DicomTags.TransferSyntaxUid));
+        Assert.Equal(original.TransferSyntax.Uid, meta.GetString(DicomTags.TransferSyntaxUID));
         Assert.Equal(new byte[] { 0, 1 }, ((DicomValueElement)meta[DicomTags.FileMetaInformationVersion]).Bytes.ToArray());
-        if (original.Dataset.Get(DicomTags.SopInstanceUid) is DicomValueElement sop)
+        if (original.Dataset.Get(DicomTags.SOPInstanceUID) is DicomValueElement sop)
         {
-            Assert.Equal(sop.GetString(), meta.GetString(DicomTags.MediaStorageSopInstanceUid));
+            Assert.Equal(sop.GetString(), meta.GetString(DicomTags.MediaStorageSOPInstanceUID));
         }
 
         // The group length must equal the byte count of the rest of the meta group.

@@ -36,7 +36,7 @@ internal static class SampleInstances
         var ds = file.Dataset;
         ds.SetString(StudyUid, studyUid);
         ds.SetString(SeriesUid, studyUid + ".1");
-        ds.SetString(DicomTags.SopInstanceUid, sopUid);
+        ds.SetString(DicomTags.SOPInstanceUID, sopUid);
         ds.SetString(PatientName, $"{Planted}NAME^ZEBRA{patient}{nameSuffix}");
         ds.SetString(PatientId, $"{Planted}ID{patient}");
         ds.Remove(PatientAddress);

@@ -84,7 +84,7 @@ internal sealed class ExportHarness : IDisposable
         var ds = file.Dataset;
         ds.SetString(IngestHarness.StudyUid, studyUid);
         ds.SetString(IngestHarness.SeriesUid, studyUid + ".1");
-        ds.SetString(DicomTags.SopInstanceUid, sopUid);
+        ds.SetString(DicomTags.SOPInstanceUID, sopUid);
         ds.SetString(IngestHarness.PatientId, patientId);
         ds.SetString(IngestHarness.PatientName, "PLANTED^NAME^" + patientId);
         ds.SetString(Modality, modality);

@@ -58,7 +58,7 @@ public sealed class ResearchExporterTests
 
             await using var file = await DicomFile.ReadAsync(new MemoryStream(content), cancellationToken: Ct);
             Assert.Equal("YES", file.Dataset.GetString(new DicomTag(0x0012, 0x0062)));
-            Assert.Equal(ResearchNames.ParseInstance(name)!.InstanceUid, file.Dataset.GetString(DicomTags.SopInstanceUid));
+            Assert.Equal(ResearchNames.ParseInstance(name)!.InstanceUid, file.Dataset.GetString(DicomTags.SOPInstanceUID));
         }
 
         var admin = h.AdminManifest();

@@ -87,35 +87,31 @@ public sealed class DicomDumpFormatter
         foreach (var item in sequence.Items)
         {
             var itemKind = item.UndefinedLength ? "undefined" : "explicit";
-            AppendLine(sb, indent + 2, ItemTag, "na", $"(Item with {itemKind} length #={item.Count})", item.UndefinedLength ? "u/l" : "def", 1, "Item");
+            AppendLine(sb, indent + 2, DicomTags.Item, "na", $"(Item with {itemKind} length #={item.Count})", item.UndefinedLength ? "u/l" : "def", 1, "Item");
             AppendDataset(sb, item, indent + 4);
             if (item.UndefinedLength)
             {
-                AppendLine(sb, indent + 2, ItemDelimitationTag, "na", "(ItemDelimitationItem)", "0", 0, "ItemDelimitationItem");
+                AppendLine(sb, indent + 2, DicomTags.ItemDelimitationItem, "na", "(ItemDelimitationItem)", "0", 0, "ItemDelimitationItem");
             }
         }
 
         if (sequence.UndefinedLength)
         {
-            AppendLine(sb, indent, SequenceDelimitationTag, "na", "(SequenceDelimitationItem)", "0", 0, "SequenceDelimitationItem");
+            AppendLine(sb, indent, DicomTags.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", 0, "SequenceDelimitationItem");
         }
     }
 
     private void AppendFragments(StringBuilder sb, DicomFragmentSequence pixels, int indent)
     {
         AppendLine(sb, indent, pixels.Tag, pixels.VR.Code, $"(PixelSequence #={pixels.Fragments.Count + 1})", "u/l", 1, Keyword(pixels.Tag, pixels.Keyword));
-        AppendLine(sb, indent + 2, ItemTag, "pi", FragmentPreview(pixels.OffsetTable), pixels.OffsetTable.Length.ToString(CultureInfo.InvariantCulture), 1, "Item (Basic Offset Table)");
+        AppendLine(sb, indent + 2, DicomTags.Item, "pi", FragmentPreview(pixels.OffsetTable), pixels.OffsetTable.Length.ToString(CultureInfo.InvariantCulture), 1, "Item (Basic Offset Table)");
         foreach (var fragment in pixels.Fragments)
         {
-            AppendLine(sb, indent + 2, ItemTag, "pi", FragmentPreview(fragment), fragment.Length.ToString(CultureInfo.InvariantCulture), 1, "Item");
+            AppendLine(sb, indent + 2, DicomTags.Item, "pi", FragmentPreview(fragment), fragment.Length.ToString(CultureInfo.InvariantCulture), 1, "Item");
         }
 
-        AppendLine(sb, indent, SequenceDelimitationTag, "na", "(SequenceDelimitationItem)", "0", 0, "SequenceDelimitationItem");
+        AppendLine(sb, indent, DicomTags.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", 0, "SequenceDelimitationItem");
     }
-
-    private static readonly DicomTag ItemTag = new(0xFFFE, 0xE000);
-    private static readonly DicomTag ItemDelimitationTag = new(0xFFFE, 0xE00D);
-    private static readonly DicomTag SequenceDelimitationTag = new(0xFFFE, 0xE0DD);
 
     private void AppendLine(StringBuilder sb, int indent, DicomTag tag, string vr, string value, string length, int vm, string keyword)
     {

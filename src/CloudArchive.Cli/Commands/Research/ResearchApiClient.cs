@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using CloudArchive.Dicom;
 using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Cli.Commands.Research;
@@ -274,6 +275,6 @@ internal sealed class ResearchApiClient : IDisposable
     private static string Uid(JsonElement element, string property)
     {
         var uid = String(element, property);
-        return ResearchNames.IsValidUid(uid) ? uid : throw new ResearchApiException(null, "bad-response", $"The researcher API returned a malformed '{property}'.");
+        return DicomUid.IsValid(uid) ? uid : throw new ResearchApiException(null, "bad-response", $"The researcher API returned a malformed '{property}'.");
     }
 }

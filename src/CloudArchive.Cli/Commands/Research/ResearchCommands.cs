@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Dicom;
 using CloudArchive.Research.Publication;
 using Spectre.Console;
 
@@ -109,7 +110,7 @@ public static class ResearchCommands
         {
             var agreementId = connection.AgreementId(parse);
             var only = parse.GetValue(studies) ?? [];
-            if (only.Any(s => !ResearchNames.IsValidUid(s)))
+            if (only.Any(s => !DicomUid.IsValid(s)))
             {
                 throw new UsageException("--study must be a UID (digits and dots).");
             }

@@ -70,7 +70,7 @@ public sealed class ClinicalQidoEntity : IQidoAttributeSource
             values[QidoAttributes.NumberOfStudyRelatedSeries.Tag] = [Count(study.Select(e => e.Record.SeriesKey).Distinct(StringComparer.Ordinal).Count())];
             values[QidoAttributes.NumberOfStudyRelatedInstances.Tag] = [Count(study.Count)];
             values[QidoAttributes.NumberOfSeriesRelatedInstances.Tag] = [Count(series[(first.StudyKey, first.SeriesKey)])];
-            values[new DicomTag(0x0008, 0x0056)] = ["ONLINE"];
+            values[DicomTags.InstanceAvailability] = ["ONLINE"];
             var url = Url(level, first, root);
             values[QidoAttributes.RetrieveUrl.Tag] = [url];
             return new ClinicalQidoEntity(level, first.StudyKey, first.PatientPseudonym, url, values);

@@ -12,7 +12,6 @@ namespace CloudArchive.Core.DicomWeb.Clinical;
 /// </summary>
 public sealed class FrameLayout
 {
-    private static readonly DicomTag PixelDataTag = new(0x7FE0, 0x0010);
     private readonly Func<int, IReadOnlyList<FramePiece>> _frame;
 
     private FrameLayout(TransferSyntax transferSyntax, int numberOfFrames, Func<int, IReadOnlyList<FramePiece>> frame)
@@ -45,7 +44,7 @@ public sealed class FrameLayout
         ArgumentNullException.ThrowIfNull(file);
         var dataset = file.Dataset;
         var frames = NumberOfFramesOf(dataset);
-        return dataset.Get(PixelDataTag) switch
+        return dataset.Get(DicomTags.PixelData) switch
         {
             DicomFragmentSequence encapsulated => Encapsulated(file.TransferSyntax, frames, encapsulated),
             DicomValueElement native when !file.TransferSyntax.IsEncapsulated => Native(file.TransferSyntax, frames, dataset, native),
@@ -55,10 +54,10 @@ public sealed class FrameLayout
 
     private static FrameLayout Native(TransferSyntax ts, int frames, DicomDataset dataset, DicomValueElement pixels)
     {
-        long rows = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0010)) ?? 0;
-        long columns = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0011)) ?? 0;
-        long samples = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0002)) ?? 1;
-        long bits = dataset.GetValue<ushort>(new DicomTag(0x0028, 0x0100)) ?? 0;
+        long rows = dataset.GetValue<ushort>(DicomTags.Rows) ?? 0;
+        long columns = dataset.GetValue<ushort>(DicomTags.Columns) ?? 0;
+        long samples = dataset.GetValue<ushort>(DicomTags.SamplesPerPixel) ?? 1;
+        long bits = dataset.GetValue<ushort>(DicomTags.BitsAllocated) ?? 0;
         var frameBits = rows * columns * samples * bits;
         if (frameBits == 0 || frameBits % 8 != 0 || frameBits / 8 * frames > pixels.Length)
         {
@@ -123,7 +122,7 @@ public sealed class FrameLayout
 
     private static int NumberOfFramesOf(DicomDataset dataset)
     {
-        var text = dataset.GetString(new DicomTag(0x0028, 0x0008))?.Trim('\0', ' ');
+        var text = dataset.GetString(DicomTags.NumberOfFrames)?.Trim('\0', ' ');
         if (string.IsNullOrEmpty(text))
         {
             return 1;

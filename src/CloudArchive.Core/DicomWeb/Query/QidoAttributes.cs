@@ -11,53 +11,51 @@ namespace CloudArchive.Core.DicomWeb.Query;
 /// </summary>
 public static class QidoAttributes
 {
-    private static readonly DicomTag RequestAttributesSequence = new(0x0040, 0x0275);
-
     /// <summary>Specific Character Set (returned at every level).</summary>
-    public static readonly QidoAttribute SpecificCharacterSet = Top(0x0008, 0x0005, QidoLevel.Study);
+    public static readonly QidoAttribute SpecificCharacterSet = Top(DicomTags.SpecificCharacterSet, QidoLevel.Study);
 
     /// <summary>Study Instance UID.</summary>
-    public static readonly QidoAttribute StudyInstanceUid = Top(0x0020, 0x000D, QidoLevel.Study);
+    public static readonly QidoAttribute StudyInstanceUid = Top(DicomTags.StudyInstanceUID, QidoLevel.Study);
 
     /// <summary>Series Instance UID.</summary>
-    public static readonly QidoAttribute SeriesInstanceUid = Top(0x0020, 0x000E, QidoLevel.Series);
+    public static readonly QidoAttribute SeriesInstanceUid = Top(DicomTags.SeriesInstanceUID, QidoLevel.Series);
 
     /// <summary>SOP Instance UID.</summary>
-    public static readonly QidoAttribute SopInstanceUid = Top(0x0008, 0x0018, QidoLevel.Instance);
+    public static readonly QidoAttribute SopInstanceUid = Top(DicomTags.SOPInstanceUID, QidoLevel.Instance);
 
     /// <summary>Modalities in Study (an aggregate of the series' Modality).</summary>
-    public static readonly QidoAttribute ModalitiesInStudy = Top(0x0008, 0x0061, QidoLevel.Study);
+    public static readonly QidoAttribute ModalitiesInStudy = Top(DicomTags.ModalitiesInStudy, QidoLevel.Study);
 
     /// <summary>Modality.</summary>
-    public static readonly QidoAttribute Modality = Top(0x0008, 0x0060, QidoLevel.Series);
+    public static readonly QidoAttribute Modality = Top(DicomTags.Modality, QidoLevel.Series);
 
     /// <summary>Number of Study Related Series (aggregate).</summary>
-    public static readonly QidoAttribute NumberOfStudyRelatedSeries = Top(0x0020, 0x1206, QidoLevel.Study);
+    public static readonly QidoAttribute NumberOfStudyRelatedSeries = Top(DicomTags.NumberOfStudyRelatedSeries, QidoLevel.Study);
 
     /// <summary>Number of Study Related Instances (aggregate).</summary>
-    public static readonly QidoAttribute NumberOfStudyRelatedInstances = Top(0x0020, 0x1208, QidoLevel.Study);
+    public static readonly QidoAttribute NumberOfStudyRelatedInstances = Top(DicomTags.NumberOfStudyRelatedInstances, QidoLevel.Study);
 
     /// <summary>Number of Series Related Instances (aggregate).</summary>
-    public static readonly QidoAttribute NumberOfSeriesRelatedInstances = Top(0x0020, 0x1209, QidoLevel.Series);
+    public static readonly QidoAttribute NumberOfSeriesRelatedInstances = Top(DicomTags.NumberOfSeriesRelatedInstances, QidoLevel.Series);
 
     /// <summary>Retrieve URL (written by the service, not stored).</summary>
-    public static readonly QidoAttribute RetrieveUrl = Top(0x0008, 0x1190, QidoLevel.Study);
+    public static readonly QidoAttribute RetrieveUrl = Top(DicomTags.RetrieveURL, QidoLevel.Study);
 
     /// <summary>Matching keys of each level (PS3.18 Table 10.6.1-5).</summary>
     public static IReadOnlyList<QidoAttribute> MatchingKeys(QidoLevel level) => level switch
     {
         QidoLevel.Study =>
         [
-            Top(0x0008, 0x0020, level), Top(0x0008, 0x0030, level), Top(0x0008, 0x0050, level), ModalitiesInStudy,
-            Top(0x0008, 0x0090, level), Top(0x0010, 0x0010, level), Top(0x0010, 0x0020, level), StudyInstanceUid,
-            Top(0x0020, 0x0010, level),
+            Top(DicomTags.StudyDate, level), Top(DicomTags.StudyTime, level), Top(DicomTags.AccessionNumber, level), ModalitiesInStudy,
+            Top(DicomTags.ReferringPhysicianName, level), Top(DicomTags.PatientName, level), Top(DicomTags.PatientID, level), StudyInstanceUid,
+            Top(DicomTags.StudyID, level),
         ],
         QidoLevel.Series =>
         [
-            Modality, SeriesInstanceUid, Top(0x0020, 0x0011, level), Top(0x0040, 0x0244, level), Top(0x0040, 0x0245, level),
-            Nested(RequestAttributesSequence, 0x0040, 0x0009, level), Nested(RequestAttributesSequence, 0x0040, 0x1001, level),
+            Modality, SeriesInstanceUid, Top(DicomTags.SeriesNumber, level), Top(DicomTags.PerformedProcedureStepStartDate, level), Top(DicomTags.PerformedProcedureStepStartTime, level),
+            Nested(DicomTags.RequestAttributesSequence, DicomTags.ScheduledProcedureStepID, level), Nested(DicomTags.RequestAttributesSequence, DicomTags.RequestedProcedureID, level),
         ],
-        _ => [Top(0x0008, 0x0016, level), SopInstanceUid, Top(0x0020, 0x0013, level)],
+        _ => [Top(DicomTags.SOPClassUID, level), SopInstanceUid, Top(DicomTags.InstanceNumber, level)],
     };
 
     /// <summary>Default return attributes of each level (PS3.18 Tables 10.6.3-3, -4 and -5), without Specific Character Set.</summary>
@@ -65,21 +63,21 @@ public static class QidoAttributes
     {
         QidoLevel.Study =>
         [
-            Top(0x0008, 0x0020, level), Top(0x0008, 0x0030, level), Top(0x0008, 0x0050, level), Top(0x0008, 0x0056, level),
-            ModalitiesInStudy, Top(0x0008, 0x0090, level), Top(0x0008, 0x0201, level), RetrieveUrl, Top(0x0010, 0x0010, level),
-            Top(0x0010, 0x0020, level), Top(0x0010, 0x0030, level), Top(0x0010, 0x0040, level), StudyInstanceUid,
-            Top(0x0020, 0x0010, level), NumberOfStudyRelatedSeries, NumberOfStudyRelatedInstances,
+            Top(DicomTags.StudyDate, level), Top(DicomTags.StudyTime, level), Top(DicomTags.AccessionNumber, level), Top(DicomTags.InstanceAvailability, level),
+            ModalitiesInStudy, Top(DicomTags.ReferringPhysicianName, level), Top(DicomTags.TimezoneOffsetFromUTC, level), RetrieveUrl, Top(DicomTags.PatientName, level),
+            Top(DicomTags.PatientID, level), Top(DicomTags.PatientBirthDate, level), Top(DicomTags.PatientSex, level), StudyInstanceUid,
+            Top(DicomTags.StudyID, level), NumberOfStudyRelatedSeries, NumberOfStudyRelatedInstances,
         ],
         QidoLevel.Series =>
         [
-            Modality, Top(0x0008, 0x0201, level), Top(0x0008, 0x103E, level), Top(0x0008, 0x1190, level), SeriesInstanceUid,
-            Top(0x0020, 0x0011, level), NumberOfSeriesRelatedInstances, Top(0x0040, 0x0244, level), Top(0x0040, 0x0245, level),
+            Modality, Top(DicomTags.TimezoneOffsetFromUTC, level), Top(DicomTags.SeriesDescription, level), Top(DicomTags.RetrieveURL, level), SeriesInstanceUid,
+            Top(DicomTags.SeriesNumber, level), NumberOfSeriesRelatedInstances, Top(DicomTags.PerformedProcedureStepStartDate, level), Top(DicomTags.PerformedProcedureStepStartTime, level),
         ],
         _ =>
         [
-            Top(0x0008, 0x0016, level), SopInstanceUid, Top(0x0008, 0x0056, level), Top(0x0008, 0x0201, level),
-            Top(0x0008, 0x1190, level), Top(0x0020, 0x0013, level), Top(0x0028, 0x0010, level), Top(0x0028, 0x0011, level),
-            Top(0x0028, 0x0100, level), Top(0x0028, 0x0008, level),
+            Top(DicomTags.SOPClassUID, level), SopInstanceUid, Top(DicomTags.InstanceAvailability, level), Top(DicomTags.TimezoneOffsetFromUTC, level),
+            Top(DicomTags.RetrieveURL, level), Top(DicomTags.InstanceNumber, level), Top(DicomTags.Rows, level), Top(DicomTags.Columns, level),
+            Top(DicomTags.BitsAllocated, level), Top(DicomTags.NumberOfFrames, level),
         ],
     };
 
@@ -103,11 +101,8 @@ public static class QidoAttributes
     /// <summary>An attribute for any top-level tag (VR from the dictionary), at the level given.</summary>
     public static QidoAttribute ForTag(DicomTag tag, QidoLevel level) => new(tag, DicomDictionary.GetDefaultVR(tag), level);
 
-    private static QidoAttribute Top(ushort group, ushort element, QidoLevel level) => ForTag(new DicomTag(group, element), level);
+    private static QidoAttribute Top(DicomTag tag, QidoLevel level) => ForTag(tag, level);
 
-    private static QidoAttribute Nested(DicomTag sequence, ushort group, ushort element, QidoLevel level)
-    {
-        var tag = new DicomTag(group, element);
-        return new QidoAttribute(tag, DicomDictionary.GetDefaultVR(tag), level, sequence);
-    }
+    private static QidoAttribute Nested(DicomTag sequence, DicomTag tag, QidoLevel level) =>
+        new(tag, DicomDictionary.GetDefaultVR(tag), level, sequence);
 }

@@ -11,8 +11,6 @@ namespace CloudArchive.Core.DicomWeb.Query;
 /// </summary>
 public static class QidoResponseWriter
 {
-    private static readonly DicomTag RetrieveUrlTag = QidoAttributes.RetrieveUrl.Tag;
-
     /// <summary>Writes the array of <paramref name="results"/>.</summary>
     public static async Task WriteAsync(Utf8JsonWriter writer, QidoQuery query, IEnumerable<QidoResult> results, CancellationToken cancellationToken)
     {
@@ -44,7 +42,7 @@ public static class QidoResponseWriter
                 continue;
             }
 
-            IReadOnlyList<string> values = attribute.Tag == RetrieveUrlTag && attribute.Sequence is null
+            IReadOnlyList<string> values = attribute.Tag == DicomTags.RetrieveURL && attribute.Sequence is null
                 ? (result.RetrieveUrl is { } url ? [url] : [])
                 : result.Entity.GetValues(attribute) ?? [];
             if (attribute.Sequence is { } sq)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.DicomWeb.Stow;
 
@@ -20,13 +21,6 @@ public static class StowPartIdentityReader
     private const int MaxDepth = 16;
     private const int MaxInflatedHead = 1 << 20;
 
-    private const uint SopClassTag = 0x00080016;
-    private const uint SopInstanceTag = 0x00080018;
-    private const uint StudyTag = 0x0020000D;
-    private const uint SeriesTag = 0x0020000E;
-    private const uint ItemTag = 0xFFFEE000;
-    private const uint ItemDelimitationTag = 0xFFFEE00D;
-    private const uint SequenceDelimitationTag = 0xFFFEE0DD;
     private const uint UndefinedLength = 0xFFFFFFFF;
 
     /// <summary>Reads what the head holds.</summary>
@@ -54,11 +48,17 @@ public static class StowPartIdentityReader
             }
 
             var value = head.Slice(valueOffset, (int)length);
-            switch (element)
+            if (element == DicomTags.MediaStorageSOPClassUID.Element)
             {
-                case 0x0002: metaClass = Uid(value); break;
-                case 0x0003: metaInstance = Uid(value); break;
-                case 0x0010: transferSyntax = Uid(value); break;
+                metaClass = Uid(value);
+            }
+            else if (element == DicomTags.MediaStorageSOPInstanceUID.Element)
+            {
+                metaInstance = Uid(value);
+            }
+            else if (element == DicomTags.TransferSyntaxUID.Element)
+            {
+                transferSyntax = Uid(value);
             }
 
             offset = valueOffset + (int)length;
@@ -82,10 +82,10 @@ public static class StowPartIdentityReader
         var scanner = new Scanner(explicitVr, bigEndian, found);
         scanner.ScanTopLevel(dataset);
         return new StowPartIdentity(
-            found.GetValueOrDefault(SopClassTag) ?? metaClass,
-            found.GetValueOrDefault(SopInstanceTag) ?? metaInstance,
-            found.GetValueOrDefault(StudyTag),
-            found.GetValueOrDefault(SeriesTag));
+            found.GetValueOrDefault(DicomTags.SOPClassUID.Value) ?? metaClass,
+            found.GetValueOrDefault(DicomTags.SOPInstanceUID.Value) ?? metaInstance,
+            found.GetValueOrDefault(DicomTags.StudyInstanceUID.Value),
+            found.GetValueOrDefault(DicomTags.SeriesInstanceUID.Value));
     }
 
     private static byte[] Inflate(ReadOnlySpan<byte> deflated)
@@ -171,7 +171,7 @@ public static class StowPartIdentityReader
             while (offset + 8 <= data.Length)
             {
                 var tag = Tag(data, offset);
-                if (tag > SeriesTag || tag >> 16 == 0xFFFE)
+                if (tag > DicomTags.SeriesInstanceUID.Value || tag >> 16 == 0xFFFE)
                 {
                     return;
                 }
@@ -197,7 +197,7 @@ public static class StowPartIdentityReader
                     return;
                 }
 
-                if (tag is SopClassTag or SopInstanceTag or StudyTag or SeriesTag && Uid(data.Slice(valueOffset, (int)length)) is { } uid)
+                if (IsIdentityTag(tag) && Uid(data.Slice(valueOffset, (int)length)) is { } uid)
                 {
                     found[tag] = uid;
                 }
@@ -205,6 +205,10 @@ public static class StowPartIdentityReader
                 offset = valueOffset + (int)length;
             }
         }
+
+        private static bool IsIdentityTag(uint tag) =>
+            tag == DicomTags.SOPClassUID.Value || tag == DicomTags.SOPInstanceUID.Value
+            || tag == DicomTags.StudyInstanceUID.Value || tag == DicomTags.SeriesInstanceUID.Value;
 
         private uint Tag(ReadOnlySpan<byte> data, int offset) =>
             ((uint)ReadUInt16(data[offset..], bigEndian) << 16) | ReadUInt16(data[(offset + 2)..], bigEndian);
@@ -222,12 +226,12 @@ public static class StowPartIdentityReader
                 var tag = Tag(data, offset);
                 var length = ReadUInt32(data[(offset + 4)..], bigEndian);
                 offset += 8;
-                if (tag == SequenceDelimitationTag)
+                if (tag == DicomTags.SequenceDelimitationItem.Value)
                 {
                     return offset;
                 }
 
-                if (tag != ItemTag)
+                if (tag != DicomTags.Item.Value)
                 {
                     return -1;
                 }
@@ -258,7 +262,7 @@ public static class StowPartIdentityReader
             while (offset + 8 <= data.Length)
             {
                 var tag = Tag(data, offset);
-                if (tag == ItemDelimitationTag)
+                if (tag == DicomTags.ItemDelimitationItem.Value)
                 {
                     return offset + 8;
                 }

@@ -40,24 +40,24 @@ internal static class QuarantineHeaderReader
                 {
                     var dataset = file.Dataset;
                     var meta = file.FileMetaInformation;
-                    var sopInstance = Uid(dataset.GetString(DicomTags.SopInstanceUid));
-                    var metaInstance = Uid(meta.GetString(DicomTag.Parse("(0002,0003)")));
-                    var study = Uid(dataset.GetString(DicomTag.Parse("(0020,000D)")));
+                    var sopInstance = Uid(dataset.GetString(DicomTags.SOPInstanceUID));
+                    var metaInstance = Uid(meta.GetString(DicomTags.MediaStorageSOPInstanceUID));
+                    var study = Uid(dataset.GetString(DicomTags.StudyInstanceUID));
                     return new QuarantineHeaderFacts
                     {
                         Length = length,
                         Part10 = part10,
                         TransferSyntaxUid = file.TransferSyntaxWasGuessed ? null : file.TransferSyntax.Uid,
-                        SopClassUid = Uid(dataset.GetString(DicomTags.SopClassUid)),
-                        MediaStorageSopClassUid = Uid(meta.GetString(DicomTag.Parse("(0002,0002)"))),
+                        SopClassUid = Uid(dataset.GetString(DicomTags.SOPClassUID)),
+                        MediaStorageSopClassUid = Uid(meta.GetString(DicomTags.MediaStorageSOPClassUID)),
                         MetaInstanceMatches = sopInstance is null || metaInstance is null ? null : string.Equals(sopInstance, metaInstance, StringComparison.Ordinal),
-                        Modality = Code(dataset.GetString(DicomTag.Parse("(0008,0060)"))),
+                        Modality = Code(dataset.GetString(DicomTags.Modality)),
                         StudyKey = study is null ? null : namer.NameFor(study),
                         InstanceKey = sopInstance is null ? null : namer.NameFor(sopInstance),
                     };
                 }
             }
-            catch (Exception ex) when (ex is DicomFormatException or FormatException or InvalidOperationException or ArgumentException)
+            catch (Exception ex) when (ex is DicomFormatException or DicomValueException)
             {
                 return new QuarantineHeaderFacts { Length = length, Part10 = part10, ReadProblem = ex is DicomFormatException d ? "dicom-format: " + d.Reason : "unreadable header" };
             }

@@ -14,8 +14,6 @@ namespace CloudArchive.Functions.DicomWeb.Clinical;
 internal sealed class ClinicalMetadata(ClinicalArchive archive, ClinicalAuditor auditor)
 {
     private const long InlineLimit = 1024;
-    private static readonly DicomTag StudyUid = new(0x0020, 0x000D);
-    private static readonly DicomTag SeriesUid = new(0x0020, 0x000E);
 
     public async Task WriteAsync(ClinicalRequest request, ClinicalSelection selection, string operation)
     {
@@ -43,7 +41,7 @@ internal sealed class ClinicalMetadata(ClinicalArchive archive, ClinicalAuditor 
                     using (file)
                     {
                         var dataset = file.Dataset;
-                        var bulkBase = string.Create(CultureInfo.InvariantCulture, $"{root}/studies/{dataset.GetString(StudyUid)}/series/{dataset.GetString(SeriesUid)}/instances/{dataset.GetString(DicomTags.SopInstanceUid)}/bulkdata/");
+                        var bulkBase = string.Create(CultureInfo.InvariantCulture, $"{root}/studies/{dataset.GetString(DicomTags.StudyInstanceUID)}/series/{dataset.GetString(DicomTags.SeriesInstanceUID)}/instances/{dataset.GetString(DicomTags.SOPInstanceUID)}/bulkdata/");
                         await DicomJsonWriter.WriteAsync(writer, dataset, new DicomJsonWriterOptions
                         {
                             BulkDataUri = value => value.Element is DicomFragmentSequence || value.Element is DicomValueElement { IsBulk: true } || value.Length > InlineLimit

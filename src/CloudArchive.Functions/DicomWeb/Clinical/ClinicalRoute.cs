@@ -116,7 +116,7 @@ public sealed record ClinicalRoute
 
     private static bool Uid(string value, ref bool invalid)
     {
-        if (DicomUid.TryNormalize(value, out var uid, out _) && uid == value)
+        if (DicomUid.IsValid(value))
         {
             return true;
         }

@@ -16,8 +16,6 @@ namespace CloudArchive.Functions.DicomWeb.Clinical;
 /// </summary>
 internal sealed class ClinicalSearch(ClinicalArchive archive, ClinicalAuditor auditor, ClinicalDicomWebOptions options)
 {
-    private static readonly DicomTag IssuerOfPatientId = new(0x0010, 0x0021);
-
     public async Task SearchAsync(ClinicalRequest request, ClinicalRoute route)
     {
         var context = request.Context;
@@ -121,8 +119,8 @@ internal sealed class ClinicalSearch(ClinicalArchive archive, ClinicalAuditor au
         {
             StudyInstanceUids = query.StudyInstanceUid is { } study ? [study] : Exact(QidoAttributes.StudyInstanceUid.Tag),
             SeriesInstanceUids = query.SeriesInstanceUid is { } series ? [series] : Exact(QidoAttributes.SeriesInstanceUid.Tag),
-            AccessionNumbers = Exact(new DicomTag(0x0008, 0x0050)),
-            PatientIds = Exact(new DicomTag(0x0010, 0x0020)),
+            AccessionNumbers = Exact(DicomTags.AccessionNumber),
+            PatientIds = Exact(DicomTags.PatientID),
             IssuerOfPatientId = issuer,
         };
     }

@@ -75,7 +75,7 @@ public sealed record ResearchDicomWebRoute(ResearchDicomWebRouteKind Kind, strin
             return null;
         }
 
-        if (!ResearchNames.IsValidUid(study) || (series is not null && !ResearchNames.IsValidUid(series)) || (instance is not null && !ResearchNames.IsValidUid(instance)))
+        if (!DicomUid.IsValid(study) || (series is not null && !DicomUid.IsValid(series)) || (instance is not null && !DicomUid.IsValid(instance)))
         {
             invalid = true;
             return null;

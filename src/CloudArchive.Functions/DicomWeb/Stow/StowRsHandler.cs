@@ -3,6 +3,7 @@ using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Stow;
 using CloudArchive.Core.Identity;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Dicom;
 using CloudArchive.Functions.DicomWeb.Http;
 using CloudArchive.Functions.Hosting;
 using CloudArchive.Functions.Research;
@@ -78,13 +79,13 @@ public sealed class StowRsHandler
         string? target = null;
         if (study is not null)
         {
-            if (!DicomUid.TryNormalize(study, out var normalized, out _) || normalized != study)
+            if (!DicomUid.IsValid(study))
             {
                 await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid-identifier", "The Study Instance UID in the path is not a well-formed UID.").ConfigureAwait(false);
                 return;
             }
 
-            target = normalized;
+            target = study;
         }
 
         if (!AcceptsDicomJson(request))

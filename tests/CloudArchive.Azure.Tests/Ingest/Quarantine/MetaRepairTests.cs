@@ -42,8 +42,8 @@ public sealed class MetaRepairTests(AzuriteFixture azurite)
         buffer.Position = 0;
         await using var archived = await DicomFile.ReadAsync(buffer, cancellationToken: Ct);
         await using var original = await DicomFile.ReadAsync(new MemoryStream(upload), cancellationToken: Ct);
-        var sop = original.Dataset.GetString(DicomTags.SopInstanceUid);
-        Assert.Equal(sop, archived.Dataset.GetString(DicomTags.SopInstanceUid));
+        var sop = original.Dataset.GetString(DicomTags.SOPInstanceUID);
+        Assert.Equal(sop, archived.Dataset.GetString(DicomTags.SOPInstanceUID));
         Assert.Equal(sop, archived.FileMetaInformation.GetString(MediaStorageSopInstanceUid)?.TrimEnd('\0'));
         Assert.NotEqual(sop, original.FileMetaInformation.GetString(MediaStorageSopInstanceUid)?.TrimEnd('\0'));
         Assert.Equal(original.TransferSyntax.Uid, archived.TransferSyntax.Uid);

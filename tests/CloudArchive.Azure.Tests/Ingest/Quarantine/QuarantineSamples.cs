@@ -20,7 +20,7 @@ internal static class QuarantineSamples
         var ds = file.Dataset;
         ds.SetString(StudyUid, studyUid);
         ds.SetString(SeriesUid, studyUid + ".1");
-        ds.SetString(DicomTags.SopInstanceUid, sopUid);
+        ds.SetString(DicomTags.SOPInstanceUID, sopUid);
         ds.SetString(PatientId, patientId);
         var output = new MemoryStream();
         await file.WriteAsync(output, cancellationToken: QuarantineArchive.Ct);

@@ -56,7 +56,7 @@ public sealed class FrameLayoutTests
     public void An_instance_without_pixel_data_has_no_frames()
     {
         var ds = new DicomDataset();
-        ds.SetString(DicomTags.SopInstanceUid, "1.2.3");
+        ds.SetString(DicomTags.SOPInstanceUID, "1.2.3");
         var ex = Assert.Throws<FrameLocationException>(() => FrameLayout.Of(new DicomFile(ds)));
         Assert.Equal("no-pixel-data", ex.Code);
     }

@@ -1,5 +1,4 @@
 using CloudArchive.Core.DicomWeb.Stow;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 using Xunit;
 

@@ -166,7 +166,7 @@ public sealed class ClinicalDicomWebFixture : IAsyncLifetime
         var ds = file.Dataset;
         ds.SetString(new DicomTag(0x0020, 0x000D), study);
         ds.SetString(new DicomTag(0x0020, 0x000E), series);
-        ds.SetString(DicomTags.SopInstanceUid, sop);
+        ds.SetString(DicomTags.SOPInstanceUID, sop);
         ds.SetString(new DicomTag(0x0010, 0x0010), "CLINICAL^TEST^" + patient);
         ds.SetString(new DicomTag(0x0010, 0x0020), patient);
         ds.Remove(new DicomTag(0x0010, 0x0021));
@@ -176,7 +176,7 @@ public sealed class ClinicalDicomWebFixture : IAsyncLifetime
         file.FileMetaInformation.SetString(new DicomTag(0x0002, 0x0003), sop);
         if (!file.FileMetaInformation.Contains(new DicomTag(0x0002, 0x0010)))
         {
-            file.FileMetaInformation.SetString(new DicomTag(0x0002, 0x0002), ds.GetString(DicomTags.SopClassUid)!);
+            file.FileMetaInformation.SetString(new DicomTag(0x0002, 0x0002), ds.GetString(DicomTags.SOPClassUID)!);
             file.FileMetaInformation.SetString(new DicomTag(0x0002, 0x0010), file.TransferSyntax.Uid);
         }
 
