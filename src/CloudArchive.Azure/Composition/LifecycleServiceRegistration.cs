@@ -75,7 +75,7 @@ internal static class LifecycleServiceRegistration
             sp.GetRequiredService<StudyShredder>(),
             sp.GetRequiredService<IQuarantineLifecycle>(),
             sp.GetRequiredService<AuditLogWriter>(),
-            new InstanceIndex(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>(), new EnvelopeEncryptor()),
+            new InstanceIndexReader(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>()),
             sp.GetRequiredService<RetentionSweepOptions>()));
         services.TryAddSingleton(sp => new ErasureService(
             sp.GetRequiredService<Keyring>(),

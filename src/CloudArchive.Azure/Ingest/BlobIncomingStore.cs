@@ -33,7 +33,7 @@ public sealed class BlobIncomingStore : IIncomingStore, IIncomingWriter
         {
             await BlockUpload.UploadAsync(
                 _blobs.GetBlobContainerClient(container).GetBlockBlobClient(blobName),
-                new NonClosingStream(content),
+                new NonDisposingStream(content),
                 new BlockUploadOptions { Metadata = metadata, Conditions = WriteConditions.CreateOnly() },
                 _storage,
                 cancellationToken).ConfigureAwait(false);

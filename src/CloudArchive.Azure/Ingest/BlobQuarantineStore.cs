@@ -44,7 +44,7 @@ public sealed class BlobQuarantineStore : IQuarantineStore
         {
             await BlockUpload.UploadAsync(
                 _container.GetBlockBlobClient(QuarantineNames.Copy(placement.Id)),
-                new NonClosingStream(placement.Ciphertext),
+                new NonDisposingStream(placement.Ciphertext),
                 new BlockUploadOptions { Metadata = placement.Metadata, Tags = placement.Tags, Conditions = WriteConditions.CreateOnly() },
                 _storage,
                 cancellationToken).ConfigureAwait(false);

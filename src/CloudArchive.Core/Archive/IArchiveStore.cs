@@ -1,5 +1,3 @@
-using CloudArchive.Core.Ingest;
-
 namespace CloudArchive.Core.Archive;
 
 /// <summary>
@@ -38,78 +36,17 @@ public interface IArchiveStore
     /// its entries are stored with the blob, atomically with the content (e.g. a MAC computed while streaming).
     /// Returns whether the blob was created, and the service's hash of the committed content when it has one.
     /// </summary>
-    /// <remarks>
-    /// This default spools the content to a temporary file (deleted on close) and then calls <see cref="TryCreateAsync"/>;
-    /// stores that send metadata with the commit of a streamed upload override it to avoid the spool.
-    /// </remarks>
-    async Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        ArgumentNullException.ThrowIfNull(metadata);
-        ArgumentNullException.ThrowIfNull(trailingMetadata);
-        var path = Path.Combine(Path.GetTempPath(), "cloudarchive-archive-" + Guid.NewGuid().ToString("N") + ".tmp");
-        var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await using (spool.ConfigureAwait(false))
-        {
-            await content.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
-            var merged = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
-            foreach (var (key, value) in trailingMetadata())
-            {
-                merged[key] = value;
-            }
-
-            spool.Position = 0;
-            return new ArchiveCreateResult(await TryCreateAsync(name, spool, merged, tags, cancellationToken).ConfigureAwait(false));
-        }
-    }
+    Task<ArchiveCreateResult> TryCreateStreamingAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, Func<IReadOnlyDictionary<string, string>> trailingMetadata, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens a whole blob for sequential reading together with its length and metadata, or returns null when it does not
     /// exist (readers that decrypt need both; one request instead of a lookup and a read).
     /// </summary>
-    /// <remarks>This default makes two requests; stores override it with one read.</remarks>
-    async Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken)
-    {
-        var info = await GetInfoAsync(name, cancellationToken).ConfigureAwait(false);
-        return info is null ? null : new ArchiveRangeRead(info, await OpenReadAsync(name, cancellationToken).ConfigureAwait(false));
-    }
+    Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of a blob together
     /// with the blob's length and metadata, or returns null when it does not exist.
     /// </summary>
-    /// <remarks>This default makes two requests and skips to the offset; stores override it with one ranged read.</remarks>
-    async Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var info = await GetInfoAsync(name, cancellationToken).ConfigureAwait(false);
-        if (info is null)
-        {
-            return null;
-        }
-
-        var stream = await OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var skip = new byte[81920];
-            for (var left = offset; left > 0;)
-            {
-                var read = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                left -= read;
-            }
-
-            return new ArchiveRangeRead(info, new LimitedReadStream(stream, length));
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.Crypto;
 
@@ -7,7 +8,7 @@ namespace CloudArchive.Core.Crypto;
 /// A read-only stream of plaintext decrypted region by region from CSE v2.x ciphertext. No byte of a region is
 /// released before its GCM tag and its position-bound nonce have been verified. Memory is one pooled region buffer.
 /// </summary>
-public sealed class DecryptingStream : Stream
+public sealed class DecryptingStream : ReadOnlyStream
 {
     private readonly Stream _cipher;
     private readonly bool _leaveOpen;
@@ -46,24 +47,11 @@ public sealed class DecryptingStream : Stream
     /// <inheritdoc />
     public override bool CanRead => _buffer is not null;
 
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
     /// <summary>The number of plaintext bytes this stream yields, when known.</summary>
     public override long Length => _deliverTotal >= 0 ? _deliverTotal : throw new NotSupportedException("The plaintext length is unknown.");
 
     /// <inheritdoc />
-    public override long Position
-    {
-        get => _delivered;
-        set => throw new NotSupportedException();
-    }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => _delivered;
 
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
@@ -91,10 +79,6 @@ public sealed class DecryptingStream : Stream
     }
 
     /// <inheritdoc />
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_buffer is null, this);
@@ -119,20 +103,6 @@ public sealed class DecryptingStream : Stream
 
         return Drain(buffer.Span);
     }
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

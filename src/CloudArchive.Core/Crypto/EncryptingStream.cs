@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.Crypto;
 
@@ -15,7 +16,7 @@ namespace CloudArchive.Core.Crypto;
 /// and the source is checked to deliver exactly that many bytes; otherwise it becomes final when this stream has been
 /// read to the end.
 /// </remarks>
-public sealed class EncryptingStream : Stream
+public sealed class EncryptingStream : ReadOnlyStream
 {
     private readonly Stream _source;
     private readonly bool _leaveOpen;
@@ -61,23 +62,13 @@ public sealed class EncryptingStream : Stream
     /// <inheritdoc />
     public override bool CanRead => !_disposed;
 
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
     /// <summary>The ciphertext length; known only when the source is seekable.</summary>
     public override long Length => _declaredPlainLength is { } p
         ? CseFormat.CiphertextLength(p, _regionLength)
         : throw new NotSupportedException("The ciphertext length is unknown until a non-seekable source is read to the end.");
 
     /// <inheritdoc />
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
+    public override long Position => _position;
 
     /// <summary>
     /// The blob metadata to store: <c>encryptiondata</c>, <c>ca_plainlength</c> and <c>ca_envelopemac</c>, which binds
@@ -98,9 +89,6 @@ public sealed class EncryptingStream : Stream
             [CseFormat.EnvelopeMacMetadataName] = EnvelopeBinding.Compute(_bindingKey, blobName, length, EncryptionDataJson),
         };
     }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
@@ -153,10 +141,6 @@ public sealed class EncryptingStream : Stream
     }
 
     /// <inheritdoc />
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -204,20 +188,6 @@ public sealed class EncryptingStream : Stream
 
         return Drain(buffer.Span);
     }
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.Ingest;
 
@@ -7,7 +8,7 @@ namespace CloudArchive.Core.Ingest;
 /// limit: the exact bytes handed to a single-request write, kept so they can be checked after the commit without
 /// reading the blob back. Past the limit the copy is dropped and <see cref="TryGetCaptured"/> reports nothing.
 /// </summary>
-internal sealed class CapturingReadStream : Stream
+internal sealed class CapturingReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly int _limit;
@@ -30,22 +31,6 @@ internal sealed class CapturingReadStream : Stream
         return _ended && _buffer is not null;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var read = _inner.Read(buffer);
@@ -53,25 +38,12 @@ internal sealed class CapturingReadStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Keep(buffer.Span[..read]);
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

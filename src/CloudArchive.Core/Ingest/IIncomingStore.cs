@@ -16,19 +16,6 @@ public interface IIncomingStore
     /// </summary>
     Task<bool> DeleteAsync(string container, string blobName, string etag, CancellationToken cancellationToken);
 
-    /// <summary>The upload's current ETag, or null when it does not exist.</summary>
-    /// <remarks>This default opens the upload; stores override it with a properties request that reads no content.</remarks>
-    async Task<string?> GetETagAsync(string container, string blobName, CancellationToken cancellationToken)
-    {
-        var upload = await OpenAsync(container, blobName, cancellationToken).ConfigureAwait(false);
-        if (upload is null)
-        {
-            return null;
-        }
-
-        await using (upload.ConfigureAwait(false))
-        {
-            return upload.ETag;
-        }
-    }
+    /// <summary>The upload's current ETag, or null when it does not exist (a properties request that reads no content).</summary>
+    Task<string?> GetETagAsync(string container, string blobName, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.Ingest;
 
@@ -7,7 +8,7 @@ namespace CloudArchive.Core.Ingest;
 /// keyed MAC of the whole plaintext and of its first and last encryption regions, so the archive write needs no
 /// separate MAC pass and the committed blob can be verified by decrypting only those two regions.
 /// </summary>
-internal sealed class PlaintextTap : Stream
+internal sealed class PlaintextTap : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _expectedLength;
@@ -56,21 +57,9 @@ internal sealed class PlaintextTap : Stream
     /// <summary>Plaintext offset of the last region.</summary>
     public long LastRegionStart => _lastStart;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _expectedLength;
 
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => _position;
 
     public override int Read(Span<byte> buffer)
     {
@@ -79,21 +68,12 @@ internal sealed class PlaintextTap : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Observe(buffer.Span[..read]);
         return read;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

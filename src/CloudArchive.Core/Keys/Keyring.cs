@@ -14,7 +14,6 @@ namespace CloudArchive.Core.Keys;
 public sealed class Keyring : IDisposable
 {
     private const int KeyLength = 32;
-    private const int MaxReplaceAttempts = 5;
     private const int LockStripes = 64;
 
     private readonly IKeyringStore _store;
@@ -141,53 +140,8 @@ public sealed class Keyring : IDisposable
     /// through <see cref="RewrapOptions.ContinuationToken"/>, idempotent (current entries are skipped), safe to run
     /// concurrently with ingest and with another rewrap (compare-and-swap on the ETag).
     /// </summary>
-    public async Task<RewrapResult> RewrapAsync(RewrapOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options ??= new RewrapOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1);
-        var current = await _kek.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
-        long scanned = 0, rewrapped = 0, skipped = 0, vanished = 0;
-        var failures = new List<(string, string)>();
-        string? token = options.ContinuationToken;
-        int pages = 0;
-        do
-        {
-            if (options.MaxPages is { } max && pages >= max)
-            {
-                break;
-            }
-
-            var pageToken = token;
-            var page = await _store.ListAsync(string.Empty, token, options.PageSize, cancellationToken).ConfigureAwait(false);
-            foreach (var name in page.Names)
-            {
-                if (!IsKeyEntry(name))
-                {
-                    continue;
-                }
-
-                scanned++;
-                var outcome = await RewrapEntryAsync(name, current, cancellationToken).ConfigureAwait(false);
-                switch (outcome.Kind)
-                {
-                    case RewrapOutcome.Done: rewrapped++; break;
-                    case RewrapOutcome.Current: skipped++; break;
-                    case RewrapOutcome.Gone: vanished++; break;
-                    default: failures.Add((name, outcome.Reason!)); break;
-                }
-
-                options.Progress?.Report(new RewrapProgress(scanned, rewrapped, skipped, vanished, failures.Count) { ResumeToken = pageToken });
-            }
-
-            token = page.ContinuationToken;
-            pages++;
-        }
-        while (token is not null);
-
-        var totals = new RewrapProgress(scanned, rewrapped, skipped, vanished, failures.Count) { ResumeToken = token };
-        await _audit.RecordAsync(new KeyAuditEvent(KeyAuditAction.KeysRewrapped, _time.GetUtcNow(), failures.Count == 0, KekKeyId: current.KeyId, Actor: options.Actor, Count: rewrapped), cancellationToken).ConfigureAwait(false);
-        return new RewrapResult(totals, current.KeyId, token, failures);
-    }
+    public Task<RewrapResult> RewrapAsync(RewrapOptions? options = null, CancellationToken cancellationToken = default)
+        => new KeyRewrapper(_store, _kek, _audit, _time, UnwrapAsync).RewrapAsync(options, cancellationToken);
 
     /// <summary>
     /// Crypto-shreds a study: deletes its keyring entry with every snapshot and version, so every copy of its
@@ -281,12 +235,6 @@ public sealed class Keyring : IDisposable
             throw new KeyringException(KeyringFailureReason.StudyShredded, $"The key of study {studyKey} was destroyed (crypto-shredded); its data is unrecoverable and no new instance is accepted.", name);
         }
     }
-
-    private static bool IsKeyEntry(string name)
-        => name == KeyringNames.IndexKey || name == KeyringNames.AuditChainKey
-            || name == KeyringNames.QuarantineKey
-            || ((name.StartsWith(KeyringNames.StudiesPrefix, StringComparison.Ordinal) || name.StartsWith(KeyringNames.AgreementsPrefix, StringComparison.Ordinal))
-                && name.EndsWith(".json", StringComparison.Ordinal));
 
     private static byte[] Tombstone(DateTimeOffset when)
         => Encoding.UTF8.GetBytes($"{{\"schema\":1,\"kind\":\"shredded\",\"shredded\":\"{when.UtcDateTime:O}\"}}");
@@ -426,60 +374,5 @@ public sealed class Keyring : IDisposable
         }
 
         return key;
-    }
-
-    private async Task<(RewrapOutcome Kind, string? Reason)> RewrapEntryAsync(string name, IKeyEncryptionKey current, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; attempt < MaxReplaceAttempts; attempt++)
-        {
-            var doc = await _store.GetAsync(name, cancellationToken).ConfigureAwait(false);
-            if (doc is null)
-            {
-                return (RewrapOutcome.Gone, null);
-            }
-
-            WrappedKeyEntry entry;
-            byte[] key;
-            try
-            {
-                entry = WrappedKeyEntry.Parse(doc.Content, name);
-                if (string.Equals(entry.KekKeyId, current.KeyId, StringComparison.Ordinal))
-                {
-                    return (RewrapOutcome.Current, null);
-                }
-
-                key = await UnwrapAsync(name, doc, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KeyringException ex)
-            {
-                return (RewrapOutcome.Failed, ex.Reason.ToString());
-            }
-
-            byte[] wrapped;
-            try
-            {
-                wrapped = await current.WrapKeyAsync(_kek.WrapAlgorithm, key, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
-
-            var updated = entry with { KekKeyId = current.KeyId, Algorithm = _kek.WrapAlgorithm, WrappedKey = wrapped, Rewrapped = _time.GetUtcNow() };
-            if (await _store.TryReplaceAsync(name, updated.ToJson(), doc.ETag, cancellationToken).ConfigureAwait(false))
-            {
-                return (RewrapOutcome.Done, null);
-            }
-        }
-
-        return (RewrapOutcome.Failed, KeyringFailureReason.Contention.ToString());
-    }
-
-    private enum RewrapOutcome
-    {
-        Done,
-        Current,
-        Gone,
-        Failed,
     }
 }

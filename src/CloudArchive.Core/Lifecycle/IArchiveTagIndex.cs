@@ -43,7 +43,7 @@ public interface IArchiveTagIndex
     /// (the emulator), so one walk over every instance in name order, deciding per study from the tags it returns, costs
     /// less than a query per study. False where Find Blobs by Tags serves the queries from the blob index.
     /// </summary>
-    bool ListsAllInNameOrder => false;
+    bool ListsAllInNameOrder { get; }
 
     /// <summary>
     /// Every instance in name order, so a study's instances come together, with its <c>ca_retain_until</c>,
@@ -51,8 +51,8 @@ public interface IArchiveTagIndex
     /// but carries <c>ca_hold</c> = <c>1</c> is returned too (with an empty instance key), so it still holds the study.
     /// Only where <see cref="ListsAllInNameOrder"/> is true.
     /// </summary>
-    Task<ArchiveTagPage> ListAllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This tag index does not list the archive; use FindExpiredAsync.");
+    /// <exception cref="NotSupportedException">The index does not list the archive (<see cref="ListsAllInNameOrder"/> is false).</exception>
+    Task<ArchiveTagPage> ListAllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>Whether blob legal holds are set as well as the tag (version-level immutability on the account).</summary>
     bool UsesBlobLegalHold { get; }

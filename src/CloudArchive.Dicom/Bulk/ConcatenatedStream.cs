@@ -1,26 +1,10 @@
 namespace CloudArchive.Dicom;
 
 /// <summary>Reads several streams one after the other, opening each only when the previous one is exhausted.</summary>
-internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : Stream
+internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : ReadOnlyStream
 {
     private int _index;
     private Stream? _current;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -53,19 +37,6 @@ internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : St
 
         return 0;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

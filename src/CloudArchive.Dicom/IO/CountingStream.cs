@@ -1,7 +1,7 @@
 namespace CloudArchive.Dicom;
 
 /// <summary>A read-only pass-through that first serves a prefix, then the inner stream, counting bytes served.</summary>
-internal sealed class CountingStream : Stream
+internal sealed class CountingStream : ReadOnlyStream
 {
     private readonly Stream inner;
     private readonly byte[] prefix;
@@ -15,21 +15,7 @@ internal sealed class CountingStream : Stream
 
     public long Count { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => Count;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => Count;
 
     public override int Read(Span<byte> buffer)
     {
@@ -58,17 +44,4 @@ internal sealed class CountingStream : Stream
         Count += r;
         return r;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -4,7 +4,7 @@ namespace CloudArchive.Dicom;
 /// Wraps the inflater: counts compressed input and inflated output and stops a deflate bomb with
 /// <see cref="DicomFormatException"/> before it can exhaust memory, disk or time.
 /// </summary>
-internal sealed class InflateGuardStream : Stream
+internal sealed class InflateGuardStream : ReadOnlyStream
 {
     private readonly Stream inflater;
     private readonly CountingStream compressed;
@@ -20,37 +20,12 @@ internal sealed class InflateGuardStream : Stream
         this.startOffset = startOffset;
     }
 
-    public override bool CanRead => true;
+    public override long Position => inflated;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => inflated;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Check(inflater.Read(buffer, offset, count));
+    public override int Read(Span<byte> buffer) => Check(inflater.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Check(await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Check(await inflater.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -11,7 +11,7 @@ namespace CloudArchive.Research.Export;
 /// The select step of an export: reads a study's encrypted index records, keeps those the agreement's selection
 /// matches, and asks the export gate (agreement and every patient's consent) whether the study may be released.
 /// </summary>
-internal sealed class ExportStudySelector(InstanceIndex index, IConsentRegistry consents)
+internal sealed class ExportStudySelector(InstanceIndexReader index, IConsentRegistry consents)
 {
     /// <summary>The selected records in instance-key order, or why the study is excluded.</summary>
     public async Task<(List<IndexedRecord> Selected, ExclusionReason? Excluded)> SelectAsync(ExportRun run, StudyIndexGroup study, CancellationToken cancellationToken)

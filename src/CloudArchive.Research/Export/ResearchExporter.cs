@@ -77,8 +77,7 @@ public sealed class ResearchExporter
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxParallelism, 1, nameof(options));
         _time = timeProvider ?? TimeProvider.System;
         _check = new ExportAgreementCheck(agreements, audit, _options.SoftwareVersion);
-        // The encryptor is never used: the exporter only reads index records.
-        _selector = new ExportStudySelector(new InstanceIndex(archive, keyring, new EnvelopeEncryptor()), consents);
+        _selector = new ExportStudySelector(new InstanceIndexReader(archive, keyring), consents);
         _stager = new ExportStager(archive);
         _publisher = new ExportPublisher(research, ledger, audit);
     }

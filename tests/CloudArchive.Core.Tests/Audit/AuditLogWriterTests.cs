@@ -321,7 +321,7 @@ public sealed class AuditLogWriterTests
     }
 
     /// <summary>Appends, then reports a 412 as a retried request would after the first response was lost.</summary>
-    private sealed class LostResponseStore(InMemoryAuditLogStore inner) : IAuditLogStore
+    internal sealed class LostResponseStore(IAuditLogStore inner) : IAuditLogStore
     {
         public int LostResponses { get; private set; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CloudArchive.Core.Crypto;
+using CloudArchive.Dicom;
 using Xunit;
 
 namespace CloudArchive.Core.Tests.Crypto;
@@ -190,32 +191,12 @@ public sealed class EnvelopeBindingTests
     }
 
     /// <summary>Fails any read: proves a refusal happened before the body was touched.</summary>
-    private sealed class UnreadableStream : Stream
+    private sealed class UnreadableStream : ReadOnlyStream
     {
-        public override bool CanRead => true;
+        public override int Read(Span<byte> buffer) => throw Touched();
 
-        public override bool CanSeek => false;
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw Touched();
 
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("The body was read although the metadata does not verify.");
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        private static InvalidOperationException Touched() => new("The body was read although the metadata does not verify.");
     }
 }

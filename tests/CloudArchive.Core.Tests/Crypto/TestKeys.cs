@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Core.Cryptography;
 using CloudArchive.Core.Crypto;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.Tests.Crypto;
 
@@ -38,31 +39,10 @@ internal static class TestKeys
 }
 
 /// <summary>A stream that refuses to seek, like a network body.</summary>
-internal sealed class NonSeekableStream(Stream inner) : Stream
+internal sealed class NonSeekableStream(Stream inner) : ReadOnlyStream
 {
-    public override bool CanRead => true;
+    public override int Read(Span<byte> buffer) => inner.Read(buffer[..Math.Min(buffer.Length, 1000)]);
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 1000));
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(buffer[..Math.Min(buffer.Length, 1000)], cancellationToken);
 }

@@ -60,6 +60,14 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
         }
     }
 
+    public Task<string?> GetETagAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<string?>(Incoming.TryGetValue(blobName, out var blob) ? blob.ETag : null);
+        }
+    }
+
     /// <summary>Runs (once) just before the next upload deletion, e.g. to start a competing delivery at that moment.</summary>
     public Action? BeforeNextDelete { get; set; }
 
@@ -183,6 +191,16 @@ internal sealed class InMemoryIngestStorage : IIncomingStore, IArchiveStore, IQu
         lock (_lock)
         {
             return Task.FromResult<Stream>(new MemoryStream(Archive[name].Content, writable: false));
+        }
+    }
+
+    public Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<ArchiveRangeRead?>(Archive.TryGetValue(name, out var blob)
+                ? new ArchiveRangeRead(new ArchiveBlobInfo(blob.Content.Length, blob.Metadata), new MemoryStream(blob.Content, writable: false))
+                : null);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class IngestReceiptVerificationTests : IDisposable
         Assert.Empty(_h.Storage.Incoming);
         var name = _h.InstanceBlob();
         Assert.Single(_h.Storage.Archive);
-        var record = await new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor()).ReadAsync(name.Split('/')[1], result.InstanceKey!, IngestHarness.Ct);
+        var record = await new InstanceIndexReader(_h.Storage, _h.Keyring).ReadAsync(name.Split('/')[1], result.InstanceKey!, IngestHarness.Ct);
         Assert.NotNull(record);
         Assert.Equal(result.InstanceKey, record.InstanceKey);
         Assert.Contains("(0010,1040)", record.RemovedPaths);
@@ -52,7 +52,7 @@ public sealed class IngestReceiptVerificationTests : IDisposable
         Assert.Equal(upload, await _h.QuarantinedCopyAsync(result.QuarantineId));
         var name = _h.InstanceBlob();
         Assert.DoesNotContain(InstanceIndex.SealedMetadataName, _h.Storage.Archive[name].Metadata.Keys);
-        Assert.Null(await new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor()).ReadAsync(name.Split('/')[1], name.Split('/')[2][..^".dcm.enc".Length], IngestHarness.Ct));
+        Assert.Null(await new InstanceIndexReader(_h.Storage, _h.Keyring).ReadAsync(name.Split('/')[1], name.Split('/')[2][..^".dcm.enc".Length], IngestHarness.Ct));
         var alert = _h.AuditRecords()[0];
         Assert.Equal(AuditEventType.SecurityAlert, alert.Event.EventType);
         Assert.Empty(_h.Storage.RangeReads);
@@ -76,7 +76,7 @@ public sealed class IngestReceiptVerificationTests : IDisposable
         Assert.DoesNotContain(InstanceIndex.SealedMetadataName, h.Storage.Archive[name].Metadata.Keys);
         var studyKey = name.Split('/')[1];
         Assert.Contains(ArchiveNames.IndexRecord(studyKey, result.InstanceKey!), h.Storage.Archive.Keys);
-        var record = await new InstanceIndex(h.Storage, h.Keyring, new EnvelopeEncryptor()).ReadAsync(studyKey, result.InstanceKey!, IngestHarness.Ct);
+        var record = await new InstanceIndexReader(h.Storage, h.Keyring).ReadAsync(studyKey, result.InstanceKey!, IngestHarness.Ct);
         Assert.Equal(result.InstanceKey, record?.InstanceKey);
     }
 

@@ -49,7 +49,7 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Equal(tags["ca_patient"], audit.Event.Patient?.Value);
         Assert.Contains("unchanged", audit.Event.Details);
 
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor());
+        var index = new InstanceIndexReader(_h.Storage, _h.Keyring);
         var record = await index.ReadAsync(tags["ca_study"], result.InstanceKey!, IngestHarness.Ct);
         Assert.NotNull(record);
         Assert.Equal("CT", record.Modality);
@@ -84,7 +84,7 @@ public sealed class IngestServiceTests : IDisposable
         Assert.Contains("minimized", Assert.Single(_h.AuditRecords()).Event.Details);
         var (_, metadata, tags) = _h.Storage.Archive[_h.InstanceBlob()];
         Assert.NotEqual(metadata[ArchiveMetadata.UploadMac], metadata[ArchiveMetadata.PlainMac]);
-        var record = await new InstanceIndex(_h.Storage, _h.Keyring, new CloudArchive.Core.Crypto.EnvelopeEncryptor()).ReadAsync(tags["ca_study"], result.InstanceKey!, IngestHarness.Ct);
+        var record = await new InstanceIndexReader(_h.Storage, _h.Keyring).ReadAsync(tags["ca_study"], result.InstanceKey!, IngestHarness.Ct);
         Assert.Equal(["(0010,1040)"], record!.RemovedPaths);
     }
 

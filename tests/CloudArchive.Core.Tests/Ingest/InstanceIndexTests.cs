@@ -38,7 +38,8 @@ public sealed class InstanceIndexTests : IDisposable
     [Fact]
     public async Task A_record_sealed_into_instance_metadata_reads_back_equal_and_stays_within_the_metadata_budget()
     {
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexWriter(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var reader = new InstanceIndexReader(_h.Storage, _h.Keyring);
         using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
         var record = Record(removed: 20);
 
@@ -47,7 +48,7 @@ public sealed class InstanceIndexTests : IDisposable
         Assert.NotNull(sealedEntries);
         Assert.True(sealedEntries[InstanceIndex.SealedMetadataName].Length <= InstanceIndex.MaxSealedChars);
         Assert.True(await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, InstanceKey), new MemoryStream([1, 2, 3]), sealedEntries, new Dictionary<string, string>(), Ct));
-        var back = await index.ReadAsync(StudyKey, InstanceKey, Ct);
+        var back = await reader.ReadAsync(StudyKey, InstanceKey, Ct);
         Assert.NotNull(back);
         Assert.Equal(record.RemovedPaths, back.RemovedPaths);
         Assert.Equal(record with { RemovedPaths = back.RemovedPaths }, back);
@@ -56,17 +57,18 @@ public sealed class InstanceIndexTests : IDisposable
     [Fact]
     public async Task A_record_too_large_for_metadata_is_not_sealed_and_is_read_from_its_own_blob()
     {
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexWriter(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var reader = new InstanceIndexReader(_h.Storage, _h.Keyring);
         using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
         var record = Record(removed: 400);
 
         Assert.Null(await index.SealAsync(record, studyKey, Ct));
         Assert.True(await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, InstanceKey), new MemoryStream([1, 2, 3]), new Dictionary<string, string>(), new Dictionary<string, string>(), Ct));
-        Assert.Null(await index.ReadAsync(StudyKey, InstanceKey, Ct));
+        Assert.Null(await reader.ReadAsync(StudyKey, InstanceKey, Ct));
 
         await index.WriteAsync(record, Ct);
 
-        var back = await index.ReadAsync(StudyKey, InstanceKey, Ct);
+        var back = await reader.ReadAsync(StudyKey, InstanceKey, Ct);
         Assert.NotNull(back);
         Assert.Equal(400, back.RemovedPaths.Count);
     }
@@ -74,7 +76,8 @@ public sealed class InstanceIndexTests : IDisposable
     [Fact]
     public async Task A_damaged_sealed_record_is_a_typed_decryption_error()
     {
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexWriter(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var reader = new InstanceIndexReader(_h.Storage, _h.Keyring);
         using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
         var sealedEntries = new Dictionary<string, string>((await index.SealAsync(Record(1), studyKey, Ct))!);
         var cipher = Convert.FromBase64String(sealedEntries[InstanceIndex.SealedMetadataName]);
@@ -82,7 +85,7 @@ public sealed class InstanceIndexTests : IDisposable
         sealedEntries[InstanceIndex.SealedMetadataName] = Convert.ToBase64String(cipher);
         await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, InstanceKey), new MemoryStream([1]), sealedEntries, new Dictionary<string, string>(), Ct);
 
-        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, InstanceKey, Ct));
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => reader.ReadAsync(StudyKey, InstanceKey, Ct));
         Assert.Equal(EnvelopeFailureReason.Tampered, ex.Reason);
     }
 
@@ -93,7 +96,8 @@ public sealed class InstanceIndexTests : IDisposable
     [InlineData(InstanceIndex.SealedMetadataName, EnvelopeFailureReason.Tampered)]
     public async Task A_sealed_record_missing_a_companion_entry_or_not_base64_is_a_typed_decryption_error(string entry, EnvelopeFailureReason expected)
     {
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexWriter(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var reader = new InstanceIndexReader(_h.Storage, _h.Keyring);
         using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
         var sealedEntries = new Dictionary<string, string>((await index.SealAsync(Record(1), studyKey, Ct))!);
         if (entry == InstanceIndex.SealedMetadataName)
@@ -107,20 +111,21 @@ public sealed class InstanceIndexTests : IDisposable
 
         await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, InstanceKey), new MemoryStream([1]), sealedEntries, new Dictionary<string, string>(), Ct);
 
-        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, InstanceKey, Ct));
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => reader.ReadAsync(StudyKey, InstanceKey, Ct));
         Assert.Equal(expected, ex.Reason);
     }
 
     [Fact]
     public async Task A_sealed_record_is_bound_to_the_instance_that_carries_it()
     {
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexWriter(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var reader = new InstanceIndexReader(_h.Storage, _h.Keyring);
         using var studyKey = await _h.Keyring.GetOrCreateStudyKeyAsync(StudyKey, Ct);
         var sealedEntries = await index.SealAsync(Record(1), studyKey, Ct);
         const string other = "EEEEEEEEEEEEEEEEEEEEEEEEEE";
         await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, other), new MemoryStream([1]), sealedEntries!, new Dictionary<string, string>(), Ct);
 
-        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, other, Ct));
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => reader.ReadAsync(StudyKey, other, Ct));
 
         Assert.Equal(EnvelopeFailureReason.MetadataTampered, ex.Reason);
     }
@@ -128,14 +133,15 @@ public sealed class InstanceIndexTests : IDisposable
     [Fact]
     public async Task A_record_blob_copied_under_another_instance_name_is_refused()
     {
-        var index = new InstanceIndex(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexWriter(_h.Storage, _h.Keyring, new EnvelopeEncryptor());
+        var reader = new InstanceIndexReader(_h.Storage, _h.Keyring);
         await index.WriteAsync(Record(removed: 400), Ct);
         const string other = "EEEEEEEEEEEEEEEEEEEEEEEEEE";
         Assert.True(await _h.Storage.TryCreateAsync(ArchiveNames.Instance(StudyKey, other), new MemoryStream([1]), new Dictionary<string, string>(), new Dictionary<string, string>(), Ct));
         var (content, metadata, _) = _h.Storage.Archive[ArchiveNames.IndexRecord(StudyKey, InstanceKey)];
         await _h.Storage.UpsertAsync(ArchiveNames.IndexRecord(StudyKey, other), new MemoryStream(content), metadata, Ct);
 
-        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(StudyKey, other, Ct));
+        var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => reader.ReadAsync(StudyKey, other, Ct));
 
         Assert.Equal(EnvelopeFailureReason.MetadataTampered, ex.Reason);
     }

@@ -52,7 +52,8 @@ internal sealed class TestKek : IKeyEncryptionKeyProvider, IDisposable
         }
     }
 
-    private sealed class Counting(IKeyEncryptionKey inner, TestKek owner) : IKeyEncryptionKey
+    /// <summary>A KEK that counts its owner's wraps and unwraps and forwards every call to the local key.</summary>
+    internal sealed class Counting(IKeyEncryptionKey inner, TestKek owner) : IKeyEncryptionKey
     {
         public string KeyId => inner.KeyId;
 
@@ -63,7 +64,10 @@ internal sealed class TestKek : IKeyEncryptionKeyProvider, IDisposable
         }
 
         public Task<byte[]> WrapKeyAsync(string algorithm, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
-            => Task.FromResult(WrapKey(algorithm, key, cancellationToken));
+        {
+            Interlocked.Increment(ref owner._wraps);
+            return inner.WrapKeyAsync(algorithm, key, cancellationToken);
+        }
 
         public byte[] UnwrapKey(string algorithm, ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default)
         {
@@ -72,6 +76,9 @@ internal sealed class TestKek : IKeyEncryptionKeyProvider, IDisposable
         }
 
         public Task<byte[]> UnwrapKeyAsync(string algorithm, ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default)
-            => Task.FromResult(UnwrapKey(algorithm, encryptedKey, cancellationToken));
+        {
+            Interlocked.Increment(ref owner._unwraps);
+            return inner.UnwrapKeyAsync(algorithm, encryptedKey, cancellationToken);
+        }
     }
 }

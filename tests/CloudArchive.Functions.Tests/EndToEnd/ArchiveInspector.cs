@@ -41,7 +41,7 @@ internal sealed class ArchiveInspector(IngestApp app)
     }
 
     public Task<InstanceIndexRecord?> IndexRecordAsync(string studyKey, string instanceKey) =>
-        new InstanceIndex(new BlobArchiveStore(app.Archive, app.Connection.Options), Keyring, new EnvelopeEncryptor()).ReadAsync(studyKey, instanceKey, Ct);
+        new InstanceIndexReader(new BlobArchiveStore(app.Archive, app.Connection.Options), Keyring).ReadAsync(studyKey, instanceKey, Ct);
 
     public async Task<IReadOnlyList<(string Line, AuditRecord Record)>> AuditLinesAsync()
     {

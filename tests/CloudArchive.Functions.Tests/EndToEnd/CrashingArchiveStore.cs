@@ -39,4 +39,8 @@ internal sealed class CrashingArchiveStore(IArchiveStore inner) : IArchiveStore
     public Task UpsertAsync(string name, Stream content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) => inner.UpsertAsync(name, content, metadata, cancellationToken);
 
     public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) => inner.OpenReadAsync(name, cancellationToken);
+
+    public Task<ArchiveRangeRead?> OpenReadWithInfoAsync(string name, CancellationToken cancellationToken) => inner.OpenReadWithInfoAsync(name, cancellationToken);
+
+    public Task<ArchiveRangeRead?> OpenRangeAsync(string name, long offset, long length, CancellationToken cancellationToken) => inner.OpenRangeAsync(name, offset, length, cancellationToken);
 }

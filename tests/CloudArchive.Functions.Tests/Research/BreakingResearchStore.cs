@@ -1,3 +1,4 @@
+using CloudArchive.Dicom;
 using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Functions.Tests.Research;
@@ -28,21 +29,11 @@ internal sealed class BreakingResearchStore(IResearchStore inner, string breakin
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => inner.DeleteAsync(name, cancellationToken);
 
-    private sealed class FailingStream(ReadOnlyMemory<byte> head) : Stream
+    private sealed class FailingStream(ReadOnlyMemory<byte> head) : ReadOnlyStream
     {
         private int _position;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override long Position => _position;
 
         public override int Read(Span<byte> buffer)
         {
@@ -58,15 +49,5 @@ internal sealed class BreakingResearchStore(IResearchStore inner, string breakin
         }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -123,7 +123,7 @@ public sealed class ArchiveTamperingExportTests
             h.Ingest.Storage.Archive[nameB].Metadata[entry] = h.Ingest.Storage.Archive[nameA].Metadata[entry];
         }
 
-        var index = new InstanceIndex(h.Ingest.Storage, h.Ingest.Keyring, new EnvelopeEncryptor());
+        var index = new InstanceIndexReader(h.Ingest.Storage, h.Ingest.Keyring);
         var ex = await Assert.ThrowsAsync<EnvelopeDecryptionException>(() => index.ReadAsync(studyKey, instanceB, ExportHarness.Ct));
         Assert.Equal(EnvelopeFailureReason.MetadataTampered, ex.Reason);
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Azure.Storage.Blobs;
 
@@ -8,7 +9,7 @@ namespace CloudArchive.Azure.Storage.Blobs;
 /// reading (the SDK resumes a broken connection, pinned to the ETag, and may then be refused) surfaces as a
 /// <see cref="StorageRequestException"/>.
 /// </summary>
-public sealed class DownloadContentStream : Stream
+public sealed class DownloadContentStream : ReadOnlyStream
 {
     private readonly BlobDownloadStreamingResult _download;
 
@@ -23,36 +24,20 @@ public sealed class DownloadContentStream : Stream
     public BlobDownloadDetails Details => _download.Details;
 
     /// <inheritdoc />
-    public override bool CanRead => true;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
     public override long Length => _download.Details.ContentLength;
 
     /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
         try
         {
-            return _download.Content.Read(buffer, offset, count);
+            return _download.Content.Read(buffer);
         }
         catch (Exception ex) when (StorageErrors.TryGetFailure(ex, out var failure))
         {
             throw StorageErrors.From(failure, "GetBlob");
         }
     }
-
-    /// <inheritdoc />
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -65,20 +50,6 @@ public sealed class DownloadContentStream : Stream
         {
             throw StorageErrors.From(failure, "GetBlob");
         }
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
     }
 
     /// <inheritdoc />

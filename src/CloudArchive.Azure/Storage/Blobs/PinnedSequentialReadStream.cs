@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Azure.Storage.Blobs;
 
@@ -8,27 +9,19 @@ namespace CloudArchive.Azure.Storage.Blobs;
 /// A forward-only read of one blob version from an offset: bytes already in memory first, then a single pinned GET for
 /// the rest, opened on first need. Made by <see cref="PinnedBlobReadStream.OpenSequential"/>.
 /// </summary>
-internal sealed class PinnedSequentialReadStream(BlobClient blob, ETag etag, long offset, long length, byte[] cached) : Stream
+internal sealed class PinnedSequentialReadStream(BlobClient blob, ETag etag, long offset, long length, byte[] cached) : ReadOnlyStream
 {
     private int _cachedRead;
     private Stream? _rest;
     private long _position = offset;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => length;
 
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position => _position;
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => ReadBlocking(buffer, offset, count);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override int Read(Span<byte> buffer) => ReadBlocking(buffer);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -56,16 +49,6 @@ internal sealed class PinnedSequentialReadStream(BlobClient blob, ETag etag, lon
         var read = await _rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         _position += read;
         return read;
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
     }
 
     protected override void Dispose(bool disposing)

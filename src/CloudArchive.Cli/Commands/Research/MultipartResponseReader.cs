@@ -1,4 +1,5 @@
 using System.Text;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Cli.Commands.Research;
 
@@ -209,41 +210,15 @@ public sealed class MultipartResponseReader
         return n;
     }
 
-    private sealed class PartStream(MultipartResponseReader reader) : Stream
+    private sealed class PartStream(MultipartResponseReader reader) : ReadOnlyStream
     {
         public bool Done { get; set; }
 
-        public override bool CanRead => true;
+        public override int Read(byte[] buffer, int offset, int count) => ReadBlocking(buffer, offset, count);
 
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override int Read(Span<byte> buffer) => ReadBlocking(buffer);
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             buffer.Length == 0 ? ValueTask.FromResult(0) : reader.ReadBodyAsync(buffer, this, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -18,14 +18,14 @@ public sealed class ClinicalIndex : IDisposable
     private const int ReadParallelism = 8;
 
     private readonly IArchiveTagIndex _tags;
-    private readonly InstanceIndex _index;
+    private readonly InstanceIndexReader _index;
     private readonly Keyring _keyring;
     private readonly ClinicalDicomWebOptions _options;
     private readonly SemaphoreSlim _namerGate = new(1, 1);
     private OpaqueKeyNamer? _namer;
 
     /// <summary>Creates the index.</summary>
-    public ClinicalIndex(IArchiveTagIndex tags, InstanceIndex index, Keyring keyring, ClinicalDicomWebOptions options)
+    public ClinicalIndex(IArchiveTagIndex tags, InstanceIndexReader index, Keyring keyring, ClinicalDicomWebOptions options)
     {
         _tags = tags ?? throw new ArgumentNullException(nameof(tags));
         _index = index ?? throw new ArgumentNullException(nameof(index));

@@ -1,26 +1,14 @@
+using CloudArchive.Dicom;
+
 namespace CloudArchive.Core.DicomWeb.Stow;
 
 /// <summary>A forward-only stream that yields an already-read head and then the rest of the source it was read from.</summary>
-internal sealed class HeadThenRestStream(byte[] head, int headLength, Stream rest) : Stream
+internal sealed class HeadThenRestStream(byte[] head, int headLength, Stream rest) : ReadOnlyStream
 {
     private int _headPosition;
     private long _position;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => _position;
 
     public override int Read(Span<byte> buffer)
     {
@@ -34,9 +22,6 @@ internal sealed class HeadThenRestStream(byte[] head, int headLength, Stream res
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_headPosition < headLength)
@@ -48,16 +33,6 @@ internal sealed class HeadThenRestStream(byte[] head, int headLength, Stream res
         _position += read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int FromHead(Span<byte> buffer)
     {

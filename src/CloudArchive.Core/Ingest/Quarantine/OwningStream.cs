@@ -1,21 +1,13 @@
+using CloudArchive.Dicom;
+
 namespace CloudArchive.Core.Ingest.Quarantine;
 
 /// <summary>A forward read of a decrypting stream that also disposes what it decrypts from (the opened copy).</summary>
-internal sealed class OwningStream(Stream inner, IAsyncDisposable owner) : Stream
+internal sealed class OwningStream(Stream inner, IAsyncDisposable owner) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => inner.Length;
 
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
+    public override long Position => inner.Position;
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
@@ -24,12 +16,6 @@ internal sealed class OwningStream(Stream inner, IAsyncDisposable owner) : Strea
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

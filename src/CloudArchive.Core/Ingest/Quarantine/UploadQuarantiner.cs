@@ -43,43 +43,59 @@ public sealed class UploadQuarantiner
 
         await using (upload.ConfigureAwait(false))
         {
-            upload.Content.Position = 0;
-            var placed = await _writer.PlaceAsync(
-                new QuarantineRequest
-                {
-                    Container = container,
-                    BlobName = blobName,
-                    ETag = upload.ETag,
-                    Content = upload.Content,
-                    Length = upload.Length,
-                    Reason = reason,
-                    Message = message,
-                    CorrelationId = correlationId,
-                    EventId = eventId,
-                    UploadReference = upload.UploadReference,
-                },
-                cancellationToken).ConfigureAwait(false);
-            var code = QuarantineReasonCodes.For(reason);
-            List<string> details = [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code, ImportAuditDetails.QuarantineIdPrefix + placed.Id, .. auditDetails ?? []];
-            if (upload.UploadReference is { } reference)
+            var request = new QuarantineRequest
             {
-                details.Add(UploadReference.Detail(reference));
-            }
-
-            await _audit.AppendAsync(
-                new AuditEvent
-                {
-                    EventType = AuditEventType.Import,
-                    Action = AuditAction.Create,
-                    Outcome = AuditOutcome.MinorFailure,
-                    Actor = _actor,
-                    Bytes = upload.Length,
-                    CorrelationId = AuditFieldRules.CorrelationId().IsMatch(correlationId) ? correlationId : null,
-                    Details = details,
-                },
-                cancellationToken).ConfigureAwait(false);
-            await _incoming.DeleteAsync(container, blobName, upload.ETag, cancellationToken).ConfigureAwait(false);
-            return new IngestResult(IngestOutcome.Quarantined, null, QuarantineReasonCodes.ResultCode(reason)) { QuarantineId = placed.Id };
+                Container = container,
+                BlobName = blobName,
+                ETag = upload.ETag,
+                Content = upload.Content,
+                Length = upload.Length,
+                Reason = reason,
+                Message = message,
+                CorrelationId = correlationId,
+                EventId = eventId,
+                UploadReference = upload.UploadReference,
+            };
+            return await PlaceAsync(upload, request, auditDetails, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Places an upload that is already open (the ingest's own rejections): copies it through
+    /// <see cref="QuarantineWriter"/>, writes the 110107 failure line attributed to the request's study, instance and
+    /// patient when known, and deletes the upload if it is still the version copied.
+    /// </summary>
+    /// <param name="upload">The open upload; its content is read from the start.</param>
+    /// <param name="request">What to place; its <see cref="QuarantineRequest.Content"/> is the upload's content.</param>
+    /// <param name="auditDetails">More codes for the audit line; no patient data.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    internal async Task<IngestResult> PlaceAsync(IncomingUpload upload, QuarantineRequest request, IReadOnlyList<string>? auditDetails, CancellationToken cancellationToken)
+    {
+        upload.Content.Position = 0;
+        var placed = await _writer.PlaceAsync(request, cancellationToken).ConfigureAwait(false);
+        var code = QuarantineReasonCodes.For(request.Reason);
+        List<string> details = [ImportAuditDetails.Quarantined, ImportAuditDetails.ReasonPrefix + code, ImportAuditDetails.QuarantineIdPrefix + placed.Id, .. auditDetails ?? []];
+        if (upload.UploadReference is { } reference)
+        {
+            details.Add(UploadReference.Detail(reference));
+        }
+
+        await _audit.AppendAsync(
+            new AuditEvent
+            {
+                EventType = AuditEventType.Import,
+                Action = AuditAction.Create,
+                Outcome = AuditOutcome.MinorFailure,
+                Actor = _actor,
+                Study = IngestAuditor.KeyOrNull(request.StudyKey),
+                Instance = IngestAuditor.KeyOrNull(request.InstanceKey),
+                Patient = IngestAuditor.KeyOrNull(request.PatientPseudonym),
+                Bytes = upload.Length,
+                CorrelationId = IngestAuditor.CorrelationIdOrNull(request.CorrelationId),
+                Details = details,
+            },
+            cancellationToken).ConfigureAwait(false);
+        await _incoming.DeleteAsync(request.Container, request.BlobName, upload.ETag, cancellationToken).ConfigureAwait(false);
+        return new IngestResult(IngestOutcome.Quarantined, request.InstanceKey, QuarantineReasonCodes.ResultCode(request.Reason)) { QuarantineId = placed.Id };
     }
 }

@@ -30,7 +30,7 @@ public sealed class RetentionSweepService
     private readonly StudyShredder _shredder;
     private readonly IQuarantineLifecycle _quarantine;
     private readonly AuditLogWriter _audit;
-    private readonly InstanceIndex? _index;
+    private readonly InstanceIndexReader? _index;
     private readonly RetentionSweepOptions _options;
 
     /// <summary>Creates the sweep.</summary>
@@ -42,7 +42,7 @@ public sealed class RetentionSweepService
     /// <param name="audit">The audit log.</param>
     /// <param name="index">Reads the rule id of a planned item from its encrypted index record; null leaves it out.</param>
     /// <param name="options">Tuning.</param>
-    public RetentionSweepService(IArchiveTagIndex tags, LegalHoldService holds, DocumentLegalHoldQuery holdQuery, StudyShredder shredder, IQuarantineLifecycle quarantine, AuditLogWriter audit, InstanceIndex? index = null, RetentionSweepOptions? options = null)
+    public RetentionSweepService(IArchiveTagIndex tags, LegalHoldService holds, DocumentLegalHoldQuery holdQuery, StudyShredder shredder, IQuarantineLifecycle quarantine, AuditLogWriter audit, InstanceIndexReader? index = null, RetentionSweepOptions? options = null)
     {
         _tags = tags ?? throw new ArgumentNullException(nameof(tags));
         _holds = holds ?? throw new ArgumentNullException(nameof(holds));

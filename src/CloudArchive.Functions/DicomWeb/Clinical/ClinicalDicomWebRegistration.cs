@@ -40,7 +40,7 @@ public static class ClinicalDicomWebRegistration
         services.TryAddSingleton<IArchiveTagIndex>(sp => new BlobArchiveTagIndex(sp.GetRequiredService<StorageConnection>().Blobs.GetBlobContainerClient(settings.Containers.Archive)));
         services.TryAddSingleton(sp => new ClinicalIndex(
             sp.GetRequiredService<IArchiveTagIndex>(),
-            new InstanceIndex(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>(), new EnvelopeEncryptor()),
+            new InstanceIndexReader(sp.GetRequiredService<IArchiveStore>(), sp.GetRequiredService<Keyring>()),
             sp.GetRequiredService<Keyring>(),
             sp.GetRequiredService<ClinicalDicomWebOptions>()));
         services.TryAddSingleton(sp => new ClinicalArchive(

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Functions.DicomWeb.Http;
 
@@ -107,25 +108,11 @@ public sealed class MultipartRelatedReader
         value is not null && MediaTypeHeaderValue.TryParse(value, out var parsed) && parsed.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A part's body with the per-part limit; a premature end of the request is a format error.</summary>
-    private sealed class PartBodyStream(Stream section, long maxPartBytes) : Stream
+    private sealed class PartBodyStream(Stream section, long maxPartBytes) : ReadOnlyStream
     {
         private readonly ByteLimitStream _limited = new(section, maxPartBytes, "MaxPartBytes");
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _limited.Position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override long Position => _limited.Position;
 
         public override int Read(Span<byte> buffer)
         {
@@ -139,9 +126,6 @@ public sealed class MultipartRelatedReader
             }
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             try
@@ -153,16 +137,6 @@ public sealed class MultipartRelatedReader
                 throw Truncated(ex);
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private static MultipartFormatException Truncated(IOException inner) =>
             new("The body ended inside a part, before its closing multipart boundary.", inner);

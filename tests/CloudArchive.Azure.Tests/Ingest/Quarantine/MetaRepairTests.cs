@@ -52,7 +52,7 @@ public sealed class MetaRepairTests(AzuriteFixture azurite)
         var import = Assert.Single(await archive.AuditAsync(), e => e.EventType == AuditEventType.Import);
         Assert.Contains(ImportAuditDetails.MetaRepaired(MetaRepairs.SopInstanceUid), import.Details);
         Assert.Equal([MetaRepairs.SopInstanceUid], ImportAuditDetails.MetaRepairsOf(import.Details));
-        var record = await new InstanceIndex(archive.ArchiveStore, archive.Keyring, new EnvelopeEncryptor()).ReadAsync(name.Split('/')[1], result.InstanceKey!, Ct);
+        var record = await new InstanceIndexReader(archive.ArchiveStore, archive.Keyring).ReadAsync(name.Split('/')[1], result.InstanceKey!, Ct);
         Assert.Equal([MetaRepairs.SopInstanceUid], record!.MetaRepairs);
     }
 
