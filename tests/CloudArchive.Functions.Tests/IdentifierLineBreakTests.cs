@@ -1,20 +1,19 @@
 using System.Text;
 using System.Text.Json;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Minimization;
 using CloudArchive.Core.Policies;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Research.Common;
-using CloudArchive.Research.Consent;
-using CloudArchive.Research.Export;
-using CloudArchive.Research.Publication;
 using CloudArchive.Core.Retention;
 using CloudArchive.Dicom;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.Middleware;
 using CloudArchive.Functions.Research;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Common;
+using CloudArchive.Research.Consent;
+using CloudArchive.Research.Export;
+using CloudArchive.Research.Publication;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using System.Net;
 using System.Net.Sockets;
 using CloudArchive.Azure.Composition;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using CloudArchive.Functions.LocalHost;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using CloudArchive.Functions.LocalHost;
 
 namespace CloudArchive.Functions.Tests;
 

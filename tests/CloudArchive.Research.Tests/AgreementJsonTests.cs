@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using CloudArchive.Research.Agreements;
 using CloudArchive.Deidentification;
+using CloudArchive.Research.Agreements;
 using Xunit;
 
 namespace CloudArchive.Research.Tests;

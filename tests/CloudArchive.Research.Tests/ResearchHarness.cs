@@ -1,10 +1,10 @@
 using System.Text;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Research.Consent;
 using CloudArchive.Core.Tests.Audit;
 using CloudArchive.Core.Tests.Keys;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
 using Xunit;
 using ManualTimeProvider = CloudArchive.Core.Tests.Audit.ManualTimeProvider;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using CloudArchive.Azure.Identity;
+using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Identity;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Benchmarks.Ingest;
-using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Core.Identity;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;

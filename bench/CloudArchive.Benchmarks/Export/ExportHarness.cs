@@ -1,14 +1,14 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CloudArchive.Azure.Composition;
 using CloudArchive.Benchmarks.Ingest;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
+using CloudArchive.Dicom;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Consent;
 using CloudArchive.Research.Export;
-using CloudArchive.Dicom;
-using CloudArchive.Azure.Composition;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 

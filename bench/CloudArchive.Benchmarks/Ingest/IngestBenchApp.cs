@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
-using CloudArchive.Azure.Ingest;
-using CloudArchive.Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using CloudArchive.Azure.Storage.Blobs;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Ingest;
+using CloudArchive.Azure.Storage;
+using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Core.Archive;
+using CloudArchive.Core.Ingest;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Benchmarks.Ingest;
 
@@ -51,9 +51,12 @@ internal sealed class IngestBenchApp : IAsyncDisposable
 
     public BlobContainerClient Archive => Connection.Blobs.GetBlobContainerClient(Containers.Archive);
 
+    /// <param name="azurite">The Azurite the app's storage runs on.</param>
+    /// <param name="tempDirectory">Where the services spool (minimized rewrites, export staging).</param>
     /// <param name="counter">When given, every storage request of the service and of the baseline goes through it.</param>
     /// <param name="readChunkBytes">When given, overrides <see cref="StorageOptions.ReadChunkBytes"/> (an experiment knob).</param>
     /// <param name="withoutMd5">Experiment knob: archive writes without transactional MD5 (the function app always sends it).</param>
+    /// <param name="cancellationToken">Cancels the set-up.</param>
     /// <param name="exportParallelism">When given, the research services are composed as well, with this <c>CloudArchive:Export:MaxParallelism</c>.</param>
     public static async Task<IngestBenchApp> CreateAsync(AzuriteProcess azurite, string tempDirectory, RequestCounter? counter, int? readChunkBytes, bool withoutMd5, CancellationToken cancellationToken, int? exportParallelism = null)
     {

@@ -3,14 +3,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Composition;
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle.Sweep;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Benchmarks.Lifecycle;
 

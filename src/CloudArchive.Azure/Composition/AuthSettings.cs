@@ -1,6 +1,3 @@
-using System.Net;
-using CloudArchive.Azure.Identity;
-
 namespace CloudArchive.Azure.Composition;
 
 /// <summary>

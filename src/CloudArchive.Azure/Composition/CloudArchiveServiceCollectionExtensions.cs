@@ -5,6 +5,7 @@ using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Keys;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Audit.Seals;
 using CloudArchive.Core.Crypto;
@@ -20,7 +21,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Composition;
 

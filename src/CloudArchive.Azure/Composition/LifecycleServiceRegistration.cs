@@ -1,25 +1,23 @@
-using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Lifecycle;
 using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Crypto;
-using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Lifecycle;
 using CloudArchive.Core.Lifecycle.Erasure;
 using CloudArchive.Core.Lifecycle.Fixity;
 using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Reconcile;
 using CloudArchive.Core.Lifecycle.Shred;
 using CloudArchive.Core.Lifecycle.Sweep;
-using CloudArchive.Core.Lifecycle;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Export;
 using CloudArchive.Research.Publication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Composition;
 

@@ -3,10 +3,9 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Core.DicomWeb.Clinical;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Research.Export;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.DicomWeb.Clinical;
+using CloudArchive.Research.Export;
 
 namespace CloudArchive.Azure.DicomWeb;
 

@@ -5,10 +5,10 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Storage.Blobs;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Ingest;
 

@@ -1,9 +1,7 @@
-using Azure;
 using Azure.Storage.Blobs;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Keys;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Keys;
 
 namespace CloudArchive.Azure.Ingest;
 

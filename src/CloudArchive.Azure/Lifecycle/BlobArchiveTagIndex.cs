@@ -1,12 +1,10 @@
 using System.Globalization;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Core.Audit;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Lifecycle;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Audit;
+using CloudArchive.Core.Lifecycle;
 
 namespace CloudArchive.Azure.Lifecycle;
 

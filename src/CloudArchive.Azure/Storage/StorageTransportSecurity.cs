@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace CloudArchive.Azure.Storage;
 
 /// <summary>

@@ -56,19 +56,19 @@ public sealed class IdentifierTokens
 
     private static readonly string[] Stop = ["ANONYMOUS", "ANONYMIZED", "UNKNOWN", "NONE", "NULL", "N/A", "NA"];
 
-    private readonly HashSet<string> substringTokens = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> wordTokens = new(StringComparer.OrdinalIgnoreCase);
-    private string[]? sortedSubstringTokens;
+    private readonly HashSet<string> _substringTokens = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _wordTokens = new(StringComparer.OrdinalIgnoreCase);
+    private string[]? _sortedSubstringTokens;
 
     /// <summary>Tokens matched anywhere (length ≥ <see cref="SubstringMinimumLength"/>), longest first.</summary>
     public IReadOnlyList<string> SubstringTokens =>
-        sortedSubstringTokens ??= substringTokens.OrderByDescending(t => t.Length).ThenBy(t => t, StringComparer.Ordinal).ToArray();
+        _sortedSubstringTokens ??= _substringTokens.OrderByDescending(t => t.Length).ThenBy(t => t, StringComparer.Ordinal).ToArray();
 
     /// <summary>Short tokens matched only as whole words.</summary>
-    public IReadOnlyCollection<string> WordTokens => wordTokens;
+    public IReadOnlyCollection<string> WordTokens => _wordTokens;
 
     /// <summary>Number of tokens.</summary>
-    public int Count => substringTokens.Count + wordTokens.Count;
+    public int Count => _substringTokens.Count + _wordTokens.Count;
 
     /// <summary>Gathers the tokens of <paramref name="dataset"/> at every depth.</summary>
     /// <param name="dataset">The original (not yet de-identified) dataset.</param>
@@ -179,12 +179,12 @@ public sealed class IdentifierTokens
 
         if (t.Length >= SubstringMinimumLength)
         {
-            substringTokens.Add(t);
-            sortedSubstringTokens = null;
+            _substringTokens.Add(t);
+            _sortedSubstringTokens = null;
         }
         else
         {
-            wordTokens.Add(t);
+            _wordTokens.Add(t);
         }
     }
 }

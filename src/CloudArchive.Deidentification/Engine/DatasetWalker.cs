@@ -10,27 +10,27 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class DatasetWalker
 {
-    private readonly ProfileActions actions;
-    private readonly OverlayGroupRemoval overlays;
-    private readonly PrivateElementAction privateElements;
-    private readonly RemoveAction removeAction = new();
-    private readonly EmptyAction emptyAction;
-    private readonly DummyAction dummyAction;
-    private readonly UidRemapAction uidAction;
-    private readonly KeepAction keepAction;
-    private readonly CleanAction cleanAction;
+    private readonly ProfileActions _actions;
+    private readonly OverlayGroupRemoval _overlays;
+    private readonly PrivateElementAction _privateElements;
+    private readonly RemoveAction _removeAction = new();
+    private readonly EmptyAction _emptyAction;
+    private readonly DummyAction _dummyAction;
+    private readonly UidRemapAction _uidAction;
+    private readonly KeepAction _keepAction;
+    private readonly CleanAction _cleanAction;
 
     public DatasetWalker(DeidSettings settings, KeyedMapper mapper, ProfileActions actions)
     {
-        this.actions = actions;
+        this._actions = actions;
         var pseudonyms = new PatientPseudonyms(mapper);
-        overlays = new OverlayGroupRemoval(actions);
-        privateElements = new PrivateElementAction(settings, actions, this);
-        emptyAction = new EmptyAction(pseudonyms);
-        dummyAction = new DummyAction(mapper, pseudonyms, this);
-        uidAction = new UidRemapAction(mapper);
-        keepAction = new KeepAction(this);
-        cleanAction = new CleanAction(settings, uidAction, keepAction, this);
+        _overlays = new OverlayGroupRemoval(actions);
+        _privateElements = new PrivateElementAction(settings, actions, this);
+        _emptyAction = new EmptyAction(pseudonyms);
+        _dummyAction = new DummyAction(mapper, pseudonyms, this);
+        _uidAction = new UidRemapAction(mapper);
+        _keepAction = new KeepAction(this);
+        _cleanAction = new CleanAction(settings, _uidAction, _keepAction, this);
     }
 
     /// <param name="ds">The dataset or item.</param>
@@ -41,7 +41,7 @@ internal sealed class DatasetWalker
     /// would remove or empty get a keyed dummy instead, so the item's Type 1 attributes keep a value (§2).</param>
     public void Walk(DicomDataset ds, string path, bool clean, InstanceContext ctx, bool dummyItem = false)
     {
-        overlays.Apply(ds, path, ctx);
+        _overlays.Apply(ds, path, ctx);
         var keptPrivateCreators = new HashSet<DicomTag>();
         var privateCreators = new List<DicomTag>();
         foreach (var element in ds.ToList())
@@ -60,7 +60,7 @@ internal sealed class DatasetWalker
                     // Settled after the block's elements: a creator stays only while one of them is kept.
                     privateCreators.Add(tag);
                 }
-                else if (privateElements.Apply(ds, element, p, ctx))
+                else if (_privateElements.Apply(ds, element, p, ctx))
                 {
                     keptPrivateCreators.Add(tag.PrivateCreatorTag!.Value);
                 }
@@ -86,7 +86,7 @@ internal sealed class DatasetWalker
     private void VisitStandard(DicomDataset ds, DicomElement element, string p, bool clean, InstanceContext ctx, bool dummyItem)
     {
         var vr = EffectiveVR.Of(element);
-        var action = actions.ForStandard(element.Tag, vr);
+        var action = _actions.ForStandard(element.Tag, vr);
         if (dummyItem && action.Action is DeidAction.Remove or DeidAction.Empty
             && element is DicomValueElement dv && !EffectiveVR.IsUnSequence(dv))
         {
@@ -101,22 +101,22 @@ internal sealed class DatasetWalker
         switch (visit.Action.Action)
         {
             case DeidAction.Remove:
-                removeAction.Apply(visit);
+                _removeAction.Apply(visit);
                 return;
             case DeidAction.Empty:
-                emptyAction.Apply(visit);
+                _emptyAction.Apply(visit);
                 return;
             case DeidAction.Dummy:
-                dummyAction.Apply(visit);
+                _dummyAction.Apply(visit);
                 return;
             case DeidAction.ReplaceUid:
-                uidAction.Apply(visit);
+                _uidAction.Apply(visit);
                 return;
             case DeidAction.Keep:
-                keepAction.Apply(visit);
+                _keepAction.Apply(visit);
                 return;
             case DeidAction.Clean:
-                cleanAction.Apply(visit);
+                _cleanAction.Apply(visit);
                 return;
         }
     }

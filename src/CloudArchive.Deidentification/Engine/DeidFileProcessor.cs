@@ -16,12 +16,12 @@ public sealed class DeidFileProcessor
     /// byte-for-byte what it was.</summary>
     private static readonly DicomWriterOptions WriterOptions = new() { BufferSize = 64 * 1024 };
 
-    private readonly Deidentifier deidentifier;
+    private readonly Deidentifier _deidentifier;
 
     /// <summary>Creates a processor.</summary>
     public DeidFileProcessor(Deidentifier deidentifier)
     {
-        this.deidentifier = deidentifier ?? throw new ArgumentNullException(nameof(deidentifier));
+        this._deidentifier = deidentifier ?? throw new ArgumentNullException(nameof(deidentifier));
     }
 
     /// <summary>Processes one file. Refused and failed inputs write no DICOM output; their report says why.</summary>
@@ -82,7 +82,7 @@ public sealed class DeidFileProcessor
     {
         try
         {
-            return (await deidentifier.DeidentifyAsync(file, outputDirectory, cancellationToken).ConfigureAwait(false), null);
+            return (await _deidentifier.DeidentifyAsync(file, outputDirectory, cancellationToken).ConfigureAwait(false), null);
         }
         catch (DeidentificationException e)
         {
@@ -150,7 +150,7 @@ public sealed class DeidFileProcessor
 
     private InstanceReport FailedReport(DeidFailure failure, string reason)
     {
-        var report = deidentifier.NewReport();
+        var report = _deidentifier.NewReport();
         report.Outcome = InstanceOutcome.Failed;
         report.Failure = failure;
         report.Reason = reason;
@@ -162,7 +162,7 @@ public sealed class DeidFileProcessor
         var uid = report.OutputSopInstanceUid;
         return uid is { Length: > 0 } && uid.All(c => char.IsAsciiDigit(c) || c == '.')
             ? uid + ".dcm"
-            : deidentifier.Mapper.Token("file-name", Guid.NewGuid().ToString("N"), 26) + ".dcm";
+            : _deidentifier.Mapper.Token("file-name", Guid.NewGuid().ToString("N"), 26) + ".dcm";
     }
 
     private static void TryDelete(string path)

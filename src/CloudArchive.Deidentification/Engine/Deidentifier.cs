@@ -19,30 +19,30 @@ public sealed class Deidentifier
 {
     private const string MediaStorageDirectoryStorage = "1.2.840.10008.1.3.10";
 
-    private static int dictionaryWarmStarted;
+    private static int _dictionaryWarmStarted;
 
-    private readonly DeidSettings settings;
-    private readonly KeyedMapper mapper;
-    private readonly ConfidentialityProfileTable table;
-    private readonly PixelStep pixels;
-    private readonly DatasetWalker walker;
+    private readonly DeidSettings _settings;
+    private readonly KeyedMapper _mapper;
+    private readonly ConfidentialityProfileTable _table;
+    private readonly PixelStep _pixels;
+    private readonly DatasetWalker _walker;
 
     /// <summary>Creates a de-identifier for one project.</summary>
     public Deidentifier(DeidSettings settings, ProjectSecret secret, ConfidentialityProfileTable? table = null)
     {
-        this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        mapper = new KeyedMapper(secret ?? throw new ArgumentNullException(nameof(secret)));
+        this._settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _mapper = new KeyedMapper(secret ?? throw new ArgumentNullException(nameof(secret)));
         WarmDictionary();
-        this.table = table ?? ConfidentialityProfileTable.Standard;
-        pixels = new PixelStep(settings.Pixel);
-        walker = new DatasetWalker(settings, mapper, new ProfileActions(settings, this.table));
+        this._table = table ?? ConfidentialityProfileTable.Standard;
+        _pixels = new PixelStep(settings.Pixel);
+        _walker = new DatasetWalker(settings, _mapper, new ProfileActions(settings, this._table));
     }
 
     /// <summary>The settings in use.</summary>
-    public DeidSettings Settings => settings;
+    public DeidSettings Settings => _settings;
 
     /// <summary>The keyed mapper (UIDs, pseudonyms, offsets) of this project.</summary>
-    public KeyedMapper Mapper => mapper;
+    public KeyedMapper Mapper => _mapper;
 
     /// <summary>
     /// De-identifies <paramref name="file"/> in place. For a refused instance the file is left as it was and the
@@ -62,18 +62,18 @@ public sealed class Deidentifier
             return RefuseMediaDirectory(report);
         }
 
-        var decision = pixels.Decide(ds);
+        var decision = _pixels.Decide(ds);
         if (decision.Kind == PixelDecisionKind.Refuse)
         {
             return RefusePixels(report, decision);
         }
 
-        var ctx = InstanceContext.Create(ds, report, settings, mapper);
+        var ctx = InstanceContext.Create(ds, report, _settings, _mapper);
         var spool = new List<string>();
-        await pixels.ApplyAsync(ds, decision, spoolDirectory, spool, report, cancellationToken).ConfigureAwait(false);
-        walker.Walk(ds, string.Empty, clean: false, ctx);
-        FileMetaReplacement.Apply(file, settings, mapper);
-        DeidentificationMarking.Apply(ds, report, decision.Kind == PixelDecisionKind.Blank, settings, table.Edition);
+        await _pixels.ApplyAsync(ds, decision, spoolDirectory, spool, report, cancellationToken).ConfigureAwait(false);
+        _walker.Walk(ds, string.Empty, clean: false, ctx);
+        FileMetaReplacement.Apply(file, _settings, _mapper);
+        DeidentificationMarking.Apply(ds, report, decision.Kind == PixelDecisionKind.Blank, _settings, _table.Edition);
 
         report.Outcome = InstanceOutcome.Deidentified;
         report.OutputSopInstanceUid = (ds.Get(DicomTags.SOPInstanceUID) as DicomValueElement)?.GetString();
@@ -85,11 +85,11 @@ public sealed class Deidentifier
     {
         var report = new InstanceReport
         {
-            Profile = settings.Name,
-            TableEdition = table.Edition,
-            SafePrivateEdition = settings.Options.Contains(DeidOption.RetainSafePrivate) ? settings.SafePrivate.Edition : null,
+            Profile = _settings.Name,
+            TableEdition = _table.Edition,
+            SafePrivateEdition = _settings.Options.Contains(DeidOption.RetainSafePrivate) ? _settings.SafePrivate.Edition : null,
         };
-        report.Options.AddRange(DeidOptionInfo.All.Where(settings.Options.Contains).Select(DeidOptionInfo.Key));
+        report.Options.AddRange(DeidOptionInfo.All.Where(_settings.Options.Contains).Select(DeidOptionInfo.Key));
         return report;
     }
 
@@ -101,7 +101,7 @@ public sealed class Deidentifier
     /// </summary>
     private static void WarmDictionary()
     {
-        if (Interlocked.Exchange(ref dictionaryWarmStarted, 1) == 0)
+        if (Interlocked.Exchange(ref _dictionaryWarmStarted, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(
                 static _ =>

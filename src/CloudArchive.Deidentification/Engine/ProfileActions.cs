@@ -14,42 +14,42 @@ internal sealed class ProfileActions
     // Bounds the cache in a long-lived host: a file can carry any number of distinct (unlisted) even-group tags.
     private const int MaxCachedActions = 16384;
 
-    private readonly DeidSettings settings;
-    private readonly ConfidentialityProfileTable table;
+    private readonly DeidSettings _settings;
+    private readonly ConfidentialityProfileTable _table;
 
     // The action of a standard attribute depends only on its tag and effective VR under fixed settings and table, so
     // it is resolved once per (tag, VR) for the life of the de-identifier instead of once per element of every file.
-    private readonly ConcurrentDictionary<(uint Tag, DicomVR VR), ResolvedAction> standardActions = new();
+    private readonly ConcurrentDictionary<(uint Tag, DicomVR VR), ResolvedAction> _standardActions = new();
 
     // A box, not a nullable struct: files are de-identified concurrently, and a reference is published atomically.
-    private StrongBox<ResolvedAction>? privateAction;
+    private StrongBox<ResolvedAction>? _privateAction;
 
     public ProfileActions(DeidSettings settings, ConfidentialityProfileTable table)
     {
-        this.settings = settings;
-        this.table = table;
+        this._settings = settings;
+        this._table = table;
     }
 
     /// <summary>The table's row for private attributes (its basic code names removals in the report).</summary>
-    public ProfileRow PrivateRow => table.PrivateAttributesRow;
+    public ProfileRow PrivateRow => _table.PrivateAttributesRow;
 
     /// <summary>The action of every private attribute: the private-attributes row with the options applied.</summary>
     public ResolvedAction ForPrivate() =>
-        (privateAction ??= new(ActionResolver.Resolve(table.PrivateAttributesRow, settings.Options))).Value;
+        (_privateAction ??= new(ActionResolver.Resolve(_table.PrivateAttributesRow, _settings.Options))).Value;
 
     /// <summary>The action the profile gives a standard attribute (override, table row with options, or fallback).</summary>
     public ResolvedAction ForStandard(DicomTag tag, DicomVR effectiveVR)
     {
         var key = (tag.Value, effectiveVR);
-        if (standardActions.TryGetValue(key, out var cached))
+        if (_standardActions.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
         var resolved = ResolveUncached(tag, effectiveVR);
-        if (standardActions.Count < MaxCachedActions)
+        if (_standardActions.Count < MaxCachedActions)
         {
-            standardActions.TryAdd(key, resolved);
+            _standardActions.TryAdd(key, resolved);
         }
 
         return resolved;
@@ -57,7 +57,7 @@ internal sealed class ProfileActions
 
     private ResolvedAction ResolveUncached(DicomTag tag, DicomVR effectiveVR)
     {
-        foreach (var o in settings.Overrides)
+        foreach (var o in _settings.Overrides)
         {
             if (o.Matches(tag, effectiveVR))
             {
@@ -65,10 +65,10 @@ internal sealed class ProfileActions
             }
         }
 
-        var row = table.Find(tag);
+        var row = _table.Find(tag);
         if (row is not null)
         {
-            return ActionResolver.Resolve(row, settings.Options);
+            return ActionResolver.Resolve(row, _settings.Options);
         }
 
         return Fallback(tag, effectiveVR);
@@ -76,7 +76,7 @@ internal sealed class ProfileActions
 
     private ResolvedAction Fallback(DicomTag tag, DicomVR vr)
     {
-        var o = settings.Options;
+        var o = _settings.Options;
         if (vr == DicomVR.UI)
         {
             return o.Contains(DeidOption.RetainUids) || UidPolicy.IsStructuralAttribute(tag)

@@ -12,12 +12,12 @@ namespace CloudArchive.Deidentification;
 public sealed class KeyedMapper
 {
     private const string Base32Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    private readonly ProjectSecret secret;
+    private readonly ProjectSecret _secret;
 
     /// <summary>Creates a mapper for one project.</summary>
     public KeyedMapper(ProjectSecret secret)
     {
-        this.secret = secret ?? throw new ArgumentNullException(nameof(secret));
+        this._secret = secret ?? throw new ArgumentNullException(nameof(secret));
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed class KeyedMapper
     public string MapUid(string uid)
     {
         ArgumentNullException.ThrowIfNull(uid);
-        var h = secret.Derive("uid", uid.Trim().TrimEnd('\0'));
+        var h = _secret.Derive("uid", uid.Trim().TrimEnd('\0'));
         Span<byte> u = stackalloc byte[16];
         h.AsSpan(0, 16).CopyTo(u);
         u[6] = (byte)((u[6] & 0x0F) | 0x80);
@@ -56,7 +56,7 @@ public sealed class KeyedMapper
             throw new ArgumentException("minDays must not exceed maxDays.", nameof(minDays));
         }
 
-        var h = secret.Derive("date-offset", patientKey);
+        var h = _secret.Derive("date-offset", patientKey);
         var r = BitConverter.ToUInt64(h, 0);
         var span = (ulong)((long)maxDays - minDays + 1);
         var zeroInRange = minDays <= 0 && maxDays >= 0;
@@ -103,7 +103,7 @@ public sealed class KeyedMapper
     /// <summary>A keyed token of <paramref name="length"/> characters from an unambiguous base32 alphabet.</summary>
     internal string Token(string label, string text, int length)
     {
-        var h = secret.Derive(label, text);
+        var h = _secret.Derive(label, text);
         var chars = new char[length];
         var bits = 0;
         var acc = 0;

@@ -12,7 +12,7 @@ public sealed class ProjectSecret
     /// <summary>The minimum key length in bytes (256 bits, the HMAC-SHA256 block-size recommendation of RFC 2104).</summary>
     public const int MinimumLength = 32;
 
-    private readonly byte[] key;
+    private readonly byte[] _key;
 
     /// <summary>Creates a secret from raw key bytes.</summary>
     /// <exception cref="ArgumentException">Fewer than <see cref="MinimumLength"/> bytes.</exception>
@@ -23,7 +23,7 @@ public sealed class ProjectSecret
             throw new ArgumentException($"The project secret must be at least {MinimumLength} bytes.", nameof(key));
         }
 
-        this.key = key.ToArray();
+        this._key = key.ToArray();
     }
 
     /// <summary>
@@ -70,7 +70,7 @@ public sealed class ProjectSecret
         var n = Encoding.UTF8.GetBytes(label, buffer);
         buffer[n] = 0;
         Encoding.UTF8.GetBytes(text, buffer.AsSpan(n + 1));
-        return HMACSHA256.HashData(key, buffer);
+        return HMACSHA256.HashData(_key, buffer);
     }
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

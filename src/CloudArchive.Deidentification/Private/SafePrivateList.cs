@@ -14,29 +14,29 @@ public sealed class SafePrivateList
     // The shipped list is parsed on first use, not when settings are created: every profile carries it, but only
     // the Retain Safe Private Option reads it, and a short batch process should not pay for parsing it otherwise.
     private static readonly SafePrivateList Shared = new(new Lazy<SafePrivateList>(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication));
-    private readonly Lazy<SafePrivateList>? deferred;
-    private readonly HashSet<SafePrivateEntry> entries = null!;
-    private readonly string edition = null!;
+    private readonly Lazy<SafePrivateList>? _deferred;
+    private readonly HashSet<SafePrivateEntry> _entries = null!;
+    private readonly string _edition = null!;
 
     /// <summary>Creates a list from explicit entries.</summary>
     public SafePrivateList(IEnumerable<SafePrivateEntry> entries, string edition)
     {
-        this.entries = new HashSet<SafePrivateEntry>(entries.Select(e => e with { Creator = NormalizeCreator(e.Creator) }));
-        this.edition = edition;
+        this._entries = new HashSet<SafePrivateEntry>(entries.Select(e => e with { Creator = NormalizeCreator(e.Creator) }));
+        this._edition = edition;
     }
 
     private SafePrivateList(Lazy<SafePrivateList> deferred)
     {
-        this.deferred = deferred;
+        this._deferred = deferred;
     }
 
     /// <summary>The list shipped with this assembly (Table E.3.10-1), parsed on first use.</summary>
     public static SafePrivateList Standard => Shared;
 
     /// <summary>The edition/provenance label of the list.</summary>
-    public string Edition => deferred?.Value.edition ?? edition;
+    public string Edition => _deferred?.Value._edition ?? _edition;
 
-    private HashSet<SafePrivateEntry> Set => deferred?.Value.entries ?? entries;
+    private HashSet<SafePrivateEntry> Set => _deferred?.Value._entries ?? _entries;
 
     /// <summary>Number of entries.</summary>
     public int Count => Set.Count;

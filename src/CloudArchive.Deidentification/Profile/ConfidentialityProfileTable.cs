@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CloudArchive.Dicom;
 
@@ -12,14 +12,14 @@ namespace CloudArchive.Deidentification;
 public sealed class ConfidentialityProfileTable
 {
     private static readonly Lazy<ConfidentialityProfileTable> Shared = new(LoadEmbedded);
-    private readonly Dictionary<uint, ProfileRow> exact;
-    private readonly ProfileRow[] masked;
+    private readonly Dictionary<uint, ProfileRow> _exact;
+    private readonly ProfileRow[] _masked;
 
     private ConfidentialityProfileTable(string edition, IReadOnlyList<ProfileRow> rows)
     {
         Edition = edition;
         Rows = rows;
-        exact = new Dictionary<uint, ProfileRow>();
+        _exact = new Dictionary<uint, ProfileRow>();
         var maskedRows = new List<ProfileRow>();
         foreach (var row in rows)
         {
@@ -33,11 +33,11 @@ public sealed class ConfidentialityProfileTable
             }
             else
             {
-                exact[row.MaskedValue!.Value] = row;
+                _exact[row.MaskedValue!.Value] = row;
             }
         }
 
-        masked = maskedRows.ToArray();
+        _masked = maskedRows.ToArray();
         if (PrivateAttributesRow is null)
         {
             throw new InvalidDataException("Table E.1-1 data has no private-attributes row.");
@@ -59,12 +59,12 @@ public sealed class ConfidentialityProfileTable
     /// <summary>Finds the row addressing a standard (even-group) tag: exact rows first, then repeating groups.</summary>
     public ProfileRow? Find(DicomTag tag)
     {
-        if (exact.TryGetValue(tag.Value, out var row))
+        if (_exact.TryGetValue(tag.Value, out var row))
         {
             return row;
         }
 
-        foreach (var m in masked)
+        foreach (var m in _masked)
         {
             if (m.Matches(tag))
             {

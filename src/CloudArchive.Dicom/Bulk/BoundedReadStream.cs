@@ -3,12 +3,12 @@ namespace CloudArchive.Dicom;
 /// <summary>Reads at most a given number of bytes from an inner stream (disposed with it).</summary>
 internal sealed class BoundedReadStream(Stream inner, long limit) : ReadOnlyStream
 {
-    private readonly long length = limit;
+    private readonly long _length = limit;
     private long _remaining = limit;
 
-    public override long Length => length;
+    public override long Length => _length;
 
-    public override long Position => length - _remaining;
+    public override long Position => _length - _remaining;
 
     public override int Read(Span<byte> buffer)
     {

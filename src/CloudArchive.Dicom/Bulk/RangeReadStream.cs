@@ -5,16 +5,16 @@ namespace CloudArchive.Dicom;
 /// <summary>A read-only stream over a byte range served by positional reads; swaps big endian units to little endian.</summary>
 internal sealed class RangeReadStream : Stream
 {
-    private readonly Func<long, Span<byte>, int> readAt;
-    private readonly long length;
-    private readonly int swapUnit;
-    private long position;
+    private readonly Func<long, Span<byte>, int> _readAt;
+    private readonly long _length;
+    private readonly int _swapUnit;
+    private long _position;
 
     public RangeReadStream(Func<long, Span<byte>, int> readAt, long length, int swapUnit)
     {
-        this.readAt = readAt;
-        this.length = length;
-        this.swapUnit = swapUnit;
+        this._readAt = readAt;
+        this._length = length;
+        this._swapUnit = swapUnit;
     }
 
     public override bool CanRead => true;
@@ -23,20 +23,20 @@ internal sealed class RangeReadStream : Stream
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => _length;
 
     public override long Position
     {
-        get => position;
+        get => _position;
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
-            if (swapUnit > 1 && value % swapUnit != 0)
+            if (_swapUnit > 1 && value % _swapUnit != 0)
             {
                 throw new ArgumentException("Position must be aligned to the value unit size.", nameof(value));
             }
 
-            position = value;
+            _position = value;
         }
     }
 
@@ -44,23 +44,23 @@ internal sealed class RangeReadStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var remaining = length - position;
+        var remaining = _length - _position;
         if (remaining <= 0 || buffer.Length == 0)
         {
             return 0;
         }
 
         var want = (int)Math.Min(buffer.Length, remaining);
-        if (swapUnit > 1 && want >= swapUnit)
+        if (_swapUnit > 1 && want >= _swapUnit)
         {
-            want -= want % swapUnit;
+            want -= want % _swapUnit;
         }
 
         var target = buffer[..want];
         var got = 0;
         while (got < want)
         {
-            var n = readAt(position + got, target[got..]);
+            var n = _readAt(_position + got, target[got..]);
             if (n <= 0)
             {
                 throw new EndOfStreamException("The bulk data source ended before the recorded value length.");
@@ -69,12 +69,12 @@ internal sealed class RangeReadStream : Stream
             got += n;
         }
 
-        if (swapUnit > 1)
+        if (_swapUnit > 1)
         {
-            Swap(target, swapUnit);
+            Swap(target, _swapUnit);
         }
 
-        position += got;
+        _position += got;
         return got;
     }
 
@@ -92,10 +92,10 @@ internal sealed class RangeReadStream : Stream
         Position = origin switch
         {
             SeekOrigin.Begin => offset,
-            SeekOrigin.Current => position + offset,
-            _ => length + offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _length + offset,
         };
-        return position;
+        return _position;
     }
 
     public override void Flush()

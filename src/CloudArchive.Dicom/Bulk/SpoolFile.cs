@@ -8,11 +8,11 @@ namespace CloudArchive.Dicom;
 /// </summary>
 internal sealed class SpoolFile : IDisposable
 {
-    private readonly long limit;
+    private readonly long _limit;
 
     public SpoolFile(string? directory, long limit)
     {
-        this.limit = limit;
+        this._limit = limit;
         var path = Path.Combine(directory ?? Path.GetTempPath(), "cloudarchive-dicom-" + Guid.NewGuid().ToString("N") + ".spool");
         Handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
     }
@@ -23,7 +23,7 @@ internal sealed class SpoolFile : IDisposable
 
     public async ValueTask AppendAsync(ReadOnlyMemory<byte> data, long sourceOffset, DicomTag? tag, CancellationToken cancellationToken)
     {
-        if (Length + data.Length > limit)
+        if (Length + data.Length > _limit)
         {
             throw new DicomFormatException("bulk data exceeds the spool size limit", sourceOffset, tag);
         }

@@ -3,14 +3,14 @@ namespace CloudArchive.Dicom;
 /// <summary>A read-only pass-through that first serves a prefix, then the inner stream, counting bytes served.</summary>
 internal sealed class CountingStream : ReadOnlyStream
 {
-    private readonly Stream inner;
-    private readonly byte[] prefix;
-    private int prefixPos;
+    private readonly Stream _inner;
+    private readonly byte[] _prefix;
+    private int _prefixPos;
 
     public CountingStream(Stream inner, ReadOnlySpan<byte> prefix)
     {
-        this.inner = inner;
-        this.prefix = prefix.ToArray();
+        this._inner = inner;
+        this._prefix = prefix.ToArray();
     }
 
     public long Count { get; private set; }
@@ -19,28 +19,28 @@ internal sealed class CountingStream : ReadOnlyStream
 
     public override int Read(Span<byte> buffer)
     {
-        if (prefixPos < prefix.Length)
+        if (_prefixPos < _prefix.Length)
         {
-            var n = Math.Min(buffer.Length, prefix.Length - prefixPos);
-            prefix.AsSpan(prefixPos, n).CopyTo(buffer);
-            prefixPos += n;
+            var n = Math.Min(buffer.Length, _prefix.Length - _prefixPos);
+            _prefix.AsSpan(_prefixPos, n).CopyTo(buffer);
+            _prefixPos += n;
             Count += n;
             return n;
         }
 
-        var r = inner.Read(buffer);
+        var r = _inner.Read(buffer);
         Count += r;
         return r;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (prefixPos < prefix.Length)
+        if (_prefixPos < _prefix.Length)
         {
             return Read(buffer.Span);
         }
 
-        var r = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var r = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Count += r;
         return r;
     }

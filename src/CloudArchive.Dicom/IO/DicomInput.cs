@@ -11,25 +11,25 @@ internal sealed class DicomInput
 {
     private const int GrowThreshold = 1 << 20;
 
-    private readonly Stream stream;
-    private readonly byte[] buffer;
-    private readonly CancellationToken cancellationToken;
-    private int pos;
-    private int len;
-    private long bufferStart;
-    private long streamPosition;
+    private readonly Stream _stream;
+    private readonly byte[] _buffer;
+    private readonly CancellationToken _cancellationToken;
+    private int _pos;
+    private int _len;
+    private long _bufferStart;
+    private long _streamPosition;
 
     public DicomInput(Stream stream, int bufferSize, long startOffset, long? totalLength, bool seekable, CancellationToken cancellationToken, ReadOnlySpan<byte> prefix = default)
     {
-        this.stream = stream;
-        this.cancellationToken = cancellationToken;
-        buffer = new byte[Math.Max(bufferSize, Math.Max(4096, prefix.Length))];
-        prefix.CopyTo(buffer);
-        len = prefix.Length;
-        bufferStart = startOffset;
+        this._stream = stream;
+        this._cancellationToken = cancellationToken;
+        _buffer = new byte[Math.Max(bufferSize, Math.Max(4096, prefix.Length))];
+        prefix.CopyTo(_buffer);
+        _len = prefix.Length;
+        _bufferStart = startOffset;
         IsSeekable = seekable;
         End = totalLength;
-        streamPosition = seekable ? stream.Position : 0;
+        _streamPosition = seekable ? stream.Position : 0;
     }
 
     public bool IsSeekable { get; }
@@ -37,52 +37,52 @@ internal sealed class DicomInput
     /// <summary>Absolute offset of the end of input when known.</summary>
     public long? End { get; }
 
-    public long Position => bufferStart + pos;
+    public long Position => _bufferStart + _pos;
 
     /// <summary>Bytes left to the end of input, when known.</summary>
     public long? Remaining => End - Position;
 
-    public int Buffered => len - pos;
+    public int Buffered => _len - _pos;
 
     /// <summary>The stream offset that corresponds to <see cref="Position"/> (seekable inputs only).</summary>
-    public long StreamOffset => streamPosition - (len - pos);
+    public long StreamOffset => _streamPosition - (_len - _pos);
 
-    public Stream BaseStream => stream;
+    public Stream BaseStream => _stream;
 
-    public ReadOnlySpan<byte> Span(int n) => buffer.AsSpan(pos, n);
+    public ReadOnlySpan<byte> Span(int n) => _buffer.AsSpan(_pos, n);
 
     public async ValueTask<bool> TryEnsureAsync(int n)
     {
-        if (len - pos >= n)
+        if (_len - _pos >= n)
         {
             return true;
         }
 
-        if (pos > 0)
+        if (_pos > 0)
         {
-            Buffer.BlockCopy(buffer, pos, buffer, 0, len - pos);
-            bufferStart += pos;
-            len -= pos;
-            pos = 0;
+            Buffer.BlockCopy(_buffer, _pos, _buffer, 0, _len - _pos);
+            _bufferStart += _pos;
+            _len -= _pos;
+            _pos = 0;
         }
 
-        if (IsSeekable && stream.Position != streamPosition)
+        if (IsSeekable && _stream.Position != _streamPosition)
         {
             // A bulk value of the same stream was read meanwhile (bulk data shares a caller's seekable stream).
-            stream.Seek(streamPosition, SeekOrigin.Begin);
+            _stream.Seek(_streamPosition, SeekOrigin.Begin);
         }
 
-        while (len < n)
+        while (_len < n)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             int read;
             try
             {
-                read = await stream.ReadAsync(buffer.AsMemory(len, buffer.Length - len), cancellationToken).ConfigureAwait(false);
+                read = await _stream.ReadAsync(_buffer.AsMemory(_len, _buffer.Length - _len), _cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDataException ex)
             {
-                throw new DicomFormatException("corrupt deflate stream", Position + len, null, ex);
+                throw new DicomFormatException("corrupt deflate stream", Position + _len, null, ex);
             }
 
             if (read <= 0)
@@ -90,8 +90,8 @@ internal sealed class DicomInput
                 return false;
             }
 
-            len += read;
-            streamPosition += read;
+            _len += read;
+            _streamPosition += read;
         }
 
         return true;
@@ -107,21 +107,21 @@ internal sealed class DicomInput
 
     public ushort ReadUInt16(bool bigEndian)
     {
-        var v = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(pos)) : BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(pos));
-        pos += 2;
+        var v = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(_buffer.AsSpan(_pos)) : BinaryPrimitives.ReadUInt16LittleEndian(_buffer.AsSpan(_pos));
+        _pos += 2;
         return v;
     }
 
     public uint ReadUInt32(bool bigEndian)
     {
-        var v = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(pos)) : BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(pos));
-        pos += 4;
+        var v = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_pos)) : BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_pos));
+        _pos += 4;
         return v;
     }
 
-    public byte PeekByte(int offset) => buffer[pos + offset];
+    public byte PeekByte(int offset) => _buffer[_pos + offset];
 
-    public void Advance(int n) => pos += n;
+    public void Advance(int n) => _pos += n;
 
     /// <summary>Reads exactly <paramref name="n"/> bytes; the caller has bounded <paramref name="n"/>.</summary>
     public async ValueTask<byte[]> ReadBytesAsync(int n, DicomTag? tag)
@@ -135,14 +135,14 @@ internal sealed class DicomInput
         var done = 0;
         while (done < n)
         {
-            if (len - pos == 0)
+            if (_len - _pos == 0)
             {
                 await EnsureAsync(1, tag).ConfigureAwait(false);
             }
 
-            var take = Math.Min(n - done, len - pos);
-            Buffer.BlockCopy(buffer, pos, result, done, take);
-            pos += take;
+            var take = Math.Min(n - done, _len - _pos);
+            Buffer.BlockCopy(_buffer, _pos, result, done, take);
+            _pos += take;
             done += take;
         }
 
@@ -159,19 +159,19 @@ internal sealed class DicomInput
         var done = 0;
         while (done < n)
         {
-            if (len - pos == 0)
+            if (_len - _pos == 0)
             {
                 await EnsureAsync(1, tag).ConfigureAwait(false);
             }
 
-            var take = Math.Min(n - done, len - pos);
+            var take = Math.Min(n - done, _len - _pos);
             if (done + take > result.Length)
             {
                 Array.Resize(ref result, (int)Math.Min(n, Math.Max((long)result.Length * 2, done + take)));
             }
 
-            Buffer.BlockCopy(buffer, pos, result, done, take);
-            pos += take;
+            Buffer.BlockCopy(_buffer, _pos, result, done, take);
+            _pos += take;
             done += take;
         }
 
@@ -181,8 +181,8 @@ internal sealed class DicomInput
     /// <summary>Moves forward; seeks when possible, otherwise reads and discards.</summary>
     public async ValueTask SkipAsync(long n, DicomTag? tag)
     {
-        var inBuffer = Math.Min(n, len - pos);
-        pos += (int)inBuffer;
+        var inBuffer = Math.Min(n, _len - _pos);
+        _pos += (int)inBuffer;
         n -= inBuffer;
         if (n == 0)
         {
@@ -191,19 +191,19 @@ internal sealed class DicomInput
 
         if (IsSeekable)
         {
-            bufferStart += pos + n;
-            pos = 0;
-            len = 0;
-            streamPosition += n;
-            stream.Seek(streamPosition, SeekOrigin.Begin);
+            _bufferStart += _pos + n;
+            _pos = 0;
+            _len = 0;
+            _streamPosition += n;
+            _stream.Seek(_streamPosition, SeekOrigin.Begin);
             return;
         }
 
         while (n > 0)
         {
             await EnsureAsync(1, tag).ConfigureAwait(false);
-            var take = (int)Math.Min(n, len - pos);
-            pos += take;
+            var take = (int)Math.Min(n, _len - _pos);
+            _pos += take;
             n -= take;
         }
     }
@@ -213,14 +213,14 @@ internal sealed class DicomInput
     {
         while (n > 0)
         {
-            if (len - pos == 0)
+            if (_len - _pos == 0)
             {
                 await EnsureAsync(1, tag).ConfigureAwait(false);
             }
 
-            var take = (int)Math.Min(n, len - pos);
-            await sink(buffer.AsMemory(pos, take)).ConfigureAwait(false);
-            pos += take;
+            var take = (int)Math.Min(n, _len - _pos);
+            await sink(_buffer.AsMemory(_pos, take)).ConfigureAwait(false);
+            _pos += take;
             n -= take;
         }
     }
@@ -228,10 +228,10 @@ internal sealed class DicomInput
     /// <summary>The bytes already buffered beyond <see cref="Position"/> (handed to an inflater).</summary>
     public ReadOnlySpan<byte> TakeBuffered(out long streamOffset)
     {
-        streamOffset = streamPosition;
-        var s = buffer.AsSpan(pos, len - pos);
-        bufferStart += len;
-        pos = len = 0;
+        streamOffset = _streamPosition;
+        var s = _buffer.AsSpan(_pos, _len - _pos);
+        _bufferStart += _len;
+        _pos = _len = 0;
         return s;
     }
 }

@@ -6,23 +6,23 @@ namespace CloudArchive.Dicom;
 /// <summary>Buffered forward writer with explicit byte order; bulk values bypass the buffer in fixed-size chunks.</summary>
 internal sealed class DicomOutput
 {
-    private readonly Stream stream;
-    private readonly byte[] buffer;
-    private readonly CancellationToken cancellationToken;
-    private int len;
+    private readonly Stream _stream;
+    private readonly byte[] _buffer;
+    private readonly CancellationToken _cancellationToken;
+    private int _len;
 
     public DicomOutput(Stream stream, int bufferSize, CancellationToken cancellationToken)
     {
-        this.stream = stream;
-        this.cancellationToken = cancellationToken;
-        buffer = new byte[Math.Max(bufferSize, 4096)];
+        this._stream = stream;
+        this._cancellationToken = cancellationToken;
+        _buffer = new byte[Math.Max(bufferSize, 4096)];
     }
 
     public long Written { get; private set; }
 
     public async ValueTask EnsureSpaceAsync(int n)
     {
-        if (buffer.Length - len < n)
+        if (_buffer.Length - _len < n)
         {
             await FlushAsync().ConfigureAwait(false);
         }
@@ -32,14 +32,14 @@ internal sealed class DicomOutput
     {
         if (bigEndian)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(len), v);
+            BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(_len), v);
         }
         else
         {
-            BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(len), v);
+            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(_len), v);
         }
 
-        len += 2;
+        _len += 2;
         Written += 2;
     }
 
@@ -47,20 +47,20 @@ internal sealed class DicomOutput
     {
         if (bigEndian)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(len), v);
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_len), v);
         }
         else
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(len), v);
+            BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_len), v);
         }
 
-        len += 4;
+        _len += 4;
         Written += 4;
     }
 
     public void WriteByte(byte b)
     {
-        buffer[len++] = b;
+        _buffer[_len++] = b;
         Written++;
     }
 
@@ -69,12 +69,12 @@ internal sealed class DicomOutput
     {
         while (data.Length > 0)
         {
-            if (len == buffer.Length)
+            if (_len == _buffer.Length)
             {
                 await FlushAsync().ConfigureAwait(false);
             }
 
-            var room = buffer.Length - len;
+            var room = _buffer.Length - _len;
             var take = Math.Min(room, data.Length);
             if (swapUnit > 1 && take < data.Length)
             {
@@ -86,14 +86,14 @@ internal sealed class DicomOutput
                 }
             }
 
-            var target = buffer.AsSpan(len, take);
+            var target = _buffer.AsSpan(_len, take);
             data.Span[..take].CopyTo(target);
             if (swapUnit > 1)
             {
                 RangeReadStream.Swap(target, swapUnit);
             }
 
-            len += take;
+            _len += take;
             Written += take;
             data = data[take..];
         }
@@ -130,7 +130,7 @@ internal sealed class DicomOutput
         while (remaining > 0)
         {
             var want = (int)Math.Min(size, remaining);
-            var got = await source.ReadAtLeastAsync(current.AsMemory(0, want), want, false, cancellationToken).ConfigureAwait(false);
+            var got = await source.ReadAtLeastAsync(current.AsMemory(0, want), want, false, _cancellationToken).ConfigureAwait(false);
             if (got < want)
             {
                 await pending.ConfigureAwait(false);
@@ -143,7 +143,7 @@ internal sealed class DicomOutput
             }
 
             await pending.ConfigureAwait(false);
-            pending = stream.WriteAsync(current.AsMemory(0, got), cancellationToken).AsTask();
+            pending = _stream.WriteAsync(current.AsMemory(0, got), _cancellationToken).AsTask();
             Written += got;
             remaining -= got;
             (current, other) = (other, current);
@@ -154,10 +154,10 @@ internal sealed class DicomOutput
 
     public async ValueTask FlushAsync()
     {
-        if (len > 0)
+        if (_len > 0)
         {
-            await stream.WriteAsync(buffer.AsMemory(0, len), cancellationToken).ConfigureAwait(false);
-            len = 0;
+            await _stream.WriteAsync(_buffer.AsMemory(0, _len), _cancellationToken).ConfigureAwait(false);
+            _len = 0;
         }
     }
 }

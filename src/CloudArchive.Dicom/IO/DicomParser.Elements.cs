@@ -9,41 +9,41 @@ internal sealed partial class DicomParser
     {
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             if (end is long e)
             {
-                if (input.Position == e)
+                if (_input.Position == e)
                 {
                     return;
                 }
 
-                if (input.Position > e)
+                if (_input.Position > e)
                 {
-                    throw new DicomFormatException("element overruns the end of its item", input.Position, ds.ParentSequence?.Tag);
+                    throw new DicomFormatException("element overruns the end of its item", _input.Position, ds.ParentSequence?.Tag);
                 }
             }
 
-            var offset = input.Position;
-            if (topLevel && !await input.TryEnsureAsync(1).ConfigureAwait(false))
+            var offset = _input.Position;
+            if (topLevel && !await _input.TryEnsureAsync(1).ConfigureAwait(false))
             {
                 return;
             }
 
             if (metaOnly)
             {
-                if (!await input.TryEnsureAsync(8).ConfigureAwait(false) || input.PeekByte(0) != 0x02 || input.PeekByte(1) != 0x00)
+                if (!await _input.TryEnsureAsync(8).ConfigureAwait(false) || _input.PeekByte(0) != 0x02 || _input.PeekByte(1) != 0x00)
                 {
                     return;
                 }
             }
 
-            await input.EnsureAsync(8, ds.ParentSequence?.Tag).ConfigureAwait(false);
-            var group = input.ReadUInt16(enc.BigEndian);
-            var element = input.ReadUInt16(enc.BigEndian);
+            await _input.EnsureAsync(8, ds.ParentSequence?.Tag).ConfigureAwait(false);
+            var group = _input.ReadUInt16(enc.BigEndian);
+            var element = _input.ReadUInt16(enc.BigEndian);
             var tag = new DicomTag(group, element);
             if (group == 0xFFFE)
             {
-                var l = input.ReadUInt32(enc.BigEndian);
+                var l = _input.ReadUInt32(enc.BigEndian);
                 if (element == 0xE00D && undefinedItem)
                 {
                     if (l != 0)
@@ -63,7 +63,7 @@ internal sealed partial class DicomParser
                 throw new DicomFormatException($"unexpected {tag} where a data element was expected", offset, tag);
             }
 
-            if (++elementCount > options.MaxElementCount)
+            if (++_elementCount > _options.MaxElementCount)
             {
                 throw new DicomFormatException("too many data elements", offset, tag);
             }
@@ -79,8 +79,8 @@ internal sealed partial class DicomParser
             var explicitHere = enc.Explicit;
             if (enc.Explicit)
             {
-                var a = input.PeekByte(0);
-                var b = input.PeekByte(1);
+                var a = _input.PeekByte(0);
+                var b = _input.PeekByte(1);
                 if (DicomVR.TryParse(a, b, out vr) || (IsUpper(a) && IsUpper(b)))
                 {
                     var known = vr.Code[0] == a && vr.Code[1] == b;
@@ -90,16 +90,16 @@ internal sealed partial class DicomParser
                         vr = DicomVR.UN;
                     }
 
-                    input.Advance(2);
+                    _input.Advance(2);
                     if (!known || vr.HasLongExplicitHeader)
                     {
-                        await input.EnsureAsync(6, tag).ConfigureAwait(false);
-                        input.Advance(2);
-                        length = input.ReadUInt32(enc.BigEndian);
+                        await _input.EnsureAsync(6, tag).ConfigureAwait(false);
+                        _input.Advance(2);
+                        length = _input.ReadUInt32(enc.BigEndian);
                     }
                     else
                     {
-                        length = input.ReadUInt16(enc.BigEndian);
+                        length = _input.ReadUInt16(enc.BigEndian);
                     }
                 }
                 else
@@ -107,13 +107,13 @@ internal sealed partial class DicomParser
                     // An implicit VR element inside an explicit VR dataset (e.g. an item copied from an implicit
                     // file): tolerated like dcmtk and pydicom do, since the VR bytes cannot be a VR.
                     explicitHere = false;
-                    length = input.ReadUInt32(enc.BigEndian);
+                    length = _input.ReadUInt32(enc.BigEndian);
                     vr = ResolveImplicitVR(tag, ds, length);
                 }
             }
             else
             {
-                length = input.ReadUInt32(enc.BigEndian);
+                length = _input.ReadUInt32(enc.BigEndian);
                 vr = ResolveImplicitVR(tag, ds, length);
             }
 
@@ -170,19 +170,19 @@ internal sealed partial class DicomParser
         CheckedEnd(length, outer, offset, tag, "value");
         var swap = enc.BigEndian ? vr.UnitSize : 1;
         // File meta values are always inline: the reader needs them (transfer syntax) and they are small.
-        if (readingMeta && length > MaxMetaValueLength)
+        if (_readingMeta && length > MaxMetaValueLength)
         {
             throw new DicomFormatException($"file meta element of {length} bytes is implausibly long", offset, tag);
         }
 
-        if (!readingMeta && (length > options.BulkDataThreshold || inlineBytes + length > options.MaxInlineBytes))
+        if (!_readingMeta && (length > _options.BulkDataThreshold || _inlineBytes + length > _options.MaxInlineBytes))
         {
             return new DicomValueElement(tag, vr, await ReadBulkAsync(tag, length, swap).ConfigureAwait(false));
         }
 
-        inlineBytes += length;
+        _inlineBytes += length;
 
-        var bytes = await input.ReadBytesAsync((int)length, tag).ConfigureAwait(false);
+        var bytes = await _input.ReadBytesAsync((int)length, tag).ConfigureAwait(false);
         if (swap > 1)
         {
             RangeReadStream.Swap(bytes, swap);
@@ -193,25 +193,25 @@ internal sealed partial class DicomParser
 
     private async ValueTask<DicomBulkData> ReadBulkAsync(DicomTag tag, long length, int swap)
     {
-        if (bulkByReference)
+        if (_bulkByReference)
         {
-            var at = input.StreamOffset;
-            await input.SkipAsync(length, tag).ConfigureAwait(false);
-            return handle is not null
-                ? DicomBulkData.FromHandle(handle, at, length, swap)
-                : DicomBulkData.FromSharedStream(source, gate, at, length, swap);
+            var at = _input.StreamOffset;
+            await _input.SkipAsync(length, tag).ConfigureAwait(false);
+            return _handle is not null
+                ? DicomBulkData.FromHandle(_handle, at, length, swap)
+                : DicomBulkData.FromSharedStream(_source, _gate, at, length, swap);
         }
 
-        if (spool is null)
+        if (_spool is null)
         {
-            spool = new SpoolFile(options.TempDirectory, options.MaxSpoolLength);
-            resources.Add(spool);
+            _spool = new SpoolFile(_options.TempDirectory, _options.MaxSpoolLength);
+            _resources.Add(_spool);
         }
 
-        var start = spool.Length;
-        var sourceOffset = input.Position;
-        var s = spool;
-        await input.CopyToAsync(length, m => s.AppendAsync(m, sourceOffset, tag, cancellationToken), tag).ConfigureAwait(false);
-        return DicomBulkData.FromHandle(spool.Handle, start, length, swap);
+        var start = _spool.Length;
+        var sourceOffset = _input.Position;
+        var s = _spool;
+        await _input.CopyToAsync(length, m => s.AppendAsync(m, sourceOffset, tag, _cancellationToken), tag).ConfigureAwait(false);
+        return DicomBulkData.FromHandle(_spool.Handle, start, length, swap);
     }
 }

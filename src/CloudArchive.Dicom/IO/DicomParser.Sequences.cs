@@ -5,9 +5,9 @@ internal sealed partial class DicomParser
 {
     private async ValueTask ReadSequenceAsync(DicomDataset ds, DicomTag tag, uint length, Encoding enc, int depth, long? outer, long offset)
     {
-        if (depth + 1 > options.MaxDepth)
+        if (depth + 1 > _options.MaxDepth)
         {
-            throw new DicomFormatException($"sequence nesting deeper than {options.MaxDepth}", offset, tag);
+            throw new DicomFormatException($"sequence nesting deeper than {_options.MaxDepth}", offset, tag);
         }
 
         var undefined = length == UndefinedLength;
@@ -16,29 +16,29 @@ internal sealed partial class DicomParser
         long? end = undefined ? outer : CheckedEnd(length, outer, offset, tag, "sequence");
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             if (!undefined)
             {
-                if (input.Position == end)
+                if (_input.Position == end)
                 {
                     return;
                 }
 
-                if (input.Position > end)
+                if (_input.Position > end)
                 {
-                    throw new DicomFormatException("item overruns the end of its sequence", input.Position, tag);
+                    throw new DicomFormatException("item overruns the end of its sequence", _input.Position, tag);
                 }
             }
-            else if (end is long e && input.Position >= e)
+            else if (end is long e && _input.Position >= e)
             {
-                throw new DicomFormatException("undefined-length sequence not terminated before the end of its item", input.Position, tag);
+                throw new DicomFormatException("undefined-length sequence not terminated before the end of its item", _input.Position, tag);
             }
 
-            var itemOffset = input.Position;
-            await input.EnsureAsync(8, tag).ConfigureAwait(false);
-            var g = input.ReadUInt16(enc.BigEndian);
-            var el = input.ReadUInt16(enc.BigEndian);
-            var l = input.ReadUInt32(enc.BigEndian);
+            var itemOffset = _input.Position;
+            await _input.EnsureAsync(8, tag).ConfigureAwait(false);
+            var g = _input.ReadUInt16(enc.BigEndian);
+            var el = _input.ReadUInt16(enc.BigEndian);
+            var l = _input.ReadUInt32(enc.BigEndian);
             if (g == 0xFFFE && el == 0xE0DD)
             {
                 if (undefined)
@@ -54,7 +54,7 @@ internal sealed partial class DicomParser
                 throw new DicomFormatException($"expected an item tag in the sequence, found {new DicomTag(g, el)}", itemOffset, tag);
             }
 
-            if (++elementCount > options.MaxElementCount)
+            if (++_elementCount > _options.MaxElementCount)
             {
                 throw new DicomFormatException("too many data elements", itemOffset, tag);
             }
@@ -64,9 +64,9 @@ internal sealed partial class DicomParser
             if (l == UndefinedLength)
             {
                 await ReadDatasetAsync(item, enc, depth + 1, null, true, false, false).ConfigureAwait(false);
-                if (end is long limit && input.Position > limit)
+                if (end is long limit && _input.Position > limit)
                 {
-                    throw new DicomFormatException("item overruns the end of its sequence", input.Position, tag);
+                    throw new DicomFormatException("item overruns the end of its sequence", _input.Position, tag);
                 }
             }
             else
@@ -83,12 +83,12 @@ internal sealed partial class DicomParser
         var fragments = new List<DicomFragment>();
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var itemOffset = input.Position;
-            await input.EnsureAsync(8, tag).ConfigureAwait(false);
-            var g = input.ReadUInt16(enc.BigEndian);
-            var el = input.ReadUInt16(enc.BigEndian);
-            var l = input.ReadUInt32(enc.BigEndian);
+            _cancellationToken.ThrowIfCancellationRequested();
+            var itemOffset = _input.Position;
+            await _input.EnsureAsync(8, tag).ConfigureAwait(false);
+            var g = _input.ReadUInt16(enc.BigEndian);
+            var el = _input.ReadUInt16(enc.BigEndian);
+            var l = _input.ReadUInt32(enc.BigEndian);
             if (g == 0xFFFE && el == 0xE0DD)
             {
                 break;
@@ -104,21 +104,21 @@ internal sealed partial class DicomParser
                 throw new DicomFormatException("encapsulated fragment with undefined length", itemOffset, tag);
             }
 
-            if (++elementCount > options.MaxElementCount)
+            if (++_elementCount > _options.MaxElementCount)
             {
                 throw new DicomFormatException("too many fragments", itemOffset, tag);
             }
 
             CheckedEnd(l, null, itemOffset, tag, "fragment");
             DicomFragment fragment;
-            if (l > options.BulkDataThreshold || inlineBytes + l > options.MaxInlineBytes)
+            if (l > _options.BulkDataThreshold || _inlineBytes + l > _options.MaxInlineBytes)
             {
                 fragment = new DicomFragment(await ReadBulkAsync(tag, l, 1).ConfigureAwait(false));
             }
             else
             {
-                inlineBytes += l;
-                fragment = new DicomFragment(await input.ReadBytesAsync((int)l, tag).ConfigureAwait(false));
+                _inlineBytes += l;
+                fragment = new DicomFragment(await _input.ReadBytesAsync((int)l, tag).ConfigureAwait(false));
             }
             if (offsetTable is null)
             {

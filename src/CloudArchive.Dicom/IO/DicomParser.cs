@@ -10,18 +10,18 @@ internal sealed partial class DicomParser
     private const uint MaxMetaValueLength = 1 << 20;
     private static readonly Encoding ImplicitLE = new(false, false);
 
-    private readonly Stream source;
-    private readonly DicomReaderOptions options;
-    private readonly SafeFileHandle? handle;
-    private readonly CancellationToken cancellationToken;
-    private readonly object gate = new();
-    private readonly List<IDisposable> resources = new();
-    private DicomInput input = null!;
-    private SpoolFile? spool;
-    private bool bulkByReference;
-    private bool readingMeta;
-    private long elementCount;
-    private long inlineBytes;
+    private readonly Stream _source;
+    private readonly DicomReaderOptions _options;
+    private readonly SafeFileHandle? _handle;
+    private readonly CancellationToken _cancellationToken;
+    private readonly object _gate = new();
+    private readonly List<IDisposable> _resources = new();
+    private DicomInput _input = null!;
+    private SpoolFile? _spool;
+    private bool _bulkByReference;
+    private bool _readingMeta;
+    private long _elementCount;
+    private long _inlineBytes;
 
     public DicomParser(Stream source, DicomReaderOptions options, SafeFileHandle? handle, CancellationToken cancellationToken)
     {
@@ -30,10 +30,10 @@ internal sealed partial class DicomParser
             throw new ArgumentException("Invalid reader options.", nameof(options));
         }
 
-        this.source = source;
-        this.options = options;
-        this.handle = handle;
-        this.cancellationToken = cancellationToken;
+        this._source = source;
+        this._options = options;
+        this._handle = handle;
+        this._cancellationToken = cancellationToken;
     }
 
     public async Task<DicomFile> ReadFileAsync()
@@ -42,24 +42,24 @@ internal sealed partial class DicomParser
         {
             OpenInput();
             byte[]? preamble = null;
-            if (await input.TryEnsureAsync(132).ConfigureAwait(false) && IsDicm(input.Span(132)[128..]))
+            if (await _input.TryEnsureAsync(132).ConfigureAwait(false) && IsDicm(_input.Span(132)[128..]))
             {
-                preamble = await input.ReadBytesAsync(128, null).ConfigureAwait(false);
-                input.Advance(4);
+                preamble = await _input.ReadBytesAsync(128, null).ConfigureAwait(false);
+                _input.Advance(4);
             }
-            else if (await input.TryEnsureAsync(4).ConfigureAwait(false) && IsDicm(input.Span(4)))
+            else if (await _input.TryEnsureAsync(4).ConfigureAwait(false) && IsDicm(_input.Span(4)))
             {
-                input.Advance(4);
+                _input.Advance(4);
             }
 
             var meta = new DicomDataset();
             var hadMeta = false;
-            if (await input.TryEnsureAsync(8).ConfigureAwait(false) && input.PeekByte(0) == 0x02 && input.PeekByte(1) == 0x00)
+            if (await _input.TryEnsureAsync(8).ConfigureAwait(false) && _input.PeekByte(0) == 0x02 && _input.PeekByte(1) == 0x00)
             {
                 hadMeta = true;
-                readingMeta = true;
+                _readingMeta = true;
                 await ReadDatasetAsync(meta, new Encoding(true, false), 0, null, false, true, metaOnly: true).ConfigureAwait(false);
-                readingMeta = false;
+                _readingMeta = false;
             }
 
             TransferSyntax ts;
@@ -86,10 +86,10 @@ internal sealed partial class DicomParser
             await ReadBodyAsync(file.Dataset, ts).ConfigureAwait(false);
             if (preamble is null && !hadMeta && file.Dataset.Count == 0)
             {
-                throw new DicomFormatException("no DICOM data (empty input)", input.Position);
+                throw new DicomFormatException("no DICOM data (empty input)", _input.Position);
             }
 
-            foreach (var r in resources)
+            foreach (var r in _resources)
             {
                 file.Own(r);
             }
@@ -98,7 +98,7 @@ internal sealed partial class DicomParser
         }
         catch
         {
-            foreach (var r in resources)
+            foreach (var r in _resources)
             {
                 r.Dispose();
             }
@@ -114,7 +114,7 @@ internal sealed partial class DicomParser
             OpenInput();
             var file = new DicomFile(new DicomDataset(), ts);
             await ReadBodyAsync(file.Dataset, ts).ConfigureAwait(false);
-            foreach (var r in resources)
+            foreach (var r in _resources)
             {
                 file.Own(r);
             }
@@ -123,7 +123,7 @@ internal sealed partial class DicomParser
         }
         catch
         {
-            foreach (var r in resources)
+            foreach (var r in _resources)
             {
                 r.Dispose();
             }
@@ -138,19 +138,19 @@ internal sealed partial class DicomParser
 
     private void OpenInput()
     {
-        var seekable = source.CanSeek;
-        input = new DicomInput(source, options.BufferSize, seekable ? source.Position : 0, seekable ? source.Length : null, seekable, cancellationToken);
-        bulkByReference = seekable && (handle is not null || !options.SpoolSeekableStreams);
+        var seekable = _source.CanSeek;
+        _input = new DicomInput(_source, _options.BufferSize, seekable ? _source.Position : 0, seekable ? _source.Length : null, seekable, _cancellationToken);
+        _bulkByReference = seekable && (_handle is not null || !_options.SpoolSeekableStreams);
     }
 
     private async Task<TransferSyntax> DetectAsync()
     {
-        if (!await input.TryEnsureAsync(8).ConfigureAwait(false))
+        if (!await _input.TryEnsureAsync(8).ConfigureAwait(false))
         {
             return TransferSyntax.ExplicitVRLittleEndian;
         }
 
-        var s = input.Span(8);
+        var s = _input.Span(8);
         var vrLike = IsUpper(s[4]) && IsUpper(s[5]);
         var groupLE = s[0] | (s[1] << 8);
         var groupBE = (s[0] << 8) | s[1];
@@ -166,34 +166,34 @@ internal sealed partial class DicomParser
     {
         if (ts.IsDeflated)
         {
-            var start = input.Position;
-            var prefix = input.TakeBuffered(out var streamOffset);
-            if (source.CanSeek && source.Position != streamOffset)
+            var start = _input.Position;
+            var prefix = _input.TakeBuffered(out var streamOffset);
+            if (_source.CanSeek && _source.Position != streamOffset)
             {
-                source.Seek(streamOffset, SeekOrigin.Begin);
+                _source.Seek(streamOffset, SeekOrigin.Begin);
             }
 
             var zlib = prefix.Length >= 2 && prefix[0] == 0x78 && ((prefix[0] << 8) | prefix[1]) % 31 == 0;
-            var counting = new CountingStream(source, prefix);
+            var counting = new CountingStream(_source, prefix);
             Stream inflater = zlib ? new ZLibStream(counting, CompressionMode.Decompress, true) : new DeflateStream(counting, CompressionMode.Decompress, true);
-            var guard = new InflateGuardStream(inflater, counting, options, start);
-            resources.Add(guard);
-            input = new DicomInput(guard, options.BufferSize, start, null, false, cancellationToken);
-            bulkByReference = false;
+            var guard = new InflateGuardStream(inflater, counting, _options, start);
+            _resources.Add(guard);
+            _input = new DicomInput(guard, _options.BufferSize, start, null, false, _cancellationToken);
+            _bulkByReference = false;
         }
 
         await ReadDatasetAsync(dataset, new Encoding(ts.IsExplicitVR, ts.IsBigEndian), 0, null, false, true, metaOnly: false).ConfigureAwait(false);
     }
 
     private long? Bound(long? outer) =>
-        outer is long o ? (input.End is long e ? Math.Min(o, e) : o) : input.End;
+        outer is long o ? (_input.End is long e ? Math.Min(o, e) : o) : _input.End;
 
     private long CheckedEnd(long length, long? outer, long offset, DicomTag tag, string what)
     {
-        var end = input.Position + length;
+        var end = _input.Position + length;
         if (Bound(outer) is long b && end > b)
         {
-            throw new DicomFormatException($"{what} length {length} exceeds the {b - input.Position} bytes remaining", offset, tag);
+            throw new DicomFormatException($"{what} length {length} exceeds the {b - _input.Position} bytes remaining", offset, tag);
         }
 
         return end;

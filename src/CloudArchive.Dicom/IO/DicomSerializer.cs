@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 
 namespace CloudArchive.Dicom;
 
@@ -8,10 +7,10 @@ internal sealed class DicomSerializer
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
 
-    private readonly Stream stream;
-    private readonly DicomWriterOptions options;
-    private readonly CancellationToken cancellationToken;
-    private readonly Dictionary<DicomDataset, long> contentLengths = new(ReferenceEqualityComparer.Instance);
+    private readonly Stream _stream;
+    private readonly DicomWriterOptions _options;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<DicomDataset, long> _contentLengths = new(ReferenceEqualityComparer.Instance);
 
     public DicomSerializer(Stream stream, DicomWriterOptions options, CancellationToken cancellationToken)
     {
@@ -20,17 +19,17 @@ internal sealed class DicomSerializer
             throw new ArgumentException("The writer buffer must be at least 4096 bytes.", nameof(options));
         }
 
-        this.stream = stream;
-        this.options = options;
-        this.cancellationToken = cancellationToken;
+        this._stream = stream;
+        this._options = options;
+        this._cancellationToken = cancellationToken;
     }
 
     public async Task WriteFileAsync(DicomFile file)
     {
-        var ts = options.TransferSyntax ?? file.TransferSyntax;
+        var ts = _options.TransferSyntax ?? file.TransferSyntax;
         Validate(file.Dataset, ts, file.TransferSyntax);
         var meta = BuildFileMeta(file, ts);
-        var output = new DicomOutput(stream, 64 * 1024, cancellationToken);
+        var output = new DicomOutput(_stream, 64 * 1024, _cancellationToken);
         await output.WriteAsync(file.Preamble is { Length: 128 } p ? p : new byte[128], 1).ConfigureAwait(false);
         await output.WriteAsync("DICM"u8.ToArray(), 1).ConfigureAwait(false);
         await WriteDatasetAsync(output, meta, new Encoding(true, false), SequenceLengthEncoding.Defined).ConfigureAwait(false);
@@ -110,22 +109,22 @@ internal sealed class DicomSerializer
         var enc = new Encoding(ts.IsExplicitVR, ts.IsBigEndian);
         if (ts.IsDeflated)
         {
-            var deflate = new DeflateStream(stream, options.DeflateLevel, leaveOpen: true);
+            var deflate = new DeflateStream(_stream, _options.DeflateLevel, leaveOpen: true);
             await using (deflate.ConfigureAwait(false))
             {
-                var output = new DicomOutput(deflate, 64 * 1024, cancellationToken);
-                await WriteDatasetAsync(output, dataset, enc, options.SequenceLengths).ConfigureAwait(false);
+                var output = new DicomOutput(deflate, 64 * 1024, _cancellationToken);
+                await WriteDatasetAsync(output, dataset, enc, _options.SequenceLengths).ConfigureAwait(false);
                 await output.FlushAsync().ConfigureAwait(false);
             }
         }
         else
         {
-            var output = new DicomOutput(stream, 64 * 1024, cancellationToken);
-            await WriteDatasetAsync(output, dataset, enc, options.SequenceLengths).ConfigureAwait(false);
+            var output = new DicomOutput(_stream, 64 * 1024, _cancellationToken);
+            await WriteDatasetAsync(output, dataset, enc, _options.SequenceLengths).ConfigureAwait(false);
             await output.FlushAsync().ConfigureAwait(false);
         }
 
-        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(_cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask WriteDatasetAsync(DicomOutput output, DicomDataset ds, Encoding enc, SequenceLengthEncoding mode)
@@ -133,7 +132,7 @@ internal sealed class DicomSerializer
         var elements = ds.ToList();
         for (var i = 0; i < elements.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             var e = elements[i];
             if (e.Tag.IsGroupLength && e is DicomValueElement)
             {
@@ -214,7 +213,7 @@ internal sealed class DicomSerializer
             var s = bulk.OpenRead();
             await using (s.ConfigureAwait(false))
             {
-                await output.CopyFromAsync(s, bulk.Length, 1, options.BufferSize).ConfigureAwait(false);
+                await output.CopyFromAsync(s, bulk.Length, 1, _options.BufferSize).ConfigureAwait(false);
             }
         }
         else
@@ -235,7 +234,7 @@ internal sealed class DicomSerializer
             var s = bulk.OpenRead();
             await using (s.ConfigureAwait(false))
             {
-                await output.CopyFromAsync(s, bulk.Length, swap, options.BufferSize).ConfigureAwait(false);
+                await output.CopyFromAsync(s, bulk.Length, swap, _options.BufferSize).ConfigureAwait(false);
             }
         }
         else
@@ -344,7 +343,7 @@ internal sealed class DicomSerializer
 
     private long DatasetContentLength(DicomDataset ds, Encoding enc, SequenceLengthEncoding mode)
     {
-        if (contentLengths.TryGetValue(ds, out var cached))
+        if (_contentLengths.TryGetValue(ds, out var cached))
         {
             return cached;
         }
@@ -355,7 +354,7 @@ internal sealed class DicomSerializer
             total += ElementLength(e, enc, mode);
         }
 
-        contentLengths[ds] = total;
+        _contentLengths[ds] = total;
         return total;
     }
 

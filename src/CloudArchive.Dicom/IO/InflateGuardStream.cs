@@ -6,32 +6,32 @@ namespace CloudArchive.Dicom;
 /// </summary>
 internal sealed class InflateGuardStream : ReadOnlyStream
 {
-    private readonly Stream inflater;
-    private readonly CountingStream compressed;
-    private readonly DicomReaderOptions options;
-    private readonly long startOffset;
-    private long inflated;
+    private readonly Stream _inflater;
+    private readonly CountingStream _compressed;
+    private readonly DicomReaderOptions _options;
+    private readonly long _startOffset;
+    private long _inflated;
 
     public InflateGuardStream(Stream inflater, CountingStream compressed, DicomReaderOptions options, long startOffset)
     {
-        this.inflater = inflater;
-        this.compressed = compressed;
-        this.options = options;
-        this.startOffset = startOffset;
+        this._inflater = inflater;
+        this._compressed = compressed;
+        this._options = options;
+        this._startOffset = startOffset;
     }
 
-    public override long Position => inflated;
+    public override long Position => _inflated;
 
-    public override int Read(Span<byte> buffer) => Check(inflater.Read(buffer));
+    public override int Read(Span<byte> buffer) => Check(_inflater.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Check(await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        Check(await _inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            inflater.Dispose();
+            _inflater.Dispose();
         }
 
         base.Dispose(disposing);
@@ -39,15 +39,15 @@ internal sealed class InflateGuardStream : ReadOnlyStream
 
     private int Check(int n)
     {
-        inflated += n;
-        if (inflated > options.MaxInflatedLength)
+        _inflated += n;
+        if (_inflated > _options.MaxInflatedLength)
         {
-            throw new DicomFormatException("deflated dataset inflates beyond the configured limit (deflate bomb?)", startOffset + inflated);
+            throw new DicomFormatException("deflated dataset inflates beyond the configured limit (deflate bomb?)", _startOffset + _inflated);
         }
 
-        if (inflated > options.DeflateRatioGraceLength && inflated > (long)options.MaxDeflateRatio * Math.Max(1, compressed.Count))
+        if (_inflated > _options.DeflateRatioGraceLength && _inflated > (long)_options.MaxDeflateRatio * Math.Max(1, _compressed.Count))
         {
-            throw new DicomFormatException("deflated dataset exceeds the maximum compression ratio (deflate bomb?)", startOffset + inflated);
+            throw new DicomFormatException("deflated dataset exceeds the maximum compression ratio (deflate bomb?)", _startOffset + _inflated);
         }
 
         return n;

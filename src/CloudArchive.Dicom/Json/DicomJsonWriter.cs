@@ -261,14 +261,38 @@ public static partial class DicomJsonWriter
         for (var i = 0; i + size <= data.Length; i += size)
         {
             var v = data.Slice(i, size);
-            if (vr == DicomVR.US) writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(v));
-            else if (vr == DicomVR.SS) writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(v));
-            else if (vr == DicomVR.UL) writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(v));
-            else if (vr == DicomVR.SL) writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(v));
-            else if (vr == DicomVR.FL) WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(v));
-            else if (vr == DicomVR.FD) WriteFloat(writer, BinaryPrimitives.ReadDoubleLittleEndian(v));
-            else if (vr == DicomVR.SV) WriteLarge(writer, BinaryPrimitives.ReadInt64LittleEndian(v), largeAsStrings);
-            else if (vr == DicomVR.UV) WriteLarge(writer, BinaryPrimitives.ReadUInt64LittleEndian(v), largeAsStrings);
+            if (vr == DicomVR.US)
+            {
+                writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(v));
+            }
+            else if (vr == DicomVR.SS)
+            {
+                writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(v));
+            }
+            else if (vr == DicomVR.UL)
+            {
+                writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(v));
+            }
+            else if (vr == DicomVR.SL)
+            {
+                writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(v));
+            }
+            else if (vr == DicomVR.FL)
+            {
+                WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(v));
+            }
+            else if (vr == DicomVR.FD)
+            {
+                WriteFloat(writer, BinaryPrimitives.ReadDoubleLittleEndian(v));
+            }
+            else if (vr == DicomVR.SV)
+            {
+                WriteLarge(writer, BinaryPrimitives.ReadInt64LittleEndian(v), largeAsStrings);
+            }
+            else if (vr == DicomVR.UV)
+            {
+                WriteLarge(writer, BinaryPrimitives.ReadUInt64LittleEndian(v), largeAsStrings);
+            }
         }
     }
 

@@ -11,8 +11,8 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public sealed class DicomDataset : IEnumerable<DicomElement>
 {
-    private readonly DicomElementList elements = new();
-    private DicomCharacterSet? characterSet;
+    private readonly DicomElementList _elements = new();
+    private DicomCharacterSet? _characterSet;
 
     /// <summary>Creates an empty dataset.</summary>
     public DicomDataset()
@@ -30,7 +30,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     }
 
     /// <summary>The number of elements at this level.</summary>
-    public int Count => elements.Count;
+    public int Count => _elements.Count;
 
     /// <summary>The sequence this dataset is an item of, or null for a top-level dataset.</summary>
     public DicomSequence? ParentSequence { get; internal set; }
@@ -49,14 +49,14 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     {
         get
         {
-            if (characterSet is not null)
+            if (_characterSet is not null)
             {
-                return characterSet;
+                return _characterSet;
             }
 
-            if (elements.TryGetValue(DicomTags.SpecificCharacterSet, out var e) && e is DicomValueElement v)
+            if (_elements.TryGetValue(DicomTags.SpecificCharacterSet, out var e) && e is DicomValueElement v)
             {
-                return characterSet = DicomCharacterSet.FromSpecificCharacterSet(v.GetStrings());
+                return _characterSet = DicomCharacterSet.FromSpecificCharacterSet(v.GetStrings());
             }
 
             return ParentSequence?.Parent?.CharacterSet ?? DicomCharacterSet.Default;
@@ -65,25 +65,25 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
 
     /// <summary>The element with this tag.</summary>
     /// <exception cref="KeyNotFoundException">No such element.</exception>
-    public DicomElement this[DicomTag tag] => elements[tag];
+    public DicomElement this[DicomTag tag] => _elements[tag];
 
     /// <summary>The tags at this level, ascending.</summary>
-    public IEnumerable<DicomTag> Tags => elements.Keys;
+    public IEnumerable<DicomTag> Tags => _elements.Keys;
 
     /// <summary>True when an element with this tag exists at this level.</summary>
-    public bool Contains(DicomTag tag) => elements.ContainsKey(tag);
+    public bool Contains(DicomTag tag) => _elements.ContainsKey(tag);
 
     /// <summary>Gets the element with this tag at this level.</summary>
-    public bool TryGet(DicomTag tag, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DicomElement? element) => elements.TryGetValue(tag, out element);
+    public bool TryGet(DicomTag tag, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DicomElement? element) => _elements.TryGetValue(tag, out element);
 
     /// <summary>The element with this tag, or null.</summary>
-    public DicomElement? Get(DicomTag tag) => elements.GetValueOrDefault(tag);
+    public DicomElement? Get(DicomTag tag) => _elements.GetValueOrDefault(tag);
 
     /// <summary>Adds or replaces the element with the same tag.</summary>
     public void Set(DicomElement element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        var old = elements.Set(element);
+        var old = _elements.Set(element);
         if (old is DicomSequence oldSeq && !ReferenceEquals(old, element))
         {
             oldSeq.Parent = null;
@@ -96,7 +96,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
 
         if (element.Tag == DicomTags.SpecificCharacterSet)
         {
-            characterSet = null;
+            _characterSet = null;
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     public void Add(DicomElement element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        if (elements.ContainsKey(element.Tag))
+        if (_elements.ContainsKey(element.Tag))
         {
             throw new ArgumentException($"The dataset already holds {element.Tag}.", nameof(element));
         }
@@ -116,7 +116,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <summary>Removes the element with this tag; returns false when absent.</summary>
     public bool Remove(DicomTag tag)
     {
-        var old = elements.Remove(tag);
+        var old = _elements.Remove(tag);
         if (old is null)
         {
             return false;
@@ -129,7 +129,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
 
         if (tag == DicomTags.SpecificCharacterSet)
         {
-            characterSet = null;
+            _characterSet = null;
         }
 
         return true;
@@ -139,7 +139,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     public int RemoveAll(Func<DicomElement, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        var doomed = elements.Values.Where(predicate).Select(e => e.Tag).ToList();
+        var doomed = _elements.Values.Where(predicate).Select(e => e.Tag).ToList();
         foreach (var t in doomed)
         {
             Remove(t);
@@ -154,7 +154,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// </summary>
     public IEnumerable<DicomElement> Descendants()
     {
-        foreach (var e in elements.Values)
+        foreach (var e in _elements.Values)
         {
             yield return e;
             if (e is DicomSequence seq)
@@ -171,16 +171,16 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     }
 
     /// <summary>The string value of an element (decoded with <see cref="CharacterSet"/>), or null when absent.</summary>
-    public string? GetString(DicomTag tag) => elements.GetValueOrDefault(tag) is DicomValueElement v ? v.GetString(CharacterSet) : null;
+    public string? GetString(DicomTag tag) => _elements.GetValueOrDefault(tag) is DicomValueElement v ? v.GetString(CharacterSet) : null;
 
     /// <summary>The string values of an element (decoded with <see cref="CharacterSet"/>), or an empty array when absent.</summary>
-    public string[] GetStrings(DicomTag tag) => elements.GetValueOrDefault(tag) is DicomValueElement v ? v.GetStrings(CharacterSet) : Array.Empty<string>();
+    public string[] GetStrings(DicomTag tag) => _elements.GetValueOrDefault(tag) is DicomValueElement v ? v.GetStrings(CharacterSet) : Array.Empty<string>();
 
     /// <summary>The first binary value of an element as <typeparamref name="T"/>, or null when absent or empty.</summary>
     public T? GetValue<T>(DicomTag tag)
         where T : unmanaged
     {
-        if (elements.GetValueOrDefault(tag) is DicomValueElement v)
+        if (_elements.GetValueOrDefault(tag) is DicomValueElement v)
         {
             var values = v.GetValues<T>();
             return values.Length > 0 ? values[0] : null;
@@ -211,7 +211,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     public string? GetPrivateCreator(DicomTag tag)
     {
         var creatorTag = tag.PrivateCreatorTag;
-        return creatorTag is { } ct && elements.GetValueOrDefault(ct) is DicomValueElement v ? v.GetString(CharacterSet).Trim() : null;
+        return creatorTag is { } ct && _elements.GetValueOrDefault(ct) is DicomValueElement v ? v.GetString(CharacterSet).Trim() : null;
     }
 
     /// <summary>
@@ -223,9 +223,9 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         ArgumentNullException.ThrowIfNull(creator);
         for (ushort block = 0x10; block <= 0xFF; block++)
         {
-            if (elements.GetValueOrDefault(new DicomTag(group, block)) is DicomValueElement v && v.GetString(CharacterSet).Trim() == creator.Trim())
+            if (_elements.GetValueOrDefault(new DicomTag(group, block)) is DicomValueElement v && v.GetString(CharacterSet).Trim() == creator.Trim())
             {
-                return elements.GetValueOrDefault(new DicomTag(group, (ushort)((block << 8) | elementOffset)));
+                return _elements.GetValueOrDefault(new DicomTag(group, (ushort)((block << 8) | elementOffset)));
             }
         }
 
@@ -239,7 +239,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     public DicomDataset Clone()
     {
         var copy = new DicomDataset { UndefinedLength = UndefinedLength };
-        foreach (var e in elements.Values)
+        foreach (var e in _elements.Values)
         {
             copy.Set(e switch
             {
@@ -253,7 +253,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     }
 
     /// <inheritdoc />
-    public IEnumerator<DicomElement> GetEnumerator() => elements.Values.GetEnumerator();
+    public IEnumerator<DicomElement> GetEnumerator() => _elements.Values.GetEnumerator();
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -268,12 +268,12 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// Element slots this level's storage has moved by inserts and sweeps (not counting items of sequences): lets tests
     /// bound the work of an edit without timing it.
     /// </summary>
-    internal long ElementMoves => elements.ElementMoves;
+    internal long ElementMoves => _elements.ElementMoves;
 
     /// <summary>Appends without re-sorting when the reader delivers ascending tags (the common case).</summary>
     internal bool TryAppendFromReader(DicomElement element)
     {
-        if (elements.ContainsKey(element.Tag))
+        if (_elements.ContainsKey(element.Tag))
         {
             return false;
         }

@@ -15,11 +15,11 @@ namespace CloudArchive.Dicom;
 /// </remarks>
 internal sealed class DicomElementList
 {
-    private readonly List<DicomElement> items = new();
-    private int removedCount;
+    private readonly List<DicomElement> _items = new();
+    private int _removedCount;
 
     /// <summary>The number of elements.</summary>
-    public int Count => items.Count - removedCount;
+    public int Count => _items.Count - _removedCount;
 
     /// <summary>The elements in tag order (a live view: do not modify while enumerating).</summary>
     public List<DicomElement> Values
@@ -27,7 +27,7 @@ internal sealed class DicomElementList
         get
         {
             Compact();
-            return items;
+            return _items;
         }
     }
 
@@ -59,7 +59,7 @@ internal sealed class DicomElementList
     public DicomElement? GetValueOrDefault(DicomTag tag)
     {
         var i = IndexOf(tag.Value);
-        return i >= 0 && items[i] is not Removed ? items[i] : null;
+        return i >= 0 && _items[i] is not Removed ? _items[i] : null;
     }
 
     /// <summary>The element of a tag, if present.</summary>
@@ -75,18 +75,18 @@ internal sealed class DicomElementList
         var i = IndexOf(element.Tag.Value);
         if (i >= 0)
         {
-            var old = items[i];
-            items[i] = element;
+            var old = _items[i];
+            _items[i] = element;
             if (old is Removed)
             {
-                removedCount--;
+                _removedCount--;
                 return null;
             }
 
             return old;
         }
 
-        if (removedCount > 0)
+        if (_removedCount > 0)
         {
             // An insert shifts the tail, markers included: sweeping first costs one pass and keeps the markers of a mass
             // removal from being shifted again by every attribute the de-identifier adds afterwards.
@@ -94,8 +94,8 @@ internal sealed class DicomElementList
             i = IndexOf(element.Tag.Value);
         }
 
-        ElementMoves += items.Count - ~i;
-        items.Insert(~i, element);
+        ElementMoves += _items.Count - ~i;
+        _items.Insert(~i, element);
         return null;
     }
 
@@ -103,42 +103,42 @@ internal sealed class DicomElementList
     public DicomElement? Remove(DicomTag tag)
     {
         var i = IndexOf(tag.Value);
-        if (i < 0 || items[i] is Removed)
+        if (i < 0 || _items[i] is Removed)
         {
             return null;
         }
 
-        var old = items[i];
-        items[i] = new Removed(old);
-        removedCount++;
+        var old = _items[i];
+        _items[i] = new Removed(old);
+        _removedCount++;
         return old;
     }
 
     /// <summary>Sweeps the removal markers out in one pass.</summary>
     private void Compact()
     {
-        if (removedCount == 0)
+        if (_removedCount == 0)
         {
             return;
         }
 
-        ElementMoves += items.Count;
-        items.RemoveAll(static e => e is Removed);
-        removedCount = 0;
+        ElementMoves += _items.Count;
+        _items.RemoveAll(static e => e is Removed);
+        _removedCount = 0;
     }
 
     /// <summary>The index of a tag value (possibly a removal marker), or the bitwise complement of its insertion point.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hottest lookup of a batch; no tier-0 phase
     private int IndexOf(uint value)
     {
-        var n = items.Count;
+        var n = _items.Count;
         if (n == 0)
         {
             return ~0;
         }
 
         // Appending in tag order (the parser, a writer building a dataset) is the common case.
-        var last = items[n - 1].Tag.Value;
+        var last = _items[n - 1].Tag.Value;
         if (value > last)
         {
             return ~n;
@@ -154,7 +154,7 @@ internal sealed class DicomElementList
         while (lo <= hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
-            var v = items[mid].Tag.Value;
+            var v = _items[mid].Tag.Value;
             if (v == value)
             {
                 return mid;

@@ -8,10 +8,10 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public sealed class DicomFragment
 {
-    private readonly ReadOnlyMemory<byte> bytes;
+    private readonly ReadOnlyMemory<byte> _bytes;
 
     /// <summary>Creates an inline fragment.</summary>
-    public DicomFragment(ReadOnlyMemory<byte> value) => bytes = value;
+    public DicomFragment(ReadOnlyMemory<byte> value) => _bytes = value;
 
     /// <summary>Creates a fragment whose bytes are read on demand.</summary>
     public DicomFragment(DicomBulkData bulkData)
@@ -21,7 +21,7 @@ public sealed class DicomFragment
     }
 
     /// <summary>The fragment length in bytes as stored (odd for some non-conformant files; the writer pads with NUL).</summary>
-    public long Length => BulkData?.Length ?? bytes.Length;
+    public long Length => BulkData?.Length ?? _bytes.Length;
 
     /// <summary>True when the fragment is bulk data.</summary>
     public bool IsBulk => BulkData is not null;
@@ -31,7 +31,7 @@ public sealed class DicomFragment
 
     /// <summary>The inline bytes.</summary>
     /// <exception cref="InvalidOperationException">The fragment is bulk data.</exception>
-    public ReadOnlyMemory<byte> Bytes => BulkData is null ? bytes : throw new InvalidOperationException("The fragment is bulk data; use OpenRead().");
+    public ReadOnlyMemory<byte> Bytes => BulkData is null ? _bytes : throw new InvalidOperationException("The fragment is bulk data; use OpenRead().");
 
     /// <summary>Opens the fragment bytes as a stream.</summary>
     public Stream OpenRead()
@@ -41,8 +41,8 @@ public sealed class DicomFragment
             return BulkData.OpenRead();
         }
 
-        return MemoryMarshal.TryGetArray(bytes, out var seg)
+        return MemoryMarshal.TryGetArray(_bytes, out var seg)
             ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, false)
-            : new MemoryStream(bytes.ToArray(), false);
+            : new MemoryStream(_bytes.ToArray(), false);
     }
 }

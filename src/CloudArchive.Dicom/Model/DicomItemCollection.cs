@@ -5,14 +5,14 @@ namespace CloudArchive.Dicom;
 /// <summary>The items of a <see cref="DicomSequence"/>; keeps each item's parent link so character sets inherit.</summary>
 internal sealed class DicomItemCollection : Collection<DicomDataset>
 {
-    private readonly DicomSequence owner;
+    private readonly DicomSequence _owner;
 
-    public DicomItemCollection(DicomSequence owner) => this.owner = owner;
+    public DicomItemCollection(DicomSequence owner) => this._owner = owner;
 
     protected override void InsertItem(int index, DicomDataset item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        item.ParentSequence = owner;
+        item.ParentSequence = _owner;
         base.InsertItem(index, item);
     }
 
@@ -20,7 +20,7 @@ internal sealed class DicomItemCollection : Collection<DicomDataset>
     {
         ArgumentNullException.ThrowIfNull(item);
         this[index].ParentSequence = null;
-        item.ParentSequence = owner;
+        item.ParentSequence = _owner;
         base.SetItem(index, item);
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace CloudArchive.Dicom;
 
@@ -15,7 +14,7 @@ namespace CloudArchive.Dicom;
 /// </summary>
 public sealed class DicomValueElement : DicomElement
 {
-    private readonly ReadOnlyMemory<byte> bytes;
+    private readonly ReadOnlyMemory<byte> _bytes;
 
     /// <summary>Creates an element with an inline value (little endian bytes as they are to be stored).</summary>
     public DicomValueElement(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> value)
@@ -26,7 +25,7 @@ public sealed class DicomValueElement : DicomElement
             throw new ArgumentException("Use DicomSequence for SQ elements.", nameof(vr));
         }
 
-        bytes = value;
+        _bytes = value;
     }
 
     /// <summary>Creates an element whose value is bulk data read on demand.</summary>
@@ -62,7 +61,7 @@ public sealed class DicomValueElement : DicomElement
     }
 
     /// <summary>The value length in bytes (as stored; may be odd for malformed input).</summary>
-    public long Length => BulkData?.Length ?? bytes.Length;
+    public long Length => BulkData?.Length ?? _bytes.Length;
 
     /// <summary>True when the value is bulk data (not held in memory).</summary>
     public bool IsBulk => BulkData is not null;
@@ -72,7 +71,7 @@ public sealed class DicomValueElement : DicomElement
 
     /// <summary>The inline value bytes (little endian).</summary>
     /// <exception cref="InvalidOperationException">The value is bulk data; use <see cref="OpenRead"/> or <see cref="GetBytes"/>.</exception>
-    public ReadOnlyMemory<byte> Bytes => BulkData is null ? bytes : throw new InvalidOperationException("The value is bulk data; use OpenRead() or GetBytes().");
+    public ReadOnlyMemory<byte> Bytes => BulkData is null ? _bytes : throw new InvalidOperationException("The value is bulk data; use OpenRead() or GetBytes().");
 
     /// <summary>Opens the value as a stream of little endian bytes (inline or bulk).</summary>
     public Stream OpenRead()
@@ -82,9 +81,9 @@ public sealed class DicomValueElement : DicomElement
             return BulkData.OpenRead();
         }
 
-        return MemoryMarshal.TryGetArray(bytes, out var seg)
+        return MemoryMarshal.TryGetArray(_bytes, out var seg)
             ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, false)
-            : new MemoryStream(bytes.ToArray(), false);
+            : new MemoryStream(_bytes.ToArray(), false);
     }
 
     /// <summary>The value bytes; loads bulk data into memory (for small bulk values only: up to 2 GiB).</summary>
@@ -93,7 +92,7 @@ public sealed class DicomValueElement : DicomElement
     {
         if (BulkData is null)
         {
-            return bytes;
+            return _bytes;
         }
 
         if (BulkData.Length > Array.MaxLength)

@@ -19,9 +19,9 @@ public sealed class DicomCharacterSet
     private static readonly Encoding EucKr;
     private static readonly Encoding Gb2312;
 
-    private readonly Segment initialG0;
-    private readonly Segment? initialG1;
-    private readonly Encoding? whole;
+    private readonly Segment _initialG0;
+    private readonly Segment? _initialG1;
+    private readonly Encoding? _whole;
 
     static DicomCharacterSet()
     {
@@ -40,13 +40,13 @@ public sealed class DicomCharacterSet
         IsIso2022 = terms.Any(t => t.Trim().StartsWith("ISO 2022", StringComparison.Ordinal));
         if (!IsIso2022)
         {
-            whole = SingleTermEncoding(first);
-            initialG0 = Segment.Ascii;
+            _whole = SingleTermEncoding(first);
+            _initialG0 = Segment.Ascii;
             return;
         }
 
-        initialG0 = first == "ISO 2022 IR 13" ? Segment.Romaji : Segment.Ascii;
-        initialG1 = first switch
+        _initialG0 = first == "ISO 2022 IR 13" ? Segment.Romaji : Segment.Ascii;
+        _initialG1 = first switch
         {
             "ISO 2022 IR 13" => Segment.Katakana,
             "ISO 2022 IR 6" or "" => null,
@@ -86,14 +86,14 @@ public sealed class DicomCharacterSet
     /// <summary>Decodes a text value. <paramref name="isPersonName"/> makes '^' and '=' reset ISO 2022 state too.</summary>
     public string Decode(ReadOnlySpan<byte> data, bool isPersonName = false)
     {
-        if (whole is not null)
+        if (_whole is not null)
         {
-            return whole.GetString(data);
+            return _whole.GetString(data);
         }
 
         var sb = new StringBuilder(data.Length);
-        var g0 = initialG0;
-        var g1 = initialG1;
+        var g0 = _initialG0;
+        var g1 = _initialG1;
         var i = 0;
         while (i < data.Length)
         {
@@ -120,8 +120,8 @@ public sealed class DicomCharacterSet
                 {
                     if (b is 0x0D or 0x0A or 0x0C or 0x09 or (byte)'\\' || (isPersonName && b is (byte)'^' or (byte)'='))
                     {
-                        g0 = initialG0;
-                        g1 = initialG1;
+                        g0 = _initialG0;
+                        g1 = _initialG1;
                         sb.Append((char)b);
                         i++;
                         continue;
@@ -188,15 +188,15 @@ public sealed class DicomCharacterSet
         }
 
         Encoding enc;
-        if (whole is not null)
+        if (_whole is not null)
         {
-            enc = Terms.Count == 0 ? Latin1 : whole;
+            enc = Terms.Count == 0 ? Latin1 : _whole;
         }
         else if (Terms.Any(t => t.Trim() == "ISO 2022 IR 87"))
         {
             enc = Encoding.GetEncoding(50220);
         }
-        else if (initialG1 is { Kind: Kind.SingleByte } g1)
+        else if (_initialG1 is { Kind: Kind.SingleByte } g1)
         {
             enc = g1.Encoding;
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudArchive.Core.Audit;
-using CloudArchive.Research.Agreements;
 using CloudArchive.Functions.Middleware;
+using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Functions.Export;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using CloudArchive.Research.Export;
 using CloudArchive.Functions.Ingest;
 using CloudArchive.Functions.Middleware;
+using CloudArchive.Research.Export;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CloudArchive.Functions.Export;

@@ -1,5 +1,4 @@
 using CloudArchive.Azure.Composition;
-using Microsoft.Extensions.Configuration;
 using CloudArchive.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Lifecycle;
 using CloudArchive.Core.Ingest;

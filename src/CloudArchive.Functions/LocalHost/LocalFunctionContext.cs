@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Context.Features;
 
 namespace CloudArchive.Functions.LocalHost;
 

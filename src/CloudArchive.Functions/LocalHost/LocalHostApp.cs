@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Hosting;
 using CloudArchive.Functions.Hosting;
+using Microsoft.AspNetCore.Hosting;
 
 namespace CloudArchive.Functions.LocalHost;
 

@@ -1,13 +1,13 @@
 using CloudArchive.Azure.Storage;
 using CloudArchive.Core.Audit;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Core.Identity;
-using CloudArchive.Research.Access;
 using CloudArchive.Core.DicomWeb.Query;
-using CloudArchive.Research.DicomWeb;
-using CloudArchive.Research.Publication;
+using CloudArchive.Core.Identity;
 using CloudArchive.Functions.DicomWeb.Research;
 using CloudArchive.Functions.Hosting;
+using CloudArchive.Research.Access;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.DicomWeb;
+using CloudArchive.Research.Publication;
 using Microsoft.AspNetCore.Authentication;
 
 namespace CloudArchive.Functions.Research;

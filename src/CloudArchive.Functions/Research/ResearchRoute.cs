@@ -1,7 +1,6 @@
 using CloudArchive.Dicom;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Research.Publication;
 using CloudArchive.Functions.DicomWeb.Research;
+using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Functions.Research;
 

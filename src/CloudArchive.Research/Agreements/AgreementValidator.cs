@@ -1,9 +1,8 @@
 using System.Globalization;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Research.Common;
 using CloudArchive.Core.Retention;
 using CloudArchive.Deidentification;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Common;
 
 namespace CloudArchive.Research.Agreements;
 

@@ -1,5 +1,4 @@
 using CloudArchive.Core.Keys;
-using System.Text.RegularExpressions;
 
 namespace CloudArchive.Research.Agreements;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using CloudArchive.Research.Publication;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Research.DicomWeb;
 

@@ -1,6 +1,6 @@
 using CloudArchive.Core.DicomWeb.Query;
-using CloudArchive.Research.Publication;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Research.DicomWeb;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using CloudArchive.Research.Agreements;
 using CloudArchive.Deidentification;
+using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Research.Export;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Archive;
 using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Research.Export;

@@ -1,9 +1,9 @@
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
-using CloudArchive.Research.Agreements;
 using CloudArchive.Deidentification;
 using CloudArchive.Dicom;
-using CloudArchive.Core.Archive;
+using CloudArchive.Research.Agreements;
 
 namespace CloudArchive.Research.Export;
 

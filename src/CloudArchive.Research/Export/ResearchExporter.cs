@@ -1,15 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Keys;
+using CloudArchive.Core.Retention;
+using CloudArchive.Deidentification;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Consent;
 using CloudArchive.Research.Publication;
-using CloudArchive.Core.Retention;
-using CloudArchive.Deidentification;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Research.Export;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using CloudArchive.Azure.Composition;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
@@ -7,6 +6,7 @@ using CloudArchive.Research.Export;
 using CloudArchive.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
 namespace CloudArchive.Azure.Tests.Composition;
 

@@ -1,5 +1,5 @@
-using Xunit;
 using CloudArchive.Azure.Composition;
+using Xunit;
 
 namespace CloudArchive.Azure.Tests.Composition;
 

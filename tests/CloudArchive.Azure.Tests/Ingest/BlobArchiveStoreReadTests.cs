@@ -1,9 +1,8 @@
 using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Testing.Azurite;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest;
 

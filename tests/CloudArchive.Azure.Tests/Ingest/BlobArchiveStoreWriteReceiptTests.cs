@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest;
 

@@ -1,9 +1,8 @@
 using CloudArchive.Azure.Lifecycle;
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Lifecycle;
 using CloudArchive.Testing.Azurite;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Lifecycle;
 

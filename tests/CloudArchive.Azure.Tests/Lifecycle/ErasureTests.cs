@@ -1,5 +1,4 @@
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle;
 using CloudArchive.Core.Lifecycle.Erasure;

@@ -1,10 +1,9 @@
-using Azure.Storage.Blobs;
 using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.Lifecycle;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Azure.Tests.Research;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle;
 using CloudArchive.Core.Lifecycle.Holds;
@@ -14,7 +13,6 @@ using CloudArchive.Research.Export;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Lifecycle;
 

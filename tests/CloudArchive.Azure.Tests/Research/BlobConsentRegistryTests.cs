@@ -1,6 +1,6 @@
 using System.Text;
-using CloudArchive.Azure.Research;
 using Azure.Storage.Blobs;
+using CloudArchive.Azure.Research;
 using CloudArchive.Research.Consent;
 using CloudArchive.Testing.Azurite;
 using Xunit;

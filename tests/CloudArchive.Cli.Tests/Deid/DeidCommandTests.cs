@@ -7,13 +7,13 @@ namespace CloudArchive.Cli.Tests.Deid;
 
 public sealed class DeidCommandTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("cli-deid").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-deid").FullName;
 
     public void Dispose()
     {
         try
         {
-            Directory.Delete(root, true);
+            Directory.Delete(_root, true);
         }
         catch (IOException)
         {
@@ -22,14 +22,14 @@ public sealed class DeidCommandTests : IDisposable
 
     private string Secret(string text = "0123456789abcdef0123456789abcdef-project-secret")
     {
-        var p = Path.Combine(root, "secret-" + Guid.NewGuid().ToString("N"));
+        var p = Path.Combine(_root, "secret-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(p, text + "\n");
         return p;
     }
 
     private string InputDir(params string[] samples)
     {
-        var dir = Path.Combine(root, "in");
+        var dir = Path.Combine(_root, "in");
         Directory.CreateDirectory(Path.Combine(dir, "nested"));
         foreach (var s in samples)
         {
@@ -43,8 +43,8 @@ public sealed class DeidCommandTests : IDisposable
     public async Task Directory_run_writes_outputs_reports_and_lists_refused_inputs()
     {
         var input = InputDir("CT_small.dcm", "MR_small.dcm", "examples_ybr_color.dcm", "MR_truncated.dcm");
-        var output = Path.Combine(root, "out");
-        var reports = Path.Combine(root, "reports");
+        var output = Path.Combine(_root, "out");
+        var reports = Path.Combine(_root, "reports");
         var r = await CliRun.RunAsync("deid", "--in", input, "--out", output, "--secret-file", Secret(), "--report", reports, "--jobs", "2");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("de-identified 2, refused 1, failed 1 of 4", r.Output, StringComparison.Ordinal);
@@ -65,8 +65,8 @@ public sealed class DeidCommandTests : IDisposable
     public async Task DICOMDIR_in_a_directory_run_is_refused_and_listed_while_instances_are_deidentified()
     {
         var input = InputDir("CT_small.dcm", "DICOMDIR");
-        var output = Path.Combine(root, "out-dir");
-        var reports = Path.Combine(root, "reports-dir");
+        var output = Path.Combine(_root, "out-dir");
+        var reports = Path.Combine(_root, "reports-dir");
         var r = await CliRun.RunAsync("deid", "--in", input, "--out", output, "--secret-file", Secret(), "--report", reports);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("de-identified 1, refused 1, failed 0 of 2", r.Output, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class DeidCommandTests : IDisposable
     [Fact]
     public async Task Single_file_with_options_keeps_uids_when_retain_uids_is_asked()
     {
-        var output = Path.Combine(root, "out1");
+        var output = Path.Combine(_root, "out1");
         var r = await CliRun.RunAsync("deid", "--in", SamplePaths.Of("CT_small.dcm"), "--out", output, "--secret-file", Secret(), "--options", "retainUIDs,retainLongitudinalModifiedDates");
         Assert.Equal(0, r.ExitCode);
         var outFile = Assert.Single(Directory.GetFiles(output));
@@ -93,11 +93,11 @@ public sealed class DeidCommandTests : IDisposable
     [Fact]
     public async Task Profile_file_can_relax_the_absent_burned_in_flag_policy_for_ultrasound()
     {
-        var profile = Path.Combine(root, "p.json");
+        var profile = Path.Combine(_root, "p.json");
         await File.WriteAllTextAsync(profile, """
             { "name": "p", "pixel": { "refuseWhenAbsentForModalities": [] } }
             """, TestContext.Current.CancellationToken);
-        var r = await CliRun.RunAsync("deid", "--in", SamplePaths.Of("examples_ybr_color.dcm"), "--out", Path.Combine(root, "o"), "--secret-file", Secret(), "--profile", profile);
+        var r = await CliRun.RunAsync("deid", "--in", SamplePaths.Of("examples_ybr_color.dcm"), "--out", Path.Combine(_root, "o"), "--secret-file", Secret(), "--profile", profile);
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("profile p", r.Output, StringComparison.Ordinal);
     }
@@ -110,7 +110,7 @@ public sealed class DeidCommandTests : IDisposable
     [InlineData("missing-input")]
     public async Task Configuration_errors_exit_2_with_a_clear_message_and_write_nothing(string problem)
     {
-        var output = Path.Combine(root, "bad-out");
+        var output = Path.Combine(_root, "bad-out");
         var args = new List<string> { "deid", "--in", SamplePaths.Of("CT_small.dcm"), "--out", output };
         switch (problem)
         {
@@ -121,15 +121,15 @@ public sealed class DeidCommandTests : IDisposable
                 args.AddRange(["--secret-file", Secret("tooshort")]);
                 break;
             case "missing-secret":
-                args.AddRange(["--secret-file", Path.Combine(root, "nope")]);
+                args.AddRange(["--secret-file", Path.Combine(_root, "nope")]);
                 break;
             case "bad-profile":
-                var p = Path.Combine(root, "bad.json");
+                var p = Path.Combine(_root, "bad.json");
                 File.WriteAllText(p, """{ "name": "x", "overrides": [ { "keyword": "NotAKeyword", "action": "K" } ] }""");
                 args.AddRange(["--secret-file", Secret(), "--profile", p]);
                 break;
             case "missing-input":
-                args[2] = Path.Combine(root, "no-such-input");
+                args[2] = Path.Combine(_root, "no-such-input");
                 args.AddRange(["--secret-file", Secret()]);
                 break;
         }

@@ -16,9 +16,9 @@ namespace CloudArchive.Cli.Tests.Dicom;
 /// </summary>
 public sealed class Dcm2JsonOracleTests : IDisposable
 {
-    private readonly string scratch = Directory.CreateTempSubdirectory("ca-dcm2json-").FullName;
+    private readonly string _scratch = Directory.CreateTempSubdirectory("ca-dcm2json-").FullName;
 
-    public void Dispose() => Directory.Delete(scratch, recursive: true);
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     public static TheoryData<string> ReadableSamples()
     {
@@ -46,7 +46,7 @@ public sealed class Dcm2JsonOracleTests : IDisposable
             Assert.Skip("dcm2json/dcmodify are not installed (apt-get install dcmtk)");
         }
 
-        var input = Path.Combine(scratch, sample);
+        var input = Path.Combine(_scratch, sample);
         File.Copy(SamplePaths.Of(sample), input);
         var (code, dcmtkJson) = await RunAsync(dcm2json, [input]);
         var withoutPixels = false;

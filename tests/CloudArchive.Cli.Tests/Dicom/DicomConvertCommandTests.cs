@@ -5,9 +5,9 @@ namespace CloudArchive.Cli.Tests.Dicom;
 
 public sealed class DicomConvertCommandTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("ca-cli-convert-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ca-cli-convert-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
     [InlineData("implicit", "1.2.840.10008.1.2")]
@@ -17,7 +17,7 @@ public sealed class DicomConvertCommandTests : IDisposable
     [InlineData("1.2.840.10008.1.2", "1.2.840.10008.1.2")]
     public async Task Convert_writes_the_requested_transfer_syntax_and_keeps_the_values(string target, string uid)
     {
-        var output = Path.Combine(dir, "out.dcm");
+        var output = Path.Combine(_dir, "out.dcm");
 
         var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("CT_small.dcm"), output, "--transfer-syntax", target);
 
@@ -37,7 +37,7 @@ public sealed class DicomConvertCommandTests : IDisposable
     [Fact]
     public async Task Undefined_lengths_option_writes_every_sequence_with_undefined_length()
     {
-        var output = Path.Combine(dir, "u.dcm");
+        var output = Path.Combine(_dir, "u.dcm");
 
         var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("test-SR.dcm"), output, "--undefined-lengths");
 
@@ -51,20 +51,20 @@ public sealed class DicomConvertCommandTests : IDisposable
     [Fact]
     public async Task Encapsulated_input_cannot_be_converted_to_a_native_syntax_and_no_output_is_left()
     {
-        var output = Path.Combine(dir, "no.dcm");
+        var output = Path.Combine(_dir, "no.dcm");
 
         var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("JPEG-LL.dcm"), output, "-t", "explicit");
 
         Assert.Equal(4, r.ExitCode);
         Assert.Contains("compressed", r.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.GetFiles(dir));
+        Assert.Empty(Directory.GetFiles(_dir));
     }
 
     [Fact]
     public async Task Unknown_transfer_syntax_is_a_usage_error()
     {
-        var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("CT_small.dcm"), Path.Combine(dir, "x.dcm"), "-t", "jpeg-please");
+        var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("CT_small.dcm"), Path.Combine(_dir, "x.dcm"), "-t", "jpeg-please");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("unknown transfer syntax 'jpeg-please'", r.Error, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public sealed class DicomConvertCommandTests : IDisposable
     [Fact]
     public async Task Conflicting_length_options_are_a_usage_error()
     {
-        var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("CT_small.dcm"), Path.Combine(dir, "x.dcm"), "--undefined-lengths", "--defined-lengths");
+        var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("CT_small.dcm"), Path.Combine(_dir, "x.dcm"), "--undefined-lengths", "--defined-lengths");
 
         Assert.Equal(2, r.ExitCode);
     }
@@ -81,13 +81,13 @@ public sealed class DicomConvertCommandTests : IDisposable
     [Fact]
     public async Task Failed_conversion_leaves_an_existing_output_untouched()
     {
-        var output = Path.Combine(dir, "keep.dcm");
+        var output = Path.Combine(_dir, "keep.dcm");
         await File.WriteAllTextAsync(output, "previous content", TestContext.Current.CancellationToken);
 
         var r = await CliRun.RunAsync("dicom", "convert", SamplePaths.Of("MR_truncated.dcm"), output);
 
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("previous content", await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
-        Assert.Single(Directory.GetFiles(dir));
+        Assert.Single(Directory.GetFiles(_dir));
     }
 }

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Cli.Tests.Operations;
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Cli.Tests.Lifecycle;
 

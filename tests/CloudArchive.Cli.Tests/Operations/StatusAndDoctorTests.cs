@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Cli.Commands.Doctor;
 using CloudArchive.Core.Ingest.Quarantine;

@@ -1,6 +1,6 @@
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Ingest.Quarantine;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Tests.Ingest;
 

@@ -1,8 +1,7 @@
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Tests.Ingest;
 

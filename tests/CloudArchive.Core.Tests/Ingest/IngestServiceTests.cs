@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Tests.Ingest;
 

@@ -1,7 +1,6 @@
-using CloudArchive.Core.Crypto;
-using CloudArchive.Core.Ingest;
-using Xunit;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Crypto;
+using Xunit;
 
 namespace CloudArchive.Core.Tests.Ingest;
 

@@ -1,5 +1,5 @@
-using Xunit;
 using CloudArchive.Dicom.Tests.Support;
+using Xunit;
 
 namespace CloudArchive.Dicom.Tests.Oracle;
 

@@ -11,9 +11,9 @@ namespace CloudArchive.Dicom.Tests.Oracle;
 /// </summary>
 public sealed class OracleRoundTripTests : IDisposable
 {
-    private readonly string scratch = Directory.CreateTempSubdirectory("ca-oracle-").FullName;
+    private readonly string _scratch = Directory.CreateTempSubdirectory("ca-oracle-").FullName;
 
-    public void Dispose() => Directory.Delete(scratch, recursive: true);
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     [Theory]
     [MemberData(nameof(WrittenGoldenTests.SamplesAndTargets), MemberType = typeof(WrittenGoldenTests))]
@@ -28,9 +28,9 @@ public sealed class OracleRoundTripTests : IDisposable
         }
 
         var ct = TestContext.Current.CancellationToken;
-        var input = Path.Combine(scratch, "input-" + sample);
+        var input = Path.Combine(_scratch, "input-" + sample);
         File.Copy(Samples.PathOf(sample), input);
-        var output = Path.Combine(scratch, $"{Path.GetFileNameWithoutExtension(sample)}.{target}.dcm");
+        var output = Path.Combine(_scratch, $"{Path.GetFileNameWithoutExtension(sample)}.{target}.dcm");
         await using (var source = await DicomReader.ReadFileAsync(input, cancellationToken: ct))
         {
             await source.SaveAsync(output, new DicomWriterOptions { TransferSyntax = OracleTargets.Resolve(target, source.TransferSyntax) }, ct);
@@ -40,8 +40,8 @@ public sealed class OracleRoundTripTests : IDisposable
         Assert.True(dump.ExitCode == 0, $"dcmdump -q exit {dump.ExitCode}: {dump.Stderr}");
 
         var mode = target == "deflated" ? DciodvfyReport.Mode.Dataset : DciodvfyReport.Mode.File;
-        var before = await DciodvfyReport.RunAsync(input, sample, mode, scratch, ct);
-        var after = await DciodvfyReport.RunAsync(output, Path.GetFileName(output), mode, scratch, ct);
+        var before = await DciodvfyReport.RunAsync(input, sample, mode, _scratch, ct);
+        var after = await DciodvfyReport.RunAsync(output, Path.GetFileName(output), mode, _scratch, ct);
         if (before.Crashed || after.Crashed)
         {
             Assert.Skip($"dciodvfy crashed (exit 134) on the {(before.Crashed ? "input" : "output")}: an oracle defect, not a result");

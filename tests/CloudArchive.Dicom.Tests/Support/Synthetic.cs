@@ -6,12 +6,12 @@ namespace CloudArchive.Dicom.Tests.Support;
 /// <summary>Builds hand-made (often malformed) DICOM byte streams for error-path tests.</summary>
 public sealed class Synthetic
 {
-    private readonly MemoryStream body = new();
-    private readonly bool bigEndian;
+    private readonly MemoryStream _body = new();
+    private readonly bool _bigEndian;
 
-    public Synthetic(bool bigEndian = false) => this.bigEndian = bigEndian;
+    public Synthetic(bool bigEndian = false) => this._bigEndian = bigEndian;
 
-    public long Length => body.Length;
+    public long Length => _body.Length;
 
     /// <summary>Preamble, DICM and a file meta group naming <paramref name="ts"/>, as our writer produces them.</summary>
     public static byte[] Header(TransferSyntax ts)
@@ -35,7 +35,7 @@ public sealed class Synthetic
     public Synthetic U16(ushort v)
     {
         Span<byte> b = stackalloc byte[2];
-        if (bigEndian)
+        if (_bigEndian)
         {
             BinaryPrimitives.WriteUInt16BigEndian(b, v);
         }
@@ -44,14 +44,14 @@ public sealed class Synthetic
             BinaryPrimitives.WriteUInt16LittleEndian(b, v);
         }
 
-        body.Write(b);
+        _body.Write(b);
         return this;
     }
 
     public Synthetic U32(uint v)
     {
         Span<byte> b = stackalloc byte[4];
-        if (bigEndian)
+        if (_bigEndian)
         {
             BinaryPrimitives.WriteUInt32BigEndian(b, v);
         }
@@ -60,19 +60,19 @@ public sealed class Synthetic
             BinaryPrimitives.WriteUInt32LittleEndian(b, v);
         }
 
-        body.Write(b);
+        _body.Write(b);
         return this;
     }
 
     public Synthetic Ascii(string s)
     {
-        body.Write(System.Text.Encoding.ASCII.GetBytes(s));
+        _body.Write(System.Text.Encoding.ASCII.GetBytes(s));
         return this;
     }
 
     public Synthetic Bytes(params byte[] b)
     {
-        body.Write(b);
+        _body.Write(b);
         return this;
     }
 
@@ -96,7 +96,7 @@ public sealed class Synthetic
 
     public Synthetic SequenceEnd() => Tag(0xFFFE, 0xE0DD).U32(0);
 
-    public byte[] Body() => body.ToArray();
+    public byte[] Body() => _body.ToArray();
 
     public byte[] ToFile(TransferSyntax ts)
     {

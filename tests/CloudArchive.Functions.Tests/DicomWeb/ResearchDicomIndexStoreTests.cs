@@ -1,6 +1,6 @@
+using CloudArchive.Functions.Tests.Research;
 using CloudArchive.Research.DicomWeb;
 using CloudArchive.Research.Publication;
-using CloudArchive.Functions.Tests.Research;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.DicomWeb;

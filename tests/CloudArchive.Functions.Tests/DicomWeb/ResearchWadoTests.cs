@@ -3,10 +3,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CloudArchive.Azure.Research;
 using CloudArchive.Core.Audit;
+using CloudArchive.Functions.Tests.Research;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Publication;
-using CloudArchive.Functions.Tests.Research;
-using CloudArchive.Testing;
 using Xunit;
 using static CloudArchive.Functions.Tests.DicomWeb.ResearchDicomWebClient;
 

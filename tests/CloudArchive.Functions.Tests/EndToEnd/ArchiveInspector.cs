@@ -1,13 +1,12 @@
 using System.Text;
 using CloudArchive.Azure.Audit;
 using CloudArchive.Azure.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Dicom;
 using Microsoft.Extensions.DependencyInjection;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;
 

@@ -1,4 +1,3 @@
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;

@@ -1,12 +1,12 @@
 using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;
 

@@ -1,6 +1,5 @@
 using System.Numerics;
 using CloudArchive.Dicom;
-using CloudArchive.Testing;
 
 namespace CloudArchive.Functions.Tests.EndToEnd;
 

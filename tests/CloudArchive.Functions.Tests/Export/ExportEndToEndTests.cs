@@ -1,11 +1,11 @@
 using System.Text;
 using CloudArchive.Core.Audit;
+using CloudArchive.Functions.Middleware;
+using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Consent;
 using CloudArchive.Research.Export;
 using CloudArchive.Research.Publication;
-using CloudArchive.Functions.Middleware;
-using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 

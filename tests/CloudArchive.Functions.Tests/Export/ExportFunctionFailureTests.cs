@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using CloudArchive.Azure.Composition;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Research.Consent;
-using CloudArchive.Research.Publication;
 using CloudArchive.Functions.Export;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.EndToEnd;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
+using CloudArchive.Research.Publication;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

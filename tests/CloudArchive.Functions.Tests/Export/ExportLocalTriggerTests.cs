@@ -1,8 +1,8 @@
+using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Consent;
 using CloudArchive.Research.Export;
 using CloudArchive.Research.Publication;
-using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 

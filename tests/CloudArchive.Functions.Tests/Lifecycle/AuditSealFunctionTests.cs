@@ -1,14 +1,13 @@
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Audit.Seals;
 using CloudArchive.Functions.Hosting;
-using CloudArchive.Functions.Lifecycle;
-using AuditSeal = CloudArchive.Functions.Lifecycle.AuditSeal;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using AuditSeal = CloudArchive.Functions.Lifecycle.AuditSeal;
 
 namespace CloudArchive.Functions.Tests.Lifecycle;
 

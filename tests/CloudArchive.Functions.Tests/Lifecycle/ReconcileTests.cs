@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Lifecycle;
@@ -13,7 +13,6 @@ using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.Lifecycle;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using CloudArchive.Azure.Research;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Research.Publication;
 using CloudArchive.Azure.Composition;
+using CloudArchive.Azure.Research;
 using CloudArchive.Functions.LocalHost;
 using CloudArchive.Functions.Tests.Export;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Publication;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

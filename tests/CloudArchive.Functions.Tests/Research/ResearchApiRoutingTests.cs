@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using CloudArchive.Core.Audit;
 using CloudArchive.Functions.Research;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;

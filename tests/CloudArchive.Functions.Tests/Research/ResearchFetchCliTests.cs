@@ -1,6 +1,4 @@
 using System.CommandLine;
-using CloudArchive.Cli;
-using CloudArchive.Core.Audit;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.Research;

@@ -1,6 +1,4 @@
 using CloudArchive.Functions.LocalHost;
-using CloudArchive.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Xunit;

@@ -1,4 +1,3 @@
-using CloudArchive.Azure.Composition;
 using CloudArchive.Functions.Hosting;
 using CloudArchive.Functions.Lifecycle;
 using CloudArchive.Functions.LocalHost;

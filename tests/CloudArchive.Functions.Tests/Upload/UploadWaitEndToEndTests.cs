@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using CloudArchive.Cli;
-using CloudArchive.Core.Audit;
 using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
 using Xunit;

@@ -1,10 +1,9 @@
 using System.Globalization;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Tests.Ingest;
 using CloudArchive.Dicom;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Research.Tests.Export;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
-using CloudArchive.Research.Agreements;
-using CloudArchive.Research.Consent;
-using CloudArchive.Research.Export;
 using CloudArchive.Core.Tests.Audit;
 using CloudArchive.Core.Tests.Ingest;
 using CloudArchive.Dicom;
+using CloudArchive.Research.Agreements;
+using CloudArchive.Research.Consent;
+using CloudArchive.Research.Export;
 
 namespace CloudArchive.Research.Tests.Export;
 

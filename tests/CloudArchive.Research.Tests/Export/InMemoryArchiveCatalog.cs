@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Research.Export;
-using CloudArchive.Core.Tests.Ingest;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Tests.Ingest;
+using CloudArchive.Research.Export;
 
 namespace CloudArchive.Research.Tests.Export;
 

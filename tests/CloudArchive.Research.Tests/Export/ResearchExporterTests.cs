@@ -1,10 +1,10 @@
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
+using CloudArchive.Dicom;
 using CloudArchive.Research.Agreements;
 using CloudArchive.Research.Consent;
 using CloudArchive.Research.Export;
 using CloudArchive.Research.Publication;
-using CloudArchive.Dicom;
 using Xunit;
 
 namespace CloudArchive.Research.Tests.Export;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Research.Agreements;
 using CloudArchive.Deidentification;
+using CloudArchive.Research.Agreements;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Agreements;

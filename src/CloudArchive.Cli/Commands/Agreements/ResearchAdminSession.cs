@@ -1,5 +1,5 @@
-using CloudArchive.Azure.Research;
 using Azure.Storage.Blobs;
+using CloudArchive.Azure.Research;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Cli.Commands.Audit;
 using CloudArchive.Cli.Commands.Common;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CloudArchive.Deidentification;
 
 namespace CloudArchive.Cli.Commands.Deid;
 

@@ -1,7 +1,6 @@
+using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Deidentification;
 using Spectre.Console;
-
-using CloudArchive.Cli.Commands.Common;
 
 namespace CloudArchive.Cli.Commands.Deid;
 

@@ -1,7 +1,7 @@
-using CloudArchive.Azure.Audit;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using CloudArchive.Azure.Audit;
 using CloudArchive.Azure.Storage;
 using CloudArchive.Cli.Commands.Status;
 using CloudArchive.Cli.Commands.Upload;

@@ -1,6 +1,5 @@
-using CloudArchive.Dicom;
-
 using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Cli.Commands.Dicom;
 

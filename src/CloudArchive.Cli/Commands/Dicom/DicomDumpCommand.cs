@@ -1,7 +1,6 @@
 using System.CommandLine;
-using CloudArchive.Dicom;
-
 using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Cli.Commands.Dicom;
 

@@ -12,8 +12,8 @@ public sealed class DicomDumpFormatter
 {
     private const int ValueColumnWidth = 40;
     private const int PreviewBytes = 32;
-    private readonly TextWriter output;
-    private readonly int maxValueLength;
+    private readonly TextWriter _output;
+    private readonly int _maxValueLength;
 
     /// <summary>Creates a formatter writing to <paramref name="output"/>.</summary>
     /// <param name="output">Where the listing goes.</param>
@@ -22,8 +22,8 @@ public sealed class DicomDumpFormatter
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfNegative(maxValueLength);
-        this.output = output;
-        this.maxValueLength = maxValueLength;
+        this._output = output;
+        this._maxValueLength = maxValueLength;
     }
 
     /// <summary>Writes the File Meta group and the dataset of <paramref name="file"/>.</summary>
@@ -46,8 +46,8 @@ public sealed class DicomDumpFormatter
         var guessed = file.TransferSyntaxWasGuessed ? " (detected from the data: no Transfer Syntax UID in the file)" : string.Empty;
         sb.Append(CultureInfo.InvariantCulture, $"\n# Dicom-Data-Set\n# Used TransferSyntax: {file.TransferSyntax}{guessed}\n");
         AppendDataset(sb, file.Dataset, 0);
-        await output.WriteAsync(sb, cancellationToken).ConfigureAwait(false);
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _output.WriteAsync(sb, cancellationToken).ConfigureAwait(false);
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static string Keyword(DicomTag tag, string? keyword) =>
@@ -128,7 +128,7 @@ public sealed class DicomDumpFormatter
     }
 
     private string Truncate(string value) =>
-        maxValueLength > 0 && value.Length > maxValueLength ? string.Concat(value.AsSpan(0, maxValueLength - 3), "...") : value;
+        _maxValueLength > 0 && value.Length > _maxValueLength ? string.Concat(value.AsSpan(0, _maxValueLength - 3), "...") : value;
 
     private static string FragmentPreview(DicomFragment fragment)
     {

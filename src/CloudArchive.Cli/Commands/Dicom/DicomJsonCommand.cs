@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using CloudArchive.Dicom;
-
 using CloudArchive.Cli.Commands.Common;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Cli.Commands.Dicom;
 

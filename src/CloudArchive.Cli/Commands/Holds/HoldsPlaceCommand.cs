@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Lifecycle;
 using CloudArchive.Core.Lifecycle.Holds;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CloudArchive.Dicom;
-using CloudArchive.Research.Publication;
 
 namespace CloudArchive.Cli.Commands.Research;
 

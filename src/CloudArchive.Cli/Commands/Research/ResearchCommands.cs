@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Dicom;
-using CloudArchive.Research.Publication;
 using Spectre.Console;
 
 namespace CloudArchive.Cli.Commands.Research;

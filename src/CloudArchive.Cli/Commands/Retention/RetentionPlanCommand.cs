@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CloudArchive.Cli.Commands.Agreements;
 using CloudArchive.Cli.Commands.Common;
-using CloudArchive.Core.Lifecycle.Sweep;
 
 namespace CloudArchive.Cli.Commands.Retention;
 

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Ingest;
 using CloudArchive.Azure.Storage;
-using CloudArchive.Azure.Storage.Blobs;
 using CloudArchive.Cli.Commands.Common;
 using CloudArchive.Core.Ingest.Quarantine;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using CloudArchive.Core.Crypto;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Keys;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Crypto;
+using CloudArchive.Core.Keys;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

@@ -1,7 +1,6 @@
-using CloudArchive.Core.Crypto;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Core.Keys;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Crypto;
+using CloudArchive.Core.Keys;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

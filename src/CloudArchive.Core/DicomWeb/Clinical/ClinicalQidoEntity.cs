@@ -1,8 +1,7 @@
 using System.Globalization;
-using CloudArchive.Core.DicomWeb.Query;
-using CloudArchive.Core.Ingest;
-using CloudArchive.Dicom;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.DicomWeb.Query;
+using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.DicomWeb.Clinical;
 

@@ -1,4 +1,3 @@
-using CloudArchive.Core.Archive;
 namespace CloudArchive.Core.DicomWeb.Clinical;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 
 namespace CloudArchive.Core.DicomWeb.Stow;

@@ -1,6 +1,6 @@
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Ingest.Quarantine;
 

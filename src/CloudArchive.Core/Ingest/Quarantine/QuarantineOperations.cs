@@ -1,8 +1,8 @@
 using System.Globalization;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Ingest.Quarantine;
 

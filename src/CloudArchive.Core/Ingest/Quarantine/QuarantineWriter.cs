@@ -1,7 +1,7 @@
 using System.Globalization;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Keys;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Ingest.Quarantine;
 

@@ -8,7 +8,6 @@ using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Shred;
 using CloudArchive.Core.Lifecycle.Sweep;
 using CloudArchive.Core.Retention;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Lifecycle.Erasure;
 

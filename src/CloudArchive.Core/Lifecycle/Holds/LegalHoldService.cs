@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using CloudArchive.Core.Audit;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Archive;
+using CloudArchive.Core.Audit;
 
 namespace CloudArchive.Core.Lifecycle.Holds;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using CloudArchive.Core.Lifecycle.Holds;
 using CloudArchive.Core.Lifecycle.Shred;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Lifecycle.Sweep;
 

@@ -9,17 +9,17 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class CleanAction
 {
-    private readonly DeidSettings settings;
-    private readonly UidRemapAction uids;
-    private readonly KeepAction keep;
-    private readonly DatasetWalker walker;
+    private readonly DeidSettings _settings;
+    private readonly UidRemapAction _uids;
+    private readonly KeepAction _keep;
+    private readonly DatasetWalker _walker;
 
     public CleanAction(DeidSettings settings, UidRemapAction uids, KeepAction keep, DatasetWalker walker)
     {
-        this.settings = settings;
-        this.uids = uids;
-        this.keep = keep;
-        this.walker = walker;
+        this._settings = settings;
+        this._uids = uids;
+        this._keep = keep;
+        this._walker = walker;
     }
 
     public void Apply(in ElementVisit visit)
@@ -32,7 +32,7 @@ internal sealed class CleanAction
                 visit.Record(AttributeOutcome.Removed, "sequence encoded as UN could not be inspected");
                 return;
             case DicomSequence seq:
-                walker.WalkItems(seq, visit.Path, clean: true, visit.Instance);
+                _walker.WalkItems(seq, visit.Path, clean: true, visit.Instance);
                 visit.Record(AttributeOutcome.Cleaned, "sequence recursed and cleaned");
                 return;
             case DicomValueElement v when vr == DicomVR.DA || vr == DicomVR.DT:
@@ -40,10 +40,10 @@ internal sealed class CleanAction
                 return;
             case DicomValueElement v when vr == DicomVR.TM:
                 // Times of day are kept: the offset is whole days, so intervals and SUV timing stay exact (E.3.6 Note 4).
-                keep.Apply(visit with { Element = v, Clean = false });
+                _keep.Apply(visit with { Element = v, Clean = false });
                 return;
             case DicomValueElement v when vr == DicomVR.UI:
-                var changed = !settings.Options.Contains(DeidOption.RetainUids) && uids.MapValues(visit.Dataset, v);
+                var changed = !_settings.Options.Contains(DeidOption.RetainUids) && _uids.MapValues(visit.Dataset, v);
                 visit.Record(changed ? AttributeOutcome.Replaced : AttributeOutcome.Kept);
                 return;
             case DicomValueElement v when vr.IsString && vr != DicomVR.UN && !v.IsBulk:

@@ -8,15 +8,15 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class DummyAction
 {
-    private readonly KeyedMapper mapper;
-    private readonly PatientPseudonyms pseudonyms;
-    private readonly DatasetWalker walker;
+    private readonly KeyedMapper _mapper;
+    private readonly PatientPseudonyms _pseudonyms;
+    private readonly DatasetWalker _walker;
 
     public DummyAction(KeyedMapper mapper, PatientPseudonyms pseudonyms, DatasetWalker walker)
     {
-        this.mapper = mapper;
-        this.pseudonyms = pseudonyms;
-        this.walker = walker;
+        this._mapper = mapper;
+        this._pseudonyms = pseudonyms;
+        this._walker = walker;
     }
 
     public void Apply(in ElementVisit visit)
@@ -37,7 +37,7 @@ internal sealed class DummyAction
 
         if (PatientPseudonyms.AppliesTo(visit.Element.Tag))
         {
-            pseudonyms.Set(visit);
+            _pseudonyms.Set(visit);
             visit.Record(AttributeOutcome.Replaced, "pseudonym");
             return;
         }
@@ -57,7 +57,7 @@ internal sealed class DummyAction
             dseq.Items.RemoveAt(dseq.Items.Count - 1);
         }
 
-        walker.Walk(dseq.Items[0], visit.Path + "[0]", visit.Clean, visit.Instance, dummyItem: true);
+        _walker.Walk(dseq.Items[0], visit.Path + "[0]", visit.Clean, visit.Instance, dummyItem: true);
         visit.Record(AttributeOutcome.Replaced, dropped == 0 ? "sequence: one item with dummy values" : $"sequence: one item with dummy values, {dropped} item(s) removed");
     }
 
@@ -78,11 +78,11 @@ internal sealed class DummyAction
             if (vr == DicomVR.UI)
             {
                 var values = original.Split('\\').Select(u => u.Trim()).Where(u => u.Length > 0)
-                    .Select(u => UidPolicy.IsRegistryUid(u) ? u : mapper.MapUid(u)).ToArray();
-                return DicomValueElement.FromStrings(v.Tag, vr, values.Length == 0 ? [mapper.MapUid(v.Tag.ToString())] : values);
+                    .Select(u => UidPolicy.IsRegistryUid(u) ? u : _mapper.MapUid(u)).ToArray();
+                return DicomValueElement.FromStrings(v.Tag, vr, values.Length == 0 ? [_mapper.MapUid(v.Tag.ToString())] : values);
             }
 
-            return DicomValueElement.FromStrings(v.Tag, vr, [mapper.DummyText(v.Tag, vr, original)], ds.CharacterSet);
+            return DicomValueElement.FromStrings(v.Tag, vr, [_mapper.DummyText(v.Tag, vr, original)], ds.CharacterSet);
         }
 
         // Binary VRs: one zero value of the VR's unit size (non-zero length, carries nothing).

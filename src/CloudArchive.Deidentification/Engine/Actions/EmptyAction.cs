@@ -6,11 +6,11 @@ namespace CloudArchive.Deidentification;
 /// Patient's Name get their keyed pseudonym (Z allows a non-zero-length dummy).</summary>
 internal sealed class EmptyAction
 {
-    private readonly PatientPseudonyms pseudonyms;
+    private readonly PatientPseudonyms _pseudonyms;
 
     public EmptyAction(PatientPseudonyms pseudonyms)
     {
-        this.pseudonyms = pseudonyms;
+        this._pseudonyms = pseudonyms;
     }
 
     public void Apply(in ElementVisit visit)
@@ -25,7 +25,7 @@ internal sealed class EmptyAction
         if (PatientPseudonyms.AppliesTo(visit.Element.Tag))
         {
             // Z allows a non-zero-length dummy; a stable pseudonym keeps a research set usable.
-            pseudonyms.Set(visit);
+            _pseudonyms.Set(visit);
             visit.Record(AttributeOutcome.Replaced, "pseudonym");
             return;
         }

@@ -9,11 +9,11 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class KeepAction
 {
-    private readonly DatasetWalker walker;
+    private readonly DatasetWalker _walker;
 
     public KeepAction(DatasetWalker walker)
     {
-        this.walker = walker;
+        this._walker = walker;
     }
 
     public void Apply(in ElementVisit visit)
@@ -22,7 +22,7 @@ internal sealed class KeepAction
         switch (visit.Element)
         {
             case DicomSequence seq:
-                walker.WalkItems(seq, visit.Path, visit.Clean, visit.Instance);
+                _walker.WalkItems(seq, visit.Path, visit.Clean, visit.Instance);
                 visit.Record(AttributeOutcome.Kept, "sequence recursed");
                 return;
             case DicomFragmentSequence:

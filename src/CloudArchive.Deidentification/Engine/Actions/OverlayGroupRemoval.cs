@@ -9,11 +9,11 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class OverlayGroupRemoval
 {
-    private readonly ProfileActions actions;
+    private readonly ProfileActions _actions;
 
     public OverlayGroupRemoval(ProfileActions actions)
     {
-        this.actions = actions;
+        this._actions = actions;
     }
 
     public void Apply(DicomDataset ds, string path, InstanceContext ctx)
@@ -22,7 +22,7 @@ internal sealed class OverlayGroupRemoval
         foreach (var g in overlayGroups)
         {
             var dataTag = new DicomTag(g, 0x3000);
-            var action = actions.ForStandard(dataTag, EffectiveVR.Of(ds[dataTag]));
+            var action = _actions.ForStandard(dataTag, EffectiveVR.Of(ds[dataTag]));
             if (action.Action is DeidAction.Remove || (action.Action == DeidAction.Clean && ds[dataTag] is DicomValueElement))
             {
                 foreach (var t in ds.Tags.Where(t => t.Group == g).ToList())

@@ -6,11 +6,11 @@ namespace CloudArchive.Deidentification;
 /// empty or random value, so a research set keeps one patient together.</summary>
 internal sealed class PatientPseudonyms
 {
-    private readonly KeyedMapper mapper;
+    private readonly KeyedMapper _mapper;
 
     public PatientPseudonyms(KeyedMapper mapper)
     {
-        this.mapper = mapper;
+        this._mapper = mapper;
     }
 
     /// <summary>True for the two attributes that get a pseudonym.</summary>
@@ -28,7 +28,7 @@ internal sealed class PatientPseudonyms
             ? DatasetValues.SafeString(ds, idEl)
             : null;
         var key = string.IsNullOrWhiteSpace(levelId) ? visit.Instance.PatientKey : DicomTags.PatientID.ToString() + levelId.Trim();
-        var value = tag == DicomTags.PatientID ? mapper.PatientId(key) : mapper.PatientName(key);
+        var value = tag == DicomTags.PatientID ? _mapper.PatientId(key) : _mapper.PatientName(key);
         var vr = visit.VR == DicomVR.UN ? (tag == DicomTags.PatientID ? DicomVR.LO : DicomVR.PN) : visit.VR;
         ds.Set(DicomValueElement.FromStrings(tag, vr, [value]));
     }

@@ -9,31 +9,31 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class PrivateElementAction
 {
-    private readonly DeidSettings settings;
-    private readonly ProfileActions actions;
-    private readonly DatasetWalker walker;
+    private readonly DeidSettings _settings;
+    private readonly ProfileActions _actions;
+    private readonly DatasetWalker _walker;
 
     public PrivateElementAction(DeidSettings settings, ProfileActions actions, DatasetWalker walker)
     {
-        this.settings = settings;
-        this.actions = actions;
-        this.walker = walker;
+        this._settings = settings;
+        this._actions = actions;
+        this._walker = walker;
     }
 
     /// <summary>Applies the private rule to one private data element (not a creator); returns true when it is kept.</summary>
     public bool Apply(DicomDataset ds, DicomElement element, string p, InstanceContext ctx)
     {
         var tag = element.Tag;
-        var resolved = actions.ForPrivate();
+        var resolved = _actions.ForPrivate();
         var creator = tag.IsPrivateData ? ds.GetPrivateCreator(tag) : null;
         var safe = resolved.Action != DeidAction.Remove
             && creator is not null
-            && settings.SafePrivate.Contains(creator, tag.Group, (byte)(tag.Element & 0xFF));
+            && _settings.SafePrivate.Contains(creator, tag.Group, (byte)(tag.Element & 0xFF));
         if (!safe)
         {
             ds.Remove(tag);
             // The creator of a removed block is not named: it is a value of the input and could itself identify.
-            ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Removed, resolved.Action == DeidAction.Remove ? actions.PrivateRow.BasicCode : resolved.Code, "private", creator is null ? "no private creator" : "not on the safe private list"));
+            ctx.Report.Attributes.Add(new AttributeRecord(p, AttributeOutcome.Removed, resolved.Action == DeidAction.Remove ? _actions.PrivateRow.BasicCode : resolved.Code, "private", creator is null ? "no private creator" : "not on the safe private list"));
             return false;
         }
 
@@ -47,7 +47,7 @@ internal sealed class PrivateElementAction
         switch (visit.Element)
         {
             case DicomSequence seq:
-                walker.WalkItems(seq, visit.Path, clean: true, visit.Instance);
+                _walker.WalkItems(seq, visit.Path, clean: true, visit.Instance);
                 visit.Record(AttributeOutcome.Kept, note);
                 break;
             case DicomValueElement v when v.VR.IsString && !v.IsBulk:

@@ -5,11 +5,11 @@ namespace CloudArchive.Deidentification;
 /// <summary>U: every UID value is replaced by its keyed <c>2.25.</c> mapping; registry UIDs and empty values stay.</summary>
 internal sealed class UidRemapAction
 {
-    private readonly KeyedMapper mapper;
+    private readonly KeyedMapper _mapper;
 
     public UidRemapAction(KeyedMapper mapper)
     {
-        this.mapper = mapper;
+        this._mapper = mapper;
     }
 
     public void Apply(in ElementVisit visit)
@@ -39,7 +39,7 @@ internal sealed class UidRemapAction
                 continue;
             }
 
-            values[i] = mapper.MapUid(u);
+            values[i] = _mapper.MapUid(u);
             changed = true;
         }
 

@@ -9,18 +9,18 @@ namespace CloudArchive.Deidentification;
 /// </summary>
 internal sealed class PixelStep
 {
-    private readonly PixelPolicy policy;
+    private readonly PixelPolicy _policy;
 
     public PixelStep(PixelPolicy policy)
     {
-        this.policy = policy;
+        this._policy = policy;
     }
 
     /// <summary>What the policy decides for <paramref name="ds"/>.</summary>
     public PixelDecision Decide(DicomDataset ds)
     {
         var pixel = ds.Get(DicomTags.PixelData);
-        return policy.Decide(
+        return _policy.Decide(
             hasPixelData: pixel is not null,
             isEncapsulated: pixel is DicomFragmentSequence,
             burnedInAnnotation: DatasetValues.TopString(ds, DicomTags.BurnedInAnnotation),

@@ -1,13 +1,11 @@
 using CloudArchive.Azure.Composition;
 using CloudArchive.Azure.DicomWeb;
 using CloudArchive.Azure.Storage;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
-using CloudArchive.Core.Crypto;
 using CloudArchive.Core.DicomWeb.Clinical;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;
 

@@ -1,4 +1,3 @@
-using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 
 namespace CloudArchive.Functions.DicomWeb.Clinical;

@@ -1,6 +1,6 @@
+using CloudArchive.Dicom;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using CloudArchive.Dicom;
 
 namespace CloudArchive.Functions.DicomWeb.Http;
 

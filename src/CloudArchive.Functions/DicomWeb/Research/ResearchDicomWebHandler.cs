@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Query;
-using CloudArchive.Research.DicomWeb;
 using CloudArchive.Functions.DicomWeb.Http;
+using CloudArchive.Research.DicomWeb;
 
 namespace CloudArchive.Functions.DicomWeb.Research;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CloudArchive.Research.Publication;
 using CloudArchive.Dicom;
 
 namespace CloudArchive.Functions.DicomWeb.Research;

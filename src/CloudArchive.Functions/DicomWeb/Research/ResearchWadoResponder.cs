@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using CloudArchive.Core.Audit;
-using CloudArchive.Research.DicomWeb;
 using CloudArchive.Dicom;
 using CloudArchive.Functions.DicomWeb.Http;
+using CloudArchive.Research.DicomWeb;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CloudArchive.Functions.DicomWeb.Research;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Stow;
 using CloudArchive.Core.Identity;
-using CloudArchive.Core.Ingest;
 using CloudArchive.Dicom;
 using CloudArchive.Functions.DicomWeb.Http;
 using CloudArchive.Functions.Hosting;

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudArchive.Azure.Audit;
 using CloudArchive.Azure.Composition;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
@@ -11,7 +12,6 @@ using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest.Quarantine;
 

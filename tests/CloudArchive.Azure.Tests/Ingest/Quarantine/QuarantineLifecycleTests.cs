@@ -1,10 +1,10 @@
 using System.Text;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Testing.Azurite;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest.Quarantine;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Crypto;
 using CloudArchive.Core.Ingest;
@@ -8,7 +8,6 @@ using CloudArchive.Core.Ingest.Quarantine;
 using CloudArchive.Core.Keys;
 using CloudArchive.Testing.Azurite;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Azure.Tests.Ingest.Quarantine;
 

@@ -1,8 +1,7 @@
-using CloudArchive.Core.Ingest;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Keys;
 using CloudArchive.Dicom;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Core.Tests.DicomWeb.Clinical;
 

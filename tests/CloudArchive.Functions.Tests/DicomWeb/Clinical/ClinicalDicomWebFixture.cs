@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using CloudArchive.Azure.Audit;
 using CloudArchive.Azure.Identity;
+using CloudArchive.Core.Archive;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Identity;
 using CloudArchive.Core.Ingest;
@@ -10,7 +11,6 @@ using CloudArchive.Functions.Tests.EndToEnd;
 using CloudArchive.Testing.Azurite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using CloudArchive.Core.Archive;
 
 namespace CloudArchive.Functions.Tests.DicomWeb.Clinical;
 

@@ -1,4 +1,3 @@
-using CloudArchive.Testing;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.DicomWeb.Clinical;

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.Identity;
 using CloudArchive.Dicom;
-using CloudArchive.Functions.Tests.EndToEnd;
 using Xunit;
 
 namespace CloudArchive.Functions.Tests.DicomWeb.Clinical;

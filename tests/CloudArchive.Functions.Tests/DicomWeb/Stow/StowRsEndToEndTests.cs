@@ -1,12 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs.Models;
 using CloudArchive.Core.Audit;
 using CloudArchive.Core.DicomWeb.Stow;
 using CloudArchive.Core.Ingest;
 using CloudArchive.Functions.Tests.EndToEnd;
-using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 using static CloudArchive.Functions.Tests.DicomWeb.Stow.StowRequests;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CloudArchive.Functions.Tests.EndToEnd;
-using CloudArchive.Testing;
 using CloudArchive.Testing.Azurite;
 using Xunit;
 
