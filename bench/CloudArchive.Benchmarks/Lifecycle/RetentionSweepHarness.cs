@@ -1,3 +1,4 @@
+using CloudArchive.Benchmarks.Ingest;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -76,7 +77,7 @@ public sealed class RetentionSweepHarness : IHarness
             using var emulator = Process.GetProcessById(azurite.ProcessId);
             var emulatorCpuBefore = emulator.TotalProcessorTime;
             var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            using var sampler = new PeakSampler();
+            using var sampler = new WorkingSetSampler();
             var clock = Stopwatch.StartNew();
             var result = await sweep.RunAsync(new DateOnly(2026, 12, 6), RetentionSweepService.ServiceActor, "bench", cancellationToken).ConfigureAwait(false);
             clock.Stop();
@@ -165,42 +166,4 @@ public sealed class RetentionSweepHarness : IHarness
             span[i] = Base32[RandomNumberGenerator.GetInt32(32)];
         }
     });
-
-    private sealed class PeakSampler : IDisposable
-    {
-        private readonly Process _process = Process.GetCurrentProcess();
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private long _peak;
-
-        public PeakSampler()
-        {
-            _loop = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    _process.Refresh();
-                    Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), _process.WorkingSet64));
-                    try
-                    {
-                        await Task.Delay(20, _stop.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-            });
-        }
-
-        public long Peak => Interlocked.Read(ref _peak);
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _loop.GetAwaiter().GetResult();
-            _stop.Dispose();
-            _process.Dispose();
-        }
-    }
 }

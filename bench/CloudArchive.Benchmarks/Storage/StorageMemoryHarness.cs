@@ -1,3 +1,4 @@
+using CloudArchive.Benchmarks.Ingest;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -49,7 +50,7 @@ public sealed class StorageMemoryHarness : IHarness
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var blob = container.GetBlockBlobClient("one-gib.bin");
 
-        using var sampler = new PeakSampler();
+        using var sampler = new WorkingSetSampler();
         self.Refresh();
         var startWorkingSet = self.WorkingSet64;
 
@@ -80,52 +81,12 @@ public sealed class StorageMemoryHarness : IHarness
         Console.WriteLine($"storage-memory: {size / MiB} MiB, block {options.BlockSizeBytes / MiB} MiB x {options.MaxUploadConcurrency} in flight");
         Console.WriteLine($"  upload   {uploadSeconds,7:0.00} s  {size / 1e6 / uploadSeconds,8:0.0} MB/s");
         Console.WriteLine($"  download {downloadSeconds,7:0.00} s  {size / 1e6 / downloadSeconds,8:0.0} MB/s");
-        Console.WriteLine($"  working set at start {startWorkingSet / (double)MiB:0.0} MiB; peak {peak / (double)MiB:0.0} MiB (limit {limit / MiB} MiB; sampled every 20 ms and OS high-water mark)");
+        Console.WriteLine($"  working set at start {startWorkingSet / (double)MiB:0.0} MiB; peak {peak / (double)MiB:0.0} MiB (limit {limit / MiB} MiB; sampled every 10 ms and OS high-water mark)");
         Console.WriteLine($"  managed heap now {GC.GetTotalMemory(false) / (double)MiB:0.0} MiB; GC allocated in total {GC.GetTotalAllocatedBytes() / (double)MiB:0.0} MiB");
         var hashOk = expected.AsSpan().SequenceEqual(downloadedHash);
         Console.WriteLine($"  content {(hashOk ? "byte-identical (SHA-256 match)" : "DIFFERS (SHA-256 mismatch)")}");
         var ok = hashOk && peak < limit;
         Console.WriteLine(ok ? "PASS" : "FAIL");
         return ok ? 0 : 1;
-    }
-
-    /// <summary>Samples the working set, since the OS high-water mark is not available on every platform.</summary>
-    private sealed class PeakSampler : IDisposable
-    {
-        private readonly Process _process;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private long _peak;
-
-        public PeakSampler()
-        {
-            _process = Process.GetCurrentProcess(); // its own instance: Process is not thread-safe
-            _loop = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    _process.Refresh();
-                    Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), _process.WorkingSet64));
-                    try
-                    {
-                        await Task.Delay(20, _stop.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-            });
-        }
-
-        public long Peak => Interlocked.Read(ref _peak);
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _loop.GetAwaiter().GetResult();
-            _stop.Dispose();
-            _process.Dispose();
-        }
     }
 }
